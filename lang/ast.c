@@ -1,0 +1,44 @@
+/* ast.c -- AST node allocation and names.  */
+
+#include "ast.h"
+
+ast *
+ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc)
+{
+  ast *n = arena_alloc (ar, sizeof *n);
+  n->kind = kind;
+  n->src = src;
+  n->loc = loc;
+  n->end = loc.pos;
+  n->depth = -2;
+  return n;
+}
+
+ast *
+ast_list_push (arena *ar, ast *owner, ast *kid)
+{
+  /* Lists grow by doubling inside the arena; the old block is simply
+     abandoned, which is fine for the sizes programs have.  */
+  int n = owner->nkids;
+  if (n == 0 || (n >= 4 && (n & (n - 1)) == 0))
+    {
+      int cap = n ? n * 2 : 4;
+      ast **k = arena_alloc (ar, sizeof (ast *) * cap);
+      for (int i = 0; i < n; i++)
+        k[i] = owner->kids[i];
+      owner->kids = k;
+    }
+  owner->kids[owner->nkids++] = kid;
+  return kid;
+}
+
+static const char *const kind_names[] = {
+#define AST(name) #name,
+#include "ast.def"
+};
+
+const char *
+ast_kind_name (ast_kind k)
+{
+  return k < A_NUM_KINDS ? kind_names[k] : "?";
+}

@@ -1,0 +1,66 @@
+/* ast.h -- the abstract syntax tree.
+
+   One node struct for every kind, with generic children: the kinds are
+   few enough that a per-kind union would cost more in code than it saves
+   in memory.  The parser fills the syntax; the checker fills `type`,
+   resolution (depth/slot) and the other annotations; the evaluator only
+   reads.  Nodes are allocated in the compiler's arena and live as long
+   as the interpreter, since closures and types keep pointing at them.  */
+
+#ifndef BPOKE_AST_H
+#define BPOKE_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lex.h"
+#include "type.h"
+#include "util.h"
+#include "value.h"
+
+typedef enum ast_kind
+{
+#define AST(name) name,
+#include "ast.def"
+  A_NUM_KINDS
+} ast_kind;
+
+typedef struct ast ast;
+
+/* Where a source text came from, for messages.  */
+typedef struct source
+{
+  const char *filename;         /* "<stdin>" for the REPL and -c.  */
+  const char *buf;
+  size_t len;
+} source;
+
+struct ast
+{
+  ast_kind kind;
+  loc_t loc;                    /* First character.  */
+  int end;                      /* Byte position just past the node.  */
+  const source *src;
+
+  int op;                       /* Operator (tok_kind), attribute, flag.  */
+  const char *name;             /* Identifier, field, attribute name.  */
+  ast *a, *b, *c, *d;           /* Children, meaning per kind.  */
+  ast **kids;                   /* Lists: statements, args, elements.  */
+  int nkids;
+  val lit;                      /* Literals; the folded constant.  */
+
+  /* Filled by the checker.  */
+  type *type;                   /* Expression type / denoted type.  */
+  int depth;                    /* Variables: frames up, -1 for global.  */
+  int slot;                     /* Variables: slot in the frame.  */
+  int nslots;                   /* Functions, commands: frame size.  */
+  bool is_const;                /* lit holds the folded value.  */
+  bool flag;                    /* Per-kind boolean (see ast.def).  */
+  void *aux;                    /* Per-kind extra data (see ast.def).  */
+};
+
+ast *ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc);
+ast *ast_list_push (arena *ar, ast *list_owner, ast *kid);
+const char *ast_kind_name (ast_kind k);
+
+#endif

@@ -1,0 +1,67 @@
+/* bpoke.h -- the language library's public interface.
+
+   The bpoke program (src/) talks to the language only through this
+   header: create an interpreter, feed it commands and scripts, change
+   output settings, and ask it for completions.  */
+
+#ifndef BPOKE_BPOKE_H
+#define BPOKE_BPOKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct bpoke bpoke;
+
+typedef enum bpoke_status
+{
+  BPOKE_OK = 0,
+  BPOKE_ERROR,          /* A compile (syntax, type) error: nothing ran.  */
+  BPOKE_EXCEPTION,      /* An unhandled exception ended the program.  */
+  BPOKE_INCOMPLETE,     /* A REPL command needs more lines.  */
+  BPOKE_EXIT            /* The program asked to exit (see exit_code).  */
+} bpoke_status;
+
+bpoke *bpoke_new (void);
+void bpoke_free (bpoke *pk);
+
+/* Run one REPL command (also used for -c and each line of -s): a
+   statement, declaration or expression; the value of a lone expression
+   is printed.  FILENAME is "<stdin>" for typed input.  With
+   ALLOW_INCOMPLETE, input that ends too early (an open brace, string or
+   comment) returns BPOKE_INCOMPLETE and runs nothing.  */
+bpoke_status bpoke_command (bpoke *pk, const char *src, size_t len,
+                            const char *filename, bool allow_incomplete);
+
+/* Run a whole script or library (as -L and `load` do): only print and
+   printf print.  */
+bpoke_status bpoke_script (bpoke *pk, const char *src, size_t len,
+                           const char *filename);
+/* The same, reading PATH.  */
+bpoke_status bpoke_script_file (bpoke *pk, const char *path);
+
+/* The exit status a failed program asks for (an unhandled exception's
+   exit_status, or exit's argument).  */
+int bpoke_exit_code (const bpoke *pk);
+
+/* Settings, as `.set NAME VALUE` changes them.  Returns false with a
+   message in *ERR for an unknown setting or a bad value.  With VALUE
+   NULL, prints the current value.  */
+bool bpoke_set (bpoke *pk, const char *name, const char *value,
+                const char **err);
+
+/* Make a running program raise E_signal at the next loop iteration or
+   call: for Ctrl-C.  Safe to call from a signal handler.  */
+void bpoke_interrupt (bpoke *pk);
+
+/* Completion: call FN for every global name (variables, functions,
+   types) that starts with PREFIX.  */
+void bpoke_complete (bpoke *pk, const char *prefix,
+                     void (*fn) (void *ctx, const char *name), void *ctx);
+
+/* The scripts' command-line arguments, as `argv` sees them.  */
+void bpoke_set_argv (bpoke *pk, int argc, char **argv);
+
+/* `.info variables|functions|types`: print the global declarations.  */
+void bpoke_info (bpoke *pk, const char *what);
+
+#endif

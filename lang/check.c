@@ -1,0 +1,1758 @@
+/* check.c -- name resolution, typing, promotion and constant folding.
+
+   One pass over the AST.  Every variable reference gets (depth, slot):
+   depth -1 is the global frame, otherwise the number of frames to walk
+   up from the current one.  Each function (and each top-level command)
+   has one frame; blocks inside it allocate further slots of that frame,
+   so that entering a block costs nothing at run time.
+
+   Implicit conversions are made explicit: where GNU poke promotes an
+   operand or converts an argument, the checker wraps the node in an
+   A_CAST, so the evaluator never decides types.  */
+
+#include "check.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arith.h"
+#include "print.h"
+
+typedef enum sym_kind
+{
+  SYM_VAR,
+  SYM_TYPE,
+  SYM_UNIT
+} sym_kind;
+
+typedef struct sym
+{
+  struct sym *next;             /* Scope chain or hash bucket.  */
+  const char *name;
+  sym_kind kind;
+  type *type;
+  int level;                    /* -1 global, else function level.  */
+  int slot;
+  bool is_fun;                  /* Declared with `fun` (or builtin).  */
+  uint64_t unit;                /* SYM_UNIT: bits.  */
+  ast *fnast;                   /* Functions: the A_FUNC, for messages.  */
+} sym;
+
+typedef struct fnctx
+{
+  struct fnctx *up;
+  int nslots;
+  type *ret;                    /* NULL for the top-level command.  */
+  int loops;                    /* Enclosing loops, for break.  */
+} fnctx;
+
+#define NBUCKETS 1024
+
+struct compiler
+{
+  arena ar;
+  sym *buckets[NBUCKETS];
+  sym **order;                  /* Globals in declaration order.  */
+  int norder, ordercap;
+  int nglobals;
+
+  /* State of the current check_program.  */
+  strbuf *err;
+  jmp_buf jb;
+  sym *locals;
+  int level;
+  fnctx *fn;
+};
+
+static unsigned
+hash (const char *s)
+{
+  unsigned h = 5381;
+  while (*s)
+    h = h * 33 + (unsigned char) *s++;
+  return h % NBUCKETS;
+}
+
+compiler *
+compiler_new (void)
+{
+  compiler *c = xcalloc (1, sizeof *c);
+  arena_init (&c->ar);
+  return c;
+}
+
+void
+compiler_free (compiler *c)
+{
+  if (!c)
+    return;
+  arena_free (&c->ar);
+  free (c->order);
+  free (c);
+}
+
+arena *
+compiler_arena (compiler *c)
+{
+  return &c->ar;
+}
+
+int
+compiler_nglobals (const compiler *c)
+{
+  return c->nglobals;
+}
+
+static sym *
+global_lookup (const compiler *c, const char *name, bool types)
+{
+  for (sym *s = c->buckets[hash (name)]; s; s = s->next)
+    if (strcmp (s->name, name) == 0
+        && ((s->kind == SYM_TYPE) == types) && s->kind != SYM_UNIT)
+      return s;
+  return NULL;
+}
+
+static sym *
+global_add (compiler *c, const char *name, sym_kind kind, type *t)
+{
+  sym *s = arena_alloc (&c->ar, sizeof *s);
+  s->name = arena_strndup (&c->ar, name, strlen (name));
+  s->kind = kind;
+  s->type = t;
+  s->level = -1;
+  s->slot = kind == SYM_VAR ? c->nglobals++ : -1;
+  unsigned h = hash (name);
+  s->next = c->buckets[h];
+  c->buckets[h] = s;
+  if (c->norder == c->ordercap)
+    {
+      c->ordercap = c->ordercap ? c->ordercap * 2 : 256;
+      c->order = xrealloc (c->order, sizeof (sym *) * c->ordercap);
+    }
+  c->order[c->norder++] = s;
+  return s;
+}
+
+/* Forget the globals declared after MARK (a failed command).  */
+static void
+global_rollback (compiler *c, int mark, int nglobals)
+{
+  while (c->norder > mark)
+    {
+      sym *s = c->order[--c->norder];
+      unsigned h = hash (s->name);
+      for (sym **p = &c->buckets[h]; *p; p = &(*p)->next)
+        if (*p == s)
+          {
+            *p = s->next;
+            break;
+          }
+    }
+  c->nglobals = nglobals;
+}
+
+bool
+compiler_is_type_name (void *cv, const char *name)
+{
+  compiler *c = cv;
+  sym *v = global_lookup (c, name, false);
+  sym *t = global_lookup (c, name, true);
+  if (!t)
+    return false;
+  /* The most recent declaration wins.  */
+  if (!v)
+    return true;
+  for (int i = c->norder - 1; i >= 0; i--)
+    {
+      if (c->order[i] == t)
+        return true;
+      if (c->order[i] == v)
+        return false;
+    }
+  return true;
+}
+
+int
+compiler_global (const compiler *c, const char *name, type **t)
+{
+  sym *s = global_lookup (c, name, false);
+  if (!s)
+    return -1;
+  if (t)
+    *t = s->type;
+  return s->slot;
+}
+
+void
+compiler_each_global (const compiler *c,
+                      void (*fn) (void *, const char *, char, type *),
+                      void *ctx)
+{
+  for (int i = 0; i < c->norder; i++)
+    {
+      sym *s = c->order[i];
+      if (s->kind == SYM_UNIT)
+        continue;
+      fn (ctx, s->name,
+          s->kind == SYM_TYPE ? 't' : s->is_fun ? 'f' : 'v', s->type);
+    }
+}
+
+void
+compiler_declare_builtin (compiler *c, const char *name, type *t, int id)
+{
+  sym *s = global_add (c, name, SYM_VAR, t);
+  s->is_fun = true;
+  (void) id;
+}
+
+void
+compiler_declare_type (compiler *c, const char *name, type *t)
+{
+  global_add (c, name, SYM_TYPE, t);
+}
+
+/* Errors.  */
+
+static void
+error_at (compiler *c, const ast *n, const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
+  /* Each line of a multi-line message carries the location.  */
+  char *line = msg;
+  for (;;)
+    {
+      char *nl = strchr (line, '\n');
+      if (!nl)
+        break;
+      *nl = '\0';
+      sb_printf (c->err, "%s:%d:%d: error: %s\n", n->src->filename,
+                 n->loc.line, n->loc.col, line);
+      line = nl + 1;
+    }
+  diag_format (c->err, n->src, n->loc, n->end, "error", line);
+  longjmp (c->jb, 1);
+}
+
+static const char *
+tname (const type *t)
+{
+  static strbuf sb[4];
+  static int k;
+  strbuf *b = &sb[k++ % 4];
+  sb_reset (b);
+  type_print (b, t);
+  return b->data;
+}
+
+static void
+type_error (compiler *c, const ast *n, const char *what, const char *expected,
+            const type *got)
+{
+  error_at (c, n, "%s\nexpected %s, got %s", what, expected, tname (got));
+}
+
+/* Scopes.  */
+
+static sym *
+local_add (compiler *c, const char *name, sym_kind kind, type *t)
+{
+  if (c->level < 0)
+    return global_add (c, name, kind, t);
+  sym *s = arena_alloc (&c->ar, sizeof *s);
+  s->name = name;
+  s->kind = kind;
+  s->type = t;
+  s->level = c->level;
+  s->slot = kind == SYM_VAR ? c->fn->nslots++ : -1;
+  s->next = c->locals;
+  c->locals = s;
+  return s;
+}
+
+static sym *
+lookup (compiler *c, const char *name, sym_kind kind)
+{
+  for (sym *s = c->locals; s; s = s->next)
+    if (strcmp (s->name, name) == 0)
+      {
+        if (s->kind == kind)
+          return s;
+        if (kind != SYM_UNIT && s->kind != SYM_UNIT)
+          return NULL;      /* Shadowed by the other namespace.  */
+      }
+  if (kind == SYM_UNIT)
+    {
+      for (int i = c->norder - 1; i >= 0; i--)
+        if (c->order[i]->kind == SYM_UNIT
+            && strcmp (c->order[i]->name, name) == 0)
+          return c->order[i];
+      return NULL;
+    }
+  if (kind == SYM_TYPE)
+    return compiler_is_type_name (c, name) ? global_lookup (c, name, true)
+                                           : NULL;
+  sym *v = global_lookup (c, name, false);
+  if (v && global_lookup (c, name, true) && compiler_is_type_name (c, name))
+    return NULL;
+  return v;
+}
+
+/* Conversions.  */
+
+static ast *
+mk_cast (compiler *c, ast *e, type *to)
+{
+  ast *n = ast_new (&c->ar, A_CAST, e->src, e->loc);
+  n->end = e->end;
+  n->a = e;
+  n->type = to;
+  n->flag = true;               /* Implicit: no type node in b.  */
+  return n;
+}
+
+static bool
+same_repr (const type *a, const type *b)
+{
+  if (a->kind != b->kind)
+    return false;
+  if (a->kind == TY_INT)
+    return a->u.i.size == b->u.i.size && a->u.i.sign == b->u.i.sign;
+  if (a->kind == TY_OFFSET)
+    return a->u.o.unit == b->u.o.unit && same_repr (a->u.o.base, b->u.o.base);
+  return true;
+}
+
+/* Convert *E to type TO where the representation differs.  */
+static void
+coerce (compiler *c, ast **e, type *to)
+{
+  type *from = (*e)->type;
+  if ((from->kind == TY_INT || from->kind == TY_OFFSET) && !same_repr (from, to)
+      && to->kind != TY_ANY)
+    *e = mk_cast (c, *e, to);
+}
+
+static ast *check_expr (compiler *c, ast *n);
+static void check_stmt (compiler *c, ast *n);
+static type *resolve_type (compiler *c, ast *tn);
+
+static bool
+is_int (const type *t)
+{
+  return t->kind == TY_INT;
+}
+
+static bool
+is_off (const type *t)
+{
+  return t->kind == TY_OFFSET;
+}
+
+static type *type_bool;
+
+/* Constant folding of integer operations: GNU poke reports some run-time
+   errors (division by zero, too-big shifts) at compile time when both
+   operands are constants.  */
+static void
+fold_binop (compiler *c, ast *n)
+{
+  ast *a = n->a, *b = n->b;
+  if (!a->is_const || !b->is_const || !is_int (a->type) || !is_int (b->type)
+      || !is_int (n->type))
+    return;
+  arith_op op;
+  switch (n->op)
+    {
+    case T_PLUS: op = AR_ADD; break;
+    case T_MINUS: op = AR_SUB; break;
+    case T_STAR: op = AR_MUL; break;
+    case T_SLASH: op = AR_DIV; break;
+    case T_CEILDIV: op = AR_CEILDIV; break;
+    case T_PERCENT: op = AR_MOD; break;
+    case T_AMP: op = AR_AND; break;
+    case T_PIPE: op = AR_IOR; break;
+    case T_CARET: op = AR_XOR; break;
+    case T_LSHIFT: op = AR_SHL; break;
+    case T_RSHIFT: op = AR_SHR; break;
+    default:
+      return;
+    }
+  const type *t = n->type;
+  const type *bt = (op == AR_SHL || op == AR_SHR) ? b->type : t;
+  uint64_t r;
+  arith_err e = arith_binop (op, a->lit.v.u, b->lit.v.u, t->u.i.size,
+                             t->u.i.sign, bt->u.i.size, bt->u.i.sign, &r);
+  if (e == ARITH_EDIVZERO)
+    {
+      ast where = *n;
+      /* The caret goes under the operator.  */
+      where.loc = n->b->loc;
+      where.loc.pos = n->a->end;
+      while (where.loc.pos < (int) n->src->len
+             && (n->src->buf[where.loc.pos] == ' '
+                 || n->src->buf[where.loc.pos] == ')'))
+        where.loc.pos++;
+      where.loc.col = n->b->loc.col - (n->b->loc.pos - where.loc.pos);
+      where.end = where.loc.pos + 1;
+      error_at (c, &where, "division by zero");
+    }
+  if (e == ARITH_EOOB && op == AR_SHL)
+    error_at (c, n->b, "count in left bit shift too big");
+  if (e != ARITH_OK)
+    return;
+  n->is_const = true;
+  n->lit = val_int (n->type, r);
+}
+
+static type *
+promote_ints (const type *a, const type *b)
+{
+  int size;
+  bool sign;
+  arith_promote (a->u.i.size, a->u.i.sign, b->u.i.size, b->u.i.sign, &size,
+                 &sign);
+  return type_int (size, sign);
+}
+
+static type *
+promote_offsets (const type *a, const type *b)
+{
+  return type_offset (promote_ints (a->u.o.base, b->u.o.base),
+                      arith_offset_unit (a->u.o.unit, b->u.o.unit));
+}
+
+static void
+invalid_operand (compiler *c, ast *operand, const char *expected)
+{
+  type_error (c, operand, "invalid operand in expression", expected,
+              operand->type);
+}
+
+static ast *
+check_binop (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  n->b = check_expr (c, n->b);
+  type *ta = n->a->type, *tb = n->b->type;
+  switch (n->op)
+    {
+    case T_PLUS:
+    case T_MINUS:
+    case T_STAR:
+    case T_SLASH:
+    case T_CEILDIV:
+    case T_PERCENT:
+      if (n->op == T_PLUS && ta->kind == TY_STRING)
+        {
+          if (tb->kind != TY_STRING)
+            invalid_operand (c, n->b, "string");
+          n->type = type_string;
+          return n;
+        }
+      if (n->op == T_STAR && ta->kind == TY_STRING)
+        {
+          if (!is_int (tb))
+            invalid_operand (c, n->b, "integral");
+          n->type = type_string;
+          return n;
+        }
+      if (n->op == T_PLUS && ta->kind == TY_ARRAY)
+        {
+          if (tb->kind != TY_ARRAY || !type_equal (ta->u.a.elem,
+                                                   tb->u.a.elem))
+            invalid_operand (c, n->b, "array");
+          n->type = type_array (ta->u.a.elem, NULL, false);
+          return n;
+        }
+      if (is_int (ta) && is_int (tb))
+        {
+          n->type = promote_ints (ta, tb);
+          coerce (c, &n->a, n->type);
+          coerce (c, &n->b, n->type);
+          fold_binop (c, n);
+          return n;
+        }
+      if (is_off (ta) && is_off (tb))
+        {
+          if (n->op == T_STAR)
+            invalid_operand (c, n->b, "integral");
+          if (n->op == T_SLASH || n->op == T_CEILDIV)
+            {
+              /* offset / offset is a magnitude.  */
+              type *common = promote_offsets (ta, tb);
+              coerce (c, &n->a, common);
+              coerce (c, &n->b, common);
+              n->type = common->u.o.base;
+              return n;
+            }
+          n->type = promote_offsets (ta, tb);
+          coerce (c, &n->a, n->type);
+          coerce (c, &n->b, n->type);
+          return n;
+        }
+      if (is_off (ta) && is_int (tb)
+          && (n->op == T_STAR || n->op == T_SLASH || n->op == T_CEILDIV
+              || n->op == T_PERCENT))
+        {
+          type *base = promote_ints (ta->u.o.base, tb);
+          n->type = type_offset (base, ta->u.o.unit);
+          coerce (c, &n->a, n->type);
+          coerce (c, &n->b, base);
+          return n;
+        }
+      if (is_int (ta) && is_off (tb) && n->op == T_STAR)
+        {
+          type *base = promote_ints (ta, tb->u.o.base);
+          n->type = type_offset (base, tb->u.o.unit);
+          coerce (c, &n->a, base);
+          coerce (c, &n->b, n->type);
+          return n;
+        }
+      if (!is_int (ta) && !is_off (ta))
+        invalid_operand (c, n->a, "integral or offset");
+      invalid_operand (c, n->b, is_int (ta) ? "integral" : "offset");
+      break;
+    case T_POW:
+      if (is_int (ta) && is_int (tb))
+        {
+          n->type = ta->name ? type_int (ta->u.i.size, ta->u.i.sign) : ta;
+          return n;
+        }
+      if (!is_int (ta))
+        invalid_operand (c, n->a, "integral");
+      invalid_operand (c, n->b, "integral");
+      break;
+    case T_AMP:
+    case T_PIPE:
+    case T_CARET:
+      if (is_int (ta) && is_int (tb))
+        {
+          n->type = promote_ints (ta, tb);
+          coerce (c, &n->a, n->type);
+          coerce (c, &n->b, n->type);
+          fold_binop (c, n);
+          return n;
+        }
+      if (!is_int (ta))
+        invalid_operand (c, n->a, "integral");
+      invalid_operand (c, n->b, "integral");
+      break;
+    case T_LSHIFT:
+    case T_RSHIFT:
+      if (is_int (ta) && is_int (tb))
+        {
+          n->type = type_int (ta->u.i.size, ta->u.i.sign);
+          fold_binop (c, n);
+          return n;
+        }
+      if (!is_int (ta))
+        invalid_operand (c, n->a, "integral");
+      invalid_operand (c, n->b, "integral");
+      break;
+    case T_BCONC:
+      if (is_int (ta) && is_int (tb))
+        {
+          if (ta->u.i.size + tb->u.i.size > 64)
+            error_at (c, n, "the sum of the width of the operators should "
+                      "not exceed 64-bit");
+          n->type = type_int (ta->u.i.size + tb->u.i.size, ta->u.i.sign);
+          return n;
+        }
+      if (!is_int (ta))
+        invalid_operand (c, n->a, "integral");
+      invalid_operand (c, n->b, "integral");
+      break;
+    case T_EQ:
+    case T_NE:
+    case T_LT:
+    case T_GT:
+    case T_LE:
+    case T_GE:
+      n->type = type_bool;
+      if (is_int (ta) && is_int (tb))
+        {
+          type *common = promote_ints (ta, tb);
+          coerce (c, &n->a, common);
+          coerce (c, &n->b, common);
+          return n;
+        }
+      if (is_off (ta) && is_off (tb))
+        {
+          type *common = promote_offsets (ta, tb);
+          coerce (c, &n->a, common);
+          coerce (c, &n->b, common);
+          return n;
+        }
+      if (ta->kind == TY_STRING && tb->kind == TY_STRING)
+        return n;
+      if ((n->op == T_EQ || n->op == T_NE)
+          && ta->kind == tb->kind
+          && (ta->kind == TY_ARRAY || ta->kind == TY_STRUCT
+              || ta->kind == TY_FUNCTION))
+        return n;
+      if (!is_int (ta) && !is_off (ta) && ta->kind != TY_STRING)
+        invalid_operand (c, n->a, "integral, offset or string");
+      invalid_operand (c, n->b, is_int (ta) ? "integral"
+                                : is_off (ta) ? "offset" : "string");
+      break;
+    case K_IN:
+      if (tb->kind != TY_ARRAY)
+        invalid_operand (c, n->b, "array");
+      if (!type_assignable (tb->u.a.elem, ta))
+        invalid_operand (c, n->a, tname (tb->u.a.elem));
+      coerce (c, &n->a, tb->u.a.elem);
+      n->type = type_bool;
+      return n;
+    default:
+      break;
+    }
+  error_at (c, n, "invalid operator");
+  return n;
+}
+
+static uint64_t attr_id (const char *name);
+
+/* Attribute ids; see eval.c for their meaning.  */
+enum
+{
+  ATTR_SIZE = 1, ATTR_SIGNED, ATTR_MAGNITUDE, ATTR_UNIT, ATTR_LENGTH,
+  ATTR_MAPPED, ATTR_STRICT, ATTR_OFFSET, ATTR_IOS, ATTR_ELEM, ATTR_EOFFSET,
+  ATTR_ESIZE, ATTR_ENAME
+};
+
+static uint64_t
+attr_id (const char *name)
+{
+  static const char *const names[] = {
+    NULL, "size", "signed", "magnitude", "unit", "length", "mapped",
+    "strict", "offset", "ios", "elem", "eoffset", "esize", "ename"
+  };
+  for (size_t i = 1; i < countof (names); i++)
+    if (strcmp (names[i], name) == 0)
+      return i;
+  return 0;
+}
+
+static ast *
+check_attr (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *t = n->a->type;
+  int id = (int) attr_id (n->name);
+  n->op = id;
+  switch (id)
+    {
+    case ATTR_SIZE:
+      n->type = type_offset (type_int (64, false), 1);
+      return n;
+    case ATTR_SIGNED:
+      if (!is_int (t))
+        break;
+      n->type = type_bool;
+      return n;
+    case ATTR_MAGNITUDE:
+      if (!is_off (t))
+        break;
+      n->type = t->u.o.base;
+      return n;
+    case ATTR_UNIT:
+      if (!is_off (t))
+        break;
+      n->type = type_int (64, false);
+      return n;
+    case ATTR_LENGTH:
+      n->type = type_int (64, false);
+      return n;
+    case ATTR_MAPPED:
+    case ATTR_STRICT:
+      n->type = type_bool;
+      return n;
+    default:
+      break;
+    }
+  error_at (c, n, "invalid attribute '%s' for value of type %s", n->name,
+            tname (t));
+  return n;
+}
+
+static void check_func (compiler *c, ast *f);
+
+/* A reference to a function taking no arguments calls it.  */
+static ast *
+maybe_autocall (compiler *c, ast *n)
+{
+  if (n->type->kind == TY_FUNCTION && n->type->u.f.nargs
+      == n->type->u.f.nopt && !n->type->u.f.variadic)
+    {
+      ast *call = ast_new (&c->ar, A_CALL, n->src, n->loc);
+      call->end = n->end;
+      call->a = n;
+      call->type = n->type->u.f.ret;
+      call->flag = true;        /* Implicit.  */
+      return call;
+    }
+  return n;
+}
+
+static ast *
+check_call (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *ft = n->a->type;
+  if (ft->kind != TY_FUNCTION)
+    error_at (c, n->a, "call to a non-function");
+  int nparams = ft->u.f.nargs;
+  int nfixed = ft->u.f.variadic ? nparams - 1 : nparams;
+  for (int i = 0; i < n->nkids; i++)
+    n->kids[i] = check_expr (c, n->kids[i]);
+  if (n->nkids < nfixed - ft->u.f.nopt)
+    error_at (c, n, "too few arguments passed to function\nof type %s",
+              tname (ft));
+  if (n->nkids > nfixed && !ft->u.f.variadic)
+    error_at (c, n, "too many arguments passed to function\nof type %s",
+              tname (ft));
+  for (int i = 0; i < n->nkids && i < nfixed; i++)
+    {
+      type *pt = ft->u.f.args[i];
+      if (!type_assignable (pt, n->kids[i]->type))
+        {
+          const ast *fn = NULL;
+          const char *pname = NULL;
+          if (n->a->kind == A_VAR && n->a->aux)
+            fn = n->a->aux;
+          if (fn && i < fn->nkids)
+            pname = fn->kids[i]->name;
+          if (pname)
+            error_at (c, n->kids[i], "invalid value for function argument "
+                      "`%s'\nexpected %s, got %s", pname, tname (pt),
+                      tname (n->kids[i]->type));
+          error_at (c, n->kids[i], "invalid value for function argument\n"
+                    "expected %s, got %s", tname (pt),
+                    tname (n->kids[i]->type));
+        }
+      coerce (c, &n->kids[i], pt);
+    }
+  n->type = ft->u.f.ret;
+  return n;
+}
+
+static ast *
+check_expr (compiler *c, ast *n)
+{
+  switch (n->kind)
+    {
+    case A_INT:
+      n->type = n->lit.t;
+      n->is_const = true;
+      return n;
+    case A_STR:
+      {
+        n->type = type_string;
+        n->lit = val_string (n->name, (size_t) n->op);
+        gc_make_permanent (n->lit.v.o);
+        n->is_const = true;
+        return n;
+      }
+    case A_VAR:
+      {
+        sym *s = lookup (c, n->name, SYM_VAR);
+        if (!s)
+          error_at (c, n, "undefined variable '%s'", n->name);
+        n->type = s->type;
+        n->slot = s->slot;
+        n->depth = s->level < 0 ? -1 : c->level - s->level;
+        n->aux = s->fnast;
+        return maybe_autocall (c, n);
+      }
+    case A_BINOP:
+      return check_binop (c, n);
+    case A_AND:
+    case A_OR:
+    case A_IMPLIES:
+      n->a = check_expr (c, n->a);
+      n->b = check_expr (c, n->b);
+      if (!is_int (n->a->type))
+        invalid_operand (c, n->a, "integral");
+      if (!is_int (n->b->type))
+        invalid_operand (c, n->b, "integral");
+      n->type = type_bool;
+      return n;
+    case A_UNOP:
+      n->a = check_expr (c, n->a);
+      switch (n->op)
+        {
+        case T_BANG:
+          if (!is_int (n->a->type))
+            invalid_operand (c, n->a, "integral");
+          n->type = type_bool;
+          return n;
+        case T_TILDE:
+          if (!is_int (n->a->type))
+            invalid_operand (c, n->a, "integral");
+          n->type = n->a->type;
+          break;
+        default:
+          if (!is_int (n->a->type) && !is_off (n->a->type))
+            invalid_operand (c, n->a, "integral or offset");
+          n->type = n->a->type;
+          break;
+        }
+      if (n->a->is_const && is_int (n->type))
+        {
+          const type *t = n->type;
+          n->is_const = true;
+          n->lit = val_int (n->type,
+                            n->op == T_MINUS
+                            ? arith_neg (n->a->lit.v.u, t->u.i.size,
+                                         t->u.i.sign)
+                            : n->op == T_TILDE
+                            ? arith_not (n->a->lit.v.u, t->u.i.size,
+                                         t->u.i.sign)
+                            : n->a->lit.v.u);
+        }
+      return n;
+    case A_COND:
+      n->a = check_expr (c, n->a);
+      n->b = check_expr (c, n->b);
+      n->c = check_expr (c, n->c);
+      if (!is_int (n->a->type))
+        invalid_operand (c, n->a, "integral");
+      if (is_int (n->b->type) && is_int (n->c->type))
+        {
+          n->type = promote_ints (n->b->type, n->c->type);
+          coerce (c, &n->b, n->type);
+          coerce (c, &n->c, n->type);
+        }
+      else if (!type_equal (n->b->type, n->c->type))
+        error_at (c, n, "alternatives in conditional expression have "
+                  "different types");
+      else
+        n->type = n->b->type;
+      return n;
+    case A_CAST:
+      {
+        n->a = check_expr (c, n->a);
+        type *to = resolve_type (c, n->b);
+        type *from = n->a->type;
+        n->type = to;
+        if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
+            || to->kind == TY_ANY || from->kind == TY_ANY
+            || type_equal (to, from)
+            || (to->kind == TY_STRING && is_int (from))
+            || (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
+            || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
+            || (is_int (to) && from->kind == TY_STRUCT
+                && from->u.s.itype))
+          {
+            if (n->a->is_const && is_int (to) && is_int (from))
+              {
+                n->is_const = true;
+                n->lit = val_int (to, arith_norm (n->a->lit.v.u,
+                                                  to->u.i.size,
+                                                  to->u.i.sign));
+              }
+            return n;
+          }
+        error_at (c, n, "invalid cast\nexpected %s, got %s", tname (to),
+                  tname (from));
+        return n;
+      }
+    case A_ISA:
+      n->a = check_expr (c, n->a);
+      n->b->type = resolve_type (c, n->b);
+      n->type = type_bool;
+      return n;
+    case A_SIZEOF:
+      {
+        type *t = resolve_type (c, n->a);
+        if (!type_complete (t))
+          error_at (c, n->a, "sizeof requires a complete type");
+        n->type = type_offset (type_int (64, false), 1);
+        n->is_const = true;
+        n->lit = val_int (n->type, type_size (t));
+        return n;
+      }
+    case A_TYPEOF:
+      error_at (c, n, "typeof is not supported yet");
+      return n;
+    case A_CALL:
+      return check_call (c, n);
+    case A_INDEX:
+      n->a = check_expr (c, n->a);
+      n->b = check_expr (c, n->b);
+      if (!is_int (n->b->type))
+        invalid_operand (c, n->b, "integral");
+      coerce (c, &n->b, type_int (64, false));
+      if (n->a->type->kind == TY_STRING)
+        n->type = type_int (8, false);
+      else if (n->a->type->kind == TY_ARRAY)
+        n->type = n->a->type->u.a.elem;
+      else
+        invalid_operand (c, n->a, "array or string");
+      return n;
+    case A_TRIM:
+      n->a = check_expr (c, n->a);
+      if (n->a->type->kind != TY_STRING && n->a->type->kind != TY_ARRAY)
+        invalid_operand (c, n->a, "array or string");
+      if (n->b)
+        {
+          n->b = check_expr (c, n->b);
+          if (!is_int (n->b->type))
+            invalid_operand (c, n->b, "integral");
+          coerce (c, &n->b, type_int (64, false));
+        }
+      if (n->c)
+        {
+          n->c = check_expr (c, n->c);
+          if (!is_int (n->c->type))
+            invalid_operand (c, n->c, "integral");
+          coerce (c, &n->c, type_int (64, false));
+        }
+      n->type = n->a->type->kind == TY_STRING
+                ? type_string : type_array (n->a->type->u.a.elem, NULL,
+                                            false);
+      return n;
+    case A_ATTR:
+      return check_attr (c, n);
+    case A_MEMBER:
+      {
+        n->a = check_expr (c, n->a);
+        type *t = n->a->type;
+        if (t->kind != TY_STRUCT)
+          invalid_operand (c, n->a, "struct");
+        for (int i = 0; i < t->u.s.nfields; i++)
+          if (t->u.s.fields[i].name
+              && strcmp (t->u.s.fields[i].name, n->name) == 0)
+            {
+              n->slot = i;
+              n->type = t->u.s.fields[i].type;
+              return n;
+            }
+        error_at (c, n, "invalid field `%s' in struct", n->name);
+        return n;
+      }
+    case A_OFFSET:
+      {
+        n->a = check_expr (c, n->a);
+        if (!is_int (n->a->type))
+          invalid_operand (c, n->a, "integral");
+        ast *u = n->b;
+        uint64_t unit = 0;
+        if (u->name)
+          {
+            sym *s = lookup (c, u->name, SYM_UNIT);
+            if (s)
+              unit = s->unit;
+            else if (!type_unit_lookup (u->name, &unit))
+              {
+                sym *ts = lookup (c, u->name, SYM_TYPE);
+                if (!ts)
+                  error_at (c, u, "invalid unit in offset");
+                if (!type_complete (ts->type))
+                  error_at (c, u, "offset unit type must be complete");
+                unit = type_size (ts->type);
+              }
+          }
+        else if (u->b)
+          {
+            type *t = resolve_type (c, u->b);
+            if (!type_complete (t))
+              error_at (c, u, "offset unit type must be complete");
+            unit = type_size (t);
+          }
+        else
+          {
+            u->a = check_expr (c, u->a);
+            if (!u->a->is_const || !is_int (u->a->type))
+              error_at (c, u, "expected a constant integral unit");
+            unit = u->a->lit.v.u;
+          }
+        if (unit == 0)
+          error_at (c, u, "invalid unit in offset");
+        n->type = type_offset (n->a->type->name
+                               ? type_int (n->a->type->u.i.size,
+                                           n->a->type->u.i.sign)
+                               : n->a->type, unit);
+        if (n->a->is_const)
+          {
+            n->is_const = true;
+            n->lit = val_int (n->type, n->a->lit.v.u);
+          }
+        return n;
+      }
+    case A_ARRAY:
+      {
+        type *et = NULL;
+        for (int i = 0; i < n->nkids; i++)
+          {
+            ast *el = n->kids[i];
+            if (el->a)
+              {
+                el->a = check_expr (c, el->a);
+                coerce (c, &el->a, type_int (64, false));
+              }
+            el->b = check_expr (c, el->b);
+            type *t = el->b->type;
+            if (!et)
+              et = t;
+            else if (is_int (et) && is_int (t))
+              et = promote_ints (et, t);
+            else if (!type_equal (et, t))
+              error_at (c, n, "array initializers should be of the same "
+                        "type");
+          }
+        if (!et)
+          et = type_any;
+        for (int i = 0; i < n->nkids; i++)
+          coerce (c, &n->kids[i]->b, et);
+        n->type = type_array (et, NULL, false);
+        n->type->u.a.bound_const = true;
+        n->type->u.a.nelem = (uint64_t) n->nkids;
+        return n;
+      }
+    case A_STRUCTCONS:
+      {
+        type *t = resolve_type (c, n->a);
+        if (t->kind != TY_STRUCT)
+          error_at (c, n->a, "expected a struct type in constructor");
+        for (int i = 0; i < n->nkids; i++)
+          {
+            ast *fi = n->kids[i];
+            int idx = -1;
+            for (int j = 0; j < t->u.s.nfields; j++)
+              if (t->u.s.fields[j].name
+                  && strcmp (t->u.s.fields[j].name, fi->name) == 0)
+                idx = j;
+            if (idx < 0)
+              error_at (c, fi, "invalid field `%s' in struct constructor",
+                        fi->name);
+            fi->slot = idx;
+            fi->a = check_expr (c, fi->a);
+            type *ft = t->u.s.fields[idx].type;
+            if (!type_assignable (ft, fi->a->type))
+              type_error (c, fi->a, "invalid initial value for struct field",
+                          tname (ft), fi->a->type);
+            coerce (c, &fi->a, ft);
+          }
+        n->type = t;
+        return n;
+      }
+    case A_LAMBDA:
+      check_func (c, n->a);
+      n->type = n->a->type;
+      return n;
+    case A_FORMAT:
+      {
+        const char *err = NULL;
+        fmt *f = fmt_parse (n->a->name, (size_t) n->a->op, &err);
+        if (!f)
+          error_at (c, n->a, "%s", err ? err : "invalid format string");
+        n->aux = f;
+        for (int i = 0; i < n->nkids; i++)
+          n->kids[i] = check_expr (c, n->kids[i]);
+        if (f->nargs != n->nkids)
+          error_at (c, n, f->nargs > n->nkids
+                          ? "not enough arguments in format string"
+                          : "too many arguments in format string");
+        int k = 0;
+        for (int i = 0; i < f->npieces; i++)
+          {
+            fmt_piece *pc = &f->pieces[i];
+            ast **arg;
+            switch (pc->kind)
+              {
+              case FMT_INT:
+                arg = &n->kids[k++];
+                if (!is_int ((*arg)->type))
+                  type_error (c, *arg, "format argument has the wrong type",
+                              "integral", (*arg)->type);
+                coerce (c, arg, type_int (pc->size, pc->sign));
+                break;
+              case FMT_CHAR:
+                arg = &n->kids[k++];
+                if (!is_int ((*arg)->type))
+                  type_error (c, *arg, "format argument has the wrong type",
+                              "integral", (*arg)->type);
+                coerce (c, arg, type_int (8, false));
+                break;
+              case FMT_STRING:
+                arg = &n->kids[k++];
+                if ((*arg)->type->kind != TY_STRING)
+                  type_error (c, *arg, "format argument has the wrong type",
+                              "string", (*arg)->type);
+                break;
+              case FMT_VALUE:
+                k++;
+                break;
+              default:
+                break;
+              }
+          }
+        n->type = type_string;
+        return n;
+      }
+    case A_INCDEC:
+      error_at (c, n, "syntax error: unexpected increment operator");
+      return n;
+    case A_MAP:
+      error_at (c, n, "mapping is not supported yet");
+      return n;
+    case A_ARRCONS:
+      {
+        type *t = resolve_type (c, n->a);
+        for (int i = 0; i < n->nkids; i++)
+          n->kids[i] = check_expr (c, n->kids[i]);
+        if (n->nkids > 1)
+          error_at (c, n, "too many arguments to array constructor");
+        if (n->nkids == 1)
+          {
+            if (!type_assignable (t->u.a.elem, n->kids[0]->type))
+              type_error (c, n->kids[0], "invalid initial value",
+                          tname (t->u.a.elem), n->kids[0]->type);
+            coerce (c, &n->kids[0], t->u.a.elem);
+          }
+        n->type = t;
+        return n;
+      }
+    default:
+      error_at (c, n, "unexpected %s in expression", ast_kind_name (n->kind));
+    }
+  return n;
+}
+
+/* Types.  */
+
+static type *
+resolve_type (compiler *c, ast *tn)
+{
+  if (tn->type)
+    return tn->type;
+  type *t = NULL;
+  switch (tn->kind)
+    {
+    case TN_INT:
+      if (tn->op < 1 || tn->op > 64)
+        error_at (c, tn->b ? tn->b : tn,
+                  "the width of an integral type should be in the [1,64] "
+                  "range");
+      t = type_int (tn->op, tn->flag);
+      if (!tn->b)
+        t = type_plain_int (tn->flag);
+      break;
+    case TN_STRING:
+      t = type_string;
+      break;
+    case TN_VOID:
+      t = type_void;
+      break;
+    case TN_ANY:
+      t = type_any;
+      break;
+    case TN_NAME:
+      {
+        sym *s = lookup (c, tn->name, SYM_TYPE);
+        if (!s)
+          error_at (c, tn, "undefined type '%s'", tn->name);
+        t = s->type;
+        break;
+      }
+    case TN_OFFSET:
+      {
+        type *base = resolve_type (c, tn->a);
+        if (!is_int (base))
+          error_at (c, tn->a, "the base type of an offset type should be "
+                    "integral");
+        ast *u = tn->b;
+        uint64_t unit = 0;
+        if (u->name)
+          {
+            sym *s = lookup (c, u->name, SYM_UNIT);
+            if (s)
+              unit = s->unit;
+            else if (!type_unit_lookup (u->name, &unit))
+              {
+                sym *ts = lookup (c, u->name, SYM_TYPE);
+                if (!ts || !type_complete (ts->type))
+                  error_at (c, u, "invalid unit in offset type");
+                unit = type_size (ts->type);
+              }
+          }
+        else if (u->b)
+          unit = type_size (resolve_type (c, u->b));
+        else
+          {
+            u->a = check_expr (c, u->a);
+            unit = u->a->lit.v.u;
+          }
+        t = type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
+        break;
+      }
+    case TN_ARRAY:
+      {
+        type *et = resolve_type (c, tn->a);
+        t = type_array (et, tn->b, false);
+        if (tn->b)
+          {
+            tn->b = check_expr (c, tn->b);
+            type *bt = tn->b->type;
+            if (is_off (bt))
+              t->u.a.bound_is_size = true;
+            else if (!is_int (bt))
+              invalid_operand (c, tn->b, "integral or offset");
+            else
+              coerce (c, &tn->b, type_int (64, false));
+            t->u.a.bound = tn->b;
+            if (tn->b->is_const)
+              {
+                t->u.a.bound_const = true;
+                t->u.a.nelem = is_off (bt) ? tn->b->lit.v.u * bt->u.o.unit
+                                           : tn->b->lit.v.u;
+              }
+          }
+        break;
+      }
+    case TN_STRUCT:
+      {
+        t = type_new (TY_STRUCT);
+        t->u.s.is_union = tn->flag;
+        t->u.s.pinned = tn->op;
+        t->u.s.decl = tn;
+        int nf = 0;
+        for (int i = 0; i < tn->nkids; i++)
+          if (tn->kids[i]->kind == TN_FIELD)
+            nf++;
+        t->u.s.nfields = nf;
+        t->u.s.fields = arena_alloc (&c->ar, sizeof (type_field) * (nf + 1));
+        int k = 0;
+        for (int i = 0; i < tn->nkids; i++)
+          {
+            ast *f = tn->kids[i];
+            if (f->kind != TN_FIELD)
+              error_at (c, f, "declarations in struct types are not "
+                        "supported yet");
+            t->u.s.fields[k].name = f->name;
+            t->u.s.fields[k].type = resolve_type (c, f->a);
+            if (f->b || f->d || f->aux)
+              error_at (c, f, "field constraints, labels and conditions are "
+                        "not supported yet");
+            if (f->c)
+              {
+                f->c = check_expr (c, f->c);
+                coerce (c, &f->c, t->u.s.fields[k].type);
+              }
+            k++;
+          }
+        break;
+      }
+    case TN_FUNCTION:
+      {
+        type **args = arena_alloc (&c->ar, sizeof (type *) * (tn->nkids + 1));
+        bool variadic = false;
+        for (int i = 0; i < tn->nkids; i++)
+          {
+            args[i] = resolve_type (c, tn->kids[i]);
+            variadic = tn->kids[i]->flag;
+          }
+        t = type_function (resolve_type (c, tn->a), tn->nkids, args, 0,
+                           variadic);
+        break;
+      }
+    default:
+      error_at (c, tn, "expected a type");
+    }
+  tn->type = t;
+  return t;
+}
+
+/* Functions.  */
+
+static void
+check_func (compiler *c, ast *f)
+{
+  int n = f->nkids;
+  type **args = arena_alloc (&c->ar, sizeof (type *) * (n + 1));
+  int nopt = 0;
+  bool variadic = false;
+  for (int i = 0; i < n; i++)
+    {
+      ast *p = f->kids[i];
+      if (p->flag)
+        {
+          variadic = true;
+          args[i] = type_array (type_any, NULL, false);
+        }
+      else
+        args[i] = resolve_type (c, p->a);
+      if (p->b)
+        nopt++;
+    }
+  type *ret = resolve_type (c, f->b);
+  f->type = type_function (ret, n, args, nopt, variadic);
+
+  /* The body: a new frame, one level down.  */
+  fnctx fc = { c->fn, 0, ret, 0 };
+  sym *saved = c->locals;
+  int saved_level = c->level;
+  c->fn = &fc;
+  c->level = saved_level < 0 ? 1 : saved_level + 1;
+  for (int i = 0; i < n; i++)
+    {
+      ast *p = f->kids[i];
+      sym *s = local_add (c, p->name, SYM_VAR, args[i]);
+      p->slot = s->slot;
+      if (p->b)
+        {
+          p->b = check_expr (c, p->b);
+          if (!type_assignable (args[i], p->b->type))
+            type_error (c, p->b, "invalid default value for argument",
+                        tname (args[i]), p->b->type);
+          coerce (c, &p->b, args[i]);
+        }
+    }
+  check_stmt (c, f->a);
+  f->nslots = fc.nslots;
+  c->fn = fc.up;
+  c->level = saved_level;
+  c->locals = saved;
+}
+
+/* Statements.  */
+
+static void
+check_lvalue (compiler *c, ast *n)
+{
+  switch (n->kind)
+    {
+    case A_VAR:
+      {
+        sym *s = lookup (c, n->name, SYM_VAR);
+        if (!s)
+          error_at (c, n, "undefined variable '%s'", n->name);
+        n->type = s->type;
+        n->slot = s->slot;
+        n->depth = s->level < 0 ? -1 : c->level - s->level;
+        return;
+      }
+    case A_INDEX:
+      n->a = check_expr (c, n->a);
+      if (n->a->type->kind != TY_ARRAY)
+        error_at (c, n, "invalid l-value in assignment");
+      n->b = check_expr (c, n->b);
+      if (!is_int (n->b->type))
+        invalid_operand (c, n->b, "integral");
+      coerce (c, &n->b, type_int (64, false));
+      n->type = n->a->type->u.a.elem;
+      return;
+    case A_MEMBER:
+      check_expr (c, n);
+      return;
+    default:
+      error_at (c, n, "invalid l-value in assignment");
+    }
+}
+
+static tok_kind
+compound_binop (tok_kind k)
+{
+  switch (k)
+    {
+    case T_ADD_ASSIGN: return T_PLUS;
+    case T_SUB_ASSIGN: return T_MINUS;
+    case T_MUL_ASSIGN: return T_STAR;
+    case T_DIV_ASSIGN: return T_SLASH;
+    case T_MOD_ASSIGN: return T_PERCENT;
+    case T_POW_ASSIGN: return T_POW;
+    case T_AND_ASSIGN: return T_AMP;
+    case T_IOR_ASSIGN: return T_PIPE;
+    case T_XOR_ASSIGN: return T_CARET;
+    case T_SL_ASSIGN: return T_LSHIFT;
+    case T_SR_ASSIGN: return T_RSHIFT;
+    default: return T_ERROR;
+    }
+}
+
+static void
+check_assign (compiler *c, ast *n)
+{
+  check_lvalue (c, n->a);
+  type *lt = n->a->type;
+  if (n->op != T_ASSIGN)
+    {
+      /* a OP= b is a = a OP b, with the lvalue evaluated once: the
+         evaluator re-reads it through the same node.  */
+      ast *bin = ast_new (&c->ar, A_BINOP, n->src, n->loc);
+      bin->end = n->end;
+      bin->op = compound_binop ((tok_kind) n->op);
+      bin->a = n->a;
+      bin->b = n->b;
+      /* The left operand is evaluated from the lvalue's current value:
+         mark it so the binop does not re-check it.  */
+      ast *cur = ast_new (&c->ar, A_VAR, n->src, n->a->loc);
+      *cur = *n->a;
+      bin->a = cur;
+      bin->b = check_expr (c, bin->b);
+      /* Reuse the binop typing rules on already-checked operands.  */
+      bin->a->type = lt;
+      ast tmp = *bin;
+      (void) tmp;
+      n->b = bin;
+    }
+  if (n->op != T_ASSIGN)
+    {
+      ast *bin = n->b;
+      type *ta = bin->a->type, *tb = bin->b->type;
+      if (is_int (ta) && is_int (tb))
+        {
+          if (bin->op == T_LSHIFT || bin->op == T_RSHIFT || bin->op == T_POW)
+            bin->type = type_int (ta->u.i.size, ta->u.i.sign);
+          else
+            {
+              bin->type = promote_ints (ta, tb);
+              coerce (c, &bin->a, bin->type);
+              coerce (c, &bin->b, bin->type);
+            }
+        }
+      else if (is_off (ta) && is_off (tb)
+               && (bin->op == T_PLUS || bin->op == T_MINUS
+                   || bin->op == T_PERCENT))
+        {
+          bin->type = promote_offsets (ta, tb);
+          coerce (c, &bin->a, bin->type);
+          coerce (c, &bin->b, bin->type);
+        }
+      else if (is_off (ta) && is_int (tb)
+               && (bin->op == T_STAR || bin->op == T_SLASH))
+        {
+          type *base = promote_ints (ta->u.o.base, tb);
+          bin->type = type_offset (base, ta->u.o.unit);
+          coerce (c, &bin->a, bin->type);
+          coerce (c, &bin->b, base);
+        }
+      else if (ta->kind == TY_STRING && tb->kind == TY_STRING
+               && bin->op == T_PLUS)
+        bin->type = type_string;
+      else
+        invalid_operand (c, bin->b, is_int (ta) ? "integral"
+                                    : is_off (ta) ? "offset" : "integral");
+    }
+  else
+    n->b = check_expr (c, n->b);
+  if (!type_assignable (lt, n->b->type))
+    error_at (c, n, "r-value in assignment has the wrong type\n"
+              "expected %s got %s", tname (lt), tname (n->b->type));
+  coerce (c, &n->b, lt);
+}
+
+static void
+check_block_body (compiler *c, ast *n)
+{
+  for (int i = 0; i < n->nkids; i++)
+    check_stmt (c, n->kids[i]);
+}
+
+static void
+check_stmt (compiler *c, ast *n)
+{
+  switch (n->kind)
+    {
+    case S_NULL:
+    case S_BREAK:
+    case S_CONTINUE:
+      if (n->kind != S_NULL && c->fn->loops == 0)
+        error_at (c, n, "%s statement not within a loop",
+                  n->kind == S_BREAK ? "break" : "continue");
+      return;
+    case S_EXPR:
+      n->a = check_expr (c, n->a);
+      return;
+    case S_VAR:
+      {
+        n->a = check_expr (c, n->a);
+        type *t = n->a->type;
+        if (t->kind == TY_VOID)
+          error_at (c, n->a, "variables can't be of type void");
+        sym *s = local_add (c, n->name, SYM_VAR, t);
+        n->slot = s->slot;
+        n->depth = s->level < 0 ? -1 : 0;
+        return;
+      }
+    case S_TYPE:
+      {
+        /* Declare first: struct types may refer to themselves.  */
+        type *t = resolve_type (c, n->a);
+        t = type_named (t, n->name);
+        local_add (c, n->name, SYM_TYPE, t);
+        return;
+      }
+    case S_UNIT:
+      {
+        n->a = check_expr (c, n->a);
+        if (!n->a->is_const || !is_int (n->a->type))
+          error_at (c, n->a, "expected constant integral expression");
+        sym *s = local_add (c, n->name, SYM_UNIT, type_int (64, false));
+        s->unit = n->a->lit.v.u;
+        return;
+      }
+    case S_FUN:
+      {
+        /* Declared before its body, for recursion; the type is known
+           once the signature is resolved, so check the body after.  */
+        ast *f = n->a;
+        int np = f->nkids;
+        type **args = arena_alloc (&c->ar, sizeof (type *) * (np + 1));
+        int nopt = 0;
+        bool variadic = false;
+        for (int i = 0; i < np; i++)
+          {
+            ast *p = f->kids[i];
+            if (p->flag)
+              {
+                variadic = true;
+                args[i] = type_array (type_any, NULL, false);
+              }
+            else
+              args[i] = resolve_type (c, p->a);
+            if (p->b)
+              nopt++;
+          }
+        type *ft = type_function (resolve_type (c, f->b), np, args, nopt,
+                                  variadic);
+        sym *s = local_add (c, n->name, SYM_VAR, ft);
+        s->is_fun = true;
+        s->fnast = f;
+        n->slot = s->slot;
+        n->depth = s->level < 0 ? -1 : 0;
+        check_func (c, f);
+        s->type = f->type;
+        return;
+      }
+    case S_ASSIGN:
+      check_assign (c, n);
+      return;
+    case A_INCDEC:
+      {
+        check_lvalue (c, n->a);
+        type *t = n->a->type;
+        if (!is_int (t) && !is_off (t))
+          invalid_operand (c, n->a, "integral or offset");
+        n->type = t;
+        return;
+      }
+    case S_IF:
+      n->a = check_expr (c, n->a);
+      if (!is_int (n->a->type))
+        type_error (c, n->a, "invalid condition", "integral", n->a->type);
+      check_stmt (c, n->b);
+      if (n->c)
+        check_stmt (c, n->c);
+      return;
+    case S_WHILE:
+      n->a = check_expr (c, n->a);
+      if (!is_int (n->a->type))
+        type_error (c, n->a, "invalid condition", "integral", n->a->type);
+      c->fn->loops++;
+      check_stmt (c, n->b);
+      c->fn->loops--;
+      return;
+    case S_FOR:
+      {
+        sym *saved = c->locals;
+        int saved_level = c->level;
+        if (c->level < 0)
+          c->level = 0;
+        if (n->a)
+          check_stmt (c, n->a);
+        if (n->b)
+          {
+            n->b = check_expr (c, n->b);
+            if (!is_int (n->b->type))
+              type_error (c, n->b, "invalid condition", "integral",
+                          n->b->type);
+          }
+        if (n->c)
+          check_stmt (c, n->c);
+        c->fn->loops++;
+        check_stmt (c, n->d);
+        c->fn->loops--;
+        c->locals = saved;
+        c->level = saved_level;
+        return;
+      }
+    case S_FORIN:
+      {
+        n->a = check_expr (c, n->a);
+        type *ct = n->a->type, *et;
+        if (ct->kind == TY_STRING)
+          et = type_int (8, false);
+        else if (ct->kind == TY_ARRAY)
+          et = ct->u.a.elem;
+        else
+          type_error (c, n->a, "invalid container in for loop",
+                      "array or string", ct);
+        sym *saved = c->locals;
+        int saved_level = c->level;
+        if (c->level < 0)
+          c->level = 0;
+        sym *s = local_add (c, n->name, SYM_VAR, et);
+        n->slot = s->slot;
+        /* A hidden slot for the index.  */
+        n->nslots = c->fn->nslots++;
+        if (n->b)
+          {
+            n->b = check_expr (c, n->b);
+            if (!is_int (n->b->type))
+              type_error (c, n->b, "invalid condition", "integral",
+                          n->b->type);
+          }
+        c->fn->loops++;
+        check_stmt (c, n->c);
+        c->fn->loops--;
+        c->locals = saved;
+        c->level = saved_level;
+        return;
+      }
+    case S_RETURN:
+      if (!c->fn->ret)
+        error_at (c, n, "return statement not within a function");
+      if (n->a)
+        {
+          n->a = check_expr (c, n->a);
+          if (c->fn->ret->kind == TY_VOID)
+            error_at (c, n->a, "returning a value in a void function");
+          if (!type_assignable (c->fn->ret, n->a->type))
+            error_at (c, n->a, "returning an expression of the wrong type\n"
+                      "expected %s, got %s", tname (c->fn->ret),
+                      tname (n->a->type));
+          coerce (c, &n->a, c->fn->ret);
+        }
+      else if (c->fn->ret->kind != TY_VOID)
+        error_at (c, n, "the function expects a return value");
+      return;
+    case S_BLOCK:
+      {
+        if (n->flag)
+          {
+            check_block_body (c, n);
+            return;
+          }
+        sym *saved = c->locals;
+        int saved_level = c->level;
+        if (c->level < 0)
+          c->level = 0;
+        check_block_body (c, n);
+        c->locals = saved;
+        c->level = saved_level;
+        return;
+      }
+    case S_RAISE:
+      if (n->a)
+        {
+          n->a = check_expr (c, n->a);
+          type *et = lookup (c, "Exception", SYM_TYPE)
+                     ? lookup (c, "Exception", SYM_TYPE)->type : NULL;
+          if (is_int (n->a->type))
+            ;                       /* raise CODE.  */
+          else if (!et || !type_equal (n->a->type, et))
+            type_error (c, n->a, "invalid exception", "Exception",
+                        n->a->type);
+        }
+      return;
+    case S_TRY:
+      {
+        check_stmt (c, n->a);
+        sym *saved = c->locals;
+        int saved_level = c->level;
+        if (c->level < 0)
+          c->level = 0;
+        if (n->c)
+          {
+            n->c = check_expr (c, n->c);
+            if (!is_int (n->c->type))
+              type_error (c, n->c, "invalid condition", "integral",
+                          n->c->type);
+          }
+        if (n->d)
+          {
+            type *t = resolve_type (c, n->d);
+            sym *s = local_add (c, n->name, SYM_VAR, t);
+            n->slot = s->slot;
+          }
+        check_stmt (c, n->b);
+        c->locals = saved;
+        c->level = saved_level;
+        return;
+      }
+    case S_TRYUNTIL:
+      c->fn->loops++;
+      check_stmt (c, n->a);
+      c->fn->loops--;
+      n->b = check_expr (c, n->b);
+      return;
+    case S_ASSERT:
+      n->a = check_expr (c, n->a);
+      if (!is_int (n->a->type))
+        type_error (c, n->a, "invalid assertion", "integral", n->a->type);
+      if (n->b)
+        {
+          n->b = check_expr (c, n->b);
+          if (n->b->type->kind != TY_STRING)
+            type_error (c, n->b, "invalid assertion message", "string",
+                        n->b->type);
+        }
+      return;
+    case S_PRINT:
+      n->a = check_expr (c, n->a);
+      if (n->a->type->kind != TY_STRING)
+        type_error (c, n->a, "invalid argument to print", "string",
+                    n->a->type);
+      return;
+    case S_PRINTF:
+      {
+        /* Same checks as format ().  */
+        ast tmp = *n;
+        tmp.kind = A_FORMAT;
+        check_expr (c, &tmp);
+        n->aux = tmp.aux;
+        n->kids = tmp.kids;
+        return;
+      }
+    case S_LOAD:
+      return;
+    default:
+      n = check_expr (c, n);
+      return;
+    }
+}
+
+bool
+check_program (compiler *c, ast *prog, strbuf *err)
+{
+  if (!type_bool)
+    type_bool = type_int (32, true);
+  int mark = c->norder, nglobals = c->nglobals;
+  c->err = err;
+  c->locals = NULL;
+  fnctx top = { NULL, 0, NULL, 0 };
+  c->fn = &top;
+  c->level = -1;                /* Top-level declarations are global.  */
+  if (setjmp (c->jb))
+    {
+      global_rollback (c, mark, nglobals);
+      c->fn = NULL;
+      return false;
+    }
+  for (int i = 0; i < prog->nkids; i++)
+    check_stmt (c, prog->kids[i]);
+  prog->nslots = top.nslots;
+  c->fn = NULL;
+  return true;
+}

@@ -1,0 +1,50 @@
+/* check.h -- the checker: name resolution, typing and constant folding.
+
+   The compiler keeps the global scope across commands (a REPL session is
+   one growing program).  check_program resolves every name of a freshly
+   parsed program to a frame slot, gives every expression its type,
+   inserts the promotions GNU poke performs, folds constants, and reports
+   the first error as GNU poke does (FILE:LINE:COL: error: ...).  */
+
+#ifndef BPOKE_CHECK_H
+#define BPOKE_CHECK_H
+
+#include "ast.h"
+#include "parse.h"
+
+typedef struct compiler compiler;
+
+compiler *compiler_new (void);
+void compiler_free (compiler *c);
+
+/* The arena where ASTs of programs compiled by C live.  */
+arena *compiler_arena (compiler *c);
+
+/* For parse_env.is_type_name.  */
+bool compiler_is_type_name (void *c, const char *name);
+
+/* Check PROG.  Returns false and appends the diagnostic to ERR on an
+   error, in which case the global scope is left as it was before.  */
+bool check_program (compiler *c, ast *prog, strbuf *err);
+
+/* Number of global slots in use (the VM grows its global frame).  */
+int compiler_nglobals (const compiler *c);
+
+/* Look up a global by name: its slot and type, for the REPL's
+   completion and the builtins.  Returns -1 if there is none.  */
+int compiler_global (const compiler *c, const char *name, type **t);
+
+/* Iterate the global names (variables, functions and types) in
+   declaration order; KIND is 'v', 'f' or 't'.  */
+void compiler_each_global (const compiler *c,
+                           void (*fn) (void *ctx, const char *name,
+                                       char kind, type *t),
+                           void *ctx);
+
+/* Declare a builtin function NAME of type T with builtin number ID.  */
+void compiler_declare_builtin (compiler *c, const char *name, type *t,
+                               int id);
+/* Declare a global type name.  */
+void compiler_declare_type (compiler *c, const char *name, type *t);
+
+#endif

@@ -1,0 +1,1275 @@
+/* parse.c -- recursive-descent parser for the Poke language.
+
+   Statements and types by plain recursive descent; binary operators by
+   precedence climbing over the table `binops` below, whose levels were
+   established against GNU poke 2.4 (for example `:::` binds tighter than
+   `**`, `as` tighter than unary minus, `in` between `&&` and `|`).  A
+   syntax error longjmps back to parse_program with the message built,
+   because no caller can do anything useful with a half-parsed tree.  */
+
+#include "parse.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct scope_name
+{
+  struct scope_name *next;
+  const char *name;
+  bool is_type;
+} scope_name;
+
+typedef struct parser
+{
+  const parse_env *env;
+  const source *src;
+  lexer *lx;
+  token tok;                    /* The current token.  */
+  token peek;                   /* One token of look-ahead, if has_peek.  */
+  bool has_peek;
+  int prev_end;                 /* End of the last consumed token.  */
+  strbuf *err;
+  bool incomplete;
+  jmp_buf jb;
+  scope_name *names;            /* Names declared so far, innermost first.  */
+  arena *ar;
+} parser;
+
+/* How GNU poke names each token in "unexpected X" messages.  */
+static const char *
+tok_desc (const token *t, char *buf, size_t bufsize)
+{
+  switch (t->kind)
+    {
+    case T_EOF: return "end of file";
+    case T_ERROR: return "token";
+    case T_IDENT: return "identifier";
+    case T_INT: return "integer literal";
+    case T_CHAR: return "character literal";
+    case T_STR: return "string";
+    case T_ATTR: return "attribute";
+    case T_PLUS: return "addition operator";
+    case T_MINUS: return "subtraction operator";
+    case T_STAR: return "multiplication operator";
+    case T_SLASH: return "division operator";
+    case T_PERCENT: return "modulus operator";
+    case T_POW: return "power operator";
+    case T_AMP: return "bit-wise and operator";
+    case T_PIPE: return "bit-wise or operator";
+    case T_CARET: return "bit-wise xor operator";
+    case T_EQ: return "equality operator";
+    case T_NE: return "inequality operator";
+    case T_LT: return "less-than operator";
+    case T_GT: return "bigger-than operator";
+    case T_LE: return "less-or-equal operator";
+    case T_GE: return "bigger-or-equal-than operator";
+    case T_ANDAND: return "logical and operator";
+    case T_OROR: return "logical or operator";
+    case T_LSHIFT: return "left shift operator";
+    case T_RSHIFT: return "right shift operator";
+    case T_CEILDIV: return "ceiling division operator";
+    case T_BCONC: return "bit-concatenation operator";
+    case T_IMPLIES: return "logical implication operator";
+    case T_AT: return "map operator";
+    case T_ATBANG: return "non-strict map operator";
+    case T_DOT: return "dot operator";
+    case T_ELLIPSIS: return "varargs indicator";
+    case T_ADD_ASSIGN: return "add-and-assing operator";
+    case T_SUB_ASSIGN: return "subtract-and-assign operator";
+    case T_MUL_ASSIGN: return "multiply-and-assign operator";
+    case T_DIV_ASSIGN: return "divide-and-assing operator";
+    case T_MOD_ASSIGN: return "modulus-and-assign operator";
+    case T_POW_ASSIGN: return "power-and-assign operator";
+    case T_AND_ASSIGN: return "bit-and-and-assign operator";
+    case T_IOR_ASSIGN: return "bit-or-and-assign operator";
+    case T_XOR_ASSIGN: return "bit-xor-and-assign operator";
+    case T_SL_ASSIGN: return "shift-left-and-assign operator";
+    case T_SR_ASSIGN: return "shift-right-and-assign operator";
+    case T_INC: return "increment operator";
+    case T_DEC: return "decrement operator";
+    case K_AS: return "cast operator";
+    case K_ISA: return "type identification operator";
+    case K_INT: case K_UINT: case K_STRING: case K_VOID: case K_ANY:
+      return "type name";
+    default:
+      break;
+    }
+  if (t->kind >= K_VAR)
+    {
+      snprintf (buf, bufsize, "keyword `%s'", tok_spelling (t->kind));
+      return buf;
+    }
+  snprintf (buf, bufsize, "'%s'", tok_spelling (t->kind));
+  return buf;
+}
+
+static void
+fail_at (parser *p, loc_t loc, int end, const char *msg)
+{
+  diag_format (p->err, p->src, loc, end, "error", msg);
+  longjmp (p->jb, 1);
+}
+
+static void
+fail_unexpected (parser *p)
+{
+  char buf[64], msg[128];
+  if (p->tok.kind == T_EOF)
+    p->incomplete = true;
+  if (p->tok.kind == T_ERROR && lex_incomplete (p->lx))
+    p->incomplete = true;
+  const char *d = tok_desc (&p->tok, buf, sizeof buf);
+  /* A type name in expression position is described as such.  */
+  if (p->tok.kind == T_IDENT)
+    {
+      for (scope_name *s = p->names; s; s = s->next)
+        if (strcmp (s->name, p->tok.sval) == 0)
+          {
+            if (s->is_type)
+              d = "type name";
+            goto found;
+          }
+      if (p->env->is_type_name
+          && p->env->is_type_name (p->env->ctx, p->tok.sval))
+        d = "type name";
+    }
+found:
+  snprintf (msg, sizeof msg, "syntax error: unexpected %s", d);
+  fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
+           msg);
+}
+
+static void
+next (parser *p)
+{
+  p->prev_end = p->tok.loc.pos + p->tok.len;
+  if (p->has_peek)
+    {
+      p->tok = p->peek;
+      p->has_peek = false;
+    }
+  else
+    lex_next (p->lx, &p->tok);
+}
+
+static const token *
+peek (parser *p)
+{
+  if (!p->has_peek)
+    {
+      lex_next (p->lx, &p->peek);
+      p->has_peek = true;
+    }
+  return &p->peek;
+}
+
+static bool
+accept (parser *p, tok_kind k)
+{
+  if (p->tok.kind == k)
+    {
+      next (p);
+      return true;
+    }
+  return false;
+}
+
+static void
+expect (parser *p, tok_kind k)
+{
+  if (!accept (p, k))
+    fail_unexpected (p);
+}
+
+static const char *
+expect_ident (parser *p)
+{
+  if (p->tok.kind != T_IDENT)
+    fail_unexpected (p);
+  const char *s = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+  next (p);
+  return s;
+}
+
+static ast *
+node (parser *p, ast_kind k, loc_t loc)
+{
+  return ast_new (p->ar, k, p->src, loc);
+}
+
+static ast *
+finish (parser *p, ast *n)
+{
+  n->end = p->prev_end;
+  return n;
+}
+
+/* Scopes of names, for telling types from variables.  */
+static void
+declare (parser *p, const char *name, bool is_type)
+{
+  scope_name *s = arena_alloc (p->ar, sizeof *s);
+  s->name = name;
+  s->is_type = is_type;
+  s->next = p->names;
+  p->names = s;
+}
+
+static bool
+is_type_name (parser *p, const char *name)
+{
+  for (scope_name *s = p->names; s; s = s->next)
+    if (strcmp (s->name, name) == 0)
+      return s->is_type;
+  return p->env->is_type_name && p->env->is_type_name (p->env->ctx, name);
+}
+
+/* Does the current token start a type?  */
+static bool
+starts_type (parser *p)
+{
+  switch (p->tok.kind)
+    {
+    case K_INT: case K_UINT: case K_STRING: case K_VOID: case K_ANY:
+    case K_STRUCT: case K_UNION: case K_PINNED:
+      return true;
+    case T_IDENT:
+      if (strcmp (p->tok.sval, "offset") == 0 && peek (p)->kind == T_LT)
+        return true;
+      return is_type_name (p, p->tok.sval);
+    default:
+      return false;
+    }
+}
+
+static ast *parse_expr (parser *p);
+static ast *parse_binary (parser *p, int minprec);
+static ast *parse_unary (parser *p);
+static ast *parse_type (parser *p);
+static ast *parse_stmt (parser *p);
+static ast *parse_block (parser *p);
+static ast *parse_funspec (parser *p, loc_t loc, const char *name);
+
+/* Types.  */
+
+static ast *
+parse_int_type (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  bool sign = p->tok.kind == K_INT;
+  next (p);
+  ast *n = node (p, TN_INT, loc);
+  n->flag = sign;
+  if (accept (p, T_LT))
+    {
+      if (p->tok.kind != T_INT)
+        fail_unexpected (p);
+      n->lit = val_int (NULL, p->tok.ival);
+      n->op = (int) p->tok.ival;
+      n->b = node (p, A_INT, p->tok.loc);     /* For the size's location.  */
+      n->b->end = p->tok.loc.pos + p->tok.len;
+      next (p);
+      expect (p, T_GT);
+    }
+  else
+    n->op = 32;
+  return finish (p, n);
+}
+
+static ast *
+parse_unit (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  ast *u = node (p, A_UNIT, loc);
+  if (p->tok.kind == T_IDENT && !is_type_name (p, p->tok.sval))
+    u->name = expect_ident (p);
+  else if (p->tok.kind == T_INT)
+    {
+      u->a = node (p, A_INT, loc);
+      u->a->lit = val_int (type_int (p->tok.isize, p->tok.isigned),
+                           p->tok.ival);
+      next (p);
+      finish (p, u->a);
+    }
+  else if (starts_type (p))
+    u->b = parse_type (p);
+  else if (accept (p, T_LPAREN))
+    {
+      u->a = parse_expr (p);
+      expect (p, T_RPAREN);
+    }
+  else
+    fail_unexpected (p);
+  return finish (p, u);
+}
+
+static ast *parse_struct_type (parser *p);
+
+static ast *
+parse_type_primary (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  ast *n;
+  switch (p->tok.kind)
+    {
+    case K_INT:
+    case K_UINT:
+      return parse_int_type (p);
+    case K_STRING:
+      next (p);
+      return finish (p, node (p, TN_STRING, loc));
+    case K_VOID:
+      next (p);
+      return finish (p, node (p, TN_VOID, loc));
+    case K_ANY:
+      next (p);
+      return finish (p, node (p, TN_ANY, loc));
+    case K_STRUCT:
+    case K_UNION:
+    case K_PINNED:
+      return parse_struct_type (p);
+    case T_LPAREN:
+      {
+        /* A function type: (T1, T2, ...) RET.  */
+        next (p);
+        n = node (p, TN_FUNCTION, loc);
+        if (p->tok.kind != T_RPAREN)
+          do
+            {
+              ast *arg = parse_type (p);
+              ast_list_push (p->ar, n, arg);
+              if (accept (p, T_ELLIPSIS))
+                arg->flag = true;
+            }
+          while (accept (p, T_COMMA));
+        expect (p, T_RPAREN);
+        n->a = parse_type (p);
+        return finish (p, n);
+      }
+    case T_IDENT:
+      if (strcmp (p->tok.sval, "offset") == 0 && peek (p)->kind == T_LT)
+        {
+          next (p);
+          next (p);
+          n = node (p, TN_OFFSET, loc);
+          n->a = parse_type (p);
+          expect (p, T_COMMA);
+          n->b = parse_unit (p);
+          expect (p, T_GT);
+          return finish (p, n);
+        }
+      if (is_type_name (p, p->tok.sval))
+        {
+          n = node (p, TN_NAME, loc);
+          n->name = expect_ident (p);
+          return finish (p, n);
+        }
+      /* Fall through.  */
+    default:
+      fail_unexpected (p);
+    }
+  return NULL;
+}
+
+/* Array suffixes: T[], T[N], T[SIZE#UNIT].  */
+static ast *
+parse_array_suffixes (parser *p, ast *t)
+{
+  while (p->tok.kind == T_LBRACK)
+    {
+      next (p);
+      ast *a = node (p, TN_ARRAY, t->loc);
+      a->a = t;
+      if (p->tok.kind != T_RBRACK)
+        a->b = parse_expr (p);
+      expect (p, T_RBRACK);
+      t = finish (p, a);
+    }
+  return t;
+}
+
+static ast *
+parse_type (parser *p)
+{
+  return parse_array_suffixes (p, parse_type_primary (p));
+}
+
+/* struct and union types, with their fields and declarations.  */
+static ast *
+parse_struct_type (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  ast *n = node (p, TN_STRUCT, loc);
+  if (accept (p, K_PINNED))
+    n->op = 1;
+  if (accept (p, K_UNION))
+    n->flag = true;
+  else
+    expect (p, K_STRUCT);
+  if (p->tok.kind == K_INT || p->tok.kind == K_UINT)
+    n->a = parse_int_type (p);          /* Integral struct.  */
+  expect (p, T_LBRACE);
+  scope_name *saved = p->names;
+  while (p->tok.kind != T_RBRACE)
+    {
+      loc_t floc = p->tok.loc;
+      if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
+          || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
+        {
+          ast_list_push (p->ar, n, parse_stmt (p));
+          continue;
+        }
+      if (accept (p, K_METHOD))
+        {
+          ast *m = node (p, S_FUN, floc);
+          m->name = expect_ident (p);
+          m->flag = true;                 /* A method.  */
+          expect (p, T_ASSIGN);
+          m->a = parse_funspec (p, p->tok.loc, m->name);
+          ast_list_push (p->ar, n, finish (p, m));
+          continue;
+        }
+      ast *f = node (p, TN_FIELD, floc);
+      if (accept (p, K_BIG))
+        f->op = 1;
+      else if (accept (p, K_LITTLE))
+        f->op = 2;
+      f->a = parse_type (p);
+      if (p->tok.kind == T_IDENT)
+        {
+          f->name = expect_ident (p);
+          declare (p, f->name, false);
+        }
+      if (accept (p, T_COLON))
+        f->b = parse_expr (p);            /* Constraint.  */
+      if (accept (p, T_ASSIGN))
+        {
+          f->c = parse_expr (p);          /* Initializer.  */
+          f->flag = true;
+        }
+      if (accept (p, T_AT))
+        f->aux = parse_expr (p);            /* Label.  */
+      if (accept (p, K_IF))
+        f->d = parse_expr (p);            /* Optional field.  */
+      expect (p, T_SEMI);
+      ast_list_push (p->ar, n, finish (p, f));
+    }
+  p->names = saved;
+  expect (p, T_RBRACE);
+  return finish (p, n);
+}
+
+/* Expressions.  */
+
+typedef struct binop_info
+{
+  tok_kind tok;
+  int prec;
+} binop_info;
+
+/* Higher binds tighter.  */
+static const binop_info binops[] = {
+  {T_IMPLIES, 1},
+  {T_OROR, 2},
+  {T_ANDAND, 3},
+  {K_IN, 4},
+  {T_PIPE, 5},
+  {T_CARET, 6},
+  {T_AMP, 7},
+  {T_EQ, 8}, {T_NE, 8},
+  {T_LT, 9}, {T_GT, 9}, {T_LE, 9}, {T_GE, 9},
+  {T_LSHIFT, 10}, {T_RSHIFT, 10},
+  {T_PLUS, 11}, {T_MINUS, 11},
+  {T_STAR, 12}, {T_SLASH, 12}, {T_CEILDIV, 12}, {T_PERCENT, 12},
+  {T_POW, 13},
+  {T_BCONC, 14},
+};
+
+#define MAP_RHS_PREC 10         /* `T @ a + b` maps at a + b.  */
+
+static int
+binop_prec (tok_kind k)
+{
+  for (size_t i = 0; i < countof (binops); i++)
+    if (binops[i].tok == k)
+      return binops[i].prec;
+  return 0;
+}
+
+static ast *
+parse_expr (parser *p)
+{
+  ast *c = parse_binary (p, 1);
+  if (p->tok.kind == T_QUESTION)
+    {
+      ast *n = node (p, A_COND, c->loc);
+      next (p);
+      n->a = c;
+      n->b = parse_expr (p);
+      expect (p, T_COLON);
+      n->c = parse_expr (p);
+      return finish (p, n);
+    }
+  return c;
+}
+
+static ast *
+parse_binary (parser *p, int minprec)
+{
+  ast *l = parse_unary (p);
+  for (;;)
+    {
+      tok_kind op = p->tok.kind;
+      int prec = binop_prec (op);
+      if (prec == 0 || prec < minprec)
+        return l;
+      next (p);
+      ast *r = parse_binary (p, prec + 1);
+      ast_kind k = op == T_ANDAND ? A_AND
+                   : op == T_OROR ? A_OR
+                   : op == T_IMPLIES ? A_IMPLIES : A_BINOP;
+      ast *n = node (p, k, l->loc);
+      n->op = op;
+      n->a = l;
+      n->b = r;
+      l = finish (p, n);
+    }
+}
+
+static void
+parse_args (parser *p, ast *call)
+{
+  /* The opening parenthesis has been consumed.  */
+  if (p->tok.kind != T_RPAREN)
+    do
+      {
+        ast *arg = parse_expr (p);
+        ast_list_push (p->ar, call, arg);
+      }
+    while (accept (p, T_COMMA));
+  expect (p, T_RPAREN);
+}
+
+static ast *
+parse_postfix_ops (parser *p, ast *e)
+{
+  for (;;)
+    {
+      loc_t loc = e->loc;
+      switch (p->tok.kind)
+        {
+        case T_LBRACK:
+          {
+            next (p);
+            ast *n;
+            if (p->tok.kind == T_COLON)
+              {
+                n = node (p, A_TRIM, loc);
+                n->a = e;
+              }
+            else
+              {
+                ast *i = parse_expr (p);
+                if (p->tok.kind == T_COLON)
+                  {
+                    n = node (p, A_TRIM, loc);
+                    n->a = e;
+                    n->b = i;
+                  }
+                else
+                  {
+                    n = node (p, A_INDEX, loc);
+                    n->a = e;
+                    n->b = i;
+                    expect (p, T_RBRACK);
+                    e = finish (p, n);
+                    break;
+                  }
+              }
+            expect (p, T_COLON);
+            if (p->tok.kind != T_RBRACK)
+              n->c = parse_expr (p);
+            expect (p, T_RBRACK);
+            e = finish (p, n);
+            break;
+          }
+        case T_DOT:
+          {
+            next (p);
+            ast *n = node (p, A_MEMBER, loc);
+            n->a = e;
+            n->name = expect_ident (p);
+            e = finish (p, n);
+            break;
+          }
+        case T_ATTR:
+          {
+            ast *n = node (p, A_ATTR, loc);
+            n->a = e;
+            n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+            next (p);
+            e = finish (p, n);
+            break;
+          }
+        case T_LPAREN:
+          {
+            next (p);
+            ast *n = node (p, A_CALL, loc);
+            n->a = e;
+            parse_args (p, n);
+            e = finish (p, n);
+            break;
+          }
+        case T_HASH:
+          {
+            next (p);
+            ast *n = node (p, A_OFFSET, loc);
+            n->a = e;
+            n->b = parse_unit (p);
+            e = finish (p, n);
+            break;
+          }
+        case K_AS:
+        case K_ISA:
+          {
+            ast *n = node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, loc);
+            next (p);
+            n->a = e;
+            n->b = parse_type (p);
+            e = finish (p, n);
+            break;
+          }
+        default:
+          return e;
+        }
+    }
+}
+
+/* What follows a type in expression position: a map, a struct or array
+   constructor.  */
+static ast *
+parse_type_expr (parser *p)
+{
+  ast *t = parse_type (p);
+  loc_t loc = t->loc;
+  if (p->tok.kind == T_AT || p->tok.kind == T_ATBANG)
+    {
+      ast *n = node (p, A_MAP, loc);
+      n->flag = p->tok.kind == T_ATBANG;
+      next (p);
+      n->a = t;
+      ast *off = parse_binary (p, MAP_RHS_PREC);
+      if (accept (p, T_COLON))
+        {
+          n->c = off;
+          off = parse_binary (p, MAP_RHS_PREC);
+        }
+      n->b = off;
+      return finish (p, n);
+    }
+  if (p->tok.kind == T_LBRACE)
+    {
+      next (p);
+      ast *n = node (p, A_STRUCTCONS, loc);
+      n->a = t;
+      if (p->tok.kind != T_RBRACE)
+        do
+          {
+            if (p->tok.kind == T_RBRACE)
+              break;
+            ast *fi = node (p, A_FIELDINIT, p->tok.loc);
+            fi->name = expect_ident (p);
+            expect (p, T_ASSIGN);
+            fi->a = parse_expr (p);
+            ast_list_push (p->ar, n, finish (p, fi));
+          }
+        while (accept (p, T_COMMA));
+      expect (p, T_RBRACE);
+      return finish (p, n);
+    }
+  if (p->tok.kind == T_LPAREN && t->kind == TN_ARRAY)
+    {
+      next (p);
+      ast *n = node (p, A_ARRCONS, loc);
+      n->a = t;
+      parse_args (p, n);
+      return finish (p, n);
+    }
+  fail_unexpected (p);
+  return NULL;
+}
+
+static ast *
+parse_primary (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  ast *n;
+  if (starts_type (p))
+    return parse_type_expr (p);
+  switch (p->tok.kind)
+    {
+    case T_INT:
+    case T_CHAR:
+      n = node (p, A_INT, loc);
+      n->lit = val_int (type_int (p->tok.isize, p->tok.isigned),
+                        p->tok.ival);
+      next (p);
+      return finish (p, n);
+    case T_STR:
+      {
+        n = node (p, A_STR, loc);
+        /* Adjacent string literals are not concatenated in Poke.  */
+        n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+        n->op = (int) p->tok.slen;
+        next (p);
+        return finish (p, n);
+      }
+    case T_IDENT:
+      n = node (p, A_VAR, loc);
+      n->name = expect_ident (p);
+      return finish (p, n);
+    case T_LPAREN:
+      next (p);
+      n = parse_expr (p);
+      expect (p, T_RPAREN);
+      /* Keep the parentheses in the location, as carets show them.  */
+      return n;
+    case T_LBRACK:
+      {
+        next (p);
+        n = node (p, A_ARRAY, loc);
+        if (p->tok.kind != T_RBRACK)
+          do
+            {
+              ast *el = node (p, A_ELEM, p->tok.loc);
+              if (p->tok.kind == T_DOT)
+                {
+                  next (p);
+                  expect (p, T_LBRACK);
+                  el->a = parse_expr (p);
+                  expect (p, T_RBRACK);
+                  expect (p, T_ASSIGN);
+                }
+              el->b = parse_expr (p);
+              ast_list_push (p->ar, n, finish (p, el));
+            }
+          while (accept (p, T_COMMA));
+        expect (p, T_RBRACK);
+        return finish (p, n);
+      }
+    case K_SIZEOF:
+    case K_TYPEOF:
+      {
+        n = node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
+        bool is_sizeof = p->tok.kind == K_SIZEOF;
+        next (p);
+        expect (p, T_LPAREN);
+        if (is_sizeof || starts_type (p))
+          n->a = parse_type (p);
+        else
+          n->a = parse_expr (p);
+        expect (p, T_RPAREN);
+        return finish (p, n);
+      }
+    case K_FORMAT:
+      {
+        next (p);
+        n = node (p, A_FORMAT, loc);
+        expect (p, T_LPAREN);
+        if (p->tok.kind != T_STR)
+          fail_unexpected (p);
+        n->a = parse_primary (p);
+        while (accept (p, T_COMMA))
+          ast_list_push (p->ar, n, parse_expr (p));
+        expect (p, T_RPAREN);
+        return finish (p, n);
+      }
+    case K_LAMBDA:
+      {
+        next (p);
+        n = node (p, A_LAMBDA, loc);
+        n->a = parse_funspec (p, p->tok.loc, NULL);
+        return finish (p, n);
+      }
+    case K_UNMAP:
+      {
+        next (p);
+        n = node (p, S_UNMAP, loc);
+        n->a = parse_unary (p);
+        return finish (p, n);
+      }
+    default:
+      fail_unexpected (p);
+    }
+  return NULL;
+}
+
+static ast *
+parse_unary (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  switch (p->tok.kind)
+    {
+    case T_MINUS:
+    case T_PLUS:
+    case T_TILDE:
+    case T_BANG:
+      {
+        ast *n = node (p, A_UNOP, loc);
+        n->op = p->tok.kind;
+        next (p);
+        n->a = parse_unary (p);
+        return finish (p, n);
+      }
+    default:
+      return parse_postfix_ops (p, parse_primary (p));
+    }
+}
+
+/* Functions: [(PARAMS)] RET_TYPE : BLOCK.  */
+static ast *
+parse_funspec (parser *p, loc_t loc, const char *name)
+{
+  ast *f = node (p, A_FUNC, loc);
+  f->name = name;
+  scope_name *saved = p->names;
+  if (p->tok.kind == T_LPAREN && !(peek (p)->kind == T_IDENT
+                                   && 0))
+    {
+      next (p);
+      if (p->tok.kind != T_RPAREN)
+        do
+          {
+            ast *prm = node (p, A_PARAM, p->tok.loc);
+            if (p->tok.kind == T_IDENT && peek (p)->kind == T_ELLIPSIS)
+              {
+                prm->name = expect_ident (p);
+                next (p);
+                prm->flag = true;
+              }
+            else
+              {
+                prm->a = parse_type (p);
+                prm->name = expect_ident (p);
+                if (accept (p, T_ASSIGN))
+                  prm->b = parse_expr (p);
+              }
+            declare (p, prm->name, false);
+            ast_list_push (p->ar, f, finish (p, prm));
+          }
+        while (accept (p, T_COMMA));
+      expect (p, T_RPAREN);
+    }
+  f->b = parse_type (p);
+  expect (p, T_COLON);
+  f->a = parse_block (p);
+  p->names = saved;
+  return finish (p, f);
+}
+
+/* Statements.  */
+
+static ast *
+parse_block (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  expect (p, T_LBRACE);
+  ast *b = node (p, S_BLOCK, loc);
+  scope_name *saved = p->names;
+  while (p->tok.kind != T_RBRACE)
+    {
+      if (p->tok.kind == T_EOF)
+        fail_unexpected (p);
+      ast_list_push (p->ar, b, parse_stmt (p));
+    }
+  next (p);
+  p->names = saved;
+  return finish (p, b);
+}
+
+static bool
+is_assign_op (tok_kind k)
+{
+  switch (k)
+    {
+    case T_ASSIGN: case T_ADD_ASSIGN: case T_SUB_ASSIGN: case T_MUL_ASSIGN:
+    case T_DIV_ASSIGN: case T_MOD_ASSIGN: case T_POW_ASSIGN:
+    case T_AND_ASSIGN: case T_IOR_ASSIGN: case T_XOR_ASSIGN:
+    case T_SL_ASSIGN: case T_SR_ASSIGN:
+      return true;
+    default:
+      return false;
+    }
+}
+
+/* An expression statement, assignment or increment, without the `;`.  */
+static ast *
+parse_simple_stmt (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  if (p->tok.kind == T_INC || p->tok.kind == T_DEC)
+    {
+      ast *n = node (p, A_INCDEC, loc);
+      n->op = p->tok.kind;
+      n->flag = true;
+      next (p);
+      n->a = parse_unary (p);
+      return finish (p, n);
+    }
+  ast *e = parse_expr (p);
+  if (is_assign_op (p->tok.kind))
+    {
+      ast *n = node (p, S_ASSIGN, loc);
+      n->op = p->tok.kind;
+      next (p);
+      n->a = e;
+      n->b = parse_expr (p);
+      return finish (p, n);
+    }
+  if (p->tok.kind == T_INC || p->tok.kind == T_DEC)
+    {
+      ast *n = node (p, A_INCDEC, loc);
+      n->op = p->tok.kind;
+      next (p);
+      n->a = e;
+      return finish (p, n);
+    }
+  ast *s = node (p, S_EXPR, loc);
+  s->a = e;
+  return finish (p, s);
+}
+
+static ast *
+parse_var_decls (parser *p, loc_t loc)
+{
+  /* var a = 1, b = 2: a block-less list of S_VAR, returned as a chain in
+     a S_BLOCK marked transparent (flag) so that the names stay in the
+     enclosing scope.  */
+  ast *first = NULL, *list = NULL;
+  do
+    {
+      ast *v = node (p, S_VAR, p->tok.loc);
+      v->name = expect_ident (p);
+      expect (p, T_ASSIGN);
+      v->a = parse_expr (p);
+      declare (p, v->name, false);
+      finish (p, v);
+      if (!first)
+        first = v;
+      else
+        {
+          if (!list)
+            {
+              list = node (p, S_BLOCK, loc);
+              list->flag = true;
+              ast_list_push (p->ar, list, first);
+            }
+          ast_list_push (p->ar, list, v);
+        }
+    }
+  while (accept (p, T_COMMA));
+  return list ? finish (p, list) : first;
+}
+
+static ast *
+parse_stmt (parser *p)
+{
+  loc_t loc = p->tok.loc;
+  ast *n;
+  switch (p->tok.kind)
+    {
+    case T_SEMI:
+      next (p);
+      return finish (p, node (p, S_NULL, loc));
+    case T_LBRACE:
+      return parse_block (p);
+    case K_VAR:
+      next (p);
+      n = parse_var_decls (p, loc);
+      expect (p, T_SEMI);
+      return n;
+    case K_TYPE:
+      {
+        next (p);
+        ast *list = NULL, *first = NULL;
+        do
+          {
+            n = node (p, S_TYPE, p->tok.loc);
+            n->name = expect_ident (p);
+            expect (p, T_ASSIGN);
+            /* Declared before its body so that it can be recursive.  */
+            declare (p, n->name, true);
+            n->a = parse_type (p);
+            finish (p, n);
+            if (!first)
+              first = n;
+            else
+              {
+                if (!list)
+                  {
+                    list = node (p, S_BLOCK, loc);
+                    list->flag = true;
+                    ast_list_push (p->ar, list, first);
+                  }
+                ast_list_push (p->ar, list, n);
+              }
+          }
+        while (accept (p, T_COMMA));
+        expect (p, T_SEMI);
+        return list ? finish (p, list) : first;
+      }
+    case K_UNIT:
+      {
+        next (p);
+        ast *list = node (p, S_BLOCK, loc);
+        list->flag = true;
+        do
+          {
+            n = node (p, S_UNIT, p->tok.loc);
+            n->name = expect_ident (p);
+            expect (p, T_ASSIGN);
+            n->a = parse_expr (p);
+            ast_list_push (p->ar, list, finish (p, n));
+          }
+        while (accept (p, T_COMMA));
+        expect (p, T_SEMI);
+        return list->nkids == 1 ? list->kids[0] : finish (p, list);
+      }
+    case K_FUN:
+      {
+        next (p);
+        n = node (p, S_FUN, loc);
+        n->name = expect_ident (p);
+        declare (p, n->name, false);
+        expect (p, T_ASSIGN);
+        n->a = parse_funspec (p, p->tok.loc, n->name);
+        return finish (p, n);
+      }
+    case K_IF:
+      next (p);
+      n = node (p, S_IF, loc);
+      expect (p, T_LPAREN);
+      n->a = parse_expr (p);
+      expect (p, T_RPAREN);
+      n->b = parse_stmt (p);
+      if (accept (p, K_ELSE))
+        n->c = parse_stmt (p);
+      return finish (p, n);
+    case K_WHILE:
+      next (p);
+      n = node (p, S_WHILE, loc);
+      expect (p, T_LPAREN);
+      n->a = parse_expr (p);
+      expect (p, T_RPAREN);
+      n->b = parse_stmt (p);
+      return finish (p, n);
+    case K_FOR:
+      {
+        next (p);
+        expect (p, T_LPAREN);
+        scope_name *saved = p->names;
+        if (p->tok.kind == T_IDENT && peek (p)->kind == K_IN)
+          {
+            n = node (p, S_FORIN, loc);
+            n->name = expect_ident (p);
+            next (p);
+            n->a = parse_expr (p);
+            declare (p, n->name, false);
+            if (accept (p, K_WHERE))
+              n->b = parse_expr (p);
+            expect (p, T_RPAREN);
+            n->c = parse_stmt (p);
+            p->names = saved;
+            return finish (p, n);
+          }
+        n = node (p, S_FOR, loc);
+        if (p->tok.kind == K_VAR)
+          {
+            loc_t vloc = p->tok.loc;
+            next (p);
+            n->a = parse_var_decls (p, vloc);
+          }
+        else if (p->tok.kind != T_SEMI)
+          n->a = parse_simple_stmt (p);
+        expect (p, T_SEMI);
+        if (p->tok.kind != T_SEMI)
+          n->b = parse_expr (p);
+        expect (p, T_SEMI);
+        if (p->tok.kind != T_RPAREN)
+          {
+            ast *steps = node (p, S_BLOCK, p->tok.loc);
+            steps->flag = true;
+            do
+              ast_list_push (p->ar, steps, parse_simple_stmt (p));
+            while (accept (p, T_COMMA));
+            n->c = finish (p, steps);
+          }
+        expect (p, T_RPAREN);
+        n->d = parse_stmt (p);
+        p->names = saved;
+        return finish (p, n);
+      }
+    case K_BREAK:
+    case K_CONTINUE:
+      n = node (p, p->tok.kind == K_BREAK ? S_BREAK : S_CONTINUE, loc);
+      next (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    case K_RETURN:
+      next (p);
+      n = node (p, S_RETURN, loc);
+      if (p->tok.kind != T_SEMI)
+        n->a = parse_expr (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    case K_RAISE:
+      next (p);
+      n = node (p, S_RAISE, loc);
+      if (p->tok.kind != T_SEMI)
+        n->a = parse_expr (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    case K_TRY:
+      {
+        next (p);
+        ast *body = parse_stmt (p);
+        if (accept (p, K_UNTIL))
+          {
+            n = node (p, S_TRYUNTIL, loc);
+            n->a = body;
+            n->b = parse_expr (p);
+            finish (p, n);
+            expect (p, T_SEMI);
+            return n;
+          }
+        n = node (p, S_TRY, loc);
+        n->a = body;
+        expect (p, K_CATCH);
+        scope_name *saved = p->names;
+        if (accept (p, K_IF))
+          n->c = parse_expr (p);
+        else if (p->tok.kind == T_LPAREN)
+          {
+            next (p);
+            n->d = parse_type (p);
+            n->name = expect_ident (p);
+            declare (p, n->name, false);
+            expect (p, T_RPAREN);
+          }
+        n->b = parse_stmt (p);
+        p->names = saved;
+        return finish (p, n);
+      }
+    case K_ASSERT:
+      next (p);
+      n = node (p, S_ASSERT, loc);
+      expect (p, T_LPAREN);
+      n->a = parse_expr (p);
+      if (accept (p, T_COMMA))
+        n->b = parse_expr (p);
+      expect (p, T_RPAREN);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    case K_PRINT:
+      next (p);
+      n = node (p, S_PRINT, loc);
+      n->a = parse_expr (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    case K_PRINTF:
+      {
+        next (p);
+        n = node (p, S_PRINTF, loc);
+        bool paren = accept (p, T_LPAREN);
+        if (p->tok.kind != T_STR)
+          fail_unexpected (p);
+        n->a = parse_primary (p);
+        while (accept (p, T_COMMA))
+          ast_list_push (p->ar, n, parse_expr (p));
+        if (paren)
+          expect (p, T_RPAREN);
+        finish (p, n);
+        expect (p, T_SEMI);
+        return n;
+      }
+    case K_LOAD:
+      next (p);
+      n = node (p, S_LOAD, loc);
+      if (p->tok.kind == T_STR)
+        {
+          n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+          n->flag = true;
+          next (p);
+        }
+      else
+        n->name = expect_ident (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    default:
+      n = parse_simple_stmt (p);
+      expect (p, T_SEMI);
+      return n;
+    }
+}
+
+ast *
+parse_program (const parse_env *env, const source *src, strbuf *err,
+               bool *incomplete)
+{
+  parser ps;
+  memset (&ps, 0, sizeof ps);
+  parser *volatile p = &ps;
+  p->env = env;
+  p->src = src;
+  p->err = err;
+  p->ar = env->ar;
+  p->lx = lex_new (src->buf, src->len, src->filename);
+  ast *prog = NULL;
+  if (setjmp (p->jb) == 0)
+    {
+      next (p);
+      loc_t loc = p->tok.loc;
+      prog = node (p, A_PROGRAM, loc);
+      while (p->tok.kind != T_EOF)
+        ast_list_push (p->ar, prog, parse_stmt (p));
+      finish (p, prog);
+    }
+  else
+    prog = NULL;
+  if (incomplete)
+    *incomplete = p->incomplete;
+  lex_free (p->lx);
+  return prog;
+}
+
+void
+diag_format (strbuf *out, const source *src, loc_t loc, int end,
+             const char *kind, const char *msg)
+{
+  sb_printf (out, "%s:%d:%d: %s: %s\n", src->filename, loc.line, loc.col,
+             kind, msg);
+  /* The source line, then a caret under the start and tildes under the
+     rest of the construct on that line.  */
+  int ls = loc.pos;
+  while (ls > 0 && src->buf[ls - 1] != '\n')
+    ls--;
+  int le = loc.pos;
+  while ((size_t) le < src->len && src->buf[le] != '\n')
+    le++;
+  sb_putn (out, src->buf + ls, (size_t) (le - ls));
+  sb_putc (out, '\n');
+  for (int i = ls; i < loc.pos; i++)
+    sb_putc (out, src->buf[i] == '\t' ? '\t' : ' ');
+  sb_putc (out, '^');
+  int stop = end < le ? end : le;
+  for (int i = loc.pos + 1; i < stop; i++)
+    sb_putc (out, '~');
+  sb_putc (out, '\n');
+}

@@ -1,0 +1,35 @@
+/* parse.h -- the parser: tokens to AST, by recursive descent with
+   precedence climbing for binary operators.
+
+   Poke's grammar needs to know which identifiers name types (as C's does
+   for typedef names): the parser tracks the types declared in the text it
+   is parsing and asks the caller about the rest through is_type_name.  */
+
+#ifndef BPOKE_PARSE_H
+#define BPOKE_PARSE_H
+
+#include "ast.h"
+
+typedef struct parse_env
+{
+  /* Does NAME denote a type in the enclosing (already compiled) scope?  */
+  bool (*is_type_name) (void *ctx, const char *name);
+  void *ctx;
+  arena *ar;                    /* Where nodes go.  */
+} parse_env;
+
+/* Parse the whole SRC as a program (a list of statements).  On a syntax
+   error returns NULL and appends the diagnostic (FILE:LINE:COL: error:
+   MESSAGE, the source line and a caret) to ERR.  If INCOMPLETE is not
+   NULL it is set when the error is that the input ended too early (an
+   unclosed brace, parenthesis, string or comment): the REPL then reads
+   another line.  */
+ast *parse_program (const parse_env *env, const source *src, strbuf *err,
+                    bool *incomplete);
+
+/* Append a diagnostic for the text of SRC from LOC to byte END.  Shared
+   by the parser and the checker so that every message looks the same.  */
+void diag_format (strbuf *out, const source *src, loc_t loc, int end,
+                  const char *kind, const char *msg);
+
+#endif

@@ -1,0 +1,657 @@
+/* print.c -- printing values as GNU poke does, and printf/format.
+
+   GNU poke has two value printers that differ in small, visible ways, and
+   bpoke must reproduce both byte for byte:
+
+   - the REPL's, for the value of an expression statement (print_value).
+     Integers of a width other than 4, 8, 16, 32 or 64 get a "(int<N>) "
+     cast prefix (except in binary) and no suffix; hexadecimal and octal
+     digits are not padded, binary digits are padded to the width; an
+     array cut by oacutoff ends in ",...".  It honours omode and odepth.
+
+   - printf's %v.  No cast prefix: odd widths carry just "U" when
+     unsigned; every non-decimal base pads to the digits the width needs;
+     a cut array ends in "..." with no comma.  It ignores omode and odepth:
+     flat and unlimited unless the directive says %T or %N.
+
+   Both honour obase, oacutoff and oindent.  Each kind of value has its
+   own function below, dispatched from print_val, so struct printing
+   (flat, tree, depth) stays in one place.  */
+
+#include "print.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "type.h"
+
+void
+print_opts_default (print_opts *o)
+{
+  o->obase = 10;
+  o->tree = false;
+  o->odepth = 0;
+  o->oindent = 2;
+  o->oacutoff = 0;
+  o->pretty = false;
+}
+
+/* The state of one printing walk.  */
+typedef struct pctx
+{
+  strbuf *sb;
+  int obase;
+  int oindent;
+  int oacutoff;
+  int maxdepth;         /* Struct nesting shown in full; 0: unlimited.  */
+  bool tree;
+  bool fmtv;            /* %v's rules rather than the REPL's.  */
+} pctx;
+
+static void print_val (pctx *c, val v, int level);
+
+/* Integers.  */
+
+static uint64_t
+int_mask (int size)
+{
+  return size >= 64 ? ~(uint64_t) 0 : ((uint64_t) 1 << size) - 1;
+}
+
+/* Don't trust the caller's normalization for the sign: a stray high bit
+   would print as a huge number.  */
+static int64_t
+int_sext (uint64_t bits, int size)
+{
+  if (size >= 64)
+    return (int64_t) bits;
+  uint64_t m = (uint64_t) 1 << (size - 1);
+  bits &= int_mask (size);
+  return (int64_t) ((bits ^ m) - m);
+}
+
+static bool
+int_std_width (int size)
+{
+  return size == 4 || size == 8 || size == 16 || size == 32 || size == 64;
+}
+
+/* Bits per digit for the power-of-two bases.  */
+static int
+base_bits (int base)
+{
+  return base == 2 ? 1 : base == 8 ? 3 : 4;
+}
+
+/* MAG in BASE (2, 8 or 16), at least MINDIGITS digits, no prefix.  */
+static void
+put_digits (strbuf *sb, uint64_t mag, int base, int mindigits)
+{
+  char buf[64];
+  int n = 0;
+  int bb = base_bits (base);
+  do
+    {
+      buf[n++] = "0123456789abcdef"[mag & (uint64_t) (base - 1)];
+      mag >>= bb;
+    }
+  while (mag);
+  while (n < mindigits && n < (int) sizeof buf)
+    buf[n++] = '0';
+  while (n)
+    sb_putc (sb, buf[--n]);
+}
+
+/* The digits of an integer of type (SIZE, SIGN) in BASE: decimal is
+   signed or not, the other bases show the two's complement bits of the
+   width.  PAD: pad non-decimal digits to the width.  */
+static void
+put_int_digits (strbuf *sb, uint64_t bits, int size, bool sign, int base,
+                bool pad)
+{
+  if (base == 10)
+    {
+      if (sign)
+        sb_printf (sb, "%lld", (long long) int_sext (bits, size));
+      else
+        sb_printf (sb, "%llu", (unsigned long long) (bits & int_mask (size)));
+      return;
+    }
+  int bb = base_bits (base);
+  put_digits (sb, bits & int_mask (size), base, pad ? (size + bb - 1) / bb
+                                                    : 1);
+}
+
+static const char *
+int_suffix (int size)
+{
+  switch (size)
+    {
+    case 4: return "N";
+    case 8: return "B";
+    case 16: return "H";
+    case 64: return "L";
+    default: return "";
+    }
+}
+
+static void
+print_int (pctx *c, uint64_t bits, int size, bool sign)
+{
+  bool std = int_std_width (size);
+  int base = c->obase;
+  if (!c->fmtv && !std && base != 2)
+    sb_printf (c->sb, "(%s<%d>) ", sign ? "int" : "uint", size);
+  if (base == 16)
+    sb_puts (c->sb, "0x");
+  else if (base == 8)
+    sb_puts (c->sb, "0o");
+  else if (base == 2)
+    sb_puts (c->sb, "0b");
+  put_int_digits (c->sb, bits, size, sign, base, c->fmtv || base == 2);
+  if (std)
+    {
+      if (!sign)
+        sb_putc (c->sb, 'U');
+      sb_puts (c->sb, int_suffix (size));
+    }
+  else if (c->fmtv && !sign)
+    sb_putc (c->sb, 'U');
+}
+
+/* Offsets: the magnitude as an integer of the base type, then the unit
+   by name when it is a predefined one (units declared with `unit` print
+   as their number of bits, as GNU poke does).  */
+static void
+print_offset (pctx *c, val v)
+{
+  const type *base = v.t->u.o.base;
+  print_int (c, v.v.u, base->u.i.size, base->u.i.sign);
+  sb_putc (c->sb, '#');
+  const char *name = type_unit_name (v.t->u.o.unit);
+  if (name)
+    sb_puts (c->sb, name);
+  else
+    sb_printf (c->sb, "%llu", (unsigned long long) v.t->u.o.unit);
+}
+
+/* Only these four are escaped; every other byte, control characters and
+   non-ASCII included, goes out raw.  */
+static void
+print_string (pctx *c, val v)
+{
+  const pk_string *s = val_str (v);
+  sb_putc (c->sb, '"');
+  for (size_t i = 0; i < s->len; i++)
+    {
+      char ch = s->data[i];
+      switch (ch)
+        {
+        case '\n': sb_puts (c->sb, "\\n"); break;
+        case '\t': sb_puts (c->sb, "\\t"); break;
+        case '"': sb_puts (c->sb, "\\\""); break;
+        case '\\': sb_puts (c->sb, "\\\\"); break;
+        default: sb_putc (c->sb, ch); break;
+        }
+    }
+  sb_putc (c->sb, '"');
+}
+
+/* Arrays print on one line in both modes; structs inside them still
+   break lines in tree mode, at their own nesting level.  */
+static void
+print_array (pctx *c, val v, int level)
+{
+  const pk_array *a = val_arr (v);
+  size_t n = a->len;
+  bool cut = c->oacutoff > 0 && n > (size_t) c->oacutoff;
+  if (cut)
+    n = (size_t) c->oacutoff;
+  sb_putc (c->sb, '[');
+  for (size_t i = 0; i < n; i++)
+    {
+      if (i)
+        sb_putc (c->sb, ',');
+      print_val (c, a->elems[i], level);
+    }
+  if (cut)
+    sb_puts (c->sb, c->fmtv ? "..." : ",...");
+  sb_putc (c->sb, ']');
+}
+
+static void
+indent (pctx *c, int level)
+{
+  for (int i = 0; i < level * c->oindent; i++)
+    sb_putc (c->sb, ' ');
+}
+
+/* Structs and unions: "Name {f=v,...}", anonymous types as "struct",
+   anonymous fields as the bare value.  LEVEL counts the structs this one
+   is nested in (arrays don't count): beyond maxdepth a struct collapses
+   to "Name {...}", and in tree mode its fields indent one level deeper.
+   A field whose value has no type is absent (an optional field whose
+   condition was false) and is not shown.
+   Provisional: pretty-printers (_print) and omaps are not done yet.  */
+static void
+print_struct (pctx *c, val v, int level)
+{
+  const type *t = v.t;
+  const pk_struct *s = val_sct (v);
+  sb_puts (c->sb, t->name ? t->name : "struct");
+  if (c->maxdepth > 0 && level + 1 > c->maxdepth)
+    {
+      sb_puts (c->sb, " {...}");
+      return;
+    }
+  sb_puts (c->sb, " {");
+  bool first = true;
+  for (int i = 0; i < s->nfields; i++)
+    {
+      val f = s->fields[i];
+      if (!f.t)
+        continue;
+      if (!first)
+        sb_putc (c->sb, ',');
+      first = false;
+      if (c->tree)
+        {
+          sb_putc (c->sb, '\n');
+          indent (c, level + 1);
+        }
+      const char *name = i < t->u.s.nfields ? t->u.s.fields[i].name : NULL;
+      if (name)
+        {
+          sb_puts (c->sb, name);
+          sb_putc (c->sb, '=');
+        }
+      print_val (c, f, level + 1);
+    }
+  if (c->tree)
+    {
+      sb_putc (c->sb, '\n');
+      indent (c, level);
+    }
+  sb_putc (c->sb, '}');
+}
+
+static void
+print_val (pctx *c, val v, int level)
+{
+  if (!v.t)
+    return;
+  switch (v.t->kind)
+    {
+    case TY_INT:
+      print_int (c, v.v.u, v.t->u.i.size, v.t->u.i.sign);
+      break;
+    case TY_OFFSET:
+      print_offset (c, v);
+      break;
+    case TY_STRING:
+      print_string (c, v);
+      break;
+    case TY_ARRAY:
+      print_array (c, v, level);
+      break;
+    case TY_STRUCT:
+      print_struct (c, v, level);
+      break;
+    case TY_FUNCTION:
+      sb_puts (c->sb, "#<closure>");
+      break;
+    case TY_VOID:
+    case TY_ANY:
+      /* A void value prints nothing; `any` is never a value's own type.  */
+      break;
+    }
+}
+
+static void
+pctx_init (pctx *c, strbuf *sb, const print_opts *o)
+{
+  c->sb = sb;
+  c->obase = (o->obase == 2 || o->obase == 8 || o->obase == 16) ? o->obase
+                                                                  : 10;
+  c->oindent = o->oindent >= 0 ? o->oindent : 0;
+  c->oacutoff = o->oacutoff >= 0 ? o->oacutoff : 0;
+  c->maxdepth = o->odepth >= 0 ? o->odepth : 0;
+  c->tree = o->tree;
+  c->fmtv = false;
+}
+
+void
+print_value (strbuf *sb, val v, const print_opts *o)
+{
+  pctx c;
+  pctx_init (&c, sb, o);
+  print_val (&c, v, 0);
+}
+
+/* Format strings.
+
+   The directives, as GNU poke 2.4 accepts them (there are no field
+   widths, precisions or '-' flags):
+     %%                 a '%'
+     %s %c %v           string, uint<8> as a raw byte, any value
+     %DFv %DTv %Dv      D: one digit, struct depth (0: unlimited);
+                        F flat (the default), T tree
+     %iNB %uNB          N: 1..64 (at most two digits); B: d x o b, or c
+                        with N = 8
+     %<class:  %>       styling; nothing is printed without colour
+   Everything after '%' that is not %%, %< or %> takes an argument, even
+   when it turns out invalid: the argument count check comes first in the
+   left-to-right scan, as in GNU poke.  */
+
+#define FMT_TAG_ERR "invalid %- tag in format string: "
+
+typedef struct fmt_builder
+{
+  fmt_piece *pieces;
+  int npieces, cap;
+  strbuf text;          /* Decoded literal text and class names.  */
+  size_t *offs;         /* Offset into TEXT of each piece's text.  */
+} fmt_builder;
+
+static fmt_piece *
+fb_add (fmt_builder *b, fmt_kind kind)
+{
+  if (b->npieces == b->cap)
+    {
+      b->cap = b->cap ? b->cap * 2 : 8;
+      b->pieces = xrealloc (b->pieces, (size_t) b->cap * sizeof *b->pieces);
+      b->offs = xrealloc (b->offs, (size_t) b->cap * sizeof *b->offs);
+    }
+  fmt_piece *p = &b->pieces[b->npieces];
+  memset (p, 0, sizeof *p);
+  p->kind = kind;
+  b->offs[b->npieces] = b->text.len;
+  b->npieces++;
+  return p;
+}
+
+/* Literal text, merged with the previous piece when that is text too.  */
+static void
+fb_text (fmt_builder *b, const char *s, size_t n)
+{
+  if (!n)
+    return;
+  fmt_piece *p;
+  if (b->npieces && b->pieces[b->npieces - 1].kind == FMT_TEXT)
+    p = &b->pieces[b->npieces - 1];
+  else
+    p = fb_add (b, FMT_TEXT);
+  sb_putn (&b->text, s, n);
+  p->len += n;
+}
+
+static void
+fb_free (fmt_builder *b)
+{
+  free (b->pieces);
+  free (b->offs);
+  sb_free (&b->text);
+}
+
+/* One allocation holds the fmt, its pieces and their text, so that
+   fmt_free is a single free.  */
+static fmt *
+fb_finish (fmt_builder *b)
+{
+  size_t psize = (size_t) b->npieces * sizeof (fmt_piece);
+  fmt *f = xmalloc (sizeof *f + psize + b->text.len + 1);
+  f->pieces = (fmt_piece *) (f + 1);
+  char *text = (char *) f->pieces + psize;
+  memcpy (text, b->text.data ? b->text.data : "", b->text.len);
+  text[b->text.len] = '\0';
+  f->npieces = b->npieces;
+  f->nargs = 0;
+  for (int i = 0; i < b->npieces; i++)
+    {
+      f->pieces[i] = b->pieces[i];
+      if (f->pieces[i].kind == FMT_TEXT || f->pieces[i].kind == FMT_STYLE_BEGIN)
+        f->pieces[i].text = text + b->offs[i];
+      else
+        f->pieces[i].text = NULL;
+      if (f->pieces[i].kind != FMT_TEXT && f->pieces[i].kind != FMT_STYLE_BEGIN
+          && f->pieces[i].kind != FMT_STYLE_END)
+        f->nargs++;
+    }
+  fb_free (b);
+  return f;
+}
+
+/* Parse the argument-taking directive at S[*I] (just after the '%').
+   Returns NULL or the reason it is invalid.  */
+static const char *
+fmt_directive (fmt_builder *b, const char *s, size_t len, size_t *i)
+{
+  size_t k = *i;
+  char ch = k < len ? s[k] : '\0';
+
+  if (ch == 's' || ch == 'c' || ch == 'v')
+    {
+      fmt_piece *p = fb_add (b, ch == 's' ? FMT_STRING
+                                : ch == 'c' ? FMT_CHAR : FMT_VALUE);
+      p->conv = ch;
+      if (ch == 'c')
+        p->size = 8;
+      *i = k + 1;
+      return NULL;
+    }
+
+  if (ch == 'i' || ch == 'u')
+    {
+      bool sign = ch == 'i';
+      k++;
+      if (k >= len || s[k] < '0' || s[k] > '9')
+        return sign ? FMT_TAG_ERR "expected decimal digit after %i"
+                    : FMT_TAG_ERR "expected decimal digit after %u";
+      int size = s[k++] - '0';
+      if (k < len && s[k] >= '0' && s[k] <= '9')
+        size = size * 10 + (s[k++] - '0');
+      if (size == 0)
+        return FMT_TAG_ERR "invalid bit-width";
+      if (size > 64)
+        return FMT_TAG_ERR "base with more than 64 bits";
+      char conv = k < len ? s[k] : '\0';
+      int base;
+      switch (conv)
+        {
+        case 'd': base = 10; break;
+        case 'x': base = 16; break;
+        case 'o': base = 8; break;
+        case 'b': base = 2; break;
+        case 'c': base = 0; break;
+        default: return FMT_TAG_ERR "invalid base";
+        }
+      if (conv == 'c' && size != 8)
+        return FMT_TAG_ERR "char format only makes sense with 8 bits";
+      fmt_piece *p = fb_add (b, conv == 'c' ? FMT_CHAR : FMT_INT);
+      p->size = size;
+      p->sign = sign;
+      p->base = base;
+      p->conv = conv;
+      *i = k + 1;
+      return NULL;
+    }
+
+  /* %[D][F|T]v.  A digit or a capital letter commits to %v.  */
+  int depth = 0;
+  bool digit = false;
+  if (ch >= '0' && ch <= '9')
+    {
+      depth = ch - '0';
+      digit = true;
+      ch = ++k < len ? s[k] : '\0';
+    }
+  if (ch >= 'A' && ch <= 'Z')
+    {
+      if ((ch != 'F' && ch != 'T') || k + 1 >= len || s[k + 1] != 'v')
+        return FMT_TAG_ERR "invalid flag";
+      fmt_piece *p = fb_add (b, FMT_VALUE);
+      p->conv = 'v';
+      p->vdepth = depth;
+      p->vmode = ch;
+      *i = k + 2;
+      return NULL;
+    }
+  if (digit)
+    {
+      if (ch != 'v')
+        return FMT_TAG_ERR "invalid numerical prefix";
+      fmt_piece *p = fb_add (b, FMT_VALUE);
+      p->conv = 'v';
+      p->vdepth = depth;
+      *i = k + 1;
+      return NULL;
+    }
+  return FMT_TAG_ERR "invalid format specifier";
+}
+
+fmt *
+fmt_parse_call (const char *s, size_t len, int nargs, const char **err,
+                bool *at_call)
+{
+  fmt_builder b;
+  memset (&b, 0, sizeof b);
+  sb_init (&b.text);
+  int open_styles = 0, used = 0;
+  const char *e = NULL;
+  bool count_err = false;
+
+  size_t i = 0;
+  while (i < len && !e)
+    {
+      size_t j = i;
+      while (j < len && s[j] != '%')
+        j++;
+      fb_text (&b, s + i, j - i);
+      if (j >= len)
+        break;
+      i = j + 1;
+      char ch = i < len ? s[i] : '\0';
+      if (i < len && ch == '%')
+        {
+          fb_text (&b, "%", 1);
+          i++;
+        }
+      else if (i < len && ch == '<')
+        {
+          /* The class name runs to ':' and may not be empty or hold '%'. */
+          size_t k = i + 1;
+          while (k < len && s[k] != ':' && s[k] != '%')
+            k++;
+          if (k >= len || s[k] != ':' || k == i + 1)
+            e = FMT_TAG_ERR "invalid format specifier";
+          else
+            {
+              fmt_piece *p = fb_add (&b, FMT_STYLE_BEGIN);
+              sb_putn (&b.text, s + i + 1, k - i - 1);
+              p->len = k - i - 1;
+              open_styles++;
+              i = k + 1;
+            }
+        }
+      else if (i < len && ch == '>')
+        {
+          if (open_styles == 0)
+            e = FMT_TAG_ERR "unpaired styling class";
+          else
+            {
+              fb_add (&b, FMT_STYLE_END);
+              open_styles--;
+              i++;
+            }
+        }
+      else if (nargs >= 0 && used >= nargs)
+        {
+          e = "not enough format arguments";
+          count_err = true;
+        }
+      else
+        {
+          e = fmt_directive (&b, s, len, &i);
+          used++;
+        }
+    }
+  if (!e && open_styles)
+    e = FMT_TAG_ERR "unclosed styling tag";
+  if (!e && nargs >= 0 && used < nargs)
+    {
+      e = "too many format arguments";
+      count_err = true;
+    }
+  if (at_call)
+    *at_call = count_err;
+  if (e)
+    {
+      *err = e;
+      fb_free (&b);
+      return NULL;
+    }
+  *err = NULL;
+  return fb_finish (&b);
+}
+
+fmt *
+fmt_parse (const char *s, size_t len, const char **err)
+{
+  return fmt_parse_call (s, len, -1, err, NULL);
+}
+
+void
+fmt_free (fmt *f)
+{
+  free (f);
+}
+
+/* %iN and %uN: no prefix, no suffix; non-decimal bases are padded with
+   zeros to the digits of the width ("%i32x" of 10 is "0000000a").  */
+static void
+fmt_int (strbuf *sb, const fmt_piece *p, val v)
+{
+  put_int_digits (sb, v.v.u, p->size, p->sign, p->base, true);
+}
+
+void
+fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
+{
+  int a = 0;
+  for (int i = 0; i < f->npieces; i++)
+    {
+      const fmt_piece *p = &f->pieces[i];
+      switch (p->kind)
+        {
+        case FMT_TEXT:
+          sb_putn (sb, p->text, p->len);
+          break;
+        case FMT_INT:
+          fmt_int (sb, p, args[a++]);
+          break;
+        case FMT_STRING:
+          {
+            val v = args[a++];
+            if (v.t && v.t->kind == TY_STRING)
+              sb_putn (sb, val_str (v)->data, val_str (v)->len);
+            break;
+          }
+        case FMT_CHAR:
+          sb_putc (sb, (char) (args[a++].v.u & 0xff));
+          break;
+        case FMT_VALUE:
+          {
+            pctx c;
+            pctx_init (&c, sb, o);
+            c.fmtv = true;
+            c.tree = p->vmode == 'T';
+            c.maxdepth = p->vdepth;
+            print_val (&c, args[a++], 0);
+            break;
+          }
+        case FMT_STYLE_BEGIN:
+        case FMT_STYLE_END:
+          break;
+        }
+    }
+}

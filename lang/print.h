@@ -1,0 +1,93 @@
+/* print.h -- printing values as GNU poke does: the REPL's value display
+   (obase, flat and tree modes) and the printf/format directives.  */
+
+#ifndef BPOKE_PRINT_H
+#define BPOKE_PRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+#include "value.h"
+
+/* Output settings, as `.set` changes them.  */
+typedef struct print_opts
+{
+  int obase;            /* 2, 8, 10 or 16.  */
+  bool tree;            /* .set omode tree (else flat).  */
+  int odepth;           /* 0: unlimited.  */
+  int oindent;          /* Spaces per level in tree mode.  */
+  int oacutoff;         /* 0: print every array element.  */
+  bool pretty;          /* .set pretty-print yes.  */
+} print_opts;
+
+void print_opts_default (print_opts *o);
+
+/* Append V to SB as the REPL shows the value of an expression statement
+   (e.g. 1UB, -3L, 0x10, 8UL#b, "a\n", [1,2,3], (int<3>) 2).  A void
+   value appends nothing.  printf's %v prints slightly differently (see
+   print.c); fmt_run does that.  */
+void print_value (strbuf *sb, val v, const print_opts *o);
+
+/* printf/format.  A format string is parsed once, when the program is
+   checked, into a list of pieces: literal text and directives.  */
+typedef enum fmt_kind
+{
+  FMT_TEXT,             /* Literal text (escapes already decoded).  */
+  FMT_INT,              /* %iNd %uNx %i32o ... : an integral argument.  */
+  FMT_STRING,           /* %s.  */
+  FMT_CHAR,             /* %c.  */
+  FMT_VALUE,            /* %v: any value, printed as the REPL would.  */
+  FMT_STYLE_BEGIN,      /* %<class: ... */
+  FMT_STYLE_END         /* %>.  */
+} fmt_kind;
+
+typedef struct fmt_piece
+{
+  fmt_kind kind;
+  const char *text;     /* FMT_TEXT: the text; FMT_STYLE_BEGIN: class.  */
+  size_t len;
+  int size;             /* FMT_INT, FMT_CHAR: bits of the argument type,
+                           1..64 (8 for FMT_CHAR).  */
+  bool sign;            /* FMT_INT, FMT_CHAR: %i (true) or %u (and %c).  */
+  int base;             /* FMT_INT: 2, 8, 10, 16 (b o d x).  */
+  char conv;            /* The conversion letter as written.  */
+  /* GNU poke 2.4 has no field widths or flags ("%4i32d" is an invalid
+     numerical prefix): these three are always 0.  */
+  int width;
+  bool zero_pad;
+  bool left;
+  int vdepth;           /* %Nv: the depth for %v, 0 for the default.  */
+  char vmode;           /* %v with mode: 'F' flat, 'T' tree, 0 default.  */
+} fmt_piece;
+
+typedef struct fmt
+{
+  int npieces;
+  fmt_piece *pieces;
+  int nargs;            /* Number of directives that take an argument.  */
+} fmt;
+
+/* Parse FMT (LEN bytes, escapes already decoded).  Returns NULL and sets
+   *ERR to GNU poke's message when the format is invalid.  The result is
+   freed with fmt_free.  */
+fmt *fmt_parse (const char *s, size_t len, const char **err);
+
+/* As fmt_parse, and also check the format against the NARGS arguments of
+   the printf or format call.  GNU poke checks the count in the same
+   left-to-right scan as the directives, which decides which error wins:
+   "%q" with no argument is "not enough format arguments", with one it is
+   an invalid tag; "%<a:" with one argument is an unclosed styling tag,
+   not "too many format arguments".  *AT_CALL (if not NULL) is set when
+   the error is about the count: GNU poke reports those at the start of
+   the call, and tag errors at the format string.  */
+fmt *fmt_parse_call (const char *s, size_t len, int nargs, const char **err,
+                     bool *at_call);
+void fmt_free (fmt *f);
+
+/* Format ARGS (F->nargs values, already checked and converted to the
+   directives' types) into SB.  */
+void fmt_run (strbuf *sb, const fmt *f, const val *args,
+              const print_opts *o);
+
+#endif

@@ -1,0 +1,344 @@
+/* type.c -- type construction, interning, equality and printing.  */
+
+#include "type.h"
+
+#include <string.h>
+
+#include "ast.h"
+#include "util.h"
+
+static arena type_arena;
+static type *int_types[2][65];
+static type *plain_ints[2];
+type *type_string, *type_void, *type_any;
+
+/* Offset types are interned in a small open list: programs use few.  */
+typedef struct offset_entry
+{
+  struct offset_entry *next;
+  type *t;
+} offset_entry;
+static offset_entry *offset_types;
+
+typedef struct unit_entry
+{
+  const char *name;
+  uint64_t bits;
+} unit_entry;
+
+/* The predefined units, the only ones offsets print with by name.  */
+static const unit_entry std_units[] = {
+  {"b", 1}, {"N", 4}, {"B", 8},
+  {"Kb", 1000}, {"KB", 8000}, {"Mb", 1000000}, {"MB", 8000000},
+  {"Gb", 1000000000ULL}, {"GB", 8000000000ULL},
+  {"Kib", 1024}, {"KiB", 8192}, {"Mib", 1048576}, {"MiB", 8388608},
+  {"Gib", 1073741824ULL}, {"GiB", 8589934592ULL},
+};
+
+typedef struct user_unit
+{
+  struct user_unit *next;
+  const char *name;
+  uint64_t bits;
+} user_unit;
+static user_unit *user_units;
+
+void
+type_init (void)
+{
+  arena_init (&type_arena);
+  memset (int_types, 0, sizeof int_types);
+  plain_ints[0] = plain_ints[1] = NULL;
+  offset_types = NULL;
+  user_units = NULL;
+  type_string = type_new (TY_STRING);
+  type_void = type_new (TY_VOID);
+  type_any = type_new (TY_ANY);
+}
+
+void
+type_fini (void)
+{
+  arena_free (&type_arena);
+}
+
+type *
+type_new (type_kind kind)
+{
+  type *t = arena_alloc (&type_arena, sizeof *t);
+  t->kind = kind;
+  return t;
+}
+
+type *
+type_int (int size, bool sign)
+{
+  type *t = int_types[sign][size];
+  if (!t)
+    {
+      t = type_new (TY_INT);
+      t->u.i.size = size;
+      t->u.i.sign = sign;
+      int_types[sign][size] = t;
+    }
+  return t;
+}
+
+type *
+type_plain_int (bool sign)
+{
+  if (!plain_ints[sign])
+    plain_ints[sign] = type_named (type_int (32, sign), sign ? "int" : "uint");
+  return plain_ints[sign];
+}
+
+type *
+type_offset (type *base, uint64_t unit)
+{
+  for (offset_entry *e = offset_types; e; e = e->next)
+    if (e->t->u.o.base == base && e->t->u.o.unit == unit)
+      return e->t;
+  type *t = type_new (TY_OFFSET);
+  t->u.o.base = base;
+  t->u.o.unit = unit;
+  offset_entry *e = arena_alloc (&type_arena, sizeof *e);
+  e->t = t;
+  e->next = offset_types;
+  offset_types = e;
+  return t;
+}
+
+type *
+type_array (type *elem, struct ast *bound, bool bound_is_size)
+{
+  type *t = type_new (TY_ARRAY);
+  t->u.a.elem = elem;
+  t->u.a.bound = bound;
+  t->u.a.bound_is_size = bound_is_size;
+  return t;
+}
+
+type *
+type_function (type *ret, int nargs, type **args, int nopt, bool variadic)
+{
+  type *t = type_new (TY_FUNCTION);
+  t->u.f.ret = ret;
+  t->u.f.nargs = nargs;
+  t->u.f.args = arena_alloc (&type_arena, sizeof (type *) * (nargs + 1));
+  if (nargs)
+    memcpy (t->u.f.args, args, sizeof (type *) * nargs);
+  t->u.f.nopt = nopt;
+  t->u.f.variadic = variadic;
+  return t;
+}
+
+type *
+type_named (type *t, const char *name)
+{
+  type *n = type_new (t->kind);
+  *n = *t;
+  n->name = arena_strndup (&type_arena, name, strlen (name));
+  return n;
+}
+
+bool
+type_equal (const type *a, const type *b)
+{
+  if (a == b)
+    return true;
+  if (a->kind != b->kind)
+    return false;
+  switch (a->kind)
+    {
+    case TY_INT:
+      return a->u.i.size == b->u.i.size && a->u.i.sign == b->u.i.sign;
+    case TY_OFFSET:
+      return a->u.o.unit == b->u.o.unit
+             && type_equal (a->u.o.base, b->u.o.base);
+    case TY_STRING:
+    case TY_VOID:
+    case TY_ANY:
+      return true;
+    case TY_ARRAY:
+      /* Bounds are a run-time matter unless both are constant.  */
+      if (a->u.a.bound_const && b->u.a.bound_const
+          && (a->u.a.nelem != b->u.a.nelem
+              || a->u.a.bound_is_size != b->u.a.bound_is_size))
+        return false;
+      return type_equal (a->u.a.elem, b->u.a.elem);
+    case TY_STRUCT:
+      /* Struct types are nominal.  */
+      return a->u.s.decl == b->u.s.decl && a->u.s.decl != NULL;
+    case TY_FUNCTION:
+      if (a->u.f.nargs != b->u.f.nargs || a->u.f.variadic != b->u.f.variadic
+          || !type_equal (a->u.f.ret, b->u.f.ret))
+        return false;
+      for (int i = 0; i < a->u.f.nargs; i++)
+        if (!type_equal (a->u.f.args[i], b->u.f.args[i]))
+          return false;
+      return true;
+    }
+  return false;
+}
+
+bool
+type_assignable (const type *to, const type *from)
+{
+  if (to->kind == TY_ANY)
+    return true;
+  if (to->kind == TY_INT && from->kind == TY_INT)
+    return true;                /* Integers convert implicitly.  */
+  if (to->kind == TY_OFFSET && from->kind == TY_OFFSET)
+    return true;                /* So do offsets, across units.  */
+  if (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
+    return to->u.a.elem->kind == TY_ANY
+           || type_equal (to->u.a.elem, from->u.a.elem);
+  return type_equal (to, from);
+}
+
+bool
+type_complete (const type *t)
+{
+  switch (t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      return true;
+    case TY_ARRAY:
+      return t->u.a.bound_const && type_complete (t->u.a.elem);
+    case TY_STRUCT:
+      for (int i = 0; i < t->u.s.nfields; i++)
+        if (!type_complete (t->u.s.fields[i].type))
+          return false;
+      return true;
+    default:
+      return false;
+    }
+}
+
+uint64_t
+type_size (const type *t)
+{
+  switch (t->kind)
+    {
+    case TY_INT:
+      return (uint64_t) t->u.i.size;
+    case TY_OFFSET:
+      return (uint64_t) t->u.o.base->u.i.size;
+    case TY_ARRAY:
+      if (t->u.a.bound_is_size)
+        return t->u.a.nelem;
+      return t->u.a.nelem * type_size (t->u.a.elem);
+    case TY_STRUCT:
+      {
+        uint64_t s = 0;
+        for (int i = 0; i < t->u.s.nfields; i++)
+          {
+            uint64_t fs = type_size (t->u.s.fields[i].type);
+            if (t->u.s.is_union)
+              s = fs > s ? fs : s;
+            else
+              s += fs;
+          }
+        return s;
+      }
+    default:
+      return 0;
+    }
+}
+
+void
+type_print (strbuf *sb, const type *t)
+{
+  if (t->name)
+    {
+      sb_puts (sb, t->name);
+      return;
+    }
+  switch (t->kind)
+    {
+    case TY_INT:
+      sb_printf (sb, "%s<%d>", t->u.i.sign ? "int" : "uint", t->u.i.size);
+      break;
+    case TY_OFFSET:
+      {
+        sb_puts (sb, "offset<");
+        type_print (sb, t->u.o.base);
+        sb_putc (sb, ',');
+        const char *n = type_unit_name (t->u.o.unit);
+        if (n)
+          sb_puts (sb, n);
+        else
+          sb_printf (sb, "%llu", (unsigned long long) t->u.o.unit);
+        sb_putc (sb, '>');
+        break;
+      }
+    case TY_STRING:
+      sb_puts (sb, "string");
+      break;
+    case TY_VOID:
+      sb_puts (sb, "void");
+      break;
+    case TY_ANY:
+      sb_puts (sb, "any");
+      break;
+    case TY_ARRAY:
+      type_print (sb, t->u.a.elem);
+      if (t->u.a.bound_const && !t->u.a.bound_is_size)
+        sb_printf (sb, "[%llu]", (unsigned long long) t->u.a.nelem);
+      else
+        sb_puts (sb, "[]");
+      break;
+    case TY_STRUCT:
+      sb_puts (sb, t->u.s.is_union ? "union {...}" : "struct {...}");
+      break;
+    case TY_FUNCTION:
+      sb_putc (sb, '(');
+      for (int i = 0; i < t->u.f.nargs; i++)
+        {
+          if (i)
+            sb_putc (sb, ',');
+          type_print (sb, t->u.f.args[i]);
+        }
+      sb_puts (sb, ")");
+      type_print (sb, t->u.f.ret);
+      break;
+    }
+}
+
+const char *
+type_unit_name (uint64_t unit)
+{
+  for (size_t i = 0; i < countof (std_units); i++)
+    if (std_units[i].bits == unit)
+      return std_units[i].name;
+  return NULL;
+}
+
+void
+type_unit_define (const char *name, uint64_t bits)
+{
+  user_unit *u = arena_alloc (&type_arena, sizeof *u);
+  u->name = arena_strndup (&type_arena, name, strlen (name));
+  u->bits = bits;
+  u->next = user_units;
+  user_units = u;
+}
+
+bool
+type_unit_lookup (const char *name, uint64_t *bits)
+{
+  for (user_unit *u = user_units; u; u = u->next)
+    if (strcmp (u->name, name) == 0)
+      {
+        *bits = u->bits;
+        return true;
+      }
+  for (size_t i = 0; i < countof (std_units); i++)
+    if (strcmp (std_units[i].name, name) == 0)
+      {
+        *bits = std_units[i].bits;
+        return true;
+      }
+  return false;
+}

@@ -1,0 +1,128 @@
+/* type.h -- the representation of Poke types.
+
+   Types live as long as the interpreter (they are allocated in its type
+   arena) and are interned where that is cheap: the integral types, the
+   offset types, string, void and any each exist once, so pointer equality
+   is type equality for them.  Array, struct and function types are built
+   by the checker from declarations.  */
+
+#ifndef BPOKE_TYPE_H
+#define BPOKE_TYPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ast;
+
+typedef enum type_kind
+{
+  TY_INT,               /* int<N> and uint<N>, 1 <= N <= 64.  */
+  TY_OFFSET,            /* offset<BASE,UNIT>.  */
+  TY_STRING,
+  TY_VOID,
+  TY_ANY,
+  TY_ARRAY,
+  TY_STRUCT,
+  TY_FUNCTION
+} type_kind;
+
+typedef struct type type;
+
+/* A struct field (issue: arrays and structs).  */
+typedef struct type_field
+{
+  const char *name;             /* NULL for an anonymous field.  */
+  type *type;
+} type_field;
+
+struct type
+{
+  type_kind kind;
+  const char *name;             /* The name it was declared with, or NULL.  */
+  union
+  {
+    struct
+    {
+      int size;                 /* Bits, 1..64.  */
+      bool sign;
+    } i;
+    struct
+    {
+      type *base;               /* An integral type.  */
+      uint64_t unit;            /* Bits per unit, >= 1.  */
+    } o;
+    struct
+    {
+      type *elem;
+      struct ast *bound;        /* Count or size expression, or NULL.  */
+      bool bound_is_size;       /* T[SIZE#UNIT] rather than T[N].  */
+      bool bound_const;         /* The bound is the constant below.  */
+      uint64_t nelem;           /* Count (or size in bits) when const.  */
+    } a;
+    struct
+    {
+      int nfields;
+      type_field *fields;
+      bool is_union, pinned;
+      type *itype;              /* For integral structs, else NULL.  */
+      struct ast *decl;         /* The struct type's AST.  */
+    } s;
+    struct
+    {
+      type *ret;
+      int nargs;
+      type **args;
+      int nopt;                 /* The last NOPT args are optional.  */
+      bool variadic;            /* The last arg collects the rest.  */
+    } f;
+  } u;
+};
+
+/* Start-up and shut-down of the type universe.  */
+void type_init (void);
+void type_fini (void);
+
+/* Interned types.  */
+type *type_int (int size, bool sign);
+/* int<32> and uint<32> named `int' and `uint', as the keywords alone
+   denote them (messages print the name).  */
+type *type_plain_int (bool sign);
+type *type_offset (type *base, uint64_t unit);
+extern type *type_string, *type_void, *type_any;
+
+/* New composite types.  */
+type *type_new (type_kind kind);
+type *type_array (type *elem, struct ast *bound, bool bound_is_size);
+type *type_function (type *ret, int nargs, type **args, int nopt,
+                     bool variadic);
+
+/* A type with the same structure as T but NAME as its name (for type
+   aliases of composite types).  */
+type *type_named (type *t, const char *name);
+
+bool type_equal (const type *a, const type *b);
+/* Can a value of type FROM be assigned to (or passed as) TO?  */
+bool type_assignable (const type *to, const type *from);
+/* Is the size of values of T known without a value (sizeof works)?  */
+bool type_complete (const type *t);
+/* The size in bits of a complete type.  */
+uint64_t type_size (const type *t);
+
+/* Append to SB the type as GNU poke writes it (int<32>, uint<8>,
+   offset<uint<64>,B>, string, int[3], ...).  */
+struct strbuf;
+void type_print (struct strbuf *sb, const type *t);
+
+/* The name of a unit of UNIT bits (B, b, KiB, ...) or NULL.  Units
+   declared with `unit` are added with type_unit_define.  */
+const char *type_unit_name (uint64_t unit);
+void type_unit_define (const char *name, uint64_t unit);
+bool type_unit_lookup (const char *name, uint64_t *unit);
+
+static inline bool
+type_is_int (const type *t)
+{
+  return t->kind == TY_INT;
+}
+
+#endif

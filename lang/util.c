@@ -1,0 +1,199 @@
+/* util.c -- allocation, string buffers and arenas (see util.h).  */
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+oom (void)
+{
+  fputs ("bpoke: out of memory\n", stderr);
+  abort ();
+}
+
+void *
+xmalloc (size_t n)
+{
+  void *p = malloc (n ? n : 1);
+  if (!p)
+    oom ();
+  return p;
+}
+
+void *
+xcalloc (size_t n, size_t size)
+{
+  void *p = calloc (n ? n : 1, size ? size : 1);
+  if (!p)
+    oom ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t n)
+{
+  p = realloc (p, n ? n : 1);
+  if (!p)
+    oom ();
+  return p;
+}
+
+char *
+xstrndup (const char *s, size_t n)
+{
+  char *p = xmalloc (n + 1);
+  memcpy (p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  return xstrndup (s, strlen (s));
+}
+
+void
+sb_init (strbuf *sb)
+{
+  sb->data = NULL;
+  sb->len = sb->cap = 0;
+}
+
+void
+sb_free (strbuf *sb)
+{
+  free (sb->data);
+  sb_init (sb);
+}
+
+void
+sb_reset (strbuf *sb)
+{
+  sb->len = 0;
+  if (sb->data)
+    sb->data[0] = '\0';
+}
+
+static void
+sb_reserve (strbuf *sb, size_t extra)
+{
+  if (sb->len + extra + 1 <= sb->cap)
+    return;
+  size_t cap = sb->cap ? sb->cap : 64;
+  while (cap < sb->len + extra + 1)
+    cap *= 2;
+  sb->data = xrealloc (sb->data, cap);
+  sb->cap = cap;
+}
+
+void
+sb_putc (strbuf *sb, char c)
+{
+  sb_reserve (sb, 1);
+  sb->data[sb->len++] = c;
+  sb->data[sb->len] = '\0';
+}
+
+void
+sb_putn (strbuf *sb, const char *s, size_t n)
+{
+  sb_reserve (sb, n);
+  memcpy (sb->data + sb->len, s, n);
+  sb->len += n;
+  sb->data[sb->len] = '\0';
+}
+
+void
+sb_puts (strbuf *sb, const char *s)
+{
+  sb_putn (sb, s, strlen (s));
+}
+
+void
+sb_vprintf (strbuf *sb, const char *fmt, va_list ap)
+{
+  va_list ap2;
+  va_copy (ap2, ap);
+  int n = vsnprintf (NULL, 0, fmt, ap2);
+  va_end (ap2);
+  if (n < 0)
+    return;
+  sb_reserve (sb, (size_t) n);
+  vsnprintf (sb->data + sb->len, (size_t) n + 1, fmt, ap);
+  sb->len += (size_t) n;
+}
+
+void
+sb_printf (strbuf *sb, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  sb_vprintf (sb, fmt, ap);
+  va_end (ap);
+}
+
+char *
+sb_steal (strbuf *sb)
+{
+  char *p = sb->data ? sb->data : xstrdup ("");
+  sb_init (sb);
+  return p;
+}
+
+struct arena_block
+{
+  struct arena_block *next;
+  size_t used, cap;
+  max_align_t data[];
+};
+
+void
+arena_init (arena *a)
+{
+  a->blocks = NULL;
+}
+
+void *
+arena_alloc (arena *a, size_t n)
+{
+  n = (n + sizeof (max_align_t) - 1) & ~(sizeof (max_align_t) - 1);
+  struct arena_block *b = a->blocks;
+  if (!b || b->used + n > b->cap)
+    {
+      size_t cap = n > 16384 ? n : 16384;
+      b = xmalloc (sizeof *b + cap);
+      b->used = 0;
+      b->cap = cap;
+      b->next = a->blocks;
+      a->blocks = b;
+    }
+  void *p = (char *) b->data + b->used;
+  b->used += n;
+  memset (p, 0, n);
+  return p;
+}
+
+char *
+arena_strndup (arena *a, const char *s, size_t n)
+{
+  char *p = arena_alloc (a, n + 1);
+  memcpy (p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void
+arena_free (arena *a)
+{
+  struct arena_block *b = a->blocks;
+  while (b)
+    {
+      struct arena_block *next = b->next;
+      free (b);
+      b = next;
+    }
+  a->blocks = NULL;
+}

@@ -1,0 +1,301 @@
+/* value.c -- heap values and the mark-and-sweep collector.
+
+   Every heap object is on one intrusive list.  A collection marks from
+   the roots the VM enumerates (gc_mark_roots) with an explicit gray
+   stack, so deep structures cannot overflow the C stack, then sweeps the
+   list.  Collections happen when the bytes allocated since the last one
+   exceed a threshold that follows the live size, as in Lua.  */
+
+#include "value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static gcobj *all_objects;
+static size_t bytes_since_gc, gc_threshold, live_bytes;
+static gcobj **gray;
+static size_t ngray, graycap;
+void (*gc_mark_roots) (void);
+
+#define GC_MIN_THRESHOLD (4u << 20)
+
+void
+gc_init (void)
+{
+  all_objects = NULL;
+  bytes_since_gc = 0;
+  live_bytes = 0;
+  gc_threshold = GC_MIN_THRESHOLD;
+}
+
+static void
+obj_free (gcobj *o)
+{
+  switch ((gc_kind) o->kind)
+    {
+    case GC_ARRAY:
+      free (((pk_array *) o)->elems);
+      break;
+    case GC_STRUCT:
+      free (((pk_struct *) o)->fields);
+      break;
+    default:
+      break;
+    }
+  free (o);
+}
+
+void
+gc_fini (void)
+{
+  gcobj *o = all_objects;
+  while (o)
+    {
+      gcobj *next = o->next;
+      obj_free (o);
+      o = next;
+    }
+  all_objects = NULL;
+  free (gray);
+  gray = NULL;
+  ngray = graycap = 0;
+}
+
+void *
+gc_alloc (gc_kind kind, size_t size)
+{
+  bytes_since_gc += size;
+  if (bytes_since_gc > gc_threshold && gc_mark_roots)
+    gc_collect ();
+  gcobj *o = xcalloc (1, size);
+  o->kind = (uint8_t) kind;
+  o->next = all_objects;
+  all_objects = o;
+  return o;
+}
+
+void
+gc_mark_obj (gcobj *o)
+{
+  if (!o || o->marked)
+    return;
+  o->marked = 1;
+  if (o->kind == GC_STRING)
+    return;                     /* No references: no need to scan.  */
+  if (ngray == graycap)
+    {
+      graycap = graycap ? graycap * 2 : 256;
+      gray = xrealloc (gray, graycap * sizeof *gray);
+    }
+  gray[ngray++] = o;
+}
+
+void
+gc_mark_val (val v)
+{
+  if (v.t && (v.t->kind == TY_STRING || v.t->kind == TY_ARRAY
+              || v.t->kind == TY_STRUCT || v.t->kind == TY_FUNCTION))
+    gc_mark_obj (v.v.o);
+}
+
+static void
+scan (gcobj *o)
+{
+  switch ((gc_kind) o->kind)
+    {
+    case GC_ARRAY:
+      {
+        pk_array *a = (pk_array *) o;
+        for (size_t i = 0; i < a->len; i++)
+          gc_mark_val (a->elems[i]);
+        break;
+      }
+    case GC_STRUCT:
+      {
+        pk_struct *s = (pk_struct *) o;
+        for (int i = 0; i < s->nfields; i++)
+          gc_mark_val (s->fields[i]);
+        break;
+      }
+    case GC_FRAME:
+      {
+        pk_frame *f = (pk_frame *) o;
+        gc_mark_obj ((gcobj *) f->parent);
+        for (int i = 0; i < f->nslots; i++)
+          gc_mark_val (f->slots[i]);
+        break;
+      }
+    case GC_CLOSURE:
+      gc_mark_obj ((gcobj *) ((pk_closure *) o)->env);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+propagate (void)
+{
+  while (ngray)
+    scan (gray[--ngray]);
+}
+
+void
+gc_make_permanent (gcobj *o)
+{
+  o->permanent = 1;
+}
+
+void
+gc_collect (void)
+{
+  for (gcobj *o = all_objects; o; o = o->next)
+    if (o->permanent)
+      gc_mark_obj (o);
+  propagate ();
+  if (gc_mark_roots)
+    gc_mark_roots ();
+  propagate ();
+
+  gcobj **p = &all_objects;
+  size_t live = 0;
+  while (*p)
+    {
+      gcobj *o = *p;
+      if (o->marked)
+        {
+          o->marked = 0;
+          live++;
+          p = &o->next;
+        }
+      else
+        {
+          *p = o->next;
+          obj_free (o);
+        }
+    }
+  /* Next collection when as much again as is live has been allocated;
+     the live size is estimated by object count.  */
+  live_bytes = live * 64;
+  gc_threshold = live_bytes * 2 > GC_MIN_THRESHOLD ? live_bytes * 2
+                                                    : GC_MIN_THRESHOLD;
+  bytes_since_gc = 0;
+}
+
+val
+val_void (void)
+{
+  val v;
+  v.t = type_void;
+  v.v.u = 0;
+  return v;
+}
+
+val
+val_string (const char *s, size_t len)
+{
+  pk_string *ps = gc_alloc (GC_STRING, sizeof *ps + len + 1);
+  ps->len = len;
+  memcpy (ps->data, s, len);
+  ps->data[len] = '\0';
+  val v;
+  v.t = type_string;
+  v.v.o = &ps->h;
+  return v;
+}
+
+val
+val_cstring (const char *s)
+{
+  return val_string (s, strlen (s));
+}
+
+pk_frame *
+frame_new (pk_frame *parent, int nslots)
+{
+  pk_frame *f = gc_alloc (GC_FRAME, sizeof *f + sizeof (val) * nslots);
+  f->parent = parent;
+  f->nslots = nslots;
+  for (int i = 0; i < nslots; i++)
+    f->slots[i] = val_void ();
+  return f;
+}
+
+pk_closure *
+closure_new (struct ast *fn, pk_frame *env)
+{
+  pk_closure *c = gc_alloc (GC_CLOSURE, sizeof *c);
+  c->fn = fn;
+  c->env = env;
+  return c;
+}
+
+pk_array *
+array_new (size_t cap)
+{
+  pk_array *a = gc_alloc (GC_ARRAY, sizeof *a);
+  a->cap = cap;
+  a->elems = cap ? xmalloc (cap * sizeof (val)) : NULL;
+  return a;
+}
+
+void
+array_push (pk_array *a, val v)
+{
+  if (a->len == a->cap)
+    {
+      a->cap = a->cap ? a->cap * 2 : 8;
+      a->elems = xrealloc (a->elems, a->cap * sizeof (val));
+    }
+  a->elems[a->len++] = v;
+}
+
+pk_struct *
+struct_new (int nfields)
+{
+  pk_struct *s = gc_alloc (GC_STRUCT, sizeof *s);
+  s->nfields = nfields;
+  s->fields = xcalloc ((size_t) nfields + 1, sizeof (val));
+  return s;
+}
+
+bool
+val_equal (val a, val b)
+{
+  switch (a.t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      return a.v.u == b.v.u;
+    case TY_STRING:
+      return val_str (a)->len == val_str (b)->len
+             && memcmp (val_str (a)->data, val_str (b)->data,
+                        val_str (a)->len) == 0;
+    case TY_ARRAY:
+      {
+        pk_array *x = val_arr (a), *y = val_arr (b);
+        if (x->len != y->len)
+          return false;
+        for (size_t i = 0; i < x->len; i++)
+          if (!val_equal (x->elems[i], y->elems[i]))
+            return false;
+        return true;
+      }
+    case TY_STRUCT:
+      {
+        pk_struct *x = val_sct (a), *y = val_sct (b);
+        if (x->nfields != y->nfields)
+          return false;
+        for (int i = 0; i < x->nfields; i++)
+          if (!val_equal (x->fields[i], y->fields[i]))
+            return false;
+        return true;
+      }
+    case TY_FUNCTION:
+      return a.v.o == b.v.o;
+    default:
+      return true;
+    }
+}

@@ -1,0 +1,206 @@
+/* main.c -- the bpoke program: command-line options, the init file, and
+   the choice between batch and interactive use.  */
+
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpoke.h"
+#include "repl.h"
+
+static void
+usage (void)
+{
+  fputs ("\
+Usage: bpoke [OPTION]... [FILE]\n\
+Interactive editor for binary files, in the Poke language.\n\
+\n\
+  -l, --load=FILE                     load the given pickle at startup\n\
+  -L FILE [ARGS]                      load the given pickle and exit\n\
+\n\
+Commanding bpoke from the command line:\n\
+  -c, --command=CMD                   execute the given command\n\
+  -s, --source=FILE                   execute commands from FILE\n\
+\n\
+Styling text output:\n\
+      --color=(yes|no|auto)           emit styled output\n\
+\n\
+  -q, --no-init-file                  do not load an init file\n\
+      --quiet                         be as terse as possible\n\
+      --help                          print a help message and exit\n\
+      --version                       show version and exit\n\
+\n\
+Report bugs in the bpoke issue tracker.\n", stdout);
+}
+
+enum { OPT_HELP = 256, OPT_VERSION, OPT_QUIET, OPT_COLOR };
+
+static const struct option long_opts[] = {
+  {"load", required_argument, NULL, 'l'},
+  {"command", required_argument, NULL, 'c'},
+  {"source", required_argument, NULL, 's'},
+  {"no-init-file", no_argument, NULL, 'q'},
+  {"quiet", no_argument, NULL, OPT_QUIET},
+  {"color", required_argument, NULL, OPT_COLOR},
+  {"help", no_argument, NULL, OPT_HELP},
+  {"version", no_argument, NULL, OPT_VERSION},
+  {NULL, 0, NULL, 0}
+};
+
+typedef struct action
+{
+  char kind;            /* 'l' load, 'c' command, 's' source.  */
+  const char *arg;
+} action;
+
+static void
+load_init_file (bpoke *pk)
+{
+  const char *home = getenv ("HOME");
+  if (!home)
+    return;
+  char path[4096];
+  snprintf (path, sizeof path, "%s/.bpokerc", home);
+  FILE *f = fopen (path, "r");
+  if (!f)
+    return;
+  bool quit = false;
+  repl_source (pk, f, path, &quit);
+  fclose (f);
+}
+
+int
+main (int argc, char **argv)
+{
+  action *actions = calloc ((size_t) argc + 1, sizeof *actions);
+  int nactions = 0;
+  bool no_init = false, quiet = false, batch = false;
+  const char *script = NULL;
+  int script_argc = 0;
+  char **script_argv = NULL;
+
+  int c;
+  /* `+' stops at the first non-option, so -L FILE ARGS keeps ARGS.  */
+  while ((c = getopt_long (argc, argv, "+l:L:c:s:q", long_opts, NULL)) != -1)
+    {
+      switch (c)
+        {
+        case 'l':
+        case 'c':
+        case 's':
+          actions[nactions].kind = (char) c;
+          actions[nactions++].arg = optarg;
+          if (c != 'l')
+            batch = true;
+          break;
+        case 'L':
+          script = optarg;
+          script_argc = argc - optind;
+          script_argv = argv + optind;
+          optind = argc;
+          break;
+        case 'q':
+          no_init = true;
+          break;
+        case OPT_QUIET:
+          quiet = true;
+          break;
+        case OPT_COLOR:
+          if (strcmp (optarg, "yes") && strcmp (optarg, "no")
+              && strcmp (optarg, "auto"))
+            {
+              fprintf (stderr, "bpoke: invalid argument to --color: %s\n",
+                       optarg);
+              return 1;
+            }
+          break;
+        case OPT_HELP:
+          usage ();
+          return 0;
+        case OPT_VERSION:
+          printf ("bpoke %s\n", VERSION);
+          return 0;
+        default:
+          fprintf (stderr, "Try 'bpoke --help' for more information.\n");
+          return 1;
+        }
+    }
+  if (!script && optind < argc - 1)
+    {
+      fprintf (stderr, "bpoke: too many arguments\n");
+      return 1;
+    }
+
+  bpoke *pk = bpoke_new ();
+  int status = 0;
+  bool quit = false;
+  if (!no_init)
+    load_init_file (pk);
+  if (script)
+    bpoke_set_argv (pk, script_argc, script_argv);
+
+  for (int i = 0; i < nactions && !quit; i++)
+    {
+      const char *arg = actions[i].arg;
+      bpoke_status st;
+      switch (actions[i].kind)
+        {
+        case 'l':
+          st = bpoke_script_file (pk, arg);
+          if (st == BPOKE_ERROR || st == BPOKE_EXCEPTION)
+            status = 1;
+          break;
+        case 'c':
+          st = repl_line (pk, arg, &quit);
+          if (st == BPOKE_ERROR)
+            {
+              status = 1;
+              quit = true;
+            }
+          else if (st == BPOKE_EXIT)
+            {
+              status = bpoke_exit_code (pk);
+              quit = true;
+            }
+          break;
+        case 's':
+          {
+            FILE *f = fopen (arg, "r");
+            if (!f)
+              {
+                perror (arg);
+                status = 1;
+                quit = true;
+                break;
+              }
+            if (!repl_source (pk, f, arg, &quit))
+              {
+                status = 1;
+                quit = true;
+              }
+            else if (quit)
+              status = bpoke_exit_code (pk);
+            fclose (f);
+            break;
+          }
+        }
+    }
+
+  if (script && !quit)
+    {
+      bpoke_status st = bpoke_script_file (pk, script);
+      if (st != BPOKE_OK)
+        status = st == BPOKE_ERROR ? 1 : bpoke_exit_code (pk);
+      quit = true;
+    }
+  if (!quit && !batch)
+    status = repl_run (pk, quiet);
+
+  bpoke_free (pk);
+  free (actions);
+  return status;
+}

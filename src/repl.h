@@ -1,0 +1,22 @@
+/* repl.h -- the interactive loop (readline) and line-by-line command
+   sources (-s files, piped standard input).  */
+
+#ifndef BPOKE_REPL_H
+#define BPOKE_REPL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bpoke.h"
+
+/* The interactive REPL.  Returns the exit status.  */
+int repl_run (bpoke *pk, bool quiet);
+
+/* Run the commands of F, one a line, as -s does.  Stops at the first
+   compile error (returning false).  NAME labels messages.  */
+bool repl_source (bpoke *pk, FILE *f, const char *name, bool *quit);
+
+/* Run one command line: a dot-command or a Poke command.  */
+bpoke_status repl_line (bpoke *pk, const char *line, bool *quit);
+
+#endif
