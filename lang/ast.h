@@ -41,6 +41,8 @@ struct ast
   loc_t loc;                    /* First character.  */
   int end;                      /* Byte position just past the node.  */
   const source *src;
+  loc_t nloc;                   /* Where `name' is written, if it is.  */
+  int nend;
 
   int op;                       /* Operator (tok_kind), attribute, flag.  */
   const char *name;             /* Identifier, field, attribute name.  */

@@ -47,6 +47,7 @@ typedef struct fnctx
   int nslots;
   type *ret;                    /* NULL for the top-level command.  */
   int loops;                    /* Enclosing loops, for break.  */
+  int block_start;              /* First slot of the innermost block.  */
 } fnctx;
 
 #define NBUCKETS 1024
@@ -58,6 +59,8 @@ struct compiler
   sym **order;                  /* Globals in declaration order.  */
   int norder, ordercap;
   int nglobals;
+  fmt **fmts;                   /* Parsed formats, owned.  */
+  int nfmts;
 
   /* State of the current check_program.  */
   strbuf *err;
@@ -90,6 +93,9 @@ compiler_free (compiler *c)
   if (!c)
     return;
   arena_free (&c->ar);
+  for (int i = 0; i < c->nfmts; i++)
+    fmt_free (c->fmts[i]);
+  free (c->fmts);
   free (c->order);
   free (c);
 }
@@ -242,6 +248,21 @@ error_at (compiler *c, const ast *n, const char *fmt, ...)
   longjmp (c->jb, 1);
 }
 
+/* An error at where N's name is written.  */
+static void
+error_at_name (compiler *c, const ast *n, const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
+  ast where = *n;
+  where.loc = n->nloc;
+  where.end = n->nend;
+  error_at (c, &where, "%s", msg);
+}
+
 static const char *
 tname (const type *t)
 {
@@ -306,6 +327,13 @@ lookup (compiler *c, const char *name, sym_kind kind)
   return v;
 }
 
+static type *
+exception_type (compiler *c)
+{
+  sym *s = lookup (c, "Exception", SYM_TYPE);
+  return s ? s->type : NULL;
+}
+
 /* Conversions.  */
 
 static ast *
@@ -359,6 +387,28 @@ is_off (const type *t)
 
 static type *type_bool;
 
+/* A condition must be integral; WHAT is GNU poke's wording for where.  */
+static void
+check_cond (compiler *c, ast **e, const char *what)
+{
+  *e = check_expr (c, *e);
+  if (!is_int ((*e)->type))
+    type_error (c, *e, what, "boolean", (*e)->type);
+}
+
+/* The type Exception, from the prelude.  */
+static type *exception_type (compiler *c);
+
+/* An Exception-valued operand of try-catch, try-until, ?!.  */
+static void
+check_exception_operand (compiler *c, ast **e, const char *what)
+{
+  *e = check_expr (c, *e);
+  type *et = exception_type (c);
+  if (!et || !type_equal ((*e)->type, et))
+    type_error (c, *e, what, "Exception", (*e)->type);
+}
+
 /* Constant folding of integer operations: GNU poke reports some run-time
    errors (division by zero, too-big shifts) at compile time when both
    operands are constants.  */
@@ -389,24 +439,14 @@ fold_binop (compiler *c, ast *n)
   const type *t = n->type;
   const type *bt = (op == AR_SHL || op == AR_SHR) ? b->type : t;
   uint64_t r;
-  arith_err e = arith_binop (op, a->lit.v.u, b->lit.v.u, t->u.i.size,
-                             t->u.i.sign, bt->u.i.size, bt->u.i.sign, &r);
+  arith_err e = arith_fold (op, a->lit.v.u, b->lit.v.u, t->u.i.size,
+                            t->u.i.sign, bt->u.i.size, bt->u.i.sign, &r);
   if (e == ARITH_EDIVZERO)
-    {
-      ast where = *n;
-      /* The caret goes under the operator.  */
-      where.loc = n->b->loc;
-      where.loc.pos = n->a->end;
-      while (where.loc.pos < (int) n->src->len
-             && (n->src->buf[where.loc.pos] == ' '
-                 || n->src->buf[where.loc.pos] == ')'))
-        where.loc.pos++;
-      where.loc.col = n->b->loc.col - (n->b->loc.pos - where.loc.pos);
-      where.end = where.loc.pos + 1;
-      error_at (c, &where, "division by zero");
-    }
+    error_at (c, n->b, "division by zero");
   if (e == ARITH_EOOB && op == AR_SHL)
     error_at (c, n->b, "count in left bit shift too big");
+  if (e == ARITH_EOVERFLOW)
+    error_at (c, n, "expression overflows");
   if (e != ARITH_OK)
     return;
   n->is_const = true;
@@ -437,11 +477,22 @@ invalid_operand (compiler *c, ast *operand, const char *expected)
               operand->type);
 }
 
+/* An expression whose value is used: a call to a void function has
+   none.  */
+static ast *
+check_rvalue (compiler *c, ast *n)
+{
+  n = check_expr (c, n);
+  if (n->type->kind == TY_VOID && n->kind == A_CALL)
+    error_at (c, n->a, "function doesn't return a value");
+  return n;
+}
+
 static ast *
 check_binop (compiler *c, ast *n)
 {
-  n->a = check_expr (c, n->a);
-  n->b = check_expr (c, n->b);
+  n->a = check_rvalue (c, n->a);
+  n->b = check_rvalue (c, n->b);
   type *ta = n->a->type, *tb = n->b->type;
   switch (n->op)
     {
@@ -518,7 +569,9 @@ check_binop (compiler *c, ast *n)
           return n;
         }
       if (!is_int (ta) && !is_off (ta))
-        invalid_operand (c, n->a, "integral or offset");
+        invalid_operand (c, n->a, n->op == T_PLUS
+                         ? "integral, offset, string or array"
+                         : "integral or offset");
       invalid_operand (c, n->b, is_int (ta) ? "integral" : "offset");
       break;
     case T_POW:
@@ -679,8 +732,8 @@ check_attr (compiler *c, ast *n)
     default:
       break;
     }
-  error_at (c, n, "invalid attribute '%s' for value of type %s", n->name,
-            tname (t));
+  error_at (c, n, "attribute '%s is not defined for values of type %s",
+            n->name, tname (t));
   return n;
 }
 
@@ -690,6 +743,8 @@ static void check_func (compiler *c, ast *f);
 static ast *
 maybe_autocall (compiler *c, ast *n)
 {
+  if (n->op == 1)
+    return n;                   /* Parenthesized, or a callee.  */
   if (n->type->kind == TY_FUNCTION && n->type->u.f.nargs
       == n->type->u.f.nopt && !n->type->u.f.variadic)
     {
@@ -703,34 +758,77 @@ maybe_autocall (compiler *c, ast *n)
   return n;
 }
 
+/* Reorder named arguments (f :a 1 :b 2) into positional ones, leaving
+   NULL for the optional ones not given.  */
+static void
+order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
+{
+  int np = ft->u.f.nargs;
+  ast **args = arena_alloc (&c->ar, sizeof (ast *) * (np + 1));
+  for (int i = 0; i < n->nkids; i++)
+    {
+      ast *na = n->kids[i];
+      int idx = -1;
+      for (int j = 0; fn && j < fn->nkids; j++)
+        if (strcmp (fn->kids[j]->name, na->name) == 0)
+          idx = j;
+      if (idx < 0)
+        error_at_name (c, na, "function doesn't take a `%s' argument",
+                       na->name);
+      args[idx] = na->a;
+    }
+  int given = 0;
+  for (int j = 0; j < np; j++)
+    if (args[j])
+      given = j + 1;
+  for (int j = 0; j < given; j++)
+    if (!args[j] && !(fn && fn->kids[j]->b))
+      error_at (c, n->a, "too few arguments passed to function\nof type %s",
+                tname (ft));
+  for (int j = 0; j < np; j++)
+    if (!args[j] && !(fn && fn->kids[j]->b))
+      error_at (c, n->a, "too few arguments passed to function\nof type %s",
+                tname (ft));
+  n->kids = args;
+  n->nkids = given;
+  n->flag = false;
+}
+
 static ast *
 check_call (compiler *c, ast *n)
 {
+  if (n->a->kind == A_VAR)
+    n->a->op = 1;               /* The callee is not called implicitly.  */
   n->a = check_expr (c, n->a);
   type *ft = n->a->type;
   if (ft->kind != TY_FUNCTION)
-    error_at (c, n->a, "call to a non-function");
+    type_error (c, n->a, "invalid operand in funcall", "function", ft);
+  const ast *fn = n->a->kind == A_VAR ? n->a->aux : NULL;
+  if (n->flag && n->nkids && n->kids[0]->kind == A_FIELDINIT)
+    {
+      for (int i = 0; i < n->nkids; i++)
+        n->kids[i]->a = check_rvalue (c, n->kids[i]->a);
+      order_named_args (c, n, fn, ft);
+    }
+  else
+    for (int i = 0; i < n->nkids; i++)
+      n->kids[i] = check_rvalue (c, n->kids[i]);
   int nparams = ft->u.f.nargs;
   int nfixed = ft->u.f.variadic ? nparams - 1 : nparams;
-  for (int i = 0; i < n->nkids; i++)
-    n->kids[i] = check_expr (c, n->kids[i]);
   if (n->nkids < nfixed - ft->u.f.nopt)
-    error_at (c, n, "too few arguments passed to function\nof type %s",
+    error_at (c, n->a, "too few arguments passed to function\nof type %s",
               tname (ft));
   if (n->nkids > nfixed && !ft->u.f.variadic)
-    error_at (c, n, "too many arguments passed to function\nof type %s",
+    error_at (c, n->a, "too many arguments passed to function\nof type %s",
               tname (ft));
   for (int i = 0; i < n->nkids && i < nfixed; i++)
     {
+      if (!n->kids[i])
+        continue;               /* An optional argument not given.  */
       type *pt = ft->u.f.args[i];
       if (!type_assignable (pt, n->kids[i]->type))
         {
-          const ast *fn = NULL;
-          const char *pname = NULL;
-          if (n->a->kind == A_VAR && n->a->aux)
-            fn = n->a->aux;
-          if (fn && i < fn->nkids)
-            pname = fn->kids[i]->name;
+          const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
           if (pname)
             error_at (c, n->kids[i], "invalid value for function argument "
                       "`%s'\nexpected %s, got %s", pname, tname (pt),
@@ -809,34 +907,32 @@ check_expr (compiler *c, ast *n)
       if (n->a->is_const && is_int (n->type))
         {
           const type *t = n->type;
+          uint64_t r = n->a->lit.v.u;
+          if (n->op == T_MINUS
+              && arith_neg (r, t->u.i.size, t->u.i.sign, &r) != ARITH_OK)
+            error_at (c, n, "expression overflows");
+          if (n->op == T_TILDE)
+            r = arith_not (r, t->u.i.size, t->u.i.sign);
           n->is_const = true;
-          n->lit = val_int (n->type,
-                            n->op == T_MINUS
-                            ? arith_neg (n->a->lit.v.u, t->u.i.size,
-                                         t->u.i.sign)
-                            : n->op == T_TILDE
-                            ? arith_not (n->a->lit.v.u, t->u.i.size,
-                                         t->u.i.sign)
-                            : n->a->lit.v.u);
+          n->lit = val_int (n->type, r);
         }
       return n;
     case A_COND:
-      n->a = check_expr (c, n->a);
+      check_cond (c, &n->a, "invalid expression");
       n->b = check_expr (c, n->b);
       n->c = check_expr (c, n->c);
-      if (!is_int (n->a->type))
-        invalid_operand (c, n->a, "integral");
-      if (is_int (n->b->type) && is_int (n->c->type))
-        {
-          n->type = promote_ints (n->b->type, n->c->type);
-          coerce (c, &n->b, n->type);
-          coerce (c, &n->c, n->type);
-        }
-      else if (!type_equal (n->b->type, n->c->type))
-        error_at (c, n, "alternatives in conditional expression have "
-                  "different types");
-      else
-        n->type = n->b->type;
+      /* No promotion: both alternatives must have the same type.  */
+      if (!type_equal (n->b->type, n->c->type)
+          || (is_int (n->b->type)
+              && !same_repr (n->b->type, n->c->type)))
+        type_error (c, n->c, "alternative is of the wrong type",
+                    tname (n->b->type), n->c->type);
+      n->type = n->b->type;
+      return n;
+    case A_EXCCOND:
+      n->a = check_expr (c, n->a);
+      check_exception_operand (c, &n->b, "operator has the wrong type");
+      n->type = type_bool;
       return n;
     case A_CAST:
       {
@@ -847,7 +943,6 @@ check_expr (compiler *c, ast *n)
         if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
             || to->kind == TY_ANY || from->kind == TY_ANY
             || type_equal (to, from)
-            || (to->kind == TY_STRING && is_int (from))
             || (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
             || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
             || (is_int (to) && from->kind == TY_STRUCT
@@ -862,8 +957,13 @@ check_expr (compiler *c, ast *n)
               }
             return n;
           }
-        error_at (c, n, "invalid cast\nexpected %s, got %s", tname (to),
-                  tname (from));
+        error_at (c, n, "invalid cast to %s",
+                  to->kind == TY_FUNCTION ? "function"
+                  : to->kind == TY_STRING ? "string"
+                  : to->kind == TY_INT ? "integral"
+                  : to->kind == TY_OFFSET ? "offset"
+                  : to->kind == TY_ARRAY ? "array"
+                  : to->kind == TY_STRUCT ? "struct" : tname (to));
         return n;
       }
     case A_ISA:
@@ -890,8 +990,12 @@ check_expr (compiler *c, ast *n)
       n->a = check_expr (c, n->a);
       n->b = check_expr (c, n->b);
       if (!is_int (n->b->type))
-        invalid_operand (c, n->b, "integral");
+        type_error (c, n->b, "invalid index in array indexer", "integral",
+                    n->b->type);
       coerce (c, &n->b, type_int (64, false));
+      if (n->a->kind == A_STR && n->b->is_const
+          && n->b->lit.v.u >= (uint64_t) n->a->op)
+        error_at (c, n->b, "index is out of bounds of string");
       if (n->a->type->kind == TY_STRING)
         n->type = type_int (8, false);
       else if (n->a->type->kind == TY_ARRAY)
@@ -907,14 +1011,16 @@ check_expr (compiler *c, ast *n)
         {
           n->b = check_expr (c, n->b);
           if (!is_int (n->b->type))
-            invalid_operand (c, n->b, "integral");
+            type_error (c, n->b, "invalid index in trimmer", "integral",
+                        n->b->type);
           coerce (c, &n->b, type_int (64, false));
         }
       if (n->c)
         {
           n->c = check_expr (c, n->c);
           if (!is_int (n->c->type))
-            invalid_operand (c, n->c, "integral");
+            type_error (c, n->c, "invalid index in trimmer", "integral",
+                        n->c->type);
           coerce (c, &n->c, type_int (64, false));
         }
       n->type = n->a->type->kind == TY_STRING
@@ -937,7 +1043,7 @@ check_expr (compiler *c, ast *n)
               n->type = t->u.s.fields[i].type;
               return n;
             }
-        error_at (c, n, "invalid field `%s' in struct", n->name);
+        error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
         return n;
       }
     case A_OFFSET:
@@ -1053,45 +1159,45 @@ check_expr (compiler *c, ast *n)
     case A_FORMAT:
       {
         const char *err = NULL;
-        fmt *f = fmt_parse (n->a->name, (size_t) n->a->op, &err);
-        if (!f)
-          error_at (c, n->a, "%s", err ? err : "invalid format string");
-        n->aux = f;
+        bool at_call = false;
         for (int i = 0; i < n->nkids; i++)
           n->kids[i] = check_expr (c, n->kids[i]);
-        if (f->nargs != n->nkids)
-          error_at (c, n, f->nargs > n->nkids
-                          ? "not enough arguments in format string"
-                          : "too many arguments in format string");
+        fmt *f = fmt_parse_call (n->a->name, (size_t) n->a->op, n->nkids,
+                                 &err, &at_call);
+        if (!f)
+          error_at (c, at_call ? n : n->a, "%s",
+                    err ? err : "invalid format string");
+        n->aux = f;
+        c->fmts = xrealloc (c->fmts, sizeof (fmt *) * (c->nfmts + 1));
+        c->fmts[c->nfmts++] = f;
         int k = 0;
         for (int i = 0; i < f->npieces; i++)
           {
             fmt_piece *pc = &f->pieces[i];
             ast **arg;
+            type *want;
             switch (pc->kind)
               {
               case FMT_INT:
-                arg = &n->kids[k++];
-                if (!is_int ((*arg)->type))
-                  type_error (c, *arg, "format argument has the wrong type",
-                              "integral", (*arg)->type);
-                coerce (c, arg, type_int (pc->size, pc->sign));
-                break;
               case FMT_CHAR:
                 arg = &n->kids[k++];
+                want = type_int (pc->size, pc->sign);
                 if (!is_int ((*arg)->type))
-                  type_error (c, *arg, "format argument has the wrong type",
-                              "integral", (*arg)->type);
-                coerce (c, arg, type_int (8, false));
+                  type_error (c, *arg, "invalid argument in format",
+                              tname (want), (*arg)->type);
+                coerce (c, arg, want);
                 break;
               case FMT_STRING:
                 arg = &n->kids[k++];
                 if ((*arg)->type->kind != TY_STRING)
-                  type_error (c, *arg, "format argument has the wrong type",
+                  type_error (c, *arg, "invalid argument in format",
                               "string", (*arg)->type);
                 break;
               case FMT_VALUE:
-                k++;
+                arg = &n->kids[k++];
+                if ((*arg)->type->kind == TY_VOID)
+                  type_error (c, *arg, "invalid argument in format",
+                              "any", (*arg)->type);
                 break;
               default:
                 break;
@@ -1285,6 +1391,14 @@ check_func (compiler *c, ast *f)
   for (int i = 0; i < n; i++)
     {
       ast *p = f->kids[i];
+      for (int j = 0; j < i; j++)
+        if (strcmp (f->kids[j]->name, p->name) == 0)
+          error_at_name (c, p, "duplicated argument name `%s' in function "
+                         "declaration", p->name);
+      if (p->flag && i != n - 1)
+        error_at (c, p, "vararg argument should be the last argument");
+      if (!p->b && !p->flag && nopt > 0)
+        error_at (c, p, "non-optional argument after optional arguments");
       if (p->flag)
         {
           variadic = true;
@@ -1299,7 +1413,7 @@ check_func (compiler *c, ast *f)
   f->type = type_function (ret, n, args, nopt, variadic);
 
   /* The body: a new frame, one level down.  */
-  fnctx fc = { c->fn, 0, ret, 0 };
+  fnctx fc = { c->fn, 0, ret, 0, 0 };
   sym *saved = c->locals;
   int saved_level = c->level;
   c->fn = &fc;
@@ -1337,6 +1451,8 @@ check_lvalue (compiler *c, ast *n)
         sym *s = lookup (c, n->name, SYM_VAR);
         if (!s)
           error_at (c, n, "undefined variable '%s'", n->name);
+        if (s->is_fun)
+          error_at (c, n, "invalid l-value in assignment");
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
@@ -1468,7 +1584,7 @@ check_stmt (compiler *c, ast *n)
     case S_BREAK:
     case S_CONTINUE:
       if (n->kind != S_NULL && c->fn->loops == 0)
-        error_at (c, n, "%s statement not within a loop",
+        error_at (c, n, "`%s' statement without containing statement",
                   n->kind == S_BREAK ? "break" : "continue");
       return;
     case S_EXPR:
@@ -1476,7 +1592,12 @@ check_stmt (compiler *c, ast *n)
       return;
     case S_VAR:
       {
-        n->a = check_expr (c, n->a);
+        n->a = check_rvalue (c, n->a);
+        for (sym *o = c->locals; o && o->level == c->level && c->level >= 0;
+             o = o->next)
+          if (o->kind == SYM_VAR && strcmp (o->name, n->name) == 0
+              && o->slot >= c->fn->block_start)
+            error_at (c, n, "the variable `%s' is already defined", n->name);
         type *t = n->a->type;
         if (t->kind == TY_VOID)
           error_at (c, n->a, "variables can't be of type void");
@@ -1496,7 +1617,9 @@ check_stmt (compiler *c, ast *n)
     case S_UNIT:
       {
         n->a = check_expr (c, n->a);
-        if (!n->a->is_const || !is_int (n->a->type))
+        if (!is_int (n->a->type))
+          error_at (c, n->a, "invalid cast to integral");
+        if (!n->a->is_const)
           error_at (c, n->a, "expected constant integral expression");
         sym *s = local_add (c, n->name, SYM_UNIT, type_int (64, false));
         s->unit = n->a->lit.v.u;
@@ -1543,22 +1666,23 @@ check_stmt (compiler *c, ast *n)
         check_lvalue (c, n->a);
         type *t = n->a->type;
         if (!is_int (t) && !is_off (t))
-          invalid_operand (c, n->a, "integral or offset");
+          type_error (c, n->a, n->flag
+                      ? (n->op == T_INC ? "invalid operand to preincrement"
+                                        : "invalid operand to predecrement")
+                      : (n->op == T_INC ? "invalid operand to postincrement"
+                                        : "invalid operand to postdecrement"),
+                      "integral or offset", t);
         n->type = t;
         return;
       }
     case S_IF:
-      n->a = check_expr (c, n->a);
-      if (!is_int (n->a->type))
-        type_error (c, n->a, "invalid condition", "integral", n->a->type);
+      check_cond (c, &n->a, "invalid expression");
       check_stmt (c, n->b);
       if (n->c)
         check_stmt (c, n->c);
       return;
     case S_WHILE:
-      n->a = check_expr (c, n->a);
-      if (!is_int (n->a->type))
-        type_error (c, n->a, "invalid condition", "integral", n->a->type);
+      check_cond (c, &n->a, "invalid condition in loop");
       c->fn->loops++;
       check_stmt (c, n->b);
       c->fn->loops--;
@@ -1572,12 +1696,7 @@ check_stmt (compiler *c, ast *n)
         if (n->a)
           check_stmt (c, n->a);
         if (n->b)
-          {
-            n->b = check_expr (c, n->b);
-            if (!is_int (n->b->type))
-              type_error (c, n->b, "invalid condition", "integral",
-                          n->b->type);
-          }
+          check_cond (c, &n->b, "invalid condition in loop");
         if (n->c)
           check_stmt (c, n->c);
         c->fn->loops++;
@@ -1607,12 +1726,7 @@ check_stmt (compiler *c, ast *n)
         /* A hidden slot for the index.  */
         n->nslots = c->fn->nslots++;
         if (n->b)
-          {
-            n->b = check_expr (c, n->b);
-            if (!is_int (n->b->type))
-              type_error (c, n->b, "invalid condition", "integral",
-                          n->b->type);
-          }
+          check_cond (c, &n->b, "invalid condition in loop");
         c->fn->loops++;
         check_stmt (c, n->c);
         c->fn->loops--;
@@ -1622,7 +1736,7 @@ check_stmt (compiler *c, ast *n)
       }
     case S_RETURN:
       if (!c->fn->ret)
-        error_at (c, n, "return statement not within a function");
+        error_at (c, n, "`return' statement without containing function");
       if (n->a)
         {
           n->a = check_expr (c, n->a);
@@ -1646,9 +1760,12 @@ check_stmt (compiler *c, ast *n)
           }
         sym *saved = c->locals;
         int saved_level = c->level;
+        int saved_start = c->fn->block_start;
         if (c->level < 0)
           c->level = 0;
+        c->fn->block_start = c->fn->nslots;
         check_block_body (c, n);
+        c->fn->block_start = saved_start;
         c->locals = saved;
         c->level = saved_level;
         return;
@@ -1657,13 +1774,10 @@ check_stmt (compiler *c, ast *n)
       if (n->a)
         {
           n->a = check_expr (c, n->a);
-          type *et = lookup (c, "Exception", SYM_TYPE)
-                     ? lookup (c, "Exception", SYM_TYPE)->type : NULL;
-          if (is_int (n->a->type))
-            ;                       /* raise CODE.  */
-          else if (!et || !type_equal (n->a->type, et))
-            type_error (c, n->a, "invalid exception", "Exception",
-                        n->a->type);
+          type *et = exception_type (c);
+          if (!et || !type_equal (n->a->type, et))
+            error_at (c, n, "exception in `raise' statement should be an "
+                      "Exception");
         }
       return;
     case S_TRY:
@@ -1674,15 +1788,15 @@ check_stmt (compiler *c, ast *n)
         if (c->level < 0)
           c->level = 0;
         if (n->c)
-          {
-            n->c = check_expr (c, n->c);
-            if (!is_int (n->c->type))
-              type_error (c, n->c, "invalid condition", "integral",
-                          n->c->type);
-          }
+          check_exception_operand (c, &n->c, "invalid expression in "
+                                   "try-catch");
         if (n->d)
           {
             type *t = resolve_type (c, n->d);
+            type *et = exception_type (c);
+            if (!et || !type_equal (t, et))
+              type_error (c, n->d, "invalid expression in try-catch",
+                          "Exception", t);
             sym *s = local_add (c, n->name, SYM_VAR, t);
             n->slot = s->slot;
           }
@@ -1695,18 +1809,19 @@ check_stmt (compiler *c, ast *n)
       c->fn->loops++;
       check_stmt (c, n->a);
       c->fn->loops--;
-      n->b = check_expr (c, n->b);
+      check_exception_operand (c, &n->b, "invalid expression in try-until");
       return;
     case S_ASSERT:
       n->a = check_expr (c, n->a);
       if (!is_int (n->a->type))
-        type_error (c, n->a, "invalid assertion", "integral", n->a->type);
+        type_error (c, n->a, "invalid value for function argument `cond'",
+                    "uint<64>", n->a->type);
       if (n->b)
         {
           n->b = check_expr (c, n->b);
           if (n->b->type->kind != TY_STRING)
-            type_error (c, n->b, "invalid assertion message", "string",
-                        n->b->type);
+            type_error (c, n->b, "invalid value for function argument `msg'",
+                        "string", n->b->type);
         }
       return;
     case S_PRINT:
@@ -1741,7 +1856,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   int mark = c->norder, nglobals = c->nglobals;
   c->err = err;
   c->locals = NULL;
-  fnctx top = { NULL, 0, NULL, 0 };
+  fnctx top = { NULL, 0, NULL, 0, 0 };
   c->fn = &top;
   c->level = -1;                /* Top-level declarations are global.  */
   if (setjmp (c->jb))

@@ -279,6 +279,16 @@ str_cmp (val a, val b)
 
 /* Binary operators.  */
 
+/* Does the signed value X fit in SIZE bits?  */
+static inline bool
+fits_signed (int64_t x, int size)
+{
+  if (size == 64)
+    return true;
+  int64_t lim = (int64_t) 1 << (size - 1);
+  return x >= -lim && x < lim;
+}
+
 static val
 eval_binop (vm *v, pk_frame *f, ast *n)
 {
@@ -297,11 +307,35 @@ eval_binop (vm *v, pk_frame *f, ast *n)
       switch (n->op)
         {
         case T_PLUS:
-          return val_int (t, arith_norm (a.v.u + b.v.u, size, sign));
+          if (!sign)
+            return val_int (t, arith_norm (a.v.u + b.v.u, size, false));
+          {
+            int64_t sr;
+            if (__builtin_add_overflow (a.v.i, b.v.i, &sr)
+                || !fits_signed (sr, size))
+              vm_raise_code (v, EC_OVERFLOW, NULL);
+            return val_int (t, (uint64_t) sr);
+          }
         case T_MINUS:
-          return val_int (t, arith_norm (a.v.u - b.v.u, size, sign));
+          if (!sign)
+            return val_int (t, arith_norm (a.v.u - b.v.u, size, false));
+          {
+            int64_t sr;
+            if (__builtin_sub_overflow (a.v.i, b.v.i, &sr)
+                || !fits_signed (sr, size))
+              vm_raise_code (v, EC_OVERFLOW, NULL);
+            return val_int (t, (uint64_t) sr);
+          }
         case T_STAR:
-          return val_int (t, arith_norm (a.v.u * b.v.u, size, sign));
+          if (!sign)
+            return val_int (t, arith_norm (a.v.u * b.v.u, size, false));
+          {
+            int64_t sr;
+            if (__builtin_mul_overflow (a.v.i, b.v.i, &sr)
+                || !fits_signed (sr, size))
+              vm_raise_code (v, EC_OVERFLOW, NULL);
+            return val_int (t, (uint64_t) sr);
+          }
         case T_EQ:
           return val_int (t, a.v.u == b.v.u);
         case T_NE:
@@ -496,7 +530,7 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
   for (int i = 0; i < nfixed; i++)
     {
       ast *p = fn->kids[i];
-      if (i < nargs)
+      if (i < nargs && args[i].t)
         fr->slots[p->slot] = args[i];
       else
         fr->slots[p->slot] = eval (v, fr, p->b);
@@ -535,7 +569,10 @@ eval_call (vm *v, pk_frame *f, ast *n)
   vm_push_root (v, fnv);
   for (int i = 0; i < n->nkids; i++)
     {
-      val a = eval (v, f, n->kids[i]);
+      /* A missing (named, optional) argument is passed as no value.  */
+      val a = { NULL, { 0 } };
+      if (n->kids[i])
+        a = eval (v, f, n->kids[i]);
       vm_push_root (v, a);
     }
   val r = call_closure (v, fnv, n->nkids, v->roots + base + 1, n);
@@ -787,6 +824,35 @@ eval_format (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* EXP ?! EXC: evaluate EXP, and tell whether it raised EXC.  Kept out
+   of eval so that its setjmp does not constrain eval's registers.  */
+static val
+eval_exccond (vm *v, pk_frame *f, ast *n)
+{
+  vm_handler h;
+  h.prev = v->handler;
+  h.nroots = v->nroots;
+  int depth = v->depth;
+  pk_frame *volatile vf = f;
+  v->handler = &h;
+  if (setjmp (h.jb) == 0)
+    {
+      eval (v, vf, n->a);
+      v->handler = h.prev;
+      return val_int (n->type, 1);
+    }
+  v->handler = h.prev;
+  v->nroots = h.nroots;
+  v->depth = depth;
+  val e = v->exc;
+  vm_push_root (v, e);
+  val want = eval (v, vf, n->b);
+  vm_pop_roots (v, 1);
+  if (vm_exc_code (e) == vm_exc_code (want))
+    return val_int (n->type, 0);
+  vm_raise (v, e);
+}
+
 static val
 eval (vm *v, pk_frame *f, ast *n)
 {
@@ -836,8 +902,12 @@ eval (vm *v, pk_frame *f, ast *n)
             return val_int (n->type, arith_not (a.v.u, t->u.i.size,
                                                 t->u.i.sign));
           case T_MINUS:
-            return val_int (n->type, arith_neg (a.v.u, t->u.i.size,
-                                                t->u.i.sign));
+            {
+              uint64_t r;
+              if (arith_neg (a.v.u, t->u.i.size, t->u.i.sign, &r))
+                vm_raise_code (v, EC_OVERFLOW, NULL);
+              return val_int (n->type, r);
+            }
           default:
             return a;
           }
@@ -908,6 +978,8 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_FORMAT:
       return eval_format (v, f, n);
+    case A_EXCCOND:
+      return eval_exccond (v, f, n);
     default:
       vm_raise_code (v, EC_INVAL, "cannot evaluate this expression");
     }
@@ -955,11 +1027,6 @@ catch_value (vm *v)
   return v->exc;
 }
 
-static bool
-exc_matches_int (val exc, val code)
-{
-  return vm_exc_code (exc) == code.v.i;
-}
 
 static status
 exec_block (vm *v, pk_frame *f, ast *n)
@@ -1136,7 +1203,7 @@ exec (vm *v, pk_frame *f, ast *n)
         v->depth = depth;
         val e = catch_value (v);
         vm_push_root (v, e);
-        if (n->c && !eval (v, f, n->c).v.u)
+        if (n->c && vm_exc_code (eval (v, f, n->c)) != vm_exc_code (e))
           {
             vm_pop_roots (v, 1);
             vm_raise (v, e);
@@ -1173,9 +1240,7 @@ exec (vm *v, pk_frame *f, ast *n)
             vm_push_root (v, e);
             val code = eval (v, f, n->b);
             vm_pop_roots (v, 1);
-            bool match = code.t->kind == TY_INT
-                         ? exc_matches_int (e, code)
-                         : vm_exc_code (e) == vm_exc_code (code);
+            bool match = vm_exc_code (e) == vm_exc_code (code);
             if (match)
               return ST_NORMAL;
             vm_raise (v, e);
@@ -1187,8 +1252,8 @@ exec (vm *v, pk_frame *f, ast *n)
           return ST_NORMAL;
         const char *msg = n->b ? val_str (eval (v, f, n->b))->data : "";
         char loc[512];
-        snprintf (loc, sizeof loc, "%s:%d:%d", n->src->filename, n->loc.line,
-                  n->loc.col);
+        snprintf (loc, sizeof loc, "%s:%d:%d:", n->src->filename,
+                  n->loc.line, n->loc.col);
         vm_raise (v, make_exc (v, EC_ASSERT, msg, loc));
       }
     case S_PRINT:

@@ -71,7 +71,7 @@ report_exception (bpoke *pk, val exc)
   const char *loc = vm_exc_location (exc);
   const char *msg = vm_exc_msg (exc);
   if (*loc)
-    printf ("%s: %s\n", loc, msg);
+    printf ("%s %s\n", loc, msg);
   else if (*msg)
     printf ("%s\n", msg);
   fflush (stdout);
@@ -160,11 +160,14 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
 {
   /* GNU poke terminates a command with `;' unless it is a function
      definition, and shows the terminated text in messages.  */
-  size_t i = 0;
-  while (i < len && (text[i] == ' ' || text[i] == '\t'))
-    i++;
-  bool is_fun = len - i >= 4 && memcmp (text + i, "fun", 3) == 0
-                && (text[i + 3] == ' ' || text[i + 3] == '\t');
+  /* Leading blanks are dropped: columns count from the first word.  */
+  while (len > 0 && (*text == ' ' || *text == '\t'))
+    {
+      text++;
+      len--;
+    }
+  bool is_fun = len >= 4 && memcmp (text, "fun", 3) == 0
+                && (text[3] == ' ' || text[3] == '\t');
   strbuf sb;
   sb_init (&sb);
   sb_putn (&sb, text, len);

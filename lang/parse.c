@@ -111,14 +111,46 @@ fail_at (parser *p, loc_t loc, int end, const char *msg)
   longjmp (p->jb, 1);
 }
 
+/* GNU poke reports an unexpected end of input at the last character of
+   the text.  */
+static loc_t
+eof_loc (parser *p)
+{
+  loc_t l = { 1, 1, 0 };
+  size_t last = p->src->len ? p->src->len - 1 : 0;
+  for (size_t i = 0; i < last; i++)
+    {
+      if (p->src->buf[i] == '\n')
+        {
+          l.line++;
+          l.col = 1;
+        }
+      else
+        l.col++;
+    }
+  l.pos = (int) last;
+  return l;
+}
+
 static void
 fail_unexpected (parser *p)
 {
-  char buf[64], msg[128];
+  char buf[64], msg[256];
   if (p->tok.kind == T_EOF)
-    p->incomplete = true;
-  if (p->tok.kind == T_ERROR && lex_incomplete (p->lx))
-    p->incomplete = true;
+    {
+      p->incomplete = true;
+      loc_t l = eof_loc (p);
+      fail_at (p, l, l.pos + 1, "syntax error: unexpected end of file");
+    }
+  if (p->tok.kind == T_ERROR)
+    {
+      if (lex_incomplete (p->lx))
+        p->incomplete = true;
+      fail_at (p, p->tok.loc,
+               p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
+               p->tok.errmsg ? p->tok.errmsg
+                             : "syntax error: unexpected token");
+    }
   const char *d = tok_desc (&p->tok, buf, sizeof buf);
   /* A type name in expression position is described as such.  */
   if (p->tok.kind == T_IDENT)
@@ -180,6 +212,17 @@ expect (parser *p, tok_kind k)
 {
   if (!accept (p, k))
     fail_unexpected (p);
+}
+
+static const char *expect_ident (parser *p);
+
+/* Read an identifier into N->name, remembering where it is written.  */
+static void
+name_into (parser *p, ast *n)
+{
+  n->nloc = p->tok.loc;
+  n->nend = p->tok.loc.pos + p->tok.len;
+  n->name = expect_ident (p);
 }
 
 static const char *
@@ -501,6 +544,16 @@ static ast *
 parse_expr (parser *p)
 {
   ast *c = parse_binary (p, 1);
+  while (p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG)
+    {
+      /* EXP ?! EXCEPTION: 0 if evaluating EXP raises it, else 1.  */
+      ast *n = node (p, A_EXCCOND, c->loc);
+      next (p);
+      next (p);
+      n->a = c;
+      n->b = parse_binary (p, 1);
+      c = finish (p, n);
+    }
   if (p->tok.kind == T_QUESTION)
     {
       ast *n = node (p, A_COND, c->loc);
@@ -599,7 +652,7 @@ parse_postfix_ops (parser *p, ast *e)
             next (p);
             ast *n = node (p, A_MEMBER, loc);
             n->a = e;
-            n->name = expect_ident (p);
+            name_into (p, n);
             e = finish (p, n);
             break;
           }
@@ -728,12 +781,31 @@ parse_primary (parser *p)
     case T_IDENT:
       n = node (p, A_VAR, loc);
       n->name = expect_ident (p);
-      return finish (p, n);
+      finish (p, n);
+      if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT)
+        {
+          /* f :a 1 :b 2 -- a call with named arguments.  */
+          ast *call = node (p, A_CALL, loc);
+          call->a = n;
+          call->flag = true;
+          while (p->tok.kind == T_COLON)
+            {
+              next (p);
+              ast *arg = node (p, A_FIELDINIT, p->tok.loc);
+              name_into (p, arg);
+              arg->a = parse_binary (p, 1);
+              ast_list_push (p->ar, call, finish (p, arg));
+            }
+          return finish (p, call);
+        }
+      return n;
     case T_LPAREN:
       next (p);
       n = parse_expr (p);
       expect (p, T_RPAREN);
-      /* Keep the parentheses in the location, as carets show them.  */
+      /* A parenthesized function name is the function, not a call.  */
+      if (n->kind == A_VAR)
+        n->op = 1;
       return n;
     case T_LBRACK:
       {
@@ -844,14 +916,14 @@ parse_funspec (parser *p, loc_t loc, const char *name)
             ast *prm = node (p, A_PARAM, p->tok.loc);
             if (p->tok.kind == T_IDENT && peek (p)->kind == T_ELLIPSIS)
               {
-                prm->name = expect_ident (p);
+                name_into (p, prm);
                 next (p);
                 prm->flag = true;
               }
             else
               {
                 prm->a = parse_type (p);
-                prm->name = expect_ident (p);
+                name_into (p, prm);
                 if (accept (p, T_ASSIGN))
                   prm->b = parse_expr (p);
               }
@@ -861,6 +933,8 @@ parse_funspec (parser *p, loc_t loc, const char *name)
         while (accept (p, T_COMMA));
       expect (p, T_RPAREN);
     }
+  if (p->tok.kind == T_LPAREN)
+    fail_unexpected (p);
   f->b = parse_type (p);
   expect (p, T_COLON);
   f->a = parse_block (p);
@@ -1114,25 +1188,22 @@ parse_stmt (parser *p)
     case K_CONTINUE:
       n = node (p, p->tok.kind == K_BREAK ? S_BREAK : S_CONTINUE, loc);
       next (p);
-      finish (p, n);
       expect (p, T_SEMI);
-      return n;
+      return finish (p, n);
     case K_RETURN:
       next (p);
       n = node (p, S_RETURN, loc);
       if (p->tok.kind != T_SEMI)
         n->a = parse_expr (p);
-      finish (p, n);
       expect (p, T_SEMI);
-      return n;
+      return finish (p, n);
     case K_RAISE:
       next (p);
       n = node (p, S_RAISE, loc);
       if (p->tok.kind != T_SEMI)
         n->a = parse_expr (p);
-      finish (p, n);
       expect (p, T_SEMI);
-      return n;
+      return finish (p, n);
     case K_TRY:
       {
         next (p);
@@ -1194,9 +1265,8 @@ parse_stmt (parser *p)
           ast_list_push (p->ar, n, parse_expr (p));
         if (paren)
           expect (p, T_RPAREN);
-        finish (p, n);
         expect (p, T_SEMI);
-        return n;
+        return finish (p, n);
       }
     case K_LOAD:
       next (p);
