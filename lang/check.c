@@ -370,6 +370,7 @@ coerce (compiler *c, ast **e, type *to)
 }
 
 static ast *check_expr (compiler *c, ast *n);
+static void check_lvalue (compiler *c, ast *n);
 static void check_stmt (compiler *c, ast *n);
 static type *resolve_type (compiler *c, ast *tn);
 
@@ -451,6 +452,14 @@ fold_binop (compiler *c, ast *n)
     return;
   n->is_const = true;
   n->lit = val_int (n->type, r);
+}
+
+/* Division of constant offsets by zero is a compile-time error.  */
+static void
+fold_offset_div (compiler *c, ast *n)
+{
+  if (n->b->is_const && n->b->lit.v.u == 0)
+    error_at (c, n->b, "division by zero");
 }
 
 static type *
@@ -543,31 +552,34 @@ check_binop (compiler *c, ast *n)
               coerce (c, &n->a, common);
               coerce (c, &n->b, common);
               n->type = common->u.o.base;
+              fold_offset_div (c, n);
               return n;
             }
           n->type = promote_offsets (ta, tb);
           coerce (c, &n->a, n->type);
           coerce (c, &n->b, n->type);
+          if (n->op == T_PERCENT)
+            fold_offset_div (c, n);
           return n;
         }
       if (is_off (ta) && is_int (tb)
-          && (n->op == T_STAR || n->op == T_SLASH || n->op == T_CEILDIV
-              || n->op == T_PERCENT))
+          && (n->op == T_STAR || n->op == T_SLASH || n->op == T_CEILDIV))
         {
-          type *base = promote_ints (ta->u.o.base, tb);
-          n->type = type_offset (base, ta->u.o.unit);
-          coerce (c, &n->a, n->type);
-          coerce (c, &n->b, base);
+          /* The offset keeps its type; the integer is converted.  */
+          n->type = ta;
+          coerce (c, &n->b, ta->u.o.base);
+          if (n->op != T_STAR)
+            fold_offset_div (c, n);
           return n;
         }
       if (is_int (ta) && is_off (tb) && n->op == T_STAR)
         {
-          type *base = promote_ints (ta, tb->u.o.base);
-          n->type = type_offset (base, tb->u.o.unit);
-          coerce (c, &n->a, base);
-          coerce (c, &n->b, n->type);
+          n->type = tb;
+          coerce (c, &n->a, tb->u.o.base);
           return n;
         }
+      if (is_off (ta) && is_int (tb))
+        invalid_operand (c, n->b, "offset");
       if (!is_int (ta) && !is_off (ta))
         invalid_operand (c, n->a, n->op == T_PLUS
                          ? "integral, offset, string or array"
@@ -578,6 +590,11 @@ check_binop (compiler *c, ast *n)
       if (is_int (ta) && is_int (tb))
         {
           n->type = ta->name ? type_int (ta->u.i.size, ta->u.i.sign) : ta;
+          return n;
+        }
+      if (is_off (ta) && is_int (tb))
+        {
+          n->type = ta;
           return n;
         }
       if (!is_int (ta))
@@ -595,6 +612,15 @@ check_binop (compiler *c, ast *n)
           fold_binop (c, n);
           return n;
         }
+      if (is_off (ta) && is_off (tb))
+        {
+          n->type = promote_offsets (ta, tb);
+          coerce (c, &n->a, n->type);
+          coerce (c, &n->b, n->type);
+          return n;
+        }
+      if (is_off (ta))
+        invalid_operand (c, n->b, "offset");
       if (!is_int (ta))
         invalid_operand (c, n->a, "integral");
       invalid_operand (c, n->b, "integral");
@@ -605,6 +631,11 @@ check_binop (compiler *c, ast *n)
         {
           n->type = type_int (ta->u.i.size, ta->u.i.sign);
           fold_binop (c, n);
+          return n;
+        }
+      if (is_off (ta) && is_int (tb))
+        {
+          n->type = ta;
           return n;
         }
       if (!is_int (ta))
@@ -702,6 +733,8 @@ check_attr (compiler *c, ast *n)
   type *t = n->a->type;
   int id = (int) attr_id (n->name);
   n->op = id;
+  if (id == 0)
+    error_at_name (c, n, "invalid attribute '%s", n->name);
   switch (id)
     {
     case ATTR_SIZE:
@@ -889,12 +922,17 @@ check_expr (compiler *c, ast *n)
       switch (n->op)
         {
         case T_BANG:
+          if (is_off (n->a->type))
+            {
+              n->type = n->a->type;     /* !4#B is 0#B.  */
+              return n;
+            }
           if (!is_int (n->a->type))
             invalid_operand (c, n->a, "integral");
           n->type = type_bool;
           return n;
         case T_TILDE:
-          if (!is_int (n->a->type))
+          if (!is_int (n->a->type) && !is_off (n->a->type))
             invalid_operand (c, n->a, "integral");
           n->type = n->a->type;
           break;
@@ -944,6 +982,8 @@ check_expr (compiler *c, ast *n)
             || to->kind == TY_ANY || from->kind == TY_ANY
             || type_equal (to, from)
             || (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
+            || (to->kind == TY_STRING && is_int (from)
+                && from->u.i.size == 8 && !from->u.i.sign)
             || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
             || (is_int (to) && from->kind == TY_STRUCT
                 && from->u.s.itype))
@@ -1048,10 +1088,16 @@ check_expr (compiler *c, ast *n)
       }
     case A_OFFSET:
       {
+        ast *u = n->b;
+        if (!n->a)
+          {
+            /* #B alone is one unit.  */
+            n->a = ast_new (&c->ar, A_INT, n->src, u->loc);
+            n->a->lit = val_int (type_int (32, true), 1);
+          }
         n->a = check_expr (c, n->a);
         if (!is_int (n->a->type))
-          invalid_operand (c, n->a, "integral");
-        ast *u = n->b;
+          error_at (c, n, "expected integer expression in offset");
         uint64_t unit = 0;
         if (u->name)
           {
@@ -1083,7 +1129,7 @@ check_expr (compiler *c, ast *n)
             unit = u->a->lit.v.u;
           }
         if (unit == 0)
-          error_at (c, u, "invalid unit in offset");
+          error_at (c, u, "the unit in offsets shall be bigger than zero");
         n->type = type_offset (n->a->type->name
                                ? type_int (n->a->type->u.i.size,
                                            n->a->type->u.i.sign)
@@ -1207,8 +1253,19 @@ check_expr (compiler *c, ast *n)
         return n;
       }
     case A_INCDEC:
-      error_at (c, n, "syntax error: unexpected increment operator");
-      return n;
+      {
+        check_lvalue (c, n->a);
+        type *t = n->a->type;
+        if (!is_int (t) && !is_off (t))
+          type_error (c, n->a, n->flag
+                      ? (n->op == T_INC ? "invalid operand to preincrement"
+                                        : "invalid operand to predecrement")
+                      : (n->op == T_INC ? "invalid operand to postincrement"
+                                        : "invalid operand to postdecrement"),
+                      "integral or offset", t);
+        n->type = t;
+        return n;
+      }
     case A_MAP:
       error_at (c, n, "mapping is not supported yet");
       return n;
@@ -1247,9 +1304,8 @@ resolve_type (compiler *c, ast *tn)
     {
     case TN_INT:
       if (tn->op < 1 || tn->op > 64)
-        error_at (c, tn->b ? tn->b : tn,
-                  "the width of an integral type should be in the [1,64] "
-                  "range");
+        error_at (c, tn, "the width of an integral type should be in the "
+                  "[1,64] range");
       t = type_int (tn->op, tn->flag);
       if (!tn->b)
         t = type_plain_int (tn->flag);
@@ -1299,6 +1355,9 @@ resolve_type (compiler *c, ast *tn)
             u->a = check_expr (c, u->a);
             unit = u->a->lit.v.u;
           }
+        if (unit == 0)
+          error_at (c, u, "the unit in offset types shall be bigger than "
+                    "zero");
         t = type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
         break;
       }
@@ -1363,12 +1422,15 @@ resolve_type (compiler *c, ast *tn)
       {
         type **args = arena_alloc (&c->ar, sizeof (type *) * (tn->nkids + 1));
         bool variadic = false;
+        int nopt = 0;
         for (int i = 0; i < tn->nkids; i++)
           {
             args[i] = resolve_type (c, tn->kids[i]);
             variadic = tn->kids[i]->flag;
+            if (tn->kids[i]->op == -1)
+              nopt++;
           }
-        t = type_function (resolve_type (c, tn->a), tn->nkids, args, 0,
+        t = type_function (resolve_type (c, tn->a), tn->nkids, args, nopt,
                            variadic);
         break;
       }
@@ -1661,20 +1723,6 @@ check_stmt (compiler *c, ast *n)
     case S_ASSIGN:
       check_assign (c, n);
       return;
-    case A_INCDEC:
-      {
-        check_lvalue (c, n->a);
-        type *t = n->a->type;
-        if (!is_int (t) && !is_off (t))
-          type_error (c, n->a, n->flag
-                      ? (n->op == T_INC ? "invalid operand to preincrement"
-                                        : "invalid operand to predecrement")
-                      : (n->op == T_INC ? "invalid operand to postincrement"
-                                        : "invalid operand to postdecrement"),
-                      "integral or offset", t);
-        n->type = t;
-        return;
-      }
     case S_IF:
       check_cond (c, &n->a, "invalid expression");
       check_stmt (c, n->b);

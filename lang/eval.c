@@ -219,15 +219,10 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
         {
-          /* Through bits: magnitude * from_unit / to_unit, computed in
-             the signedness of the source so negative offsets work.  */
-          const type *fb = from->u.o.base;
+          /* Through bits: magnitude * from_unit / to_unit, on the 64-bit
+             pattern as unsigned, as GNU poke converts (-9#b is -2#B).  */
           uint64_t fu = from->u.o.unit, tu = to->u.o.unit;
-          uint64_t r;
-          if (fb->u.i.sign)
-            r = (uint64_t) ((int64_t) x.v.u * (int64_t) fu / (int64_t) tu);
-          else
-            r = x.v.u * fu / tu;
+          uint64_t r = fu == tu ? x.v.u : x.v.u * fu / tu;
           const type *tb = to->u.o.base;
           return val_int (to, arith_norm (r, tb->u.i.size, tb->u.i.sign));
         }
@@ -407,6 +402,12 @@ eval_binop (vm *v, pk_frame *f, ast *n)
         case T_SLASH: op = AR_DIV; break;
         case T_CEILDIV: op = AR_CEILDIV; break;
         case T_PERCENT: op = AR_MOD; break;
+        case T_AMP: op = AR_AND; break;
+        case T_PIPE: op = AR_IOR; break;
+        case T_CARET: op = AR_XOR; break;
+        case T_LSHIFT: op = AR_SHL; break;
+        case T_RSHIFT: op = AR_SHR; break;
+        case T_POW: op = AR_POW; break;
         case T_EQ: op = AR_EQ; break;
         case T_NE: op = AR_NE; break;
         case T_LT: op = AR_LT; break;
@@ -418,8 +419,12 @@ eval_binop (vm *v, pk_frame *f, ast *n)
         }
       if (op >= AR_EQ)
         rt = it;
+      /* Shift counts and exponents keep their own type.  */
+      const type *bt = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
+      if (op != AR_SHL && op != AR_SHR && op != AR_POW)
+        bt = rt;
       arith_err e = arith_binop (op, a.v.u, b.v.u, rt->u.i.size,
-                                 rt->u.i.sign, rt->u.i.size, rt->u.i.sign,
+                                 rt->u.i.sign, bt->u.i.size, bt->u.i.sign,
                                  &r);
       if (e != ARITH_OK)
         raise_arith (v, e);
@@ -826,6 +831,8 @@ eval_format (vm *v, pk_frame *f, ast *n)
 
 /* EXP ?! EXC: evaluate EXP, and tell whether it raised EXC.  Kept out
    of eval so that its setjmp does not constrain eval's registers.  */
+static void assign (vm *v, pk_frame *f, ast *lv, val x);
+
 static val
 eval_exccond (vm *v, pk_frame *f, ast *n)
 {
@@ -978,6 +985,21 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_FORMAT:
       return eval_format (v, f, n);
+    case A_INCDEC:
+      {
+        val x = eval (v, f, n->a);
+        const type *t = x.t->kind == TY_OFFSET ? x.t->u.o.base : x.t;
+        uint64_t r;
+        arith_err e = arith_binop (n->op == T_INC ? AR_ADD : AR_SUB, x.v.u,
+                                   arith_norm (1, t->u.i.size, t->u.i.sign),
+                                   t->u.i.size, t->u.i.sign, t->u.i.size,
+                                   t->u.i.sign, &r);
+        if (e != ARITH_OK)
+          raise_arith (v, e);
+        val nv = val_int (x.t, r);
+        assign (v, f, n->a, nv);
+        return n->flag ? nv : x;
+      }
     case A_EXCCOND:
       return eval_exccond (v, f, n);
     default:
@@ -1093,16 +1115,6 @@ exec (vm *v, pk_frame *f, ast *n)
     case S_ASSIGN:
       assign (v, f, n->a, eval (v, f, n->b));
       return ST_NORMAL;
-    case A_INCDEC:
-      {
-        val x = eval (v, f, n->a);
-        const type *t = x.t->kind == TY_OFFSET ? x.t->u.o.base : x.t;
-        uint64_t one = x.t->kind == TY_OFFSET ? 1 : 1;
-        uint64_t r = n->op == T_INC ? x.v.u + one : x.v.u - one;
-        assign (v, f, n->a, val_int (x.t, arith_norm (r, t->u.i.size,
-                                                      t->u.i.sign)));
-        return ST_NORMAL;
-      }
     case S_IF:
       if (eval (v, f, n->a).v.u)
         return exec (v, f, n->b);

@@ -101,7 +101,7 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
   parse_env env = { compiler_is_type_name, pk->comp,
                     compiler_arena (pk->comp) };
   bool incomplete = false;
-  ast *prog = parse_program (&env, src, &err, &incomplete);
+  ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
     {
       if (incomplete && allow_incomplete)
@@ -166,6 +166,9 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
       text++;
       len--;
     }
+  /* GNU poke ignores command lines that start with `#'.  */
+  if (len > 0 && *text == '#')
+    return BPOKE_OK;
   bool is_fun = len >= 4 && memcmp (text, "fun", 3) == 0
                 && (text[3] == ' ' || text[3] == '\t');
   strbuf sb;

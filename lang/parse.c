@@ -320,27 +320,29 @@ parse_int_type (parser *p)
   return finish (p, n);
 }
 
+/* The unit after `#': a unit or type name, or a number of bits.  LOC is
+   where the `#' is, which is where messages about the unit point.  */
 static ast *
-parse_unit (parser *p)
+parse_unit (parser *p, loc_t loc)
 {
-  loc_t loc = p->tok.loc;
   ast *u = node (p, A_UNIT, loc);
-  if (p->tok.kind == T_IDENT && !is_type_name (p, p->tok.sval))
+  if (p->tok.kind == T_IDENT)
     u->name = expect_ident (p);
+  else if (p->tok.kind == K_INT || p->tok.kind == K_UINT)
+    {
+      u->b = node (p, TN_INT, p->tok.loc);
+      u->b->flag = p->tok.kind == K_INT;
+      u->b->op = 32;
+      next (p);
+      finish (p, u->b);
+    }
   else if (p->tok.kind == T_INT)
     {
-      u->a = node (p, A_INT, loc);
+      u->a = node (p, A_INT, p->tok.loc);
       u->a->lit = val_int (type_int (p->tok.isize, p->tok.isigned),
                            p->tok.ival);
       next (p);
       finish (p, u->a);
-    }
-  else if (starts_type (p))
-    u->b = parse_type (p);
-  else if (accept (p, T_LPAREN))
-    {
-      u->a = parse_expr (p);
-      expect (p, T_RPAREN);
     }
   else
     fail_unexpected (p);
@@ -384,6 +386,8 @@ parse_type_primary (parser *p)
               ast_list_push (p->ar, n, arg);
               if (accept (p, T_ELLIPSIS))
                 arg->flag = true;
+              else if (accept (p, T_QUESTION))
+                arg->op = -1;             /* Optional.  */
             }
           while (accept (p, T_COMMA));
         expect (p, T_RPAREN);
@@ -398,7 +402,7 @@ parse_type_primary (parser *p)
           n = node (p, TN_OFFSET, loc);
           n->a = parse_type (p);
           expect (p, T_COMMA);
-          n->b = parse_unit (p);
+          n->b = parse_unit (p, p->tok.loc);
           expect (p, T_GT);
           return finish (p, n);
         }
@@ -578,7 +582,8 @@ parse_binary (parser *p, int minprec)
       if (prec == 0 || prec < minprec)
         return l;
       next (p);
-      ast *r = parse_binary (p, prec + 1);
+      /* => is right-associative; the others left.  */
+      ast *r = parse_binary (p, op == T_IMPLIES ? prec : prec + 1);
       ast_kind k = op == T_ANDAND ? A_AND
                    : op == T_OROR ? A_OR
                    : op == T_IMPLIES ? A_IMPLIES : A_BINOP;
@@ -660,6 +665,8 @@ parse_postfix_ops (parser *p, ast *e)
           {
             ast *n = node (p, A_ATTR, loc);
             n->a = e;
+            n->nloc = p->tok.loc;
+            n->nend = p->tok.loc.pos + p->tok.len;
             n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
             next (p);
             e = finish (p, n);
@@ -676,10 +683,11 @@ parse_postfix_ops (parser *p, ast *e)
           }
         case T_HASH:
           {
+            loc_t hloc = p->tok.loc;
             next (p);
             ast *n = node (p, A_OFFSET, loc);
             n->a = e;
-            n->b = parse_unit (p);
+            n->b = parse_unit (p, hloc);
             e = finish (p, n);
             break;
           }
@@ -778,6 +786,12 @@ parse_primary (parser *p)
         next (p);
         return finish (p, n);
       }
+    case T_HASH:
+      /* #B: one unit.  */
+      next (p);
+      n = node (p, A_OFFSET, loc);
+      n->b = parse_unit (p, loc);
+      return finish (p, n);
     case T_IDENT:
       n = node (p, A_VAR, loc);
       n->name = expect_ident (p);
@@ -790,8 +804,8 @@ parse_primary (parser *p)
           call->flag = true;
           while (p->tok.kind == T_COLON)
             {
-              next (p);
               ast *arg = node (p, A_FIELDINIT, p->tok.loc);
+              next (p);
               name_into (p, arg);
               arg->a = parse_binary (p, 1);
               ast_list_push (p->ar, call, finish (p, arg));
@@ -989,7 +1003,9 @@ parse_simple_stmt (parser *p)
       n->flag = true;
       next (p);
       n->a = parse_unary (p);
-      return finish (p, n);
+      ast *st = node (p, S_EXPR, loc);
+      st->a = finish (p, n);
+      return finish (p, st);
     }
   ast *e = parse_expr (p);
   if (is_assign_op (p->tok.kind))
@@ -1007,7 +1023,9 @@ parse_simple_stmt (parser *p)
       n->op = p->tok.kind;
       next (p);
       n->a = e;
-      return finish (p, n);
+      ast *st = node (p, S_EXPR, loc);
+      st->a = finish (p, n);
+      return finish (p, st);
     }
   ast *s = node (p, S_EXPR, loc);
   s->a = e;
@@ -1293,6 +1311,13 @@ ast *
 parse_program (const parse_env *env, const source *src, strbuf *err,
                bool *incomplete)
 {
+  return parse_program_mode (env, src, err, incomplete, false);
+}
+
+ast *
+parse_program_mode (const parse_env *env, const source *src, strbuf *err,
+                    bool *incomplete, bool command)
+{
   parser ps;
   memset (&ps, 0, sizeof ps);
   parser *volatile p = &ps;
@@ -1307,8 +1332,21 @@ parse_program (const parse_env *env, const source *src, strbuf *err,
       next (p);
       loc_t loc = p->tok.loc;
       prog = node (p, A_PROGRAM, loc);
+      /* A command that does not start with a declaration is a single
+         statement, as at GNU poke's prompt.  */
+      bool single = command && p->tok.kind != K_VAR && p->tok.kind != K_FUN
+                    && p->tok.kind != K_TYPE && p->tok.kind != K_UNIT;
       while (p->tok.kind != T_EOF)
-        ast_list_push (p->ar, prog, parse_stmt (p));
+        {
+          ast_list_push (p->ar, prog, parse_stmt (p));
+          if (single)
+            {
+              while (p->tok.kind == T_SEMI)
+                next (p);
+              if (p->tok.kind != T_EOF)
+                fail_unexpected (p);
+            }
+        }
       finish (p, prog);
     }
   else

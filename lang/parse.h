@@ -27,6 +27,11 @@ typedef struct parse_env
 ast *parse_program (const parse_env *env, const source *src, strbuf *err,
                     bool *incomplete);
 
+/* The same; with COMMAND, SRC is a command typed at the prompt, which
+   is a single statement unless it starts with a declaration.  */
+ast *parse_program_mode (const parse_env *env, const source *src,
+                         strbuf *err, bool *incomplete, bool command);
+
 /* Append a diagnostic for the text of SRC from LOC to byte END.  Shared
    by the parser and the checker so that every message looks the same.  */
 void diag_format (strbuf *out, const source *src, loc_t loc, int end,

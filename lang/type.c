@@ -265,11 +265,8 @@ type_print (strbuf *sb, const type *t)
         sb_puts (sb, "offset<");
         type_print (sb, t->u.o.base);
         sb_putc (sb, ',');
-        const char *n = type_unit_name (t->u.o.unit);
-        if (n)
-          sb_puts (sb, n);
-        else
-          sb_printf (sb, "%llu", (unsigned long long) t->u.o.unit);
+        /* Types write their unit in bits, unlike values.  */
+        sb_printf (sb, "%llu", (unsigned long long) t->u.o.unit);
         sb_putc (sb, '>');
         break;
       }

@@ -116,8 +116,11 @@ void
 sb_vprintf (strbuf *sb, const char *fmt, va_list ap)
 {
   va_list ap2;
+  char tmp[256];
+  if (!fmt)
+    return;
   va_copy (ap2, ap);
-  int n = vsnprintf (NULL, 0, fmt, ap2);
+  int n = vsnprintf (tmp, sizeof tmp, fmt, ap2);
   va_end (ap2);
   if (n < 0)
     return;
