@@ -58,6 +58,8 @@ struct ast
   int nslots;                   /* Functions, commands: frame size.  */
   bool is_const;                /* lit holds the folded value.  */
   bool flag;                    /* Per-kind boolean (see ast.def).  */
+  bool optional;                /* Function type arguments: `T?'.  */
+  bool vararg;                  /* Function type arguments: `T...'.  */
   void *aux;                    /* Per-kind extra data (see ast.def).  */
 };
 

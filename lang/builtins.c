@@ -10,11 +10,8 @@
 static val
 bi_exit (vm *v, int nargs, val *args)
 {
-  int code = nargs > 0 ? (int) args[0].v.i : 0;
-  (void) v;
   /* exit raises E_exit with the status: handlers may catch it.  */
-  extern _Noreturn void interp_exit (vm *, int);
-  interp_exit (v, code);
+  vm_raise_exit (v, nargs > 0 && args[0].t ? (int) args[0].v.i : 0);
 }
 
 static val

@@ -344,6 +344,12 @@ mk_cast (compiler *c, ast *e, type *to)
   n->a = e;
   n->type = to;
   n->flag = true;               /* Implicit: no type node in b.  */
+  if (e->is_const && to->kind == TY_INT && e->type->kind == TY_INT)
+    {
+      n->is_const = true;
+      n->lit = val_int (to, arith_norm (e->lit.v.u, to->u.i.size,
+                                        to->u.i.sign));
+    }
   return n;
 }
 
@@ -806,8 +812,7 @@ order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
         if (strcmp (fn->kids[j]->name, na->name) == 0)
           idx = j;
       if (idx < 0)
-        error_at_name (c, na, "function doesn't take a `%s' argument",
-                       na->name);
+        error_at (c, na, "function doesn't take a `%s' argument", na->name);
       args[idx] = na->a;
     }
   int given = 0;
@@ -968,7 +973,10 @@ check_expr (compiler *c, ast *n)
       n->type = n->b->type;
       return n;
     case A_EXCCOND:
-      n->a = check_expr (c, n->a);
+      if (n->a->kind == S_BLOCK)
+        check_stmt (c, n->a);
+      else
+        n->a = check_expr (c, n->a);
       check_exception_operand (c, &n->b, "operator has the wrong type");
       n->type = type_bool;
       return n;
@@ -1241,6 +1249,8 @@ check_expr (compiler *c, ast *n)
                 break;
               case FMT_VALUE:
                 arg = &n->kids[k++];
+                if ((*arg)->type->kind == TY_ANY)
+                  error_at (c, *arg, "invalid format argument of type `any'");
                 if ((*arg)->type->kind == TY_VOID)
                   type_error (c, *arg, "invalid argument in format",
                               "any", (*arg)->type);
@@ -1426,8 +1436,8 @@ resolve_type (compiler *c, ast *tn)
         for (int i = 0; i < tn->nkids; i++)
           {
             args[i] = resolve_type (c, tn->kids[i]);
-            variadic = tn->kids[i]->flag;
-            if (tn->kids[i]->op == -1)
+            variadic = tn->kids[i]->vararg;
+            if (tn->kids[i]->optional)
               nopt++;
           }
         t = type_function (resolve_type (c, tn->a), tn->nkids, args, nopt,
@@ -1659,7 +1669,8 @@ check_stmt (compiler *c, ast *n)
              o = o->next)
           if (o->kind == SYM_VAR && strcmp (o->name, n->name) == 0
               && o->slot >= c->fn->block_start)
-            error_at (c, n, "the variable `%s' is already defined", n->name);
+            error_at_name (c, n, "the variable `%s' is already defined",
+                           n->name);
         type *t = n->a->type;
         if (t->kind == TY_VOID)
           error_at (c, n->a, "variables can't be of type void");
@@ -1843,8 +1854,12 @@ check_stmt (compiler *c, ast *n)
             type *t = resolve_type (c, n->d);
             type *et = exception_type (c);
             if (!et || !type_equal (t, et))
-              type_error (c, n->d, "invalid expression in try-catch",
-                          "Exception", t);
+              {
+                ast where = *n->d;
+                where.end = n->nend;
+                type_error (c, &where, "invalid expression in try-catch",
+                            "Exception", t);
+              }
             sym *s = local_add (c, n->name, SYM_VAR, t);
             n->slot = s->slot;
           }

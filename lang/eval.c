@@ -176,6 +176,17 @@ vm_raise_code (vm *v, int code, const char *msg)
   vm_raise (v, make_exc (v, code, msg, NULL));
 }
 
+_Noreturn void
+vm_raise_exit (vm *v, int status)
+{
+  val e = make_exc (v, EC_EXIT, NULL, NULL);
+  if (e.t->kind == TY_STRUCT && val_sct (e)->nfields > 2)
+    val_sct (e)->fields[2] = val_int (val_sct (e)->fields[2].t,
+                                      arith_norm ((uint64_t) status, 32,
+                                                  true));
+  vm_raise (v, e);
+}
+
 static void
 raise_arith (vm *v, arith_err e)
 {
@@ -844,7 +855,10 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
   v->handler = &h;
   if (setjmp (h.jb) == 0)
     {
-      eval (v, vf, n->a);
+      if (n->a->kind == S_BLOCK)
+        exec (v, vf, n->a);
+      else
+        eval (v, vf, n->a);
       v->handler = h.prev;
       return val_int (n->type, 1);
     }
@@ -922,9 +936,19 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_COND:
       return eval (v, f, n->a).v.u ? eval (v, f, n->b) : eval (v, f, n->c);
     case A_CAST:
-      if (n->is_const)
-        return n->lit;
-      return convert (v, eval (v, f, n->a), n->type, n);
+      {
+        if (n->is_const)
+          return n->lit;
+        val x = eval (v, f, n->a);
+        /* From `any', the value must be of the target type exactly.  */
+        if (n->a->type->kind == TY_ANY && n->type->kind != TY_ANY
+            && !(type_equal (x.t, n->type)
+                 && (x.t->kind != TY_INT
+                     || (x.t->u.i.size == n->type->u.i.size
+                         && x.t->u.i.sign == n->type->u.i.sign))))
+          vm_raise_code (v, EC_CONV, NULL);
+        return convert (v, x, n->type, n);
+      }
     case A_ISA:
       {
         val a = eval (v, f, n->a);

@@ -60,6 +60,8 @@ bool vm_run (vm *v, ast *prog, val *result, val *exc);
 /* Raise an exception with the given code (and message, or NULL).  */
 _Noreturn void vm_raise_code (vm *v, int code, const char *msg);
 _Noreturn void vm_raise (vm *v, val exc);
+/* Raise E_exit with STATUS as its exit_status (the exit builtin).  */
+_Noreturn void vm_raise_exit (vm *v, int status);
 
 /* Call closure FN with ARGS from C (builtins use it for callbacks).  */
 val vm_call (vm *v, val fn, int nargs, val *args);

@@ -29,16 +29,6 @@ struct bpoke
   int nsources, capsources;
 };
 
-static int exit_request = -1;
-
-_Noreturn void interp_exit (vm *v, int code);
-
-_Noreturn void
-interp_exit (vm *v, int code)
-{
-  exit_request = code;
-  vm_raise_code (v, EC_EXIT, NULL);
-}
 
 static source *
 keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
@@ -134,17 +124,19 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
     }
   sb_free (&err);
   val result, exc;
-  exit_request = -1;
   if (!vm_run (pk->vm, prog, repl ? &result : NULL, &exc))
     {
       fflush (stdout);
       if (exc.t->kind == TY_STRUCT && vm_exc_code (exc) == EC_EXIT)
         {
-          pk->exit_code = exit_request >= 0 ? exit_request
-                                            : vm_exc_exit_status (exc);
-          return BPOKE_EXIT;
+          pk->exit_code = vm_exc_exit_status (exc);
+          /* At the prompt, exit does not end the session: GNU poke
+             ignores it there.  */
+          return repl ? BPOKE_OK : BPOKE_EXIT;
         }
-      report_exception (pk, exc);
+      /* An interruption (E_signal) says nothing.  */
+      if (!(exc.t->kind == TY_STRUCT && vm_exc_code (exc) == EC_SIGNAL))
+        report_exception (pk, exc);
       pk->exit_code = exc.t->kind == TY_STRUCT ? vm_exc_exit_status (exc) : 1;
       return BPOKE_EXCEPTION;
     }

@@ -385,9 +385,9 @@ parse_type_primary (parser *p)
               ast *arg = parse_type (p);
               ast_list_push (p->ar, n, arg);
               if (accept (p, T_ELLIPSIS))
-                arg->flag = true;
+                arg->vararg = true;
               else if (accept (p, T_QUESTION))
-                arg->op = -1;             /* Optional.  */
+                arg->optional = true;
             }
           while (accept (p, T_COMMA));
         expect (p, T_RPAREN);
@@ -1042,7 +1042,7 @@ parse_var_decls (parser *p, loc_t loc)
   do
     {
       ast *v = node (p, S_VAR, p->tok.loc);
-      v->name = expect_ident (p);
+      name_into (p, v);
       expect (p, T_ASSIGN);
       v->a = parse_expr (p);
       declare (p, v->name, false);
@@ -1075,7 +1075,23 @@ parse_stmt (parser *p)
       next (p);
       return finish (p, node (p, S_NULL, loc));
     case T_LBRACE:
-      return parse_block (p);
+      {
+        ast *b = parse_block (p);
+        if (p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG)
+          {
+            /* { STMTS } ?! EXCEPTION is an expression.  */
+            n = node (p, A_EXCCOND, loc);
+            next (p);
+            next (p);
+            n->a = b;
+            n->b = parse_binary (p, 1);
+            ast *st = node (p, S_EXPR, loc);
+            st->a = finish (p, n);
+            expect (p, T_SEMI);
+            return finish (p, st);
+          }
+        return b;
+      }
     case K_VAR:
       next (p);
       n = parse_var_decls (p, loc);
@@ -1225,6 +1241,9 @@ parse_stmt (parser *p)
     case K_TRY:
       {
         next (p);
+        if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
+            || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
+          fail_unexpected (p);
         ast *body = parse_stmt (p);
         if (accept (p, K_UNTIL))
           {
@@ -1245,7 +1264,7 @@ parse_stmt (parser *p)
           {
             next (p);
             n->d = parse_type (p);
-            n->name = expect_ident (p);
+            name_into (p, n);
             declare (p, n->name, false);
             expect (p, T_RPAREN);
           }
@@ -1375,6 +1394,11 @@ diag_format (strbuf *out, const source *src, loc_t loc, int end,
   sb_putc (out, '\n');
   for (int i = ls; i < loc.pos; i++)
     sb_putc (out, src->buf[i] == '\t' ? '\t' : ' ');
+  if ((size_t) loc.pos >= src->len || src->buf[loc.pos] == '\n')
+    {
+      sb_putc (out, '\n');
+      return;
+    }
   sb_putc (out, '^');
   int stop = end < le ? end : le;
   for (int i = loc.pos + 1; i < stop; i++)

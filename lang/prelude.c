@@ -1,4 +1,4 @@
-/* Generated from stdlib/prelude.bpk: do not edit.  */
+/* Generated from stdlib/prelude.bpk and stdlib/std.bpk.  */
 const char bpoke_prelude_src[] =
 "/* prelude.bpk -- definitions every bpoke program starts with: the\n"
 "   standard integral and offset types, the Exception type and the\n"
@@ -65,4 +65,7 @@ const char bpoke_prelude_src[] =
 "                            exit_status = 1};\n"
 "var E_perm = Exception {code = EC_perm, name = \"wrong permissions\",\n"
 "                        exit_status = 1};\n"
+"/* std.bpk -- the standard library functions of GNU poke's manual\n"
+"   (\"The Standard Library\"), written in Poke.  Compiled into bpoke\n"
+"   after prelude.bpk.  */\n"
 ;
