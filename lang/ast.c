@@ -9,6 +9,7 @@ ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc)
   n->kind = kind;
   n->src = src;
   n->loc = loc;
+  n->sloc = loc;
   n->end = loc.pos;
   n->depth = -2;
   return n;
@@ -41,4 +42,27 @@ const char *
 ast_kind_name (ast_kind k)
 {
   return k < A_NUM_KINDS ? kind_names[k] : "?";
+}
+
+ast *
+ast_clone (arena *ar, const ast *n)
+{
+  if (!n)
+    return NULL;
+  ast *c = arena_alloc (ar, sizeof *c);
+  *c = *n;
+  c->a = ast_clone (ar, n->a);
+  c->b = ast_clone (ar, n->b);
+  c->c = ast_clone (ar, n->c);
+  c->d = ast_clone (ar, n->d);
+  if (n->nkids)
+    {
+      int cap = 4;
+      while (cap < n->nkids)
+        cap *= 2;
+      c->kids = arena_alloc (ar, sizeof (ast *) * cap);
+      for (int i = 0; i < n->nkids; i++)
+        c->kids[i] = ast_clone (ar, n->kids[i]);
+    }
+  return c;
 }

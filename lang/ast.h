@@ -39,6 +39,7 @@ struct ast
 {
   ast_kind kind;
   loc_t loc;                    /* First character.  */
+  loc_t sloc;                   /* Same, counting enclosing parentheses.  */
   int end;                      /* Byte position just past the node.  */
   const source *src;
   loc_t nloc;                   /* Where `name' is written, if it is.  */
@@ -66,5 +67,7 @@ struct ast
 ast *ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc);
 ast *ast_list_push (arena *ar, ast *list_owner, ast *kid);
 const char *ast_kind_name (ast_kind k);
+/* A deep copy of the unchecked tree N.  */
+ast *ast_clone (arena *ar, const ast *n);
 
 #endif

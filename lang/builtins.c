@@ -62,7 +62,7 @@ typedef struct builtin_def
 } builtin_def;
 
 static const builtin_def builtins[] = {
-  {"exit", "(int<32> status = 0) void", bi_exit},
+  {"exit", "(int<32> exit_code = 0) void", bi_exit},
   {"elf_hash", "(string name) uint<32>", bi_elf_hash},
   {"gnu_hash", "(string name) uint<32>", bi_gnu_hash},
   {"getenv", "(string name) string", bi_getenv},

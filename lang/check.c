@@ -531,6 +531,15 @@ check_binop (compiler *c, ast *n)
           n->type = type_string;
           return n;
         }
+      if (n->op == T_STAR && is_int (ta) && tb->kind == TY_STRING)
+        {
+          /* 3 * "ab" repeats too: put the string first.  */
+          ast *t = n->a;
+          n->a = n->b;
+          n->b = t;
+          n->type = type_string;
+          return n;
+        }
       if (n->op == T_PLUS && ta->kind == TY_ARRAY)
         {
           if (tb->kind != TY_ARRAY || !type_equal (ta->u.a.elem,
@@ -569,19 +578,24 @@ check_binop (compiler *c, ast *n)
           return n;
         }
       if (is_off (ta) && is_int (tb)
-          && (n->op == T_STAR || n->op == T_SLASH || n->op == T_CEILDIV))
+          && (n->op == T_SLASH || n->op == T_CEILDIV))
         {
           /* The offset keeps its type; the integer is converted.  */
           n->type = ta;
           coerce (c, &n->b, ta->u.o.base);
-          if (n->op != T_STAR)
-            fold_offset_div (c, n);
+          fold_offset_div (c, n);
           return n;
         }
-      if (is_int (ta) && is_off (tb) && n->op == T_STAR)
+      if (n->op == T_STAR && (is_off (ta) != is_off (tb))
+          && (is_int (ta) || is_int (tb)))
         {
-          n->type = tb;
-          coerce (c, &n->a, tb->u.o.base);
+          /* Scaling promotes the magnitude with the integer.  */
+          type *ot = is_off (ta) ? ta : tb;
+          type *it = is_off (ta) ? tb : ta;
+          type *base = promote_ints (ot->u.o.base, it);
+          n->type = type_offset (base, ot->u.o.unit);
+          coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
+          coerce (c, is_off (ta) ? &n->b : &n->a, base);
           return n;
         }
       if (is_off (ta) && is_int (tb))
@@ -644,7 +658,7 @@ check_binop (compiler *c, ast *n)
           n->type = ta;
           return n;
         }
-      if (!is_int (ta))
+      if (!is_int (ta) && !is_off (ta))
         invalid_operand (c, n->a, "integral");
       invalid_operand (c, n->b, "integral");
       break;
@@ -986,6 +1000,8 @@ check_expr (compiler *c, ast *n)
         type *to = resolve_type (c, n->b);
         type *from = n->a->type;
         n->type = to;
+        if (to->kind == TY_FUNCTION)
+          error_at (c, n, "invalid cast to function");
         if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
             || to->kind == TY_ANY || from->kind == TY_ANY
             || type_equal (to, from)
@@ -1105,7 +1121,7 @@ check_expr (compiler *c, ast *n)
           }
         n->a = check_expr (c, n->a);
         if (!is_int (n->a->type))
-          error_at (c, n, "expected integer expression in offset");
+          error_at (c, n->a, "expected integer expression in offset");
         uint64_t unit = 0;
         if (u->name)
           {
@@ -1437,6 +1453,8 @@ resolve_type (compiler *c, ast *tn)
           {
             args[i] = resolve_type (c, tn->kids[i]);
             variadic = tn->kids[i]->vararg;
+            if (variadic)
+              args[i] = type_array (type_any, NULL, false);
             if (tn->kids[i]->optional)
               nopt++;
           }
@@ -1571,69 +1589,20 @@ compound_binop (tok_kind k)
 static void
 check_assign (compiler *c, ast *n)
 {
-  check_lvalue (c, n->a);
-  type *lt = n->a->type;
   if (n->op != T_ASSIGN)
     {
-      /* a OP= b is a = a OP b, with the lvalue evaluated once: the
-         evaluator re-reads it through the same node.  */
+      /* a OP= b is a = a OP b, typed as the binary operation; the
+         evaluator reads the lvalue through a copy of it.  */
       ast *bin = ast_new (&c->ar, A_BINOP, n->src, n->loc);
       bin->end = n->end;
       bin->op = compound_binop ((tok_kind) n->op);
-      bin->a = n->a;
+      bin->a = ast_clone (&c->ar, n->a);
       bin->b = n->b;
-      /* The left operand is evaluated from the lvalue's current value:
-         mark it so the binop does not re-check it.  */
-      ast *cur = ast_new (&c->ar, A_VAR, n->src, n->a->loc);
-      *cur = *n->a;
-      bin->a = cur;
-      bin->b = check_expr (c, bin->b);
-      /* Reuse the binop typing rules on already-checked operands.  */
-      bin->a->type = lt;
-      ast tmp = *bin;
-      (void) tmp;
       n->b = bin;
     }
-  if (n->op != T_ASSIGN)
-    {
-      ast *bin = n->b;
-      type *ta = bin->a->type, *tb = bin->b->type;
-      if (is_int (ta) && is_int (tb))
-        {
-          if (bin->op == T_LSHIFT || bin->op == T_RSHIFT || bin->op == T_POW)
-            bin->type = type_int (ta->u.i.size, ta->u.i.sign);
-          else
-            {
-              bin->type = promote_ints (ta, tb);
-              coerce (c, &bin->a, bin->type);
-              coerce (c, &bin->b, bin->type);
-            }
-        }
-      else if (is_off (ta) && is_off (tb)
-               && (bin->op == T_PLUS || bin->op == T_MINUS
-                   || bin->op == T_PERCENT))
-        {
-          bin->type = promote_offsets (ta, tb);
-          coerce (c, &bin->a, bin->type);
-          coerce (c, &bin->b, bin->type);
-        }
-      else if (is_off (ta) && is_int (tb)
-               && (bin->op == T_STAR || bin->op == T_SLASH))
-        {
-          type *base = promote_ints (ta->u.o.base, tb);
-          bin->type = type_offset (base, ta->u.o.unit);
-          coerce (c, &bin->a, bin->type);
-          coerce (c, &bin->b, base);
-        }
-      else if (ta->kind == TY_STRING && tb->kind == TY_STRING
-               && bin->op == T_PLUS)
-        bin->type = type_string;
-      else
-        invalid_operand (c, bin->b, is_int (ta) ? "integral"
-                                    : is_off (ta) ? "offset" : "integral");
-    }
-  else
-    n->b = check_expr (c, n->b);
+  check_lvalue (c, n->a);
+  type *lt = n->a->type;
+  n->b = check_rvalue (c, n->b);
   if (!type_assignable (lt, n->b->type))
     error_at (c, n, "r-value in assignment has the wrong type\n"
               "expected %s got %s", tname (lt), tname (n->b->type));

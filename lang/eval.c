@@ -573,7 +573,15 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
       return r;
     }
   if (fn->type->u.f.ret->kind != TY_VOID)
-    vm_raise_code (v, EC_NO_RETURN, NULL);
+    {
+      /* Located at the return type, as GNU poke reports it.  */
+      char loc[512], msg[256];
+      snprintf (loc, sizeof loc, "%s:%d:%d:", fn->src->filename,
+                fn->loc.line, fn->loc.col);
+      snprintf (msg, sizeof msg, "in function %s",
+                fn->name ? fn->name : "lambda");
+      vm_raise (v, make_exc (v, EC_NO_RETURN, msg, loc));
+    }
   return val_void ();
 }
 
@@ -712,7 +720,7 @@ eval_trim (vm *v, pk_frame *f, ast *n)
   uint64_t from = n->b ? eval (v, f, n->b).v.u : 0;
   uint64_t to = n->c ? eval (v, f, n->c).v.u : len;
   vm_pop_roots (v, 1);
-  if (from > len || to > len || from > to)
+  if (from >= len || to > len || from > to)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   if (c.t->kind == TY_STRING)
     return val_string (val_str (c)->data + from, to - from);

@@ -285,7 +285,7 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
       int b = atoi (value);
       if (b != 2 && b != 8 && b != 10 && b != 16)
         {
-          *err = "error: obase should be one of 2, 8, 10 or 16.";
+          *err = "Usage: .set obase {2,8,10,16}";
           return false;
         }
       o->obase = b;

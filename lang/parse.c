@@ -33,6 +33,7 @@ typedef struct parser
   bool incomplete;
   jmp_buf jb;
   scope_name *names;            /* Names declared so far, innermost first.  */
+  int no_named;                 /* Inside [] or ?:, `a :b' is no call.  */
   arena *ar;
 } parser;
 
@@ -382,6 +383,15 @@ parse_type_primary (parser *p)
         if (p->tok.kind != T_RPAREN)
           do
             {
+              if (p->tok.kind == T_ELLIPSIS)
+                {
+                  /* (T, ...)R: the rest of the arguments, any type.  */
+                  ast *arg = node (p, TN_ANY, p->tok.loc);
+                  next (p);
+                  arg->vararg = true;
+                  ast_list_push (p->ar, n, finish (p, arg));
+                  continue;
+                }
               ast *arg = parse_type (p);
               ast_list_push (p->ar, n, arg);
               if (accept (p, T_ELLIPSIS))
@@ -563,7 +573,9 @@ parse_expr (parser *p)
       ast *n = node (p, A_COND, c->loc);
       next (p);
       n->a = c;
+      p->no_named++;
       n->b = parse_expr (p);
+      p->no_named--;
       expect (p, T_COLON);
       n->c = parse_expr (p);
       return finish (p, n);
@@ -587,7 +599,7 @@ parse_binary (parser *p, int minprec)
       ast_kind k = op == T_ANDAND ? A_AND
                    : op == T_OROR ? A_OR
                    : op == T_IMPLIES ? A_IMPLIES : A_BINOP;
-      ast *n = node (p, k, l->loc);
+      ast *n = node (p, k, l->sloc);
       n->op = op;
       n->a = l;
       n->b = r;
@@ -621,6 +633,7 @@ parse_postfix_ops (parser *p, ast *e)
           {
             next (p);
             ast *n;
+            p->no_named++;
             if (p->tok.kind == T_COLON)
               {
                 n = node (p, A_TRIM, loc);
@@ -640,6 +653,7 @@ parse_postfix_ops (parser *p, ast *e)
                     n = node (p, A_INDEX, loc);
                     n->a = e;
                     n->b = i;
+                    p->no_named--;
                     expect (p, T_RBRACK);
                     e = finish (p, n);
                     break;
@@ -648,6 +662,7 @@ parse_postfix_ops (parser *p, ast *e)
             expect (p, T_COLON);
             if (p->tok.kind != T_RBRACK)
               n->c = parse_expr (p);
+            p->no_named--;
             expect (p, T_RBRACK);
             e = finish (p, n);
             break;
@@ -688,6 +703,16 @@ parse_postfix_ops (parser *p, ast *e)
             ast *n = node (p, A_OFFSET, loc);
             n->a = e;
             n->b = parse_unit (p, hloc);
+            e = finish (p, n);
+            break;
+          }
+        case T_INC:
+        case T_DEC:
+          {
+            ast *n = node (p, A_INCDEC, loc);
+            n->op = p->tok.kind;
+            n->a = e;
+            next (p);
             e = finish (p, n);
             break;
           }
@@ -796,7 +821,8 @@ parse_primary (parser *p)
       n = node (p, A_VAR, loc);
       n->name = expect_ident (p);
       finish (p, n);
-      if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT)
+      if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT
+          && !p->no_named)
         {
           /* f :a 1 :b 2 -- a call with named arguments.  */
           ast *call = node (p, A_CALL, loc);
@@ -820,6 +846,8 @@ parse_primary (parser *p)
       /* A parenthesized function name is the function, not a call.  */
       if (n->kind == A_VAR)
         n->op = 1;
+      /* An operation on it starts at the parenthesis.  */
+      n->sloc = loc;
       return n;
     case T_LBRACK:
       {
@@ -897,6 +925,16 @@ parse_unary (parser *p)
   loc_t loc = p->tok.loc;
   switch (p->tok.kind)
     {
+    case T_INC:
+    case T_DEC:
+      {
+        ast *n = node (p, A_INCDEC, loc);
+        n->op = p->tok.kind;
+        n->flag = true;
+        next (p);
+        n->a = parse_unary (p);
+        return finish (p, n);
+      }
     case T_MINUS:
     case T_PLUS:
     case T_TILDE:
@@ -905,8 +943,9 @@ parse_unary (parser *p)
         ast *n = node (p, A_UNOP, loc);
         n->op = p->tok.kind;
         next (p);
+        n->end = p->prev_end;
         n->a = parse_unary (p);
-        return finish (p, n);
+        return n;
       }
     default:
       return parse_postfix_ops (p, parse_primary (p));
@@ -996,17 +1035,6 @@ static ast *
 parse_simple_stmt (parser *p)
 {
   loc_t loc = p->tok.loc;
-  if (p->tok.kind == T_INC || p->tok.kind == T_DEC)
-    {
-      ast *n = node (p, A_INCDEC, loc);
-      n->op = p->tok.kind;
-      n->flag = true;
-      next (p);
-      n->a = parse_unary (p);
-      ast *st = node (p, S_EXPR, loc);
-      st->a = finish (p, n);
-      return finish (p, st);
-    }
   ast *e = parse_expr (p);
   if (is_assign_op (p->tok.kind))
     {
@@ -1016,16 +1044,6 @@ parse_simple_stmt (parser *p)
       n->a = e;
       n->b = parse_expr (p);
       return finish (p, n);
-    }
-  if (p->tok.kind == T_INC || p->tok.kind == T_DEC)
-    {
-      ast *n = node (p, A_INCDEC, loc);
-      n->op = p->tok.kind;
-      next (p);
-      n->a = e;
-      ast *st = node (p, S_EXPR, loc);
-      st->a = finish (p, n);
-      return finish (p, st);
     }
   ast *s = node (p, S_EXPR, loc);
   s->a = e;

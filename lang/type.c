@@ -296,6 +296,9 @@ type_print (strbuf *sb, const type *t)
           if (i)
             sb_putc (sb, ',');
           type_print (sb, t->u.f.args[i]);
+          if (i >= t->u.f.nargs - t->u.f.nopt - (t->u.f.variadic ? 1 : 0)
+              && !(t->u.f.variadic && i == t->u.f.nargs - 1))
+            sb_putc (sb, '?');
         }
       sb_puts (sb, ")");
       type_print (sb, t->u.f.ret);
