@@ -8,7 +8,8 @@
    These kernels know nothing of types, values or exceptions: the checker
    decides operand and result types with arith_promote, the evaluator
    converts operands to that type with arith_norm and then calls
-   arith_binop, turning an error code into the Poke exception.  */
+   arith_binop, turning an error code into the Poke exception.  The
+   typing rules themselves are written down at the top of arith.c.  */
 
 #ifndef BPOKE_ARITH_H
 #define BPOKE_ARITH_H
@@ -43,26 +44,45 @@ void arith_promote (int size1, bool sign1, int size2, bool sign2,
 
 /* A OP B, both normalized values of type (SIZE, SIGN); *RES gets the
    normalized result of the same type (for comparisons, 0 or 1).  For
-   AR_SHL and AR_SHR, B is the shift count as a normalized value of type
-   (BSIZE, BSIGN); for other operators BSIZE and BSIGN equal SIZE and
-   SIGN.  Wraps on overflow as GNU poke does.  */
+   AR_SHL, AR_SHR and AR_POW, B is the shift count or the exponent as a
+   normalized value of its own type (BSIZE, BSIGN), which does not take
+   part in promotion; for other operators BSIZE and BSIGN equal SIZE and
+   SIGN.  Unsigned results wrap; a signed +, -, *, /, /^, %, ** whose
+   result does not fit is ARITH_EOVERFLOW, as in GNU poke (<<. never
+   overflows).  This is the run-time semantics.  */
 arith_err arith_binop (arith_op op, uint64_t a, uint64_t b,
                        int size, bool sign, int bsize, bool bsign,
                        uint64_t *res);
 
-/* Unary minus and bitwise complement, wrapping.  */
-uint64_t arith_neg (uint64_t a, int size, bool sign);
+/* The same as arith_binop, but as GNU poke's compile-time constant folder
+   computes it, which differs from run time for AR_CEILDIV and AR_SHR at
+   the edges (see arith.c).  The checker folds with this, so that bpoke
+   prints what GNU poke prints for constant expressions; an error here is
+   a compile-time error ("division by zero", "expression overflows",
+   "count in left bit shift too big").  GNU poke never folds **: leave
+   it to run time, so that its overflow stays an exception.  */
+arith_err arith_fold (arith_op op, uint64_t a, uint64_t b,
+                      int size, bool sign, int bsize, bool bsign,
+                      uint64_t *res);
+
+/* Unary minus: wraps when unsigned, ARITH_EOVERFLOW when A is the most
+   negative value of a signed type.  */
+arith_err arith_neg (uint64_t a, int size, bool sign, uint64_t *res);
+
+/* Bitwise complement; it never fails.  */
 uint64_t arith_not (uint64_t a, int size, bool sign);
 
 /* Bit concatenation A:::B.  The result width is SIZE1 + SIZE2; its
-   signedness is that of the first operand.  Returns false when the
-   width would exceed 64 (a compile-time error in GNU poke).  */
+   signedness is that of the first operand.  B must be normalized in its
+   own type: GNU poke ORs it in unmasked, so a negative B fills the bits
+   of A (1UB ::: -1B is 65535UH).  Returns false when the width would
+   exceed 64 (a compile-time error in GNU poke).  */
 bool arith_bconc (uint64_t a, int size1, bool sign1,
                   uint64_t b, int size2,
                   uint64_t *res, int *size, bool *sign);
 
-/* Offsets: the unit (in bits) of the result of adding, subtracting or
-   taking the remainder of two offsets with units U1 and U2.  */
+/* Offsets: the unit (in bits) of the result of +, -, %, &, | and ^ on
+   two offsets with units U1 and U2: their greatest common divisor.  */
 uint64_t arith_offset_unit (uint64_t u1, uint64_t u2);
 
 #endif

@@ -8,13 +8,6 @@
 #include "eval.h"
 
 static val
-bi_exit (vm *v, int nargs, val *args)
-{
-  /* exit raises E_exit with the status: handlers may catch it.  */
-  vm_raise_exit (v, nargs > 0 && args[0].t ? (int) args[0].v.i : 0);
-}
-
-static val
 bi_elf_hash (vm *v, int nargs, val *args)
 {
   (void) v;
@@ -62,7 +55,6 @@ typedef struct builtin_def
 } builtin_def;
 
 static const builtin_def builtins[] = {
-  {"exit", "(int<32> exit_code = 0) void", bi_exit},
   {"elf_hash", "(string name) uint<32>", bi_elf_hash},
   {"gnu_hash", "(string name) uint<32>", bi_gnu_hash},
   {"getenv", "(string name) string", bi_getenv},

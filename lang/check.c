@@ -982,8 +982,14 @@ check_expr (compiler *c, ast *n)
       if (!type_equal (n->b->type, n->c->type)
           || (is_int (n->b->type)
               && !same_repr (n->b->type, n->c->type)))
-        type_error (c, n->c, "alternative is of the wrong type",
-                    tname (n->b->type), n->c->type);
+        {
+          /* GNU poke folds a constant cast into a literal that keeps the
+             operand's location.  */
+          ast *where = n->c->kind == A_CAST && n->c->is_const ? n->c->a
+                                                              : n->c;
+          type_error (c, where, "alternative is of the wrong type",
+                      tname (n->b->type), n->c->type);
+        }
       n->type = n->b->type;
       return n;
     case A_EXCCOND:

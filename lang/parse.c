@@ -716,6 +716,17 @@ parse_postfix_ops (parser *p, ast *e)
             e = finish (p, n);
             break;
           }
+        case T_COLON:
+          /* After an operand, `:' can only start a named argument, whose
+             name must follow (so `1 :: 2' fails at the second colon).  */
+          if (p->no_named || e->kind == A_VAR)
+            return e;
+          next (p);
+          if (p->tok.kind != T_IDENT)
+            fail_unexpected (p);
+          p->has_peek = false;
+          fail_unexpected (p);
+          return e;
         case K_AS:
         case K_ISA:
           {
@@ -745,7 +756,9 @@ parse_type_expr (parser *p)
       n->flag = p->tok.kind == T_ATBANG;
       next (p);
       n->a = t;
+      p->no_named++;
       ast *off = parse_binary (p, MAP_RHS_PREC);
+      p->no_named--;
       if (accept (p, T_COLON))
         {
           n->c = off;
@@ -833,7 +846,9 @@ parse_primary (parser *p)
               ast *arg = node (p, A_FIELDINIT, p->tok.loc);
               next (p);
               name_into (p, arg);
+              p->no_named++;
               arg->a = parse_binary (p, 1);
+              p->no_named--;
               ast_list_push (p->ar, call, finish (p, arg));
             }
           return finish (p, call);

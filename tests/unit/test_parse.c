@@ -1,0 +1,190 @@
+/* test_parse.c -- unit tests of the parser: precedence and associativity
+   as GNU poke 2.4 groups operators, statement shapes, and the syntax
+   error messages with their locations.  */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "parse.h"
+
+static arena ar;
+
+static bool
+no_types (void *ctx, const char *name)
+{
+  (void) ctx;
+  return strcmp (name, "T") == 0;
+}
+
+static ast *
+parse (const char *text, strbuf *err)
+{
+  static source src;
+  src.filename = "<test>";
+  src.buf = text;
+  src.len = strlen (text);
+  parse_env env = { no_types, NULL, &ar };
+  return parse_program (&env, &src, err, NULL);
+}
+
+/* Render an expression tree with full parenthesization.  */
+static void
+render (strbuf *sb, const ast *n)
+{
+  switch (n->kind)
+    {
+    case A_INT:
+      sb_printf (sb, "%lld", (long long) n->lit.v.i);
+      break;
+    case A_VAR:
+      sb_puts (sb, n->name);
+      break;
+    case A_BINOP: case A_AND: case A_OR: case A_IMPLIES:
+      sb_putc (sb, '(');
+      render (sb, n->a);
+      sb_printf (sb, " %s ", tok_spelling ((tok_kind) n->op));
+      render (sb, n->b);
+      sb_putc (sb, ')');
+      break;
+    case A_UNOP:
+      sb_printf (sb, "(%s", tok_spelling ((tok_kind) n->op));
+      render (sb, n->a);
+      sb_putc (sb, ')');
+      break;
+    case A_CAST:
+      sb_putc (sb, '(');
+      render (sb, n->a);
+      sb_puts (sb, " as T)");
+      break;
+    case A_COND:
+      sb_putc (sb, '(');
+      render (sb, n->a);
+      sb_puts (sb, " ? ");
+      render (sb, n->b);
+      sb_puts (sb, " : ");
+      render (sb, n->c);
+      sb_putc (sb, ')');
+      break;
+    default:
+      sb_printf (sb, "<%s>", ast_kind_name (n->kind));
+    }
+}
+
+static void
+assert_groups (const char *src, const char *want)
+{
+  strbuf err, out;
+  sb_init (&err);
+  sb_init (&out);
+  ast *p = parse (src, &err);
+  if (!p)
+    fail_msg ("%s: %s", src, err.data);
+  assert_int_equal (p->nkids, 1);
+  assert_int_equal (p->kids[0]->kind, S_EXPR);
+  render (&out, p->kids[0]->a);
+  assert_string_equal (out.data, want);
+  sb_free (&err);
+  sb_free (&out);
+}
+
+static void
+test_precedence (void **state)
+{
+  (void) state;
+  /* Each grouping was established with the oracle.  */
+  assert_groups ("1 + 2 * 3;", "(1 + (2 * 3))");
+  assert_groups ("2 * 3 ** 2;", "(2 * (3 ** 2))");
+  assert_groups ("2 ** 3 ** 2;", "((2 ** 3) ** 2)");
+  assert_groups ("1 ::: 1 ** 2;", "((1 ::: 1) ** 2)");
+  assert_groups ("1 - 2 ::: 3;", "(1 - (2 ::: 3))");
+  assert_groups ("2 == 2 & 2;", "((2 == 2) & 2)");
+  assert_groups ("2 ^ 3 & 1;", "(2 ^ (3 & 1))");
+  assert_groups ("3 | 1 ^ 3;", "(3 | (1 ^ 3))");
+  assert_groups ("1 + 1 <<. 2;", "((1 + 1) <<. 2)");
+  assert_groups ("2 == 1 < 2;", "(2 == (1 < 2))");
+  assert_groups ("1 || 0 && 0;", "(1 || (0 && 0))");
+  assert_groups ("1 || 1 => 0;", "((1 || 1) => 0)");
+  assert_groups ("a => b => c;", "(a => (b => c))");
+  assert_groups ("2 | 1 in x;", "((2 | 1) in x)");
+  assert_groups ("!2 as T;", "(!(2 as T))");
+  assert_groups ("2 + 3 as T;", "(2 + (3 as T))");
+  assert_groups ("-1 ::: 1;", "((-1) ::: 1)");
+  assert_groups ("1 ? 2 : 0 ? 3 : 4;", "(1 ? 2 : (0 ? 3 : 4))");
+}
+
+static void
+assert_error (const char *src, const char *want)
+{
+  strbuf err;
+  sb_init (&err);
+  ast *p = parse (src, &err);
+  assert_null (p);
+  assert_string_equal (err.data, want);
+  sb_free (&err);
+}
+
+static void
+test_errors (void **state)
+{
+  (void) state;
+  assert_error ("1 +;",
+                "<test>:1:4: error: syntax error: unexpected ';'\n"
+                "1 +;\n"
+                "   ^\n");
+  assert_error ("1 << 3;",
+                "<test>:1:4: error: syntax error: unexpected less-than "
+                "operator\n"
+                "1 << 3;\n"
+                "   ^\n");
+  assert_error ("1 var;",
+                "<test>:1:3: error: syntax error: unexpected keyword `var'\n"
+                "1 var;\n"
+                "  ^~~\n");
+  /* End of input is reported at the last character.  */
+  assert_error ("{ var a = 1;",
+                "<test>:1:12: error: syntax error: unexpected end of file\n"
+                "{ var a = 1;\n"
+                "           ^\n");
+}
+
+static void
+test_statements (void **state)
+{
+  (void) state;
+  strbuf err;
+  sb_init (&err);
+  ast *p = parse ("var a = 1, b = 2; fun f = (int x, y...) int: { return x; }"
+                  " for (c in s where c > 0) {} try {} catch if E {}", &err);
+  assert_non_null (p);
+  assert_int_equal (p->nkids, 4);
+  assert_int_equal (p->kids[0]->kind, S_BLOCK);   /* Two vars.  */
+  assert_int_equal (p->kids[0]->nkids, 2);
+  assert_int_equal (p->kids[1]->kind, S_FUN);
+  assert_int_equal (p->kids[1]->a->nkids, 2);
+  assert_true (p->kids[1]->a->kids[1]->flag);     /* Variadic.  */
+  assert_int_equal (p->kids[2]->kind, S_FORIN);
+  assert_non_null (p->kids[2]->b);                /* where.  */
+  assert_int_equal (p->kids[3]->kind, S_TRY);
+  assert_non_null (p->kids[3]->c);                /* catch if.  */
+  sb_free (&err);
+}
+
+int
+main (void)
+{
+  arena_init (&ar);
+  type_init ();
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_precedence),
+    cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_statements),
+  };
+  int r = cmocka_run_group_tests (tests, NULL, NULL);
+  type_fini ();
+  arena_free (&ar);
+  return r;
+}
