@@ -392,7 +392,8 @@ is_off (const type *t)
   return t->kind == TY_OFFSET;
 }
 
-static type *type_bool;
+/* Booleans are int<32>.  */
+#define type_bool type_int (32, true)
 
 /* A condition must be integral; WHAT is GNU poke's wording for where.  */
 static void
@@ -1889,8 +1890,6 @@ check_stmt (compiler *c, ast *n)
 bool
 check_program (compiler *c, ast *prog, strbuf *err)
 {
-  if (!type_bool)
-    type_bool = type_int (32, true);
   int mark = c->norder, nglobals = c->nglobals;
   c->err = err;
   c->locals = NULL;

@@ -13,6 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Input nested deeper than this is refused, as GNU poke's parser does,
+   rather than overflowing the C stack.  Binary operator chains count
+   their height (kept in nslots while parsing).  */
+#define MAX_NESTING 2000
+
 typedef struct scope_name
 {
   struct scope_name *next;
@@ -34,6 +39,7 @@ typedef struct parser
   jmp_buf jb;
   scope_name *names;            /* Names declared so far, innermost first.  */
   int no_named;                 /* Inside [] or ?:, `a :b' is no call.  */
+  int depth;                    /* Nesting of the recursive descent.  */
   arena *ar;
 } parser;
 
@@ -543,7 +549,7 @@ static const binop_info binops[] = {
   {T_BCONC, 14},
 };
 
-#define MAP_RHS_PREC 10         /* `T @ a + b` maps at a + b.  */
+#define MAP_RHS_PREC 8          /* `T @ a == b` maps at a == b.  */
 
 static int
 binop_prec (tok_kind k)
@@ -603,6 +609,11 @@ parse_binary (parser *p, int minprec)
       n->op = op;
       n->a = l;
       n->b = r;
+      n->nslots = (l->nslots > r->nslots ? l->nslots : r->nslots) + 1;
+      if (n->nslots > MAX_NESTING)
+        fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len
+                                                             : 1),
+                 "memory exhausted");
       l = finish (p, n);
     }
 }
@@ -934,8 +945,27 @@ parse_primary (parser *p)
   return NULL;
 }
 
+static void
+enter (parser *p)
+{
+  if (++p->depth > MAX_NESTING)
+    fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
+             "memory exhausted");
+}
+
+static ast *parse_unary_1 (parser *p);
+
 static ast *
 parse_unary (parser *p)
+{
+  enter (p);
+  ast *n = parse_unary_1 (p);
+  p->depth--;
+  return n;
+}
+
+static ast *
+parse_unary_1 (parser *p)
 {
   loc_t loc = p->tok.loc;
   switch (p->tok.kind)
@@ -1097,8 +1127,19 @@ parse_var_decls (parser *p, loc_t loc)
   return list ? finish (p, list) : first;
 }
 
+static ast *parse_stmt_1 (parser *p);
+
 static ast *
 parse_stmt (parser *p)
+{
+  enter (p);
+  ast *n = parse_stmt_1 (p);
+  p->depth--;
+  return n;
+}
+
+static ast *
+parse_stmt_1 (parser *p)
 {
   loc_t loc = p->tok.loc;
   ast *n;

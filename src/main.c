@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,44 @@ load_init_file (bpoke *pk)
   fclose (f);
 }
 
+static int real_main (int argc, char **argv);
+
+typedef struct main_args
+{
+  int argc;
+  char **argv;
+  int status;
+} main_args;
+
+static void *
+main_thread (void *p)
+{
+  main_args *a = p;
+  a->status = real_main (a->argc, a->argv);
+  return NULL;
+}
+
+/* The interpreter recurses over the program's tree: run it on a thread
+   with a large stack (reserved, not committed) so that deep recursion in
+   Poke code ends in an exception, not a crash.  */
 int
 main (int argc, char **argv)
+{
+  main_args a = { argc, argv, 0 };
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init (&attr) == 0
+      && pthread_attr_setstacksize (&attr, (size_t) 1 << 30) == 0
+      && pthread_create (&t, &attr, main_thread, &a) == 0)
+    {
+      pthread_join (t, NULL);
+      return a.status;
+    }
+  return real_main (argc, argv);
+}
+
+static int
+real_main (int argc, char **argv)
 {
   action *actions = calloc ((size_t) argc + 1, sizeof *actions);
   int nactions = 0;

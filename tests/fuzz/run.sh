@@ -38,23 +38,29 @@ fi
 
 mkdir -p "$build" "$crashes"
 
-# The prelude, compiled in as a C string exactly as Makefile.am does it.
-sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$/\\n"/' \
-  "$top/stdlib/prelude.bpk" > "$build/prelude.tmp"
-{ echo 'const char bpoke_prelude_src[] ='; cat "$build/prelude.tmp"; echo ';'; } \
-  > "$build/prelude.c.new"
-rm -f "$build/prelude.tmp"
+# The prelude, compiled in as a C string as Makefile.am does it, from the
+# files its lang/prelude.c rule lists.
+prelude_srcs=$(sed -n 's/^lang\/prelude\.c: *//p' "$top/Makefile.am" \
+  | sed 's/\$(srcdir)/'"$(printf '%s' "$top" | sed 's/[\/&]/\\&/g')"'/g')
+[ -n "$prelude_srcs" ] || prelude_srcs=$top/stdlib/prelude.bpk
+# shellcheck disable=SC2086
+{
+  echo 'const char bpoke_prelude_src[] ='
+  cat $prelude_srcs | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$/\\n"/'
+  echo ';'
+} > "$build/prelude.c.new"
 if ! cmp -s "$build/prelude.c.new" "$build/prelude.c" 2>/dev/null; then
   mv "$build/prelude.c.new" "$build/prelude.c"
 else
   rm -f "$build/prelude.c.new"
 fi
 
-# Every lang/*.c but the generated prelude; eval and the builtins are
-# linked (the checker and the builtin table refer to them) but not run.
+# Every lang/*.c but the generated prelude and check.c (fuzz_parse.c
+# includes it); eval and the builtins are linked (the checker and the
+# builtin table refer to them) but not run.
 srcs=
 for f in "$top"/lang/*.c; do
-  case "$f" in */prelude.c) ;; *) srcs="$srcs $f" ;; esac
+  case "$f" in */prelude.c|*/check.c) ;; *) srcs="$srcs $f" ;; esac
 done
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 flags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -I$top/lang"
@@ -73,6 +79,20 @@ if [ $need = yes ]; then
   "$CC" $flags -fsanitize=fuzzer -o "$exe" \
     "$here/fuzz_parse.c" "$build/prelude.c" $srcs -lm
 fi
+
+# A dictionary: every token spelling in tokens.def, and a few pieces of
+# literals, types and attributes that mutation alone finds slowly.
+{
+  sed -n 's/^\(TOK\|KW\)([TK]_[A-Z_0-9]*, *"\([^ ]*\)").*/\2/p' \
+    "$top/lang/tokens.def" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/"&"/'
+  for w in '0x' '0b' '0o' 'UL' 'UB' 'UH' 'UN' 'L' 'B' 'N' 'H' '#b' '#B' \
+           '#KiB' "'size" "'length" "'signed" "'magnitude" "'unit" \
+           'int<' 'uint<' 'offset<' '>' 'string' '\\n' '\\x41' "'a'" \
+           '%v' '%i32d' '%u8x' '%s' '//' '/*' '*/' '#!' '!#' 'E_div_by_zero' \
+           'Exception' 'lambda' 'catch if'; do
+    printf '"%s"\n' "$w"
+  done
+} > "$build/poke.dict"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -101,7 +121,7 @@ set +e
 # shellcheck disable=SC2086
 "$exe" "$build/corpus" "$build/seeds" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=4096 -print_final_stats=1 -artifact_prefix="$crashes/" \
+  -max_len=4096 -dict="$build/poke.dict" -print_final_stats=1 -artifact_prefix="$crashes/" \
   $jobs ${FUZZ_FLAGS-} \
   >"$build/fuzz.log" 2>&1
 rc=$?
