@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct bpoke bpoke;
 
@@ -63,5 +64,35 @@ void bpoke_set_argv (bpoke *pk, int argc, char **argv);
 
 /* `.info variables|functions|types`: print the global declarations.  */
 void bpoke_info (bpoke *pk, const char *what);
+
+/* IO spaces, for the dot-commands and the command line (lang/ios.c).  */
+typedef struct bpoke_ios
+{
+  int id;
+  bool current;
+  const char *type;             /* FILE, MEMORY, SUB or PROC.  */
+  const char *name;             /* ./FILE, *NAME*, sub://..., pid://N.  */
+  uint64_t flags;               /* IOS_F_READ 1, IOS_F_WRITE 2, ...  */
+  int64_t bias;                 /* Bits.  */
+  uint64_t size;                /* Bytes.  */
+} bpoke_ios;
+
+/* Open HANDLER as the open builtin does (FLAGS 0: read-write when
+   permitted) and make it the current IO space.  Returns its id, or -1
+   if it cannot be opened.  */
+int bpoke_ios_open (bpoke *pk, const char *handler, uint64_t flags);
+/* Close ID, writing its pending data.  False if there is no such IO
+   space or the writing failed.  */
+bool bpoke_ios_close (bpoke *pk, int id);
+bool bpoke_ios_set_current (bpoke *pk, int id);
+/* The current IO space's id, or -1 when none is open.  */
+int bpoke_ios_current (bpoke *pk);
+/* The id of the IO space named NAME (as bpoke_ios.name), or -1.  */
+int bpoke_ios_lookup (bpoke *pk, const char *name);
+/* The id the next IO space opened will get.  */
+int bpoke_ios_next_id (bpoke *pk);
+/* Call FN for every open IO space, newest first.  */
+void bpoke_ios_each (bpoke *pk, void (*fn) (void *ctx, const bpoke_ios *io),
+                     void *ctx);
 
 #endif

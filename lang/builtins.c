@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "ios.h"
 
 static val
 bi_elf_hash (vm *v, int nargs, val *args)
@@ -47,6 +48,320 @@ bi_getenv (vm *v, int nargs, val *args)
   return val_cstring (e);
 }
 
+static val
+bi_get_endian (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  (void) args;
+  return val_int (type_int (32, true), v->big_endian ? 1 : 0);
+}
+
+/* set_endian returns 1, as GNU poke's does; the endianness lasts until
+   the end of the command (a struct setting it in a constraint affects
+   the fields after it).  */
+static val
+bi_set_endian (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  v->big_endian = args[0].v.i != 0;
+  return val_int (type_int (32, true), 1);
+}
+
+/* IO spaces (lang/ios.c): open, close, get_ios, set_ios, iosize, ioflags,
+   iobias, iosetbias, flush, and the cores of the dump and copy commands
+   (stdlib/std.bpk wraps them with GNU poke's signatures and defaults).  */
+
+static bool
+io_arg_given (int nargs, val *args, int i)
+{
+  return i < nargs && args[i].t != NULL;
+}
+
+/* An offset argument, in bits.  */
+static int64_t
+io_arg_bits (val x)
+{
+  if (x.t->kind != TY_OFFSET)
+    return x.v.i;
+  return (int64_t) (x.v.u * x.t->u.o.unit);
+}
+
+_Noreturn static void
+io_raise (vm *v, ios_err e)
+{
+  fflush (v->out);
+  switch (e)
+    {
+    case IOS_EEOF:
+      vm_raise_code (v, EC_EOF, NULL);
+    case IOS_EPERM:
+      vm_raise_code (v, EC_PERM, NULL);
+    case IOS_EFLAGS:
+      vm_raise_code (v, EC_IOFLAGS, NULL);
+    case IOS_ENOIOS:
+      vm_raise_code (v, EC_NO_IOS, NULL);
+    default:
+      vm_raise_code (v, EC_IO, NULL);
+    }
+}
+
+/* The space given as argument I, or the current one if it is missing.  */
+static ios *
+io_arg (vm *v, int nargs, val *args, int i)
+{
+  ios *io = io_arg_given (nargs, args, i) ? ios_get ((int) args[i].v.i)
+                                          : ios_cur ();
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  return io;
+}
+
+static val
+bi_open (vm *v, int nargs, val *args)
+{
+  uint64_t flags = io_arg_given (nargs, args, 1) ? args[1].v.u : 0;
+  ios_err e;
+  int id = ios_open (val_str (args[0])->data, flags, &e);
+  if (id < 0)
+    io_raise (v, e == IOS_EFLAGS ? e : IOS_EIO);
+  return val_int (type_int (32, true), (uint64_t) id);
+}
+
+static val
+bi_close (vm *v, int nargs, val *args)
+{
+  ios_err e = ios_close (ios_id (io_arg (v, nargs, args, 0)));
+  if (e != IOS_OK)
+    io_raise (v, IOS_EIO);
+  return val_void ();
+}
+
+static val
+bi_get_ios (vm *v, int nargs, val *args)
+{
+  ios *io = io_arg (v, 0, args, 0);
+  (void) nargs;
+  return val_int (type_int (32, true), (uint64_t) ios_id (io));
+}
+
+static val
+bi_set_ios (vm *v, int nargs, val *args)
+{
+  if (!ios_set_cur (ios_id (io_arg (v, nargs, args, 0))))
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  return val_int (type_int (32, true), 1);
+}
+
+static val
+bi_iosize (vm *v, int nargs, val *args)
+{
+  ios *io = io_arg (v, nargs, args, 0);
+  return val_int (type_offset (type_int (64, false), 8), ios_size (io));
+}
+
+static val
+bi_ioflags (vm *v, int nargs, val *args)
+{
+  ios *io = io_arg (v, nargs, args, 0);
+  return val_int (type_int (64, false), ios_flags (io));
+}
+
+/* Like GNU poke's, the value is in bytes when the bias is a whole
+   number of bytes (it prints as 4UL#B), else in bits.  */
+static val
+bi_iobias (vm *v, int nargs, val *args)
+{
+  ios *io = io_arg (v, nargs, args, 0);
+  uint64_t bias = (uint64_t) ios_bias (io);
+  if (bias % 8 == 0)
+    return val_int (type_offset (type_int (64, false), 8), bias / 8);
+  return val_int (type_offset (type_int (64, false), 1), bias);
+}
+
+static val
+bi_iosetbias (vm *v, int nargs, val *args)
+{
+  ios *io = io_arg (v, nargs, args, 1);
+  int64_t bias = io_arg_given (nargs, args, 0) ? io_arg_bits (args[0]) : 0;
+  ios_set_bias (io, bias);
+  return val_void ();
+}
+
+/* GNU poke's flush only matters for streams; here it writes the space's
+   pending data to its device now.  An unknown space is E_io there.  */
+static val
+bi_flush (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  ios *io = ios_get ((int) args[0].v.i);
+  if (!io)
+    vm_raise_code (v, EC_IO, NULL);
+  ios_err e = ios_flush (ios_id (io));
+  if (e != IOS_OK)
+    io_raise (v, e);
+  return val_void ();
+}
+
+/* _pk_copy (FROM_IOS, TO_IOS, FROM, TO, SIZE): as GNU poke's copy, the
+   whole bytes of SIZE as one byte array read then written (so an
+   overlapping copy is a move), then, if SIZE has a partial byte, one
+   more byte read and written after them.  */
+static val
+bi_pk_copy (vm *v, int nargs, val *args)
+{
+  ios *src = io_arg (v, nargs, args, 0);
+  ios *dst = io_arg (v, nargs, args, 1);
+  uint64_t from = (uint64_t) io_arg_bits (args[2]) + (uint64_t) ios_bias (src);
+  uint64_t to = (uint64_t) io_arg_bits (args[3]) + (uint64_t) ios_bias (dst);
+  int64_t size = io_arg_bits (args[4]);
+  if (size <= 0)
+    return val_void ();
+  uint64_t n = (uint64_t) size / 8;
+  bool aligned = from % 8 == 0 && to % 8 == 0;
+  bool overlap = src == dst && from < to + (uint64_t) size
+                 && to < from + (uint64_t) size;
+  /* Non-overlapping copies stream in chunks; the end of the source is
+     checked first, so that a copy running into it writes nothing.  */
+  uint64_t chunk = overlap ? n : (n < (1u << 20) ? n : (1u << 20));
+  unsigned char *buf = xmalloc (chunk ? chunk : 1);
+  uint64_t tmp;
+  ios_err e = IOS_OK;
+  if (n > 0)
+    e = ios_read_int (src, from + (n - 1) * 8, 8, true, &tmp);
+  for (uint64_t done = 0; done < n && e == IOS_OK; done += chunk)
+    {
+      uint64_t k = n - done < chunk ? n - done : chunk;
+      if (aligned)
+        e = ios_read_bytes (src, from / 8 + done, buf, k);
+      else
+        for (uint64_t i = 0; i < k && e == IOS_OK; i++)
+          {
+            e = ios_read_int (src, from + (done + i) * 8, 8, true, &tmp);
+            buf[i] = (unsigned char) tmp;
+          }
+      if (e != IOS_OK)
+        break;
+      if (aligned)
+        e = ios_write_bytes (dst, to / 8 + done, buf, k);
+      else
+        for (uint64_t i = 0; i < k && e == IOS_OK; i++)
+          e = ios_write_int (dst, to + (done + i) * 8, 8, true, buf[i]);
+    }
+  free (buf);
+  if (e == IOS_OK && size % 8)
+    {
+      e = ios_read_int (src, from + n * 8, 8, true, &tmp);
+      if (e == IOS_OK)
+        e = ios_write_int (dst, to + n * 8, 8, true, tmp);
+    }
+  if (e != IOS_OK)
+    io_raise (v, e);
+  return val_void ();
+}
+
+/* _pk_dump (IOS, FROM, SIZE, GROUP_BY, CLUSTER_BY, RULER, ASCII,
+   NONPRINTABLE, UNKNOWN): the dump command.  It prints as it goes, as
+   GNU poke's does, so a zero group or cluster size raises E_div_by_zero
+   after part of the output.  */
+
+static int64_t
+dump_mod (vm *v, int64_t a, int64_t b)
+{
+  if (b == 0)
+    {
+      fflush (v->out);
+      vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
+    }
+  return a % b;
+}
+
+static val
+bi_pk_dump (vm *v, int nargs, val *args)
+{
+  ios *io = io_arg (v, nargs, args, 0);
+  if (!(ios_flags (io) & IOS_F_READ))
+    io_raise (v, IOS_EPERM);
+  int64_t from = io_arg_bits (args[1]);
+  int64_t size = io_arg_bits (args[2]);
+  int64_t group = io_arg_bits (args[3]) / 8;
+  int64_t cluster = args[4].v.i;
+  bool ruler = args[5].v.i != 0, ascii = args[6].v.i != 0;
+  char nonprint = (char) args[7].v.u;
+  const char *unknown = val_str (args[8])->data;
+  FILE *out = v->out;
+  uint64_t start = (uint64_t) from / 8;
+  uint64_t end = (uint64_t) (from + size + 7) / 8;
+  if (from + size < from)
+    end = start;
+  if (ruler)
+    {
+      fputs (start > 0xffffffffu ? "FEDCBA9876543210 " : "76543210 ", out);
+      for (int i = 0; i < 16; i++)
+        {
+          if (dump_mod (v, i, group) == 0)
+            fputc (' ', out);
+          fprintf (out, "%x%x", i, i);
+          if (dump_mod (v, i + 1, cluster * group) == 0 && i + 1 < 16)
+            fputc (' ', out);
+        }
+      if (ascii)
+        {
+          fputs ("  ", out);
+          for (int i = 0; i < 16; i++)
+            {
+              fprintf (out, "%X", i);
+              if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
+                fputc (' ', out);
+            }
+        }
+      fputc ('\n', out);
+    }
+  bool eof = false;
+  for (uint64_t line = start; line < end && !eof; line += 16)
+    {
+      fprintf (out, line > 0xffffffffu ? "%016llx:" : "%08llx:",
+               (unsigned long long) line);
+      char chars[16];
+      int n = 0;
+      for (; n < 16 && line + (uint64_t) n < end; n++)
+        {
+          uint64_t b;
+          ios_err e = ios_read_int (io, (line + (uint64_t) n) * 8
+                                        + (uint64_t) ios_bias (io),
+                                    8, true, &b);
+          if (e == IOS_EEOF)
+            {
+              eof = true;
+              break;
+            }
+          if (dump_mod (v, n, group) == 0)
+            fputc (' ', out);
+          if (e == IOS_OK)
+            fprintf (out, "%02x", (unsigned) b);
+          else
+            fputs (unknown, out);
+          chars[n] = e == IOS_OK && b >= 0x20 && b < 0x7f ? (char) b : nonprint;
+          if (dump_mod (v, n + 1, cluster * group) == 0 && n + 1 < 16)
+            fputc (' ', out);
+        }
+      if (ascii)
+        {
+          for (int i = n; i < 16; i++)
+            fputs (i % group == 0 ? "   " : "  ", out);
+          fputs ("  ", out);
+          for (int i = 0; i < n; i++)
+            {
+              fputc (chars[i], out);
+              if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
+                fputc (' ', out);
+            }
+        }
+      fputc ('\n', out);
+    }
+  fflush (out);
+  return val_void ();
+}
+
 typedef struct builtin_def
 {
   const char *name;
@@ -56,8 +371,27 @@ typedef struct builtin_def
 
 static const builtin_def builtins[] = {
   {"elf_hash", "(string name) uint<32>", bi_elf_hash},
+  {"get_endian", "() int<32>", bi_get_endian},
+  {"set_endian", "(int<32> endian) int<32>", bi_set_endian},
   {"gnu_hash", "(string name) uint<32>", bi_gnu_hash},
   {"getenv", "(string name) string", bi_getenv},
+  {"open", "(string handler, uint<64> flags = 0) int<32>", bi_open},
+  {"close", "(int<32> ios) void", bi_close},
+  {"get_ios", "() int<32>", bi_get_ios},
+  {"set_ios", "(int<32> ios) int<32>", bi_set_ios},
+  {"iosize", "(int<32> ios = 0) offset<uint<64>,8>", bi_iosize},
+  {"ioflags", "(int<32> ios = 0) uint<64>", bi_ioflags},
+  {"iobias", "(int<32> ios = 0) offset<uint<64>,1>", bi_iobias},
+  {"iosetbias", "(offset<uint<64>,1> bias = 0UL#b, int<32> ios = 0) void",
+   bi_iosetbias},
+  {"flush", "(int<32> ios, offset<uint<64>,1> offset) void", bi_flush},
+  /* Installed before the prelude: no off64 yet.  */
+  {"_pk_copy", "(int from_ios, int to_ios, offset<int<64>,1> from, "
+   "offset<int<64>,1> to, offset<int<64>,1> size) void", bi_pk_copy},
+  {"_pk_dump", "(int<32> ios, offset<int<64>,1> from, "
+   "offset<int<64>,1> size, offset<int<64>,1> group_by, int cluster_by, "
+   "int ruler, int ascii, uint<8> nonprintable, string unknown) void",
+   bi_pk_dump},
 };
 
 builtin_fn

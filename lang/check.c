@@ -327,6 +327,45 @@ lookup (compiler *c, const char *name, sym_kind kind)
   return v;
 }
 
+static bool same_repr (const type *a, const type *b);
+
+/* A cast between array types keeps the element type; a constant
+   bound that cannot match is an error now, others are checked when the
+   cast runs.  */
+static bool
+array_cast_ok (compiler *c, ast *n, const type *to, const type *from)
+{
+  const type *te = to->u.a.elem, *fe = from->u.a.elem;
+  bool elems = te->kind == TY_ARRAY && fe->kind == TY_ARRAY
+               ? true : type_equal (te, fe) && same_repr (te, fe);
+  if (!elems)
+    error_at (c, n, "invalid cast to array");
+  if (to->u.a.bound_const && from->u.a.bound_const && n->a->kind == A_ARRAY)
+    {
+      uint64_t want = to->u.a.nelem, have = from->u.a.nelem;
+      if (to->u.a.bound_is_size)
+        have *= type_complete (fe) ? type_size (fe) : 0;
+      if (want != have)
+        error_at (c, n, "invalid cast to array");
+    }
+  return true;
+}
+
+/* Array types are equal when their element types are, exactly, and
+   their bounds are unknown or the same.  */
+static bool
+array_types_equal (const type *a, const type *b)
+{
+  if (a->u.a.bound_const && b->u.a.bound_const
+      && (a->u.a.nelem != b->u.a.nelem
+          || a->u.a.bound_is_size != b->u.a.bound_is_size))
+    return false;
+  const type *x = a->u.a.elem, *y = b->u.a.elem;
+  if (x->kind == TY_ARRAY && y->kind == TY_ARRAY)
+    return array_types_equal (x, y);
+  return type_equal (x, y) && same_repr (x, y);
+}
+
 static type *
 exception_type (compiler *c)
 {
@@ -379,6 +418,8 @@ static ast *check_expr (compiler *c, ast *n);
 static void check_lvalue (compiler *c, ast *n);
 static void check_stmt (compiler *c, ast *n);
 static type *resolve_type (compiler *c, ast *tn);
+static type *check_struct_type (compiler *c, ast *tn);
+static void check_cond (compiler *c, ast **e, const char *what);
 
 static bool
 is_int (const type *t)
@@ -544,8 +585,9 @@ check_binop (compiler *c, ast *n)
       if (n->op == T_PLUS && ta->kind == TY_ARRAY)
         {
           if (tb->kind != TY_ARRAY || !type_equal (ta->u.a.elem,
-                                                   tb->u.a.elem))
-            invalid_operand (c, n->b, "array");
+                                                   tb->u.a.elem)
+              || !same_repr (ta->u.a.elem, tb->u.a.elem))
+            invalid_operand (c, n->b, tname (ta));
           n->type = type_array (ta->u.a.elem, NULL, false);
           return n;
         }
@@ -699,10 +741,20 @@ check_binop (compiler *c, ast *n)
         }
       if (ta->kind == TY_STRING && tb->kind == TY_STRING)
         return n;
+      if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_ARRAY)
+        {
+          if (tb->kind != TY_ARRAY || !array_types_equal (ta, tb))
+            invalid_operand (c, n->b, tname (ta));
+          return n;
+        }
+      if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_STRUCT)
+        {
+          if (tb->kind != TY_STRUCT || !type_equal (ta, tb))
+            invalid_operand (c, n->b, ta->name ? ta->name : "struct");
+          return n;
+        }
       if ((n->op == T_EQ || n->op == T_NE)
-          && ta->kind == tb->kind
-          && (ta->kind == TY_ARRAY || ta->kind == TY_STRUCT
-              || ta->kind == TY_FUNCTION))
+          && ta->kind == tb->kind && ta->kind == TY_FUNCTION)
         return n;
       if (!is_int (ta) && !is_off (ta) && ta->kind != TY_STRING)
         invalid_operand (c, n->a, "integral, offset or string");
@@ -783,6 +835,12 @@ check_attr (compiler *c, ast *n)
     case ATTR_STRICT:
       n->type = type_bool;
       return n;
+    case ATTR_OFFSET:
+      n->type = type_offset (type_int (64, false), 1);
+      return n;
+    case ATTR_IOS:
+      n->type = type_int (32, true);
+      return n;
     default:
       break;
     }
@@ -797,8 +855,10 @@ static void check_func (compiler *c, ast *f);
 static ast *
 maybe_autocall (compiler *c, ast *n)
 {
-  if (n->op == 1)
+  if (n->op == 1 && n->kind == A_VAR)
     return n;                   /* Parenthesized, or a callee.  */
+  if (n->kind == A_MEMBER && n->op == 1)
+    return n;
   if (n->type->kind == TY_FUNCTION && n->type->u.f.nargs
       == n->type->u.f.nopt && !n->type->u.f.variadic)
     {
@@ -850,7 +910,7 @@ order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
 static ast *
 check_call (compiler *c, ast *n)
 {
-  if (n->a->kind == A_VAR)
+  if (n->a->kind == A_VAR || n->a->kind == A_MEMBER)
     n->a->op = 1;               /* The callee is not called implicitly.  */
   n->a = check_expr (c, n->a);
   type *ft = n->a->type;
@@ -1012,7 +1072,8 @@ check_expr (compiler *c, ast *n)
         if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
             || to->kind == TY_ANY || from->kind == TY_ANY
             || type_equal (to, from)
-            || (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
+            || (to->kind == TY_ARRAY && from->kind == TY_ARRAY
+                && array_cast_ok (c, n, to, from))
             || (to->kind == TY_STRING && is_int (from)
                 && from->u.i.size == 8 && !from->u.i.sign)
             || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
@@ -1070,9 +1131,14 @@ check_expr (compiler *c, ast *n)
       if (n->a->type->kind == TY_STRING)
         n->type = type_int (8, false);
       else if (n->a->type->kind == TY_ARRAY)
-        n->type = n->a->type->u.a.elem;
+        {
+          n->type = n->a->type->u.a.elem;
+          if (n->a->kind == A_ARRAY && n->b->is_const
+              && n->b->lit.v.u >= (uint64_t) n->a->nkids)
+            error_at (c, n->b, "index is out of bounds of array");
+        }
       else
-        invalid_operand (c, n->a, "array or string");
+        error_at (c, n->a, "invalid operator to []");
       return n;
     case A_TRIM:
       n->a = check_expr (c, n->a);
@@ -1113,6 +1179,15 @@ check_expr (compiler *c, ast *n)
               n->slot = i;
               n->type = t->u.s.fields[i].type;
               return n;
+            }
+        for (int i = 0; i < t->u.s.nmethods; i++)
+          if (strcmp (t->u.s.methods[i].name, n->name) == 0)
+            {
+              /* A method: the closure in the struct's slot.  */
+              n->slot = t->u.s.method_slots[i];
+              n->type = t->u.s.methods[i].type;
+              n->flag = true;
+              return maybe_autocall (c, n);
             }
         error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
         return n;
@@ -1181,15 +1256,21 @@ check_expr (compiler *c, ast *n)
             if (el->a)
               {
                 el->a = check_expr (c, el->a);
+                if (!el->a->is_const || !is_int (el->a->type))
+                  error_at (c, el->a, "indexes in array initializers shall "
+                            "be constant");
+                if (el->a->type->u.i.sign && el->a->lit.v.i < 0)
+                  error_at (c, el->a, "array dimensions may not be "
+                            "negative");
                 coerce (c, &el->a, type_int (64, false));
               }
-            el->b = check_expr (c, el->b);
+            el->b = check_rvalue (c, el->b);
             type *t = el->b->type;
             if (!et)
               et = t;
-            else if (is_int (et) && is_int (t))
-              et = promote_ints (et, t);
-            else if (!type_equal (et, t))
+            else if (!type_equal (et, t) || !same_repr (et, t)
+                     || (et->kind == TY_ARRAY && t->kind == TY_ARRAY
+                         && !array_types_equal (et, t)))
               error_at (c, n, "array initializers should be of the same "
                         "type");
           }
@@ -1206,7 +1287,7 @@ check_expr (compiler *c, ast *n)
       {
         type *t = resolve_type (c, n->a);
         if (t->kind != TY_STRUCT)
-          error_at (c, n->a, "expected a struct type in constructor");
+          error_at (c, n->a, "expected struct type in constructor");
         for (int i = 0; i < n->nkids; i++)
           {
             ast *fi = n->kids[i];
@@ -1216,14 +1297,30 @@ check_expr (compiler *c, ast *n)
                   && strcmp (t->u.s.fields[j].name, fi->name) == 0)
                 idx = j;
             if (idx < 0)
-              error_at (c, fi, "invalid field `%s' in struct constructor",
-                        fi->name);
+              {
+                ast where = *fi;
+                where.end = fi->loc.pos + (int) strlen (fi->name);
+                error_at (c, &where, "invalid struct field `%s' in "
+                          "constructor", fi->name);
+              }
+            for (int j = 0; j < i; j++)
+              if (n->kids[j]->slot == idx)
+                {
+                  ast where = *fi;
+                  where.end = fi->a->end;
+                  error_at (c, &where, "duplicated struct element '%s'",
+                            fi->name);
+                }
             fi->slot = idx;
-            fi->a = check_expr (c, fi->a);
+            fi->a = check_rvalue (c, fi->a);
             type *ft = t->u.s.fields[idx].type;
             if (!type_assignable (ft, fi->a->type))
-              type_error (c, fi->a, "invalid initial value for struct field",
-                          tname (ft), fi->a->type);
+              {
+                char what[300];
+                snprintf (what, sizeof what, "invalid initializer for `%s' in "
+                          "constructor", fi->name);
+                type_error (c, fi->a, what, tname (ft), fi->a->type);
+              }
             coerce (c, &fi->a, ft);
           }
         n->type = t;
@@ -1300,11 +1397,27 @@ check_expr (compiler *c, ast *n)
         return n;
       }
     case A_MAP:
-      error_at (c, n, "mapping is not supported yet");
-      return n;
+      {
+        type *t = resolve_type (c, n->a);
+        n->b = check_expr (c, n->b);
+        if (!is_off (n->b->type))
+          type_error (c, n->b, "invalid offset in map", "offset",
+                      n->b->type);
+        if (n->c)
+          {
+            n->c = check_expr (c, n->c);
+            if (!is_int (n->c->type))
+              type_error (c, n->c, "invalid IO space in map", "int<32>",
+                          n->c->type);
+          }
+        n->type = t;
+        return n;
+      }
     case A_ARRCONS:
       {
         type *t = resolve_type (c, n->a);
+        if (t->kind != TY_ARRAY)
+          error_at (c, n->a, "expected an array type in constructor");
         for (int i = 0; i < n->nkids; i++)
           n->kids[i] = check_expr (c, n->kids[i]);
         if (n->nkids > 1)
@@ -1312,7 +1425,7 @@ check_expr (compiler *c, ast *n)
         if (n->nkids == 1)
           {
             if (!type_assignable (t->u.a.elem, n->kids[0]->type))
-              type_error (c, n->kids[0], "invalid initial value",
+              type_error (c, n->kids[0], "invalid initial value for array",
                           tname (t->u.a.elem), n->kids[0]->type);
             coerce (c, &n->kids[0], t->u.a.elem);
           }
@@ -1406,9 +1519,10 @@ resolve_type (compiler *c, ast *tn)
               t->u.a.bound_is_size = true;
             else if (!is_int (bt))
               invalid_operand (c, tn->b, "integral or offset");
-            else
-              coerce (c, &tn->b, type_int (64, false));
             t->u.a.bound = tn->b;
+            if (tn->b->is_const && is_int (tn->b->type)
+                && tn->b->type->u.i.sign && tn->b->lit.v.i < 0)
+              error_at (c, tn->b, "array dimensions may not be negative");
             if (tn->b->is_const)
               {
                 t->u.a.bound_const = true;
@@ -1419,38 +1533,8 @@ resolve_type (compiler *c, ast *tn)
         break;
       }
     case TN_STRUCT:
-      {
-        t = type_new (TY_STRUCT);
-        t->u.s.is_union = tn->flag;
-        t->u.s.pinned = tn->op;
-        t->u.s.decl = tn;
-        int nf = 0;
-        for (int i = 0; i < tn->nkids; i++)
-          if (tn->kids[i]->kind == TN_FIELD)
-            nf++;
-        t->u.s.nfields = nf;
-        t->u.s.fields = arena_alloc (&c->ar, sizeof (type_field) * (nf + 1));
-        int k = 0;
-        for (int i = 0; i < tn->nkids; i++)
-          {
-            ast *f = tn->kids[i];
-            if (f->kind != TN_FIELD)
-              error_at (c, f, "declarations in struct types are not "
-                        "supported yet");
-            t->u.s.fields[k].name = f->name;
-            t->u.s.fields[k].type = resolve_type (c, f->a);
-            if (f->b || f->d || f->aux)
-              error_at (c, f, "field constraints, labels and conditions are "
-                        "not supported yet");
-            if (f->c)
-              {
-                f->c = check_expr (c, f->c);
-                coerce (c, &f->c, t->u.s.fields[k].type);
-              }
-            k++;
-          }
-        break;
-      }
+      t = check_struct_type (c, tn);
+      break;
     case TN_FUNCTION:
       {
         type **args = arena_alloc (&c->ar, sizeof (type *) * (tn->nkids + 1));
@@ -1473,6 +1557,109 @@ resolve_type (compiler *c, ast *tn)
       error_at (c, tn, "expected a type");
     }
   tn->type = t;
+  return t;
+}
+
+/* Struct types.  The body is a scope one level down, like a function's:
+   at run time each struct value is the frame of that scope, its fields
+   the first slots (in order), then the local variables and functions.
+   Field types, constraints, initializers, labels and conditions see the
+   earlier fields; methods see them all.  */
+static type *
+check_struct_type (compiler *c, ast *tn)
+{
+  type *t = type_new (TY_STRUCT);
+  t->u.s.is_union = tn->flag;
+  t->u.s.pinned = tn->op;
+  t->u.s.decl = tn;
+  t->u.s.env_slot = -1;
+  tn->type = t;
+  int nf = 0, nm = 0;
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      if (tn->kids[i]->kind == TN_FIELD)
+        nf++;
+      else if (tn->kids[i]->kind == S_FUN && tn->kids[i]->flag)
+        nm++;
+    }
+  t->u.s.nfields = nf;
+  t->u.s.fields = arena_alloc (&c->ar, sizeof (type_field) * (nf + 1));
+  t->u.s.methods = arena_alloc (&c->ar, sizeof (type_field) * (nm + 1));
+  t->u.s.method_slots = arena_alloc (&c->ar, sizeof (int) * (nm + 1));
+  if (tn->a)
+    t->u.s.itype = resolve_type (c, tn->a);
+
+  fnctx fc = { c->fn, nf, NULL, 0, nf };
+  sym *saved = c->locals;
+  int saved_level = c->level;
+  c->fn = &fc;
+  c->level = saved_level < 0 ? 1 : saved_level + 1;
+  /* OFFSET: where the field being built starts, in the struct.  */
+  sym *os = local_add (c, "OFFSET", SYM_VAR,
+                       type_offset (type_int (64, false), 1));
+  t->u.s.offset_slot = os->slot;
+  int k = 0;
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      ast *f = tn->kids[i];
+      if (f->kind != TN_FIELD)
+        {
+          check_stmt (c, f);
+          if (f->kind == S_FUN && f->flag)
+            {
+              int m = t->u.s.nmethods++;
+              t->u.s.methods[m].name = f->name;
+              t->u.s.methods[m].type = f->a->type;
+              t->u.s.method_slots[m] = f->slot;
+            }
+          continue;
+        }
+      type *ft = resolve_type (c, f->a);
+      t->u.s.fields[k].name = f->name;
+      t->u.s.fields[k].type = ft;
+      if (f->d)
+        check_cond (c, &f->d, "invalid optional field condition");
+      if (f->aux)
+        {
+          ast *lab = check_expr (c, f->aux);
+          if (!is_off (lab->type))
+            type_error (c, lab, "invalid field label", "offset", lab->type);
+          f->aux = lab;
+        }
+      if (f->c)
+        {
+          f->c = check_rvalue (c, f->c);
+          if (!type_assignable (ft, f->c->type))
+            type_error (c, f->c, "invalid initial value for struct field",
+                        tname (ft), f->c->type);
+          coerce (c, &f->c, ft);
+        }
+      /* The field is visible from here on, in its own constraint too.  */
+      f->slot = k;
+      if (f->name)
+        {
+          sym *fs = arena_alloc (&c->ar, sizeof *fs);
+          fs->name = f->name;
+          fs->kind = SYM_VAR;
+          fs->type = ft;
+          fs->level = c->level;
+          fs->slot = k;
+          fs->next = c->locals;
+          c->locals = fs;
+        }
+      if (f->b)
+        check_cond (c, &f->b, "invalid struct field constraint");
+      for (int j = 0; j < k; j++)
+        if (f->name && t->u.s.fields[j].name
+            && strcmp (t->u.s.fields[j].name, f->name) == 0)
+          error_at_name (c, f, "duplicated struct element '%s'", f->name);
+      k++;
+    }
+  t->u.s.nslots = fc.nslots;
+  tn->nslots = fc.nslots;
+  c->fn = fc.up;
+  c->level = saved_level;
+  c->locals = saved;
   return t;
 }
 
@@ -1567,6 +1754,11 @@ check_lvalue (compiler *c, ast *n)
       return;
     case A_MEMBER:
       check_expr (c, n);
+      if (n->flag)
+        error_at (c, n, "invalid l-value in assignment");
+      return;
+    case A_MAP:
+      check_expr (c, n);
       return;
     default:
       error_at (c, n, "invalid l-value in assignment");
@@ -1657,8 +1849,19 @@ check_stmt (compiler *c, ast *n)
       }
     case S_TYPE:
       {
-        /* Declare first: struct types may refer to themselves.  */
         type *t = resolve_type (c, n->a);
+        if (t->kind == TY_STRUCT && n->a->kind == TN_STRUCT)
+          {
+            /* Its environment is the frame it is declared in, kept in a
+               hidden global set when the declaration runs.  */
+            char hidden[256];
+            snprintf (hidden, sizeof hidden, " env %s %d", n->name,
+                      c->nglobals);
+            sym *es = global_add (c, hidden, SYM_VAR, type_void);
+            t->u.s.env_slot = es->slot;
+            n->slot = es->slot;
+            n->flag = true;
+          }
         t = type_named (t, n->name);
         local_add (c, n->name, SYM_TYPE, t);
         return;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arith.h"
+#include "ios.h"
 
 typedef enum status
 {
@@ -25,6 +26,28 @@ static vm *the_vm;              /* For the collector's root callback.  */
 
 static val eval (vm *v, pk_frame *f, ast *n);
 static status exec (vm *v, pk_frame *f, ast *n);
+static uint64_t val_size_bits (val x);
+static val int_to_struct (vm *v, type *t, uint64_t bits);
+static uint64_t struct_to_int (val x);
+
+/* How a composite value is being built (see build_value).  */
+typedef struct build_ctx
+{
+  bool map;                     /* Decode from IO (else construct).  */
+  bool strict;                  /* Check constraints (maps with @! don't).  */
+  ios *io;
+  int ios_id;
+  uint64_t off;                 /* Bit offset where the value starts.  */
+  int endian;                   /* 0 default, 1 big, 2 little.  */
+  ast *cons;                    /* A struct constructor's initializers.  */
+  pk_frame *cons_frame;         /* Where they are evaluated.  */
+  val *init;                    /* An array constructor's element.  */
+} build_ctx;
+
+static val build_value (vm *v, pk_frame *f, type *t, build_ctx *bc,
+                        uint64_t *size);
+static val build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc,
+                         uint64_t *size);
 
 static void
 mark_roots (void)
@@ -46,6 +69,7 @@ vm_new (compiler *comp)
   v->exc = val_void ();
   v->retval = val_void ();
   v->out = stdout;
+  v->big_endian = true;         /* GNU poke's default, whatever the host.  */
   print_opts_default (&v->popts);
   the_vm = v;
   gc_mark_roots = mark_roots;
@@ -136,7 +160,7 @@ vm_exc_msg (val exc)
 static const char *const exc_names[] = {
   "E_generic", "E_div_by_zero", "E_no_ios", "E_no_return",
   "E_out_of_bounds", "E_map_bounds", "E_eof", "E_map", "E_conv", "E_elem",
-  "E_constraint", "E_io", "E_signal", "E_iogen", "E_inval", "E_exit",
+  "E_constraint", "E_io", "E_signal", "E_io_flags", "E_inval", "E_exit",
   "E_assert", "E_overflow", "E_perm"
 };
 
@@ -159,7 +183,7 @@ make_exc (vm *v, int code, const char *msg, const char *location)
   pk_struct *s = struct_new (src->nfields);
   val e;
   e.t = proto.t;
-  e.v.o = &s->h;
+  e.v.o = &s->fr.h;
   memcpy (s->fields, src->fields, sizeof (val) * src->nfields);
   vm_push_root (v, e);
   if (msg && s->nfields > 4)
@@ -226,6 +250,15 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_INT:
       if (from->kind == TY_INT)
         return val_int (to, arith_norm (x.v.u, to->u.i.size, to->u.i.sign));
+      if (from->kind == TY_STRUCT && from->u.s.itype)
+        return val_int (to, arith_norm (struct_to_int (x), to->u.i.size,
+                                        to->u.i.sign));
+      break;
+    case TY_STRUCT:
+      if (from->kind == TY_INT && to->u.s.itype)
+        return int_to_struct (v, to, x.v.u);
+      if (type_equal (to, from))
+        return x;
       break;
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
@@ -256,6 +289,47 @@ convert (vm *v, val x, type *to, ast *where)
     }
   (void) where;
   vm_raise_code (v, EC_CONV, NULL);
+}
+
+/* Integral structs: the fields, in order, from the most significant
+   bits down.  */
+static uint64_t
+struct_to_int (val x)
+{
+  pk_struct *s = val_sct (x);
+  uint64_t r = 0;
+  for (int i = 0; i < s->nfields; i++)
+    {
+      val f = s->fields[i];
+      if (!f.t || f.t->kind != TY_INT)
+        continue;
+      int n = f.t->u.i.size;
+      r = (n == 64 ? 0 : r << n) | arith_norm (f.v.u, n, false);
+    }
+  return r;
+}
+
+static val
+int_to_struct (vm *v, type *t, uint64_t bits)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  uint64_t size;
+  val sv = build_struct (v, NULL, t, &bc, &size);
+  pk_struct *s = val_sct (sv);
+  int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
+  int at = total;
+  for (int i = 0; i < s->nfields; i++)
+    {
+      const type *ft = t->u.s.fields[i].type;
+      if (ft->kind != TY_INT)
+        continue;
+      int n = ft->u.i.size;
+      at -= n;
+      uint64_t fb = at >= 64 ? 0 : bits >> at;
+      s->fields[i] = val_int ((type *) ft, arith_norm (fb, n, ft->u.i.sign));
+    }
+  return sv;
 }
 
 /* Strings.  */
@@ -304,6 +378,15 @@ eval_binop (vm *v, pk_frame *f, ast *n)
   vm_pop_roots (v, 1);
   type *t = n->type;
   type *ta = a.t;
+
+  if (n->op == K_IN)
+    {
+      pk_array *arr = val_arr (b);
+      for (size_t i = 0; i < arr->len; i++)
+        if (val_equal (a, arr->elems[i]))
+          return val_int (t, 1);
+      return val_int (t, 0);
+    }
 
   if (ta->kind == TY_INT && t->kind == TY_INT)
     {
@@ -515,6 +598,14 @@ static val
 call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
 {
   pk_closure *clo = val_clo (fnv);
+  if (clo->builtin == -1)
+    {
+      /* A mapped function value: it returns its type's default.  */
+      build_ctx bc;
+      memset (&bc, 0, sizeof bc);
+      uint64_t size;
+      return build_value (v, NULL, fnv.t->u.f.ret, &bc, &size);
+    }
   if (clo->builtin)
     return builtin_get (clo->builtin) (v, nargs, args);
   ast *fn = clo->fn;
@@ -614,12 +705,14 @@ vm_call (vm *v, val fn, int nargs, val *args)
 enum
 {
   ATTR_SIZE = 1, ATTR_SIGNED, ATTR_MAGNITUDE, ATTR_UNIT, ATTR_LENGTH,
-  ATTR_MAPPED, ATTR_STRICT
+  ATTR_MAPPED, ATTR_STRICT, ATTR_OFFSET, ATTR_IOS
 };
 
 static uint64_t
 val_size_bits (val x)
 {
+  if (!x.t)
+    return 0;                   /* An absent optional field.  */
   switch (x.t->kind)
     {
     case TY_INT:
@@ -683,7 +776,22 @@ eval_attr (vm *v, pk_frame *f, ast *n)
         }
     case ATTR_MAPPED:
     case ATTR_STRICT:
-      return val_int (n->type, 0);
+    case ATTR_OFFSET:
+    case ATTR_IOS:
+      {
+        const pk_map *m = x.t->kind == TY_STRUCT ? &val_sct (x)->map
+                          : x.t->kind == TY_ARRAY ? &val_arr (x)->map : NULL;
+        if (n->op == ATTR_MAPPED)
+          return val_int (n->type, m && m->mapped);
+        if (n->op == ATTR_STRICT)
+          return val_int (n->type, m ? m->strict || !m->mapped : 1);
+        if (!m || !m->mapped)
+          vm_raise_code (v, EC_MAP, n->op == ATTR_OFFSET
+                         ? "evaluating an 'offset attribute"
+                         : "evaluating an 'ios attribute");
+        return val_int (n->type, n->op == ATTR_OFFSET ? m->offset
+                                                      : (uint64_t) m->ios);
+      }
     default:
       vm_raise_code (v, EC_INVAL, "invalid attribute");
     }
@@ -735,48 +843,387 @@ eval_trim (vm *v, pk_frame *f, ast *n)
   return rv;
 }
 
-/* Default values of types, for struct fields not given in a
-   constructor.  */
+/* Building composite values: by construction (defaults, initializers,
+   constructor arguments) or by mapping them from an IO space.  One
+   walker serves both, since struct semantics (field order, conditions,
+   constraints, labels, local declarations) are the same.  */
+
+
+
+static bool
+big_endian (vm *v, const build_ctx *bc)
+{
+  return bc->endian == 1 ? true : bc->endian == 2 ? false : v->big_endian;
+}
+
+static void
+raise_ios (vm *v, ios_err e)
+{
+  switch (e)
+    {
+    case IOS_EEOF:
+      vm_raise_code (v, EC_EOF, NULL);
+    case IOS_EPERM:
+      vm_raise_code (v, EC_PERM, NULL);
+    case IOS_EFLAGS:
+      vm_raise_code (v, EC_IOFLAGS, NULL);
+    case IOS_ENOIOS:
+      vm_raise_code (v, EC_NO_IOS, NULL);
+    default:
+      vm_raise_code (v, EC_IO, NULL);
+    }
+}
+
+/* The environment of a struct type: the frame it was declared in.  */
+static pk_frame *
+struct_env (vm *v, const type *t, pk_frame *f)
+{
+  int slot = t->u.s.env_slot;
+  if (slot >= 0 && slot < v->globals->nslots
+      && v->globals->slots[slot].t
+      && v->globals->slots[slot].t->kind == TY_FUNCTION)
+    return val_clo (v->globals->slots[slot])->env;
+  return f;
+}
+
+static void
+constraint_failed (vm *v, const type *t, const char *field)
+{
+  char msg[512];
+  snprintf (msg, sizeof msg, "constraint expression failed for field %s.%s",
+            t->name ? t->name : "struct", field ? field : "");
+  vm_raise_code (v, EC_CONSTRAINT, field ? msg : "");
+}
+
+/* Build one field (or union alternative) I of S into S->fields[I].
+   Returns the field's size; *OFF gives where it went (maps).  */
+static uint64_t
+build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
+             uint64_t cur, uint64_t base, uint64_t *off)
+{
+  int i = kid->slot;
+  type *ft = t->u.s.fields[i].type;
+  pk_frame *sf = &s->fr;
+  uint64_t fsize = 0;
+  val fv;
+  if (bc->map)
+    {
+      uint64_t foff = cur;
+      if (kid->aux)
+        {
+          val lab = eval (v, sf, kid->aux);
+          foff = base + lab.v.u * lab.t->u.o.unit;
+        }
+      build_ctx sub = *bc;
+      sub.off = foff;
+      sub.cons = NULL;
+      sub.init = NULL;
+      if (kid->op)
+        sub.endian = kid->op;
+      fv = build_value (v, sf, ft, &sub, &fsize);
+      *off = foff;
+    }
+  else
+    {
+      ast *given = NULL;
+      if (bc->cons)
+        for (int j = 0; j < bc->cons->nkids; j++)
+          if (bc->cons->kids[j]->slot == i)
+            given = bc->cons->kids[j]->a;
+      build_ctx sub = *bc;
+      sub.cons = NULL;
+      sub.init = NULL;
+      if (given)
+        fv = eval (v, bc->cons_frame, given);
+      else if (kid->c)
+        fv = eval (v, sf, kid->c);
+      else
+        fv = build_value (v, sf, ft, &sub, &fsize);
+      *off = cur;
+    }
+  s->fields[i] = fv;
+  if (bc->strict && kid->b && !eval (v, sf, kid->b).v.u)
+    constraint_failed (v, t, kid->name);
+  if (!bc->map || fsize == 0)
+    fsize = val_size_bits (fv);
+  return fsize;
+}
+
+/* Run build_field, or build_value when KID is NULL, catching the
+   exceptions CODE1 and CODE2: returns false if one was raised.  Kept
+   apart so that setjmp does not constrain the callers' variables.  */
+typedef struct try_args
+{
+  type *t;
+  pk_struct *s;
+  ast *kid;
+  build_ctx *bc;
+  uint64_t cur, base, off, size;
+  pk_frame *f;
+  val out;
+} try_args;
+
+static bool
+try_build (vm *v, try_args *a, int code1, int code2)
+{
+  vm_handler h;
+  h.prev = v->handler;
+  h.nroots = v->nroots;
+  int depth = v->depth;
+  v->handler = &h;
+  if (setjmp (h.jb) == 0)
+    {
+      if (a->kid)
+        a->size = build_field (v, a->t, a->s, a->kid, a->bc, a->cur, a->base,
+                               &a->off);
+      else
+        a->out = build_value (v, a->f, a->t, a->bc, &a->size);
+      v->handler = h.prev;
+      return true;
+    }
+  v->handler = h.prev;
+  v->nroots = h.nroots;
+  v->depth = depth;
+  int code = (int) vm_exc_code (v->exc);
+  if (code != code1 && code != code2)
+    vm_raise (v, v->exc);
+  return false;
+}
+
 static val
-default_value (vm *v, type *t)
+build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  ast *decl = t->u.s.decl;
+  pk_frame *env = struct_env (v, t, f);
+  pk_struct *s = struct_new_frame (env, t->u.s.nfields, t->u.s.nslots);
+  val sv;
+  sv.t = t;
+  sv.v.o = &s->fr.h;
+  vm_push_root (v, sv);
+  if (bc->map)
+    s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
+  uint64_t base = bc->off, cur = base, end = base, total = 0;
+  bool chosen = false;
+  for (int k = 0; k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      if (kid->kind != TN_FIELD)
+        {
+          exec (v, &s->fr, kid);
+          continue;
+        }
+      int i = kid->slot;
+      s->fields[i].t = NULL;            /* Absent until built.  */
+      s->fr.slots[t->u.s.offset_slot]
+        = val_int (type_offset (type_int (64, false), 1), cur - base);
+      if (t->u.s.is_union && chosen)
+        continue;
+      if (kid->d && !eval (v, &s->fr, kid->d).v.u)
+        continue;
+      uint64_t off, fsize;
+      if (t->u.s.is_union)
+        {
+          /* The first alternative that builds without a constraint
+             failure is the union's value.  */
+          try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
+          if (!try_build (v, &a, EC_CONSTRAINT, EC_CONSTRAINT))
+            {
+              s->fields[i].t = NULL;
+              continue;
+            }
+          fsize = a.size;
+          off = a.off;
+          chosen = true;
+        }
+      else
+        fsize = build_field (v, t, s, kid, bc, cur, base, &off);
+      if (s->offs)
+        s->offs[i] = off;
+      if (t->u.s.pinned || t->u.s.is_union)
+        {
+          if (off + fsize > end)
+            end = off + fsize;
+          total = fsize > total ? fsize : total;
+          continue;
+        }
+      cur = off + fsize;
+      if (cur > end)
+        end = cur;
+      total += fsize;
+    }
+  if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
+    {
+      char msg[512];
+      if (t->name)
+        snprintf (msg, sizeof msg, "no valid alternative found for union %s",
+                  t->name);
+      else
+        snprintf (msg, sizeof msg, "no valid alternative in union");
+      vm_raise_code (v, EC_CONSTRAINT, msg);
+    }
+  if (bc->map)
+    {
+      s->map.mapped = true;
+      s->map.strict = bc->strict;
+      s->map.ios = bc->ios_id;
+      s->map.offset = base;
+      *size = end - base;
+    }
+  else
+    *size = total;
+  vm_pop_roots (v, 1);
+  return sv;
+}
+
+/* Elements of a mapped array: until COUNT of them, or SIZE bits, or
+   (unbounded) the end of the space or the first constraint failure.  */
+static val
+build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  type *et = t->u.a.elem;
+  bool bounded = t->u.a.bound != NULL;
+  uint64_t count = 0, bits = 0;
+  if (bounded)
+    {
+      val b = eval (v, f, t->u.a.bound);
+      const type *bt = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
+      if (bt->u.i.sign && b.v.i < 0)
+        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+      if (b.t->kind == TY_OFFSET)
+        bits = b.v.u * b.t->u.o.unit;
+      else
+        count = b.v.u;
+      /* Constructing is bounded by memory; refuse what cannot fit
+         rather than exhaust it.  */
+      if (!bc->map && (count > ((uint64_t) 1 << 28)
+                       || bits > ((uint64_t) 1 << 34)))
+        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+    }
+  bool by_size = t->u.a.bound_is_size;
+  pk_array *a = array_new (0);
+  val av;
+  av.t = t;
+  av.v.o = &a->h;
+  vm_push_root (v, av);
+  uint64_t cur = bc->off;
+  for (uint64_t n = 0;; n++)
+    {
+      if (bounded && !by_size && n >= count)
+        break;
+      if (bounded && by_size && cur - bc->off >= bits)
+        break;
+      build_ctx sub = *bc;
+      sub.off = cur;
+      sub.cons = NULL;
+      uint64_t esize = 0;
+      val e;
+      if (!bc->map)
+        {
+          if (!bounded)
+            break;
+          if (bc->init)
+            e = *bc->init;
+          else
+            e = build_value (v, f, et, &sub, &esize);
+          if (by_size && esize == 0)
+            esize = val_size_bits (e);
+          if (by_size && esize == 0)
+            break;
+        }
+      else if (bounded)
+        e = build_value (v, f, et, &sub, &esize);
+      else
+        {
+          /* Unbounded: stop quietly at the end or a failing element.  */
+          try_args ta = { et, NULL, NULL, &sub, 0, 0, 0, 0, f, val_void () };
+          if (!try_build (v, &ta, EC_EOF, EC_CONSTRAINT))
+            break;
+          e = ta.out;
+          esize = ta.size;
+        }
+      array_push (a, e);
+      cur += esize;
+    }
+  if (by_size && bounded && cur - bc->off != bits)
+    vm_raise_code (v, bc->map ? EC_MAP_BOUNDS : EC_MAP_BOUNDS, NULL);
+  if (bc->map)
+    {
+      a->map.mapped = true;
+      a->map.strict = bc->strict;
+      a->map.ios = bc->ios_id;
+      a->map.offset = bc->off;
+    }
+  *size = cur - bc->off;
+  vm_pop_roots (v, 1);
+  return av;
+}
+
+static val
+build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
   switch (t->kind)
     {
     case TY_INT:
     case TY_OFFSET:
-      return val_int (t, 0);
-    case TY_STRING:
-      return val_string ("", 0);
-    case TY_ARRAY:
       {
-        pk_array *a = array_new (0);
-        val r;
-        r.t = t;
-        r.v.o = &a->h;
-        if (t->u.a.bound_const && !t->u.a.bound_is_size)
+        const type *it = t->kind == TY_INT ? t : t->u.o.base;
+        int bits = it->u.i.size;
+        *size = (uint64_t) bits;
+        if (!bc->map)
+          return val_int (t, 0);
+        uint64_t raw;
+        ios_err e = ios_read_int (bc->io, bc->off, bits, big_endian (v, bc),
+                                  &raw);
+        if (e != IOS_OK)
+          raise_ios (v, e);
+        return val_int (t, arith_norm (raw, bits, it->u.i.sign));
+      }
+    case TY_STRING:
+      {
+        if (!bc->map)
           {
-            vm_push_root (v, r);
-            for (uint64_t i = 0; i < t->u.a.nelem; i++)
-              array_push (a, default_value (v, t->u.a.elem));
-            vm_pop_roots (v, 1);
+            *size = 8;
+            return val_string ("", 0);
           }
+        if (bc->off % 8 != 0)
+          vm_raise_code (v, EC_MAP, NULL);
+        strbuf sb;
+        sb_init (&sb);
+        uint64_t at = bc->off / 8;
+        for (;;)
+          {
+            unsigned char ch;
+            ios_err e = ios_read_bytes (bc->io, at++, &ch, 1);
+            if (e != IOS_OK)
+              {
+                sb_free (&sb);
+                raise_ios (v, e);
+              }
+            if (ch == 0)
+              break;
+            sb_putc (&sb, (char) ch);
+          }
+        *size = (sb.len + 1) * 8;
+        val r = val_string (sb.data ? sb.data : "", sb.len);
+        sb_free (&sb);
         return r;
       }
+    case TY_ARRAY:
+      return build_array (v, f, t, bc, size);
     case TY_STRUCT:
+      return build_struct (v, f, t, bc, size);
+    case TY_FUNCTION:
       {
-        pk_struct *s = struct_new (t->u.s.nfields);
+        pk_closure *c = closure_new (NULL, NULL);
+        c->builtin = -1;
         val r;
         r.t = t;
-        r.v.o = &s->h;
-        vm_push_root (v, r);
-        for (int i = 0; i < t->u.s.nfields; i++)
-          s->fields[i] = val_void ();
-        for (int i = 0; i < t->u.s.nfields; i++)
-          s->fields[i] = default_value (v, t->u.s.fields[i].type);
-        vm_pop_roots (v, 1);
+        r.v.o = &c->h;
+        *size = 0;
         return r;
       }
     default:
+      *size = 0;
       return val_void ();
     }
 }
@@ -784,27 +1231,103 @@ default_value (vm *v, type *t)
 static val
 eval_structcons (vm *v, pk_frame *f, ast *n)
 {
-  type *t = n->type;
-  val r = default_value (v, t);
-  vm_push_root (v, r);
-  pk_struct *s = val_sct (r);
-  /* Field initializers declared in the type.  */
-  ast *decl = t->u.s.decl;
-  if (decl)
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.strict = true;
+  bc.cons = n;
+  bc.cons_frame = f;
+  uint64_t size;
+  return build_struct (v, f, n->type, &bc, &size);
+}
+
+/* T @ [IOS :] OFFSET.  */
+static val
+eval_map (vm *v, pk_frame *f, ast *n)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.map = true;
+  bc.strict = !n->flag;
+  val off = eval (v, f, n->b);
+  if (n->c)
     {
-      int k = 0;
-      for (int i = 0; i < decl->nkids; i++)
-        if (decl->kids[i]->kind == TN_FIELD)
-          {
-            if (decl->kids[i]->c)
-              s->fields[k] = eval (v, f, decl->kids[i]->c);
-            k++;
-          }
+      vm_push_root (v, off);
+      val id = eval (v, f, n->c);
+      vm_pop_roots (v, 1);
+      bc.io = ios_get ((int) id.v.i);
+      if (!bc.io)
+        vm_raise_code (v, EC_NO_IOS, NULL);
     }
-  for (int i = 0; i < n->nkids; i++)
-    s->fields[n->kids[i]->slot] = eval (v, f, n->kids[i]->a);
-  vm_pop_roots (v, 1);
-  return r;
+  else
+    {
+      bc.io = ios_cur ();
+      if (!bc.io)
+        vm_raise_code (v, EC_NO_IOS, NULL);
+    }
+  bc.ios_id = ios_id (bc.io);
+  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) ios_bias (bc.io);
+  uint64_t size;
+  return build_value (v, f, n->type, &bc, &size);
+}
+
+/* Writing values to IO: the encoder, the inverse of build_value.  */
+static void
+write_value (vm *v, ios *io, uint64_t off, val x, int endian)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.endian = endian;
+  switch (x.t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      {
+        const type *it = x.t->kind == TY_INT ? x.t : x.t->u.o.base;
+        ios_err e = ios_write_int (io, off, it->u.i.size,
+                                   big_endian (v, &bc), x.v.u);
+        if (e != IOS_OK)
+          raise_ios (v, e);
+        return;
+      }
+    case TY_STRING:
+      {
+        if (off % 8 != 0)
+          vm_raise_code (v, EC_MAP, NULL);
+        ios_err e = ios_write_bytes (io, off / 8, val_str (x)->data,
+                                     val_str (x)->len + 1);
+        if (e != IOS_OK)
+          raise_ios (v, e);
+        return;
+      }
+    case TY_ARRAY:
+      {
+        pk_array *a = val_arr (x);
+        for (size_t i = 0; i < a->len; i++)
+          {
+            write_value (v, io, off, a->elems[i], endian);
+            off += val_size_bits (a->elems[i]);
+          }
+        return;
+      }
+    case TY_STRUCT:
+      {
+        pk_struct *s = val_sct (x);
+        const type *t = x.t;
+        uint64_t cur = off;
+        for (int i = 0; i < s->nfields; i++)
+          {
+            if (!s->fields[i].t)
+              continue;
+            uint64_t fo = s->offs ? off + (s->offs[i] - s->map.offset) : cur;
+            write_value (v, io, fo, s->fields[i], endian);
+            cur = fo + val_size_bits (s->fields[i]);
+            (void) t;
+          }
+        return;
+      }
+    default:
+      return;
+    }
 }
 
 static val
@@ -976,7 +1499,10 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_MEMBER:
       {
         val s = eval (v, f, n->a);
-        return val_sct (s)->fields[n->slot];
+        val x = val_sct (s)->fr.slots[n->slot];
+        if (!x.t)
+          vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
+        return x;
       }
     case A_OFFSET:
       {
@@ -991,22 +1517,24 @@ eval (vm *v, pk_frame *f, ast *n)
       return eval_structcons (v, f, n);
     case A_ARRCONS:
       {
-        type *t = n->type;
-        uint64_t count = 0;
-        if (t->u.a.bound)
-          count = eval (v, f, t->u.a.bound).v.u;
-        val init = n->nkids ? eval (v, f, n->kids[0])
-                            : default_value (v, t->u.a.elem);
-        vm_push_root (v, init);
-        pk_array *a = array_new (count);
-        for (uint64_t i = 0; i < count; i++)
-          array_push (a, init);
-        vm_pop_roots (v, 1);
-        val r;
-        r.t = t;
-        r.v.o = &a->h;
+        build_ctx bc;
+        memset (&bc, 0, sizeof bc);
+        bc.strict = true;
+        val init;
+        if (n->nkids)
+          {
+            init = eval (v, f, n->kids[0]);
+            vm_push_root (v, init);
+            bc.init = &init;
+          }
+        uint64_t size;
+        val r = build_array (v, f, n->type, &bc, &size);
+        if (n->nkids)
+          vm_pop_roots (v, 1);
         return r;
       }
+    case A_MAP:
+      return eval_map (v, f, n);
     case A_LAMBDA:
       {
         pk_closure *c = closure_new (n->a, f);
@@ -1059,15 +1587,71 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         pk_array *a = val_arr (c);
         if (i >= a->len)
           vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+        if (a->map.mapped)
+          {
+            ios *io = ios_get (a->map.ios);
+            if (!io)
+              vm_raise_code (v, EC_NO_IOS, NULL);
+            uint64_t off = a->map.offset;
+            for (uint64_t k = 0; k < i; k++)
+              off += val_size_bits (a->elems[k]);
+            write_value (v, io, off, x, 0);
+          }
         a->elems[i] = x;
         return;
       }
     case A_MEMBER:
       {
         vm_push_root (v, x);
-        val s = eval (v, f, lv->a);
+        val sv = eval (v, f, lv->a);
         vm_pop_roots (v, 1);
-        val_sct (s)->fields[lv->slot] = x;
+        pk_struct *s = val_sct (sv);
+        int i = lv->slot;
+        if (!s->fields[i].t)
+          vm_raise_code (v, EC_ELEM, NULL);
+        val old = s->fields[i];
+        s->fields[i] = x;
+        /* The field's constraint must still hold.  */
+        ast *decl = sv.t->u.s.decl;
+        for (int k = 0; decl && k < decl->nkids; k++)
+          {
+            ast *kid = decl->kids[k];
+            if (kid->kind == TN_FIELD && kid->slot == i && kid->b
+                && (!s->map.mapped || s->map.strict))
+              {
+                vm_push_root (v, sv);
+                bool ok = eval (v, &s->fr, kid->b).v.u != 0;
+                vm_pop_roots (v, 1);
+                if (!ok)
+                  {
+                    s->fields[i] = old;
+                    constraint_failed (v, sv.t, kid->name);
+                  }
+              }
+          }
+        if (s->map.mapped && s->offs)
+          {
+            ios *io = ios_get (s->map.ios);
+            if (!io)
+              vm_raise_code (v, EC_NO_IOS, NULL);
+            write_value (v, io, s->offs[i], x, 0);
+          }
+        return;
+      }
+    case A_MAP:
+      {
+        vm_push_root (v, x);
+        val off = eval (v, f, lv->b);
+        ios *io;
+        if (lv->c)
+          io = ios_get ((int) eval (v, f, lv->c).v.i);
+        else
+          io = ios_cur ();
+        vm_pop_roots (v, 1);
+        if (!io)
+          vm_raise_code (v, EC_NO_IOS, NULL);
+        write_value (v, io, off.v.u * off.t->u.o.unit
+                     + (uint64_t) ios_bias (io), x, 0);
         return;
       }
     default:
@@ -1109,8 +1693,18 @@ exec (vm *v, pk_frame *f, ast *n)
 {
   switch (n->kind)
     {
-    case S_NULL:
     case S_TYPE:
+      if (n->flag)
+        {
+          /* A struct type's environment: this frame.  */
+          pk_closure *c = closure_new (n, f);
+          grow_globals (v);
+          v->globals->slots[n->slot].t = type_function (type_void, 0, NULL,
+                                                        0, false);
+          v->globals->slots[n->slot].v.o = &c->h;
+        }
+      return ST_NORMAL;
+    case S_NULL:
     case S_UNIT:
     case S_LOAD:
       return ST_NORMAL;

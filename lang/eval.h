@@ -35,6 +35,7 @@ typedef struct vm
   print_opts popts;
   FILE *out;                    /* Where print and printf write.  */
   int depth;                    /* Call depth, to stop runaway recursion.  */
+  bool big_endian;              /* .set endian: the default byte order.  */
   volatile sig_atomic_t interrupted;
 } vm;
 

@@ -11,7 +11,12 @@
 
 #include "check.h"
 #include "eval.h"
+#include "ios.h"
 #include "parse.h"
+
+#ifndef BPOKE_DATADIR
+#define BPOKE_DATADIR "/usr/local/share/bpoke"
+#endif
 
 extern const char bpoke_prelude_src[];
 int builtins_count (void);
@@ -20,6 +25,8 @@ const char *builtin_sig (int id);
 
 struct bpoke
 {
+  char **loaded;                /* Modules loaded, by resolved path.  */
+  int nloaded;
   compiler *comp;
   vm *vm;
   int exit_code;
@@ -81,6 +88,109 @@ print_result (bpoke *pk, val r)
   sb_free (&sb);
 }
 
+static bpoke_status run (bpoke *pk, const source *src, bool repl,
+                         bool allow_incomplete);
+
+static bool
+readable (const char *path)
+{
+  FILE *f = fopen (path, "r");
+  if (!f)
+    return false;
+  fclose (f);
+  return true;
+}
+
+/* Find module NAME: in the loading file's directory, the current
+   directory, BPOKE_LOAD_PATH, then the standard library (BPOKE_DATADIR
+   when set, as the tests do for an uninstalled bpoke); `.bpk' before
+   `.pk'.  */
+static char *
+find_module (const source *from, const char *name, bool is_path)
+{
+  static const char *const exts[] = { ".bpk", ".pk" };
+  strbuf dirs;
+  sb_init (&dirs);
+  const char *slash = strrchr (from->filename, '/');
+  if (from->filename[0] != '<' && slash)
+    sb_putn (&dirs, from->filename, (size_t) (slash - from->filename));
+  else
+    sb_putc (&dirs, '.');
+  sb_puts (&dirs, ":.");
+  const char *lp = getenv ("BPOKE_LOAD_PATH");
+  if (lp && *lp)
+    {
+      sb_putc (&dirs, ':');
+      sb_puts (&dirs, lp);
+    }
+  const char *dd = getenv ("BPOKE_DATADIR");
+  sb_putc (&dirs, ':');
+  sb_puts (&dirs, dd && *dd ? dd : BPOKE_DATADIR);
+  char *result = NULL;
+  if (is_path && name[0] == '/')
+    result = readable (name) ? xstrdup (name) : NULL;
+  for (char *d = dirs.data; !result && d && *d;)
+    {
+      char *colon = strchr (d, ':');
+      size_t dl = colon ? (size_t) (colon - d) : strlen (d);
+      for (size_t e = 0; e < (is_path ? 1 : countof (exts)) && !result; e++)
+        {
+          strbuf cand;
+          sb_init (&cand);
+          sb_putn (&cand, d, dl);
+          sb_putc (&cand, '/');
+          sb_puts (&cand, name);
+          if (!is_path)
+            sb_puts (&cand, exts[e]);
+          if (readable (cand.data))
+            result = sb_steal (&cand);
+          sb_free (&cand);
+        }
+      d = colon ? colon + 1 : NULL;
+    }
+  sb_free (&dirs);
+  return result;
+}
+
+static bool
+load_module (void *ctx, const source *from, const char *name, bool is_path,
+             const char **msg)
+{
+  bpoke *pk = ctx;
+  static char buf[512];
+  char *path = find_module (from, name, is_path);
+  if (!path)
+    {
+      snprintf (buf, sizeof buf, is_path
+                ? "cannot load module from file `%s'" : "cannot load `%s'",
+                name);
+      *msg = buf;
+      return false;
+    }
+  for (int i = 0; i < pk->nloaded; i++)
+    if (strcmp (pk->loaded[i], path) == 0)
+      {
+        free (path);
+        return true;            /* A module loads once.  */
+      }
+  pk->loaded = xrealloc (pk->loaded, sizeof (char *) * (pk->nloaded + 1));
+  pk->loaded[pk->nloaded++] = path;
+  FILE *f = fopen (path, "rb");
+  strbuf sb;
+  sb_init (&sb);
+  char chunk[65536];
+  size_t n;
+  while (f && (n = fread (chunk, 1, sizeof chunk, f)) > 0)
+    sb_putn (&sb, chunk, n);
+  if (f)
+    fclose (f);
+  source *src = keep_source (pk, sb.data ? sb.data : "", sb.len, path);
+  sb_free (&sb);
+  bpoke_status st = run (pk, src, false, false);
+  *msg = NULL;
+  return st == BPOKE_OK;
+}
+
 /* Compile and run SRC.  REPL marks a command: its lone expression is
    printed.  */
 static bpoke_status
@@ -89,7 +199,7 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
   strbuf err;
   sb_init (&err);
   parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp) };
+                    compiler_arena (pk->comp), load_module, pk };
   bool incomplete = false;
   ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
@@ -100,7 +210,8 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
           return BPOKE_INCOMPLETE;
         }
       fflush (stdout);
-      fputs (err.data, stderr);
+      if (err.data)
+        fputs (err.data, stderr);
       sb_free (&err);
       return BPOKE_ERROR;
     }
@@ -146,6 +257,33 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
   return BPOKE_OK;
 }
 
+/* A top-level command (or script) is a transaction over the IO spaces:
+   its writes reach the devices when it ends well (or exits), and are
+   dropped when it ends in an unhandled exception.  */
+static bpoke_status
+end_transaction (bpoke *pk, bpoke_status st)
+{
+  if (st == BPOKE_EXCEPTION)
+    {
+      if (ios_rollback ())
+        {
+          fflush (stdout);
+          fputs ("(the command's writes to IO spaces were discarded)\n",
+                 stderr);
+        }
+      return st;
+    }
+  if (ios_commit () != IOS_OK)
+    {
+      fflush (stdout);
+      fputs ("error: writing to an IO space failed; "
+             "the command's writes to it were discarded\n", stderr);
+      pk->exit_code = 1;
+      return BPOKE_EXCEPTION;
+    }
+  return st;
+}
+
 bpoke_status
 bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
                bool allow_incomplete)
@@ -171,14 +309,14 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
   source *src = keep_source (pk, sb.data, sb.len, filename);
   sb_free (&sb);
   bpoke_status st = run (pk, src, true, allow_incomplete);
-  return st;
+  return end_transaction (pk, st);
 }
 
 bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {
   source *src = keep_source (pk, text, len, filename);
-  return run (pk, src, false, false);
+  return end_transaction (pk, run (pk, src, false, false));
 }
 
 bpoke_status
@@ -235,13 +373,16 @@ bpoke_new (void)
   gc_init ();
   pk->comp = compiler_new ();
   pk->vm = vm_new (pk->comp);
+  pk->vm->big_endian = true;    /* GNU poke's default byte order.  */
+  ios_init ();
+  /* Builtins first: the standard library calls them.  */
+  install_builtins (pk);
   if (bpoke_script (pk, bpoke_prelude_src, strlen (bpoke_prelude_src),
                     "<prelude>") != BPOKE_OK)
     {
       fputs ("bpoke: internal error: the prelude does not compile\n", stderr);
       abort ();
     }
-  install_builtins (pk);
   return pk;
 }
 
@@ -250,6 +391,7 @@ bpoke_free (bpoke *pk)
 {
   if (!pk)
     return;
+  ios_fini ();
   vm_free (pk->vm);
   gc_fini ();
   compiler_free (pk->comp);
@@ -261,6 +403,9 @@ bpoke_free (bpoke *pk)
       free (pk->sources[i]);
     }
   free (pk->sources);
+  for (int i = 0; i < pk->nloaded; i++)
+    free (pk->loaded[i]);
+  free (pk->loaded);
   free (pk);
 }
 
@@ -275,6 +420,24 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
 {
   print_opts *o = &pk->vm->popts;
   *err = NULL;
+  if (strcmp (name, "endian") == 0)
+    {
+      bool host_big = *(const unsigned char *) &(const uint16_t) { 1 } == 0;
+      if (!value)
+        printf ("%s\n", pk->vm->big_endian ? "big" : "little");
+      else if (strcmp (value, "big") == 0 || strcmp (value, "network") == 0)
+        pk->vm->big_endian = true;
+      else if (strcmp (value, "little") == 0)
+        pk->vm->big_endian = false;
+      else if (strcmp (value, "host") == 0)
+        pk->vm->big_endian = host_big;
+      else
+        {
+          *err = "Usage: .set endian {little,big,host,network}";
+          return false;
+        }
+      return true;
+    }
   if (strcmp (name, "obase") == 0)
     {
       if (!value)

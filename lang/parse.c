@@ -470,8 +470,8 @@ parse_struct_type (parser *p)
     n->flag = true;
   else
     expect (p, K_STRUCT);
-  if (p->tok.kind == K_INT || p->tok.kind == K_UINT)
-    n->a = parse_int_type (p);          /* Integral struct.  */
+  if (p->tok.kind != T_LBRACE)
+    n->a = parse_type (p);              /* Integral struct.  */
   expect (p, T_LBRACE);
   scope_name *saved = p->names;
   while (p->tok.kind != T_RBRACE)
@@ -501,16 +501,46 @@ parse_struct_type (parser *p)
       f->a = parse_type (p);
       if (p->tok.kind == T_IDENT)
         {
-          f->name = expect_ident (p);
+          name_into (p, f);
           declare (p, f->name, false);
         }
-      if (accept (p, T_COLON))
-        f->b = parse_expr (p);            /* Constraint.  */
-      if (accept (p, T_ASSIGN))
+      /* A constraint (: E) and an initializer (= E), in either order;
+         == E is both: a default that must hold.  */
+      p->no_named++;
+      for (;;)
         {
-          f->c = parse_expr (p);          /* Initializer.  */
-          f->flag = true;
+          if (!f->b && accept (p, T_COLON))
+            f->b = parse_expr (p);
+          else if (!f->name && (p->tok.kind == T_ASSIGN
+                                || p->tok.kind == T_EQ))
+            {
+              next (p);
+              parse_expr (p);
+              fail_at (p, floc, p->prev_end,
+                       "no initializer allowed in anonymous field");
+            }
+          else if (!f->c && accept (p, T_ASSIGN))
+            {
+              f->c = parse_expr (p);
+              f->flag = true;
+            }
+          else if (!f->c && !f->b && p->tok.kind == T_EQ)
+            {
+              ast *eq = node (p, A_BINOP, p->tok.loc);
+              next (p);
+              f->c = parse_expr (p);
+              f->flag = true;
+              eq->op = T_EQ;
+              eq->a = node (p, A_VAR, f->nloc);
+              eq->a->name = f->name;
+              eq->a->end = f->nend;
+              eq->b = ast_clone (p->ar, f->c);
+              f->b = finish (p, eq);
+            }
+          else
+            break;
         }
+      p->no_named--;
       if (accept (p, T_AT))
         f->aux = parse_expr (p);            /* Label.  */
       if (accept (p, K_IF))
@@ -730,12 +760,9 @@ parse_postfix_ops (parser *p, ast *e)
         case T_COLON:
           /* After an operand, `:' can only start a named argument, whose
              name must follow (so `1 :: 2' fails at the second colon).  */
-          if (p->no_named || e->kind == A_VAR)
+          if (p->no_named || e->kind == A_VAR || peek (p)->kind != T_COLON)
             return e;
           next (p);
-          if (p->tok.kind != T_IDENT)
-            fail_unexpected (p);
-          p->has_peek = false;
           fail_unexpected (p);
           return e;
         case K_AS:
@@ -789,6 +816,12 @@ parse_type_expr (parser *p)
             if (p->tok.kind == T_RBRACE)
               break;
             ast *fi = node (p, A_FIELDINIT, p->tok.loc);
+            if (p->tok.kind != T_IDENT || peek (p)->kind != T_ASSIGN)
+              {
+                ast *e = parse_expr (p);
+                fail_at (p, e->loc, e->end,
+                         "anonymous initializer in struct constructor");
+              }
             fi->name = expect_ident (p);
             expect (p, T_ASSIGN);
             fi->a = parse_expr (p);
@@ -798,7 +831,7 @@ parse_type_expr (parser *p)
       expect (p, T_RBRACE);
       return finish (p, n);
     }
-  if (p->tok.kind == T_LPAREN && t->kind == TN_ARRAY)
+  if (p->tok.kind == T_LPAREN && (t->kind == TN_ARRAY || t->kind == TN_NAME))
     {
       next (p);
       ast *n = node (p, A_ARRCONS, loc);
@@ -879,8 +912,9 @@ parse_primary (parser *p)
       {
         next (p);
         n = node (p, A_ARRAY, loc);
-        if (p->tok.kind != T_RBRACK)
-          do
+        if (p->tok.kind == T_RBRACK)
+          fail_unexpected (p);        /* No empty array literals.  */
+        do
             {
               ast *el = node (p, A_ELEM, p->tok.loc);
               if (p->tok.kind == T_DOT)
@@ -894,7 +928,7 @@ parse_primary (parser *p)
               el->b = parse_expr (p);
               ast_list_push (p->ar, n, finish (p, el));
             }
-          while (accept (p, T_COMMA));
+        while (accept (p, T_COMMA));
         expect (p, T_RBRACK);
         return finish (p, n);
       }
@@ -1380,19 +1414,32 @@ parse_stmt_1 (parser *p)
         return finish (p, n);
       }
     case K_LOAD:
-      next (p);
-      n = node (p, S_LOAD, loc);
-      if (p->tok.kind == T_STR)
-        {
-          n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
-          n->flag = true;
-          next (p);
-        }
-      else
-        n->name = expect_ident (p);
-      finish (p, n);
-      expect (p, T_SEMI);
-      return n;
+      {
+        next (p);
+        n = node (p, S_LOAD, loc);
+        loc_t nloc = p->tok.loc;
+        int nend = p->tok.loc.pos + p->tok.len;
+        if (p->tok.kind == T_STR)
+          {
+            n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+            n->flag = true;
+            next (p);
+          }
+        else
+          n->name = expect_ident (p);
+        finish (p, n);
+        expect (p, T_SEMI);
+        const char *msg = NULL;
+        if (p->env->load
+            && !p->env->load (p->env->load_ctx, p->src, n->name, n->flag,
+                              &msg))
+          {
+            if (msg)
+              fail_at (p, nloc, nend, msg);
+            longjmp (p->jb, 1);
+          }
+        return n;
+      }
     default:
       n = parse_simple_stmt (p);
       expect (p, T_SEMI);

@@ -16,6 +16,13 @@ typedef struct parse_env
   bool (*is_type_name) (void *ctx, const char *name);
   void *ctx;
   arena *ar;                    /* Where nodes go.  */
+  /* `load NAME' (IS_PATH false) or `load "FILE"': compile and run the
+     module now, so that the rest of the text sees its declarations.
+     Returns false with *MSG set (or with a diagnostic already printed,
+     *MSG NULL) on failure.  */
+  bool (*load) (void *ctx, const source *from, const char *name,
+                bool is_path, const char **msg);
+  void *load_ctx;
 } parse_env;
 
 /* Parse the whole SRC as a program (a list of statements).  On a syntax

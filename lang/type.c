@@ -191,8 +191,14 @@ type_assignable (const type *to, const type *from)
   if (to->kind == TY_OFFSET && from->kind == TY_OFFSET)
     return true;                /* So do offsets, across units.  */
   if (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
-    return to->u.a.elem->kind == TY_ANY
-           || type_equal (to->u.a.elem, from->u.a.elem);
+    {
+      if (to->u.a.bound_const && from->u.a.bound_const
+          && to->u.a.nelem != from->u.a.nelem
+          && to->u.a.bound_is_size == from->u.a.bound_is_size)
+        return false;
+      return to->u.a.elem->kind == TY_ANY
+             || type_equal (to->u.a.elem, from->u.a.elem);
+    }
   return type_equal (to, from);
 }
 

@@ -66,6 +66,14 @@ struct type
       bool is_union, pinned;
       type *itype;              /* For integral structs, else NULL.  */
       struct ast *decl;         /* The struct type's AST.  */
+      int nslots;               /* Fields, then local declarations.  */
+      int nmethods;
+      type_field *methods;      /* Name and function type.  */
+      int *method_slots;
+      int offset_slot;          /* Slot of OFFSET in its frame.  */
+      int env_slot;             /* Global slot of its environment, or -1
+                                   for an anonymous type (the current
+                                   frame is its environment).  */
     } s;
     struct
     {

@@ -39,7 +39,7 @@ obj_free (gcobj *o)
       free (((pk_array *) o)->elems);
       break;
     case GC_STRUCT:
-      free (((pk_struct *) o)->fields);
+      free (((pk_struct *) o)->offs);
       break;
     default:
       break;
@@ -113,12 +113,6 @@ scan (gcobj *o)
         break;
       }
     case GC_STRUCT:
-      {
-        pk_struct *s = (pk_struct *) o;
-        for (int i = 0; i < s->nfields; i++)
-          gc_mark_val (s->fields[i]);
-        break;
-      }
     case GC_FRAME:
       {
         pk_frame *f = (pk_frame *) o;
@@ -218,6 +212,7 @@ frame_new (pk_frame *parent, int nslots)
   pk_frame *f = gc_alloc (GC_FRAME, sizeof *f + sizeof (val) * nslots);
   f->parent = parent;
   f->nslots = nslots;
+  f->slots = (val *) (f + 1);
   for (int i = 0; i < nslots; i++)
     f->slots[i] = val_void ();
   return f;
@@ -253,17 +248,30 @@ array_push (pk_array *a, val v)
 }
 
 pk_struct *
+struct_new_frame (pk_frame *parent, int nfields, int nslots)
+{
+  pk_struct *s = gc_alloc (GC_STRUCT, sizeof *s + sizeof (val) * nslots);
+  s->fr.parent = parent;
+  s->fr.nslots = nslots;
+  s->fr.slots = (val *) (s + 1);
+  s->nfields = nfields;
+  s->fields = s->fr.slots;
+  for (int i = 0; i < nslots; i++)
+    s->fields[i] = val_void ();
+  return s;
+}
+
+pk_struct *
 struct_new (int nfields)
 {
-  pk_struct *s = gc_alloc (GC_STRUCT, sizeof *s);
-  s->nfields = nfields;
-  s->fields = xcalloc ((size_t) nfields + 1, sizeof (val));
-  return s;
+  return struct_new_frame (NULL, nfields, nfields);
 }
 
 bool
 val_equal (val a, val b)
 {
+  if (!a.t || !b.t)
+    return a.t == b.t;          /* Absent optional fields.  */
   switch (a.t->kind)
     {
     case TY_INT:

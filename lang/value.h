@@ -52,19 +52,22 @@ typedef struct pk_string
   char data[];                  /* NUL-terminated.  */
 } pk_string;
 
+/* Where a mapped value lives.  */
+typedef struct pk_map
+{
+  bool mapped;
+  bool strict;
+  int ios;
+  uint64_t offset;              /* Bits.  */
+} pk_map;
+
 typedef struct pk_array
 {
   gcobj h;
   size_t len, cap;
   val *elems;
+  pk_map map;
 } pk_array;
-
-typedef struct pk_struct
-{
-  gcobj h;
-  int nfields;
-  val *fields;
-} pk_struct;
 
 /* An activation record: the slots of a function's (or top-level
    command's) variables, and the enclosing frame for closures.  */
@@ -73,8 +76,20 @@ typedef struct pk_frame
   gcobj h;
   struct pk_frame *parent;
   int nslots;
-  val slots[];
+  val *slots;                   /* Allocated with the frame.  */
 } pk_frame;
+
+/* A struct value is also the frame in which its type's field types,
+   constraints and methods run: its fields are the first slots, followed
+   by the struct type's local variables and functions.  */
+typedef struct pk_struct
+{
+  pk_frame fr;
+  int nfields;
+  val *fields;                  /* == fr.slots.  */
+  pk_map map;
+  uint64_t *offs;               /* Mapped: each field's bit offset.  */
+} pk_struct;
 
 struct ast;
 
@@ -145,6 +160,9 @@ pk_closure *closure_new (struct ast *fn, pk_frame *env);
 pk_array *array_new (size_t cap);
 void array_push (pk_array *a, val v);
 pk_struct *struct_new (int nfields);
+/* A struct with NSLOTS slots of which the first NFIELDS are fields, whose
+   methods see PARENT.  */
+pk_struct *struct_new_frame (pk_frame *parent, int nfields, int nslots);
 
 /* Structural equality of two values of equal types.  */
 bool val_equal (val a, val b);

@@ -1,44 +1,73 @@
-/* cmd.c -- the dot-commands: settings, information and help.  They are
-   recognized by a leading '.' on a command line and never reach the
-   language.  */
+/* cmd.c -- the dot-commands: IO spaces (.file, .mem, .ios, .close),
+   settings, information and help.  They are recognized by a leading '.'
+   on a command line and never reach the language.  As in GNU poke,
+   their messages go to standard output, and a command name may be
+   abbreviated to any unambiguous prefix.  */
 
 #include <config.h>
 
 #include "cmd.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef bool (*cmd_fn) (bpoke *pk, int argc, char **argv, bool *quit);
+bool cmd_interactive;
+
+/* A command gets its words in ARGV (ARGV[0] is its name), the text
+   after the name in REST (blanks around it removed), and its /FLAGS.  */
+typedef struct cmd_args
+{
+  int argc;
+  char **argv;
+  const char *rest;
+  const char *flags;
+} cmd_args;
+
+typedef bool (*cmd_fn) (bpoke *pk, const cmd_args *a, bool *quit);
 
 typedef struct cmd_def
 {
   const char *name;
+  const char *flags;            /* The /FLAGS it accepts.  */
   const char *usage;
   const char *help;
   cmd_fn fn;
 } cmd_def;
 
+/* Print an error message (on standard output, as GNU poke does).  */
 static bool
-cmd_exit (bpoke *pk, int argc, char **argv, bool *quit)
+fail (const char *fmt, ...)
+{
+  va_list ap;
+  fflush (stdout);
+  va_start (ap, fmt);
+  vprintf (fmt, ap);
+  va_end (ap);
+  putchar ('\n');
+  fflush (stdout);
+  return false;
+}
+
+static bool
+cmd_exit (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) pk;
-  (void) argc;
-  (void) argv;
+  (void) a;
   *quit = true;
   return true;
 }
 
 static bool
-cmd_set (bpoke *pk, int argc, char **argv, bool *quit)
+cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
-  if (argc < 2)
+  if (a->argc < 2)
     {
       static const char *const names[] = { "obase", "omode", "odepth",
                                            "oindent", "oacutoff",
-                                           "pretty-print" };
+                                           "pretty-print", "endian" };
       const char *err;
       for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         {
@@ -48,61 +77,255 @@ cmd_set (bpoke *pk, int argc, char **argv, bool *quit)
       return true;
     }
   const char *err = NULL;
-  if (!bpoke_set (pk, argv[1], argc > 2 ? argv[2] : NULL, &err))
-    {
-      fflush (stdout);
-      fprintf (stderr, "%s\n", err);
-      return false;
-    }
+  if (strcmp (a->argv[1], "endian") == 0 && a->argc > 3)
+    return fail ("Usage: .set endian {little,big,host,network}");
+  if (!bpoke_set (pk, a->argv[1], a->argc > 2 ? a->argv[2] : NULL, &err))
+    return fail ("%s", err);
+  return true;
+}
+
+/* IO spaces.  */
+
+typedef struct ios_name
+{
+  int id;
+  char *name;
+} ios_name;
+
+static void
+find_name (void *ctx, const bpoke_ios *io)
+{
+  ios_name *n = ctx;
+  if (io->id == n->id)
+    n->name = strdup (io->name);
+}
+
+/* In an interactive session, GNU poke says which IO space a .mem or
+   .ios made current.  */
+static void
+say_current (bpoke *pk)
+{
+  if (!cmd_interactive)
+    return;
+  ios_name n = { bpoke_ios_current (pk), NULL };
+  bpoke_ios_each (pk, find_name, &n);
+  if (n.name)
+    printf ("The current IOS is now `%s'.\n", n.name);
+  free (n.name);
+}
+
+static bool
+cmd_file (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  if (!*a->rest)
+    return fail ("Usage: file FILE-NAME");
+  /* The name as typed is compared with the open spaces' names: a file
+     opened as `foo' is named `./foo'.  */
+  if (bpoke_ios_lookup (pk, a->rest) >= 0)
+    return fail ("File %s already opened.  Use `.ios #N' to switch.",
+                 a->rest);
+  uint64_t flags = strchr (a->flags, 'c') ? 1 | 2 | 16 : 0;
+  if (bpoke_ios_open (pk, a->rest, flags) < 0)
+    return fail ("error: opening %s", a->rest);
   return true;
 }
 
 static bool
-cmd_info (bpoke *pk, int argc, char **argv, bool *quit)
+cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
-  if (argc < 2 || (strcmp (argv[1], "variables") != 0
-                   && strcmp (argv[1], "functions") != 0
-                   && strcmp (argv[1], "types") != 0))
+  char *name;
+  if (*a->rest)
     {
-      fflush (stdout);
-      fprintf (stderr, "usage: .info (variables|functions|types)\n");
-      return false;
+      name = malloc (strlen (a->rest) + 3);
+      sprintf (name, "*%s*", a->rest);
     }
-  bpoke_info (pk, argv[1]);
+  else
+    {
+      name = malloc (32);
+      sprintf (name, "*%d*", bpoke_ios_next_id (pk));
+    }
+  bool ok = true;
+  if (bpoke_ios_lookup (pk, name) >= 0)
+    ok = fail ("Buffer %s already opened.  Use `.ios #N' to switch.", name);
+  else if (bpoke_ios_open (pk, name, 0) < 0)
+    ok = fail ("error: opening %s", name);
+  else
+    say_current (pk);
+  free (name);
+  return ok;
+}
+
+/* Parse "#N".  */
+static bool
+parse_tag (const char *s, int *id)
+{
+  if (s[0] != '#' || s[1] < '0' || s[1] > '9')
+    return false;
+  char *end;
+  long n = strtol (s + 1, &end, 10);
+  if (*end || n > 1 << 30)
+    return false;
+  *id = (int) n;
   return true;
 }
 
-static bool cmd_help (bpoke *pk, int argc, char **argv, bool *quit);
+static bool
+cmd_ios (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  int id;
+  if (a->argc != 2 || !parse_tag (a->argv[1], &id))
+    return fail ("Usage: ios #ID");
+  if (!bpoke_ios_set_current (pk, id))
+    return fail ("No IOS with tag #%d", id);
+  say_current (pk);
+  return true;
+}
+
+static bool
+cmd_close (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  int id = -1;
+  if (a->argc > 2 || (a->argc == 2 && !parse_tag (a->argv[1], &id)))
+    return fail ("Usage: close [#ID]");
+  int cur = bpoke_ios_current (pk);
+  if (cur < 0)
+    return fail ("This command requires an IO space.  "
+                 "Use the `file' command.");
+  if (a->argc == 1)
+    id = cur;
+  ios_name n = { id, NULL };
+  bpoke_ios_each (pk, find_name, &n);
+  if (!n.name)
+    return fail ("No such IO space: #%d", id);
+  free (n.name);
+  if (!bpoke_ios_close (pk, id))
+    return fail ("error: closing #%d", id);
+  return true;
+}
+
+/* .info ios: a table with columns as wide as their widest cell plus
+   three blanks, as GNU poke prints it.  */
+enum { NCOLS = 6 };
+
+typedef struct ios_rows
+{
+  int n, cap;
+  char (*cell)[NCOLS][128];
+} ios_rows;
+
+static void
+add_row (void *ctx, const bpoke_ios *io)
+{
+  ios_rows *r = ctx;
+  if (r->n == r->cap)
+    {
+      r->cap = r->cap ? r->cap * 2 : 8;
+      r->cell = realloc (r->cell, sizeof *r->cell * (size_t) r->cap);
+    }
+  char (*c)[128] = r->cell[r->n++];
+  snprintf (c[0], 128, "%c #%d", io->current ? '*' : ' ', io->id);
+  snprintf (c[1], 128, "%s", io->type);
+  snprintf (c[2], 128, "%c%c", io->flags & 1 ? 'r' : ' ',
+            io->flags & 2 ? 'w' : ' ');
+  if (io->bias % 8 == 0)
+    snprintf (c[3], 128, "0x%08llx#B", (unsigned long long) (io->bias / 8));
+  else
+    snprintf (c[3], 128, "0x%08llx#b", (unsigned long long) io->bias);
+  snprintf (c[4], 128, "0x%08llx#B", (unsigned long long) io->size);
+  snprintf (c[5], 128, "%.127s", io->name);
+}
+
+static void
+info_ios (bpoke *pk)
+{
+  static const char *const head[NCOLS] = { "  Id", "Type", "Mode", "Bias",
+                                           "Size", "Name" };
+  ios_rows r = { 0, 0, NULL };
+  bpoke_ios_each (pk, add_row, &r);
+  size_t width[NCOLS];
+  for (int c = 0; c < NCOLS; c++)
+    {
+      width[c] = strlen (head[c]);
+      for (int i = 0; i < r.n; i++)
+        if (strlen (r.cell[i][c]) > width[c])
+          width[c] = strlen (r.cell[i][c]);
+    }
+  for (int i = -1; i < r.n; i++)
+    {
+      for (int c = 0; c < NCOLS; c++)
+        {
+          const char *s = i < 0 ? head[c] : r.cell[i][c];
+          if (c == NCOLS - 1)
+            printf ("%s\n", s);
+          else
+            printf ("%-*s", (int) width[c] + 3, s);
+        }
+    }
+  free (r.cell);
+}
+
+static bool
+cmd_info (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  if (a->argc >= 2 && strcmp (a->argv[1], "ios") == 0)
+    {
+      if (a->argc > 2)
+        return fail ("Usage: info ios");
+      info_ios (pk);
+      return true;
+    }
+  if (a->argc < 2 || (strcmp (a->argv[1], "variables") != 0
+                      && strcmp (a->argv[1], "functions") != 0
+                      && strcmp (a->argv[1], "types") != 0))
+    return fail ("Usage: info (ios|maps|variables|functions|types|type)");
+  bpoke_info (pk, a->argv[1]);
+  return true;
+}
+
+static bool cmd_help (bpoke *pk, const cmd_args *a, bool *quit);
 
 static const cmd_def cmds[] = {
-  {"exit", ".exit", "leave bpoke", cmd_exit},
-  {"quit", ".quit", "leave bpoke", cmd_exit},
-  {"set", ".set [SETTING [VALUE]]",
+  {"exit", "", ".exit", "leave bpoke", cmd_exit},
+  {"quit", "", ".quit", "leave bpoke", cmd_exit},
+  {"file", "c", ".file[/c] FILE", "open FILE (/c: create it) as the "
+   "current IO space", cmd_file},
+  {"mem", "", ".mem [NAME]", "create a memory IO space *NAME*", cmd_mem},
+  {"ios", "", ".ios #ID", "make IO space #ID the current one", cmd_ios},
+  {"close", "", ".close [#ID]", "close IO space #ID (or the current one)",
+   cmd_close},
+  {"set", "", ".set [SETTING [VALUE]]",
    "show or change a setting: obase, omode, odepth, oindent, oacutoff, "
-   "pretty-print", cmd_set},
-  {"info", ".info variables|functions|types",
-   "list the global declarations", cmd_info},
-  {"help", ".help [COMMAND]", "list the commands, or explain one",
+   "pretty-print, endian", cmd_set},
+  {"info", "", ".info ios|variables|functions|types",
+   "list the IO spaces or the global declarations", cmd_info},
+  {"help", "", ".help [COMMAND]", "list the commands, or explain one",
    cmd_help},
 };
 
 const char *const cmd_names[] = {
-  ".exit", ".quit", ".set", ".info", ".help", NULL
+  ".exit", ".quit", ".file", ".mem", ".ios", ".close", ".set", ".info",
+  ".help", NULL
 };
 
 static bool
-cmd_help (bpoke *pk, int argc, char **argv, bool *quit)
+cmd_help (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) pk;
   (void) quit;
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-    if (argc < 2 || strcmp (argv[1], cmds[i].name) == 0
-        || (argv[1][0] == '.' && strcmp (argv[1] + 1, cmds[i].name) == 0))
+    if (a->argc < 2 || strcmp (a->argv[1], cmds[i].name) == 0
+        || (a->argv[1][0] == '.' && strcmp (a->argv[1] + 1, cmds[i].name) == 0))
       printf ("%-36s %s\n", cmds[i].usage, cmds[i].help);
-  if (argc < 2)
+  if (a->argc < 2)
     printf ("\nAnything else is a Poke command: a declaration, a statement "
-            "or an expression,\nwhose value is printed.\n");
+            "or an expression,\nwhose value is printed.  The commands dump, "
+            "copy, save and extract\ntake named arguments: "
+            "dump :from 0#B :size 64#B.\n");
   return true;
 }
 
@@ -110,16 +333,28 @@ bool
 cmd_run (bpoke *pk, const char *line, bool *quit)
 {
   char *copy = strdup (line + 1);
+  /* The rest of the line after the command word, blanks trimmed.  */
+  char *rest = copy + strcspn (copy, " \t\n");
+  rest += strspn (rest, " \t\n");
+  char *rest_copy = strdup (rest);
+  size_t rl = strlen (rest_copy);
+  while (rl > 0 && strchr (" \t\n", rest_copy[rl - 1]))
+    rest_copy[--rl] = '\0';
   char *argv[16];
   int argc = 0;
   for (char *tok = strtok (copy, " \t\n"); tok && argc < 16;
        tok = strtok (NULL, " \t\n"))
     argv[argc++] = tok;
-  bool ok = false;
+  bool ok = true;
   if (argc == 0)
+    goto out;
+  /* NAME/FLAGS.  */
+  const char *flags = "";
+  char *slash = strchr (argv[0], '/');
+  if (slash)
     {
-      free (copy);
-      return true;
+      *slash = '\0';
+      flags = slash + 1;
     }
   size_t len = strlen (argv[0]);
   const cmd_def *found = NULL;
@@ -133,19 +368,27 @@ cmd_run (bpoke *pk, const char *line, bool *quit)
           break;
         }
       /* Unambiguous prefixes work, as in GNU poke.  */
-      if (strncmp (cmds[i].name, argv[0], len) == 0)
+      if (len > 0 && strncmp (cmds[i].name, argv[0], len) == 0)
         {
           found = &cmds[i];
           matches++;
         }
     }
-  if (matches == 1)
-    ok = found->fn (pk, argc, argv, quit);
-  else
+  if (matches != 1)
     {
-      fflush (stdout);
-      fprintf (stderr, "error: invalid command .%s\n", argv[0]);
+      ok = fail ("error: invalid command .%s", argv[0]);
+      goto out;
     }
+  for (const char *f = flags; *f; f++)
+    if (!strchr (found->flags, *f))
+      {
+        ok = fail ("%s: invalid flag `%c'", found->name, *f);
+        goto out;
+      }
+  cmd_args a = { argc, argv, rest_copy, flags };
+  ok = found->fn (pk, &a, quit);
+out:
+  free (rest_copy);
   free (copy);
   return ok;
 }

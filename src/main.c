@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bpoke.h"
+#include "cmd.h"
 #include "repl.h"
 
 static void
@@ -120,9 +121,27 @@ real_main (int argc, char **argv)
   int script_argc = 0;
   char **script_argv = NULL;
 
+  /* Options may follow the FILE operand (bpoke FILE -c CMD), but what
+     follows -L SCRIPT is the script's: parse only up to it.  */
+  int nopts = argc;
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--") == 0)
+        break;
+      if (strncmp (argv[i], "-L", 2) == 0)
+        {
+          nopts = argv[i][2] ? i + 1 : i + 2;
+          if (nopts > argc)
+            nopts = argc;
+          break;
+        }
+      /* Skip the argument of an option that takes one.  */
+      if ((strcmp (argv[i], "-l") == 0 || strcmp (argv[i], "-c") == 0
+           || strcmp (argv[i], "-s") == 0) && i + 1 < argc)
+        i++;
+    }
   int c;
-  /* `+' stops at the first non-option, so -L FILE ARGS keeps ARGS.  */
-  while ((c = getopt_long (argc, argv, "+l:L:c:s:q", long_opts, NULL)) != -1)
+  while ((c = getopt_long (nopts, argv, "l:L:c:s:q", long_opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -136,9 +155,8 @@ real_main (int argc, char **argv)
           break;
         case 'L':
           script = optarg;
-          script_argc = argc - optind;
-          script_argv = argv + optind;
-          optind = argc;
+          script_argc = argc - nopts;
+          script_argv = argv + nopts;
           break;
         case 'q':
           no_init = true;
@@ -157,18 +175,22 @@ real_main (int argc, char **argv)
           break;
         case OPT_HELP:
           usage ();
+          free (actions);
           return 0;
         case OPT_VERSION:
           printf ("bpoke %s\n", VERSION);
+          free (actions);
           return 0;
         default:
           fprintf (stderr, "Try 'bpoke --help' for more information.\n");
+          free (actions);
           return 1;
         }
     }
-  if (!script && optind < argc - 1)
+  if (!script && optind < nopts - 1)
     {
       fprintf (stderr, "bpoke: too many arguments\n");
+      free (actions);
       return 1;
     }
 
@@ -177,6 +199,19 @@ real_main (int argc, char **argv)
   bool quit = false;
   if (!no_init)
     load_init_file (pk);
+  /* bpoke FILE: FILE is the current IO space for everything that
+     follows.  (GNU poke 2.4 opens it only after the -c and -s
+     commands have run, which makes `poke FILE -c dump' fail.)  */
+  if (!script && optind < nopts)
+    {
+      if (bpoke_ios_open (pk, argv[optind], 0) < 0)
+        {
+          printf ("cannot open file %s\n", argv[optind]);
+          bpoke_free (pk);
+          free (actions);
+          return 1;
+        }
+    }
   if (script)
     bpoke_set_argv (pk, script_argc, script_argv);
 
@@ -235,7 +270,10 @@ real_main (int argc, char **argv)
       quit = true;
     }
   if (!quit && !batch)
-    status = repl_run (pk, quiet);
+    {
+      cmd_interactive = !quiet && isatty (STDIN_FILENO);
+      status = repl_run (pk, quiet);
+    }
 
   bpoke_free (pk);
   free (actions);

@@ -22,13 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The checker caches a type in a static (type_bool) that outlives
-   type_fini: harmless for a program that makes one interpreter, but a
-   use-after-free for one that makes many, as this target does.  Until
-   the library resets it itself, the target compiles check.c into its
-   own unit (run.sh leaves lang/check.c out of the link) to clear it.  */
-#include "check.c"
-
 #include "check.h"
 #include "lex.h"
 #include "parse.h"
@@ -47,7 +40,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 static bool
 compile (compiler *c, const source *src, strbuf *err)
 {
-  parse_env env = { compiler_is_type_name, c, compiler_arena (c) };
+  parse_env env = { compiler_is_type_name, c, compiler_arena (c), NULL, NULL };
   bool incomplete = false;
   ast *prog = parse_program (&env, src, err, &incomplete);
   if (!prog)
@@ -114,7 +107,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   compiler_free (c);
   gc_fini ();
   type_fini ();
-  type_bool = NULL;
   free (text);
   sb_free (&decls);
   sb_free (&err);

@@ -55,12 +55,12 @@ else
   rm -f "$build/prelude.c.new"
 fi
 
-# Every lang/*.c but the generated prelude and check.c (fuzz_parse.c
-# includes it); eval and the builtins are linked (the checker and the
-# builtin table refer to them) but not run.
+# Every lang/*.c but the generated prelude (built above); eval and the
+# builtins are linked (the checker and the builtin table refer to them)
+# but not run.
 srcs=
 for f in "$top"/lang/*.c; do
-  case "$f" in */prelude.c|*/check.c) ;; *) srcs="$srcs $f" ;; esac
+  case "$f" in */prelude.c) ;; *) srcs="$srcs $f" ;; esac
 done
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 flags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -I$top/lang"

@@ -27,7 +27,7 @@ parse (const char *text, strbuf *err)
   src.filename = "<test>";
   src.buf = text;
   src.len = strlen (text);
-  parse_env env = { no_types, NULL, &ar };
+  parse_env env = { no_types, NULL, &ar, NULL, NULL };
   return parse_program (&env, &src, err, NULL);
 }
 

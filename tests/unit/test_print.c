@@ -138,7 +138,7 @@ SCT (const char *name, int n, ...)
     field_arrays[nfield_arrays++] = t->u.s.fields;
   val v;
   v.t = t;
-  v.v.o = &s->h;
+  v.v.o = &s->fr.h;
   return v;
 }
 

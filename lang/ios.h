@@ -1,0 +1,100 @@
+/* ios.h -- IO spaces: the byte stores that values are mapped onto.
+
+   An IO space is a device (a file, a growable memory buffer, a sub-range
+   of another IO space, a process's memory) under a page cache.  Pages
+   are read on demand; writes go to the cache and reach the device when
+   the current transaction commits.  Every top-level command is one
+   transaction (ios_commit at its end, ios_rollback when it fails), and
+   a commit is made safe against being killed half-way by an undo
+   journal written before the device is touched.
+
+   IO spaces are numbered from 0 upwards in opening order; ids are never
+   reused.  One of them is current.  */
+
+#ifndef BPOKE_IOS_H
+#define BPOKE_IOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ios ios;
+
+/* Flags, with GNU poke's values.  */
+#define IOS_F_READ   1u
+#define IOS_F_WRITE  2u
+#define IOS_F_CREATE 16u
+#define IOS_M_RDONLY IOS_F_READ
+#define IOS_M_WRONLY IOS_F_WRITE
+#define IOS_M_RDWR   (IOS_F_READ | IOS_F_WRITE)
+
+/* Errors, mapped by the callers to Poke exceptions.  */
+typedef enum ios_err
+{
+  IOS_OK = 0,
+  IOS_EEOF,             /* E_eof: access past the end.  */
+  IOS_EIO,              /* E_io.  */
+  IOS_EFLAGS,           /* E_io_flags.  */
+  IOS_EPERM,            /* E_perm: writing a read-only space.  */
+  IOS_ENOIOS            /* E_no_ios.  */
+} ios_err;
+
+void ios_init (void);
+void ios_fini (void);           /* Rolls back and closes everything.  */
+
+/* Open HANDLER: "*NAME*" is a memory buffer, "sub://IOS/BASE/SIZE/NAME"
+   a sub-range, "pid://N" a process, anything else a file.  FLAGS 0
+   means read-write when permitted, read-only otherwise.  Returns the new
+   id, or -1 with *ERR set.  The first space opened becomes current.  */
+int ios_open (const char *handler, uint64_t flags, ios_err *err);
+/* Close ID (committing its pending writes first); closing the current
+   space makes the most recently opened remaining one current.  */
+ios_err ios_close (int id);
+
+ios *ios_get (int id);          /* NULL if there is no such space.  */
+ios *ios_cur (void);            /* NULL if none is open.  */
+bool ios_set_cur (int id);
+
+int ios_id (const ios *io);
+const char *ios_handler (const ios *io);
+/* "FILE", "MEMORY", "SUB" or "PROC", as .info ios shows it.  */
+const char *ios_type_name (const ios *io);
+/* The space whose handler (as ios_handler shows it) is HANDLER.  */
+ios *ios_find (const char *handler);
+/* The id the next space opened will get.  */
+int ios_next_id (void);
+uint64_t ios_flags (const ios *io);
+uint64_t ios_size (ios *io);    /* In bytes, including pending writes.  */
+int64_t ios_bias (const ios *io);       /* In bits.  */
+void ios_set_bias (ios *io, int64_t bits);
+
+/* Integers at any bit offset, of 1 to 64 bits, in either byte order, as
+   GNU poke lays them out (see ios.c for unaligned little-endian
+   values).  The offset is in bits from the start of the space, bias
+   already applied by the caller.  *VAL is zero-extended.  */
+ios_err ios_read_int (ios *io, uint64_t bitoff, int nbits, bool big_endian,
+                      uint64_t *val);
+ios_err ios_write_int (ios *io, uint64_t bitoff, int nbits, bool big_endian,
+                       uint64_t val);
+
+/* Whole bytes.  */
+ios_err ios_read_bytes (ios *io, uint64_t off, void *buf, size_t n);
+ios_err ios_write_bytes (ios *io, uint64_t off, const void *buf, size_t n);
+
+/* Transactions over all open spaces.  */
+ios_err ios_commit (void);
+/* Returns true if there were pending writes (now discarded).  */
+bool ios_rollback (void);
+/* Write ID's pending data to its device now (the flush builtin).  */
+ios_err ios_flush (int id);
+
+/* Every open space, newest first (for .info ios).  */
+void ios_each (void (*fn) (void *ctx, ios *io), void *ctx);
+
+/* For tests: the number of pages cached over all spaces, and a crash
+   simulator (when >= 0, a commit calls _exit (99) before its Nth
+   device write, counting from 0 over the whole process).  */
+size_t ios_cached_pages (void);
+extern int ios_crash_after_writes;
+
+#endif
