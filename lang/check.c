@@ -757,7 +757,9 @@ check_binop (compiler *c, ast *n)
           && ta->kind == tb->kind && ta->kind == TY_FUNCTION)
         return n;
       if (!is_int (ta) && !is_off (ta) && ta->kind != TY_STRING)
-        invalid_operand (c, n->a, "integral, offset or string");
+        invalid_operand (c, n->a, (n->op == T_EQ || n->op == T_NE)
+                         ? "integral, offset or string"
+                         : "integral, string or offset");
       invalid_operand (c, n->b, is_int (ta) ? "integral"
                                 : is_off (ta) ? "offset" : "string");
       break;
@@ -917,6 +919,14 @@ check_call (compiler *c, ast *n)
   if (ft->kind != TY_FUNCTION)
     type_error (c, n->a, "invalid operand in funcall", "function", ft);
   const ast *fn = n->a->kind == A_VAR ? n->a->aux : NULL;
+  if (n->a->kind == A_MEMBER && n->a->flag)
+    {
+      ast *decl = n->a->a->type->u.s.decl;
+      for (int i = 0; decl && i < decl->nkids; i++)
+        if (decl->kids[i]->kind == S_FUN && decl->kids[i]->flag
+            && strcmp (decl->kids[i]->name, n->a->name) == 0)
+          fn = decl->kids[i]->a;
+    }
   if (n->flag && n->nkids && n->kids[0]->kind == A_FIELDINIT)
     {
       for (int i = 0; i < n->nkids; i++)
@@ -1077,6 +1087,8 @@ check_expr (compiler *c, ast *n)
             || (to->kind == TY_STRING && is_int (from)
                 && from->u.i.size == 8 && !from->u.i.sign)
             || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
+            || (to->kind == TY_STRUCT && from->kind == TY_STRUCT)
+            || (is_int (to) && from->kind == TY_ARRAY)
             || (is_int (to) && from->kind == TY_STRUCT
                 && from->u.s.itype))
           {
@@ -1138,7 +1150,8 @@ check_expr (compiler *c, ast *n)
             error_at (c, n->b, "index is out of bounds of array");
         }
       else
-        error_at (c, n->a, "invalid operator to []");
+        type_error (c, n->a, "invalid operator to []", "array or string",
+                    n->a->type);
       return n;
     case A_TRIM:
       n->a = check_expr (c, n->a);
@@ -1291,6 +1304,9 @@ check_expr (compiler *c, ast *n)
         for (int i = 0; i < n->nkids; i++)
           {
             ast *fi = n->kids[i];
+            if (!fi->name)
+              error_at (c, fi->a, "anonymous initializer in struct "
+                        "constructor");
             int idx = -1;
             for (int j = 0; j < t->u.s.nfields; j++)
               if (t->u.s.fields[j].name
@@ -1306,8 +1322,8 @@ check_expr (compiler *c, ast *n)
             for (int j = 0; j < i; j++)
               if (n->kids[j]->slot == idx)
                 {
-                  ast where = *fi;
-                  where.end = fi->a->end;
+                  ast where = *n->kids[j];
+                  where.end = n->kids[j]->a->end;
                   error_at (c, &where, "duplicated struct element '%s'",
                             fi->name);
                 }
@@ -1468,6 +1484,8 @@ resolve_type (compiler *c, ast *tn)
     case TN_NAME:
       {
         sym *s = lookup (c, tn->name, SYM_TYPE);
+        if (!s && tn->flag)
+          error_at (c, tn, "undefined variable '%s'", tn->name);
         if (!s)
           error_at (c, tn, "undefined type '%s'", tn->name);
         t = s->type;

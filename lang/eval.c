@@ -28,6 +28,9 @@ static val eval (vm *v, pk_frame *f, ast *n);
 static status exec (vm *v, pk_frame *f, ast *n);
 static uint64_t val_size_bits (val x);
 static val int_to_struct (vm *v, type *t, uint64_t bits);
+static val struct_to_struct (vm *v, type *to, val x);
+static void constraint_failed (vm *v, const type *t, const char *field);
+static val convert (vm *v, val x, type *to, ast *where);
 static uint64_t struct_to_int (val x);
 
 /* How a composite value is being built (see build_value).  */
@@ -253,12 +256,51 @@ convert (vm *v, val x, type *to, ast *where)
       if (from->kind == TY_STRUCT && from->u.s.itype)
         return val_int (to, arith_norm (struct_to_int (x), to->u.i.size,
                                         to->u.i.sign));
+      if (from->kind == TY_ARRAY)
+        {
+          /* The elements' bits, the first most significant.  */
+          pk_array *a = val_arr (x);
+          uint64_t r = 0, bits = 0;
+          for (size_t i = 0; i < a->len; i++)
+            {
+              val e = a->elems[i];
+              const type *et = e.t->kind == TY_OFFSET ? e.t->u.o.base : e.t;
+              if (et->kind != TY_INT)
+                vm_raise_code (v, EC_CONV, NULL);
+              int n = et->u.i.size;
+              bits += (uint64_t) n;
+              if (bits > 64)
+                vm_raise_code (v, EC_CONV, "arrays bigger than 64-bit cannot "
+                               "be casted to integral types");
+              r = (n == 64 ? 0 : r << n) | arith_norm (e.v.u, n, false);
+            }
+          return val_int (to, arith_norm (r, to->u.i.size, to->u.i.sign));
+        }
       break;
     case TY_STRUCT:
       if (from->kind == TY_INT && to->u.s.itype)
         return int_to_struct (v, to, x.v.u);
       if (type_equal (to, from))
         return x;
+      if (from->kind == TY_STRUCT)
+        return struct_to_struct (v, to, x);
+      break;
+    case TY_ARRAY:
+      if (from->kind == TY_ARRAY)
+        {
+          /* A constant bound is checked now; the elements stay.  */
+          pk_array *a = val_arr (x);
+          if (to->u.a.bound_const)
+            {
+              uint64_t have = to->u.a.bound_is_size ? val_size_bits (x)
+                                                     : a->len;
+              if (have != to->u.a.nelem)
+                vm_raise_code (v, EC_CONV, NULL);
+            }
+          val r = x;
+          r.t = to;
+          return r;
+        }
       break;
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
@@ -289,6 +331,50 @@ convert (vm *v, val x, type *to, ast *where)
     }
   (void) where;
   vm_raise_code (v, EC_CONV, NULL);
+}
+
+/* A struct of type TO made from the fields of X with the same names,
+   its constraints checked.  */
+static val
+struct_to_struct (vm *v, type *to, val x)
+{
+  ast cons;
+  memset (&cons, 0, sizeof cons);
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.strict = true;
+  /* Constructor initializers are looked up by field slot; give the
+     builder a frame holding X's values instead.  */
+  pk_struct *src = val_sct (x);
+  vm_push_root (v, x);
+  uint64_t size;
+  val sv = build_struct (v, NULL, to, &bc, &size);
+  vm_push_root (v, sv);
+  pk_struct *s = val_sct (sv);
+  for (int i = 0; i < s->nfields; i++)
+    for (int j = 0; j < src->nfields; j++)
+      if (to->u.s.fields[i].name && x.t->u.s.fields[j].name
+          && strcmp (to->u.s.fields[i].name, x.t->u.s.fields[j].name) == 0
+          && src->fields[j].t)
+        {
+          type *ft = to->u.s.fields[i].type;
+          val fv = src->fields[j];
+          if ((ft->kind == TY_INT && fv.t->kind == TY_INT)
+              || (ft->kind == TY_OFFSET && fv.t->kind == TY_OFFSET))
+            fv = convert (v, fv, ft, NULL);
+          s->fields[i] = fv;
+        }
+  ast *decl = to->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
+          && !eval (v, &s->fr, kid->b).v.u)
+        constraint_failed (v, to, kid->name);
+    }
+  vm_pop_roots (v, 2);
+  (void) cons;
+  return sv;
 }
 
 /* Integral structs: the fields, in order, from the most significant
@@ -827,6 +913,8 @@ eval_trim (vm *v, pk_frame *f, ast *n)
   size_t len = c.t->kind == TY_STRING ? val_str (c)->len : val_arr (c)->len;
   uint64_t from = n->b ? eval (v, f, n->b).v.u : 0;
   uint64_t to = n->c ? eval (v, f, n->c).v.u : len;
+  if (n->flag)
+    to += from;                 /* a[i+:n] */
   vm_pop_roots (v, 1);
   if (from >= len || to > len || from > to)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);

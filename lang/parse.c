@@ -629,6 +629,8 @@ parse_binary (parser *p, int minprec)
       int prec = binop_prec (op);
       if (prec == 0 || prec < minprec)
         return l;
+      if (op == T_PLUS && p->no_named && peek (p)->kind == T_COLON)
+        return l;               /* a[i+:n] */
       next (p);
       /* => is right-associative; the others left.  */
       ast *r = parse_binary (p, op == T_IMPLIES ? prec : prec + 1);
@@ -683,7 +685,16 @@ parse_postfix_ops (parser *p, ast *e)
             else
               {
                 ast *i = parse_expr (p);
-                if (p->tok.kind == T_COLON)
+                if (p->tok.kind == T_PLUS)
+                  {
+                    /* a[i+:n] is a[i:i+n].  */
+                    next (p);
+                    n = node (p, A_TRIM, loc);
+                    n->a = e;
+                    n->b = i;
+                    n->flag = true;
+                  }
+                else if (p->tok.kind == T_COLON)
                   {
                     n = node (p, A_TRIM, loc);
                     n->a = e;
@@ -816,14 +827,11 @@ parse_type_expr (parser *p)
             if (p->tok.kind == T_RBRACE)
               break;
             ast *fi = node (p, A_FIELDINIT, p->tok.loc);
-            if (p->tok.kind != T_IDENT || peek (p)->kind != T_ASSIGN)
+            if (p->tok.kind == T_IDENT && peek (p)->kind == T_ASSIGN)
               {
-                ast *e = parse_expr (p);
-                fail_at (p, e->loc, e->end,
-                         "anonymous initializer in struct constructor");
+                fi->name = expect_ident (p);
+                expect (p, T_ASSIGN);
               }
-            fi->name = expect_ident (p);
-            expect (p, T_ASSIGN);
             fi->a = parse_expr (p);
             ast_list_push (p->ar, n, finish (p, fi));
           }
@@ -875,6 +883,21 @@ parse_primary (parser *p)
       n->b = parse_unit (p, loc);
       return finish (p, n);
     case T_IDENT:
+      if (peek (p)->kind == T_LBRACE && p->no_named == 0)
+        {
+          /* Not a type: the checker says the name is undefined.  */
+          ast *t = node (p, TN_NAME, loc);
+          t->name = expect_ident (p);
+          t->flag = true;
+          finish (p, t);
+          next (p);
+          n = node (p, A_STRUCTCONS, loc);
+          n->a = t;
+          while (p->tok.kind != T_RBRACE && p->tok.kind != T_EOF)
+            next (p);
+          expect (p, T_RBRACE);
+          return finish (p, n);
+        }
       n = node (p, A_VAR, loc);
       n->name = expect_ident (p);
       finish (p, n);
@@ -928,7 +951,7 @@ parse_primary (parser *p)
               el->b = parse_expr (p);
               ast_list_push (p->ar, n, finish (p, el));
             }
-        while (accept (p, T_COMMA));
+        while (accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
         expect (p, T_RBRACK);
         return finish (p, n);
       }
@@ -1367,7 +1390,11 @@ parse_stmt_1 (parser *p)
         expect (p, K_CATCH);
         scope_name *saved = p->names;
         if (accept (p, K_IF))
-          n->c = parse_expr (p);
+          {
+            p->no_named++;      /* `catch if E {' is no constructor.  */
+            n->c = parse_expr (p);
+            p->no_named--;
+          }
         else if (p->tok.kind == T_LPAREN)
           {
             next (p);
