@@ -76,14 +76,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   strbuf err;
   sb_init (&err);
 
-  source prelude = { "<prelude>", bpoke_prelude_src,
-                     strlen (bpoke_prelude_src) };
-  if (!compile (c, &prelude, &err))
-    {
-      fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
-               err.data);
-      abort ();
-    }
+  /* Builtins first: the prelude calls them.  */
   strbuf decls;
   sb_init (&decls);
   for (int id = 1; id <= builtins_count (); id++)
@@ -93,6 +86,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (!compile (c, &builtins, &err))
     {
       fprintf (stderr, "fuzz_parse: the builtins do not compile:\n%s",
+               err.data);
+      abort ();
+    }
+  source prelude = { "<prelude>", bpoke_prelude_src,
+                     strlen (bpoke_prelude_src) };
+  if (!compile (c, &prelude, &err))
+    {
+      fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
                err.data);
       abort ();
     }
