@@ -53,7 +53,10 @@ bi_get_endian (vm *v, int nargs, val *args)
 {
   (void) nargs;
   (void) args;
-  return val_int (type_int (32, true), v->big_endian ? 1 : 0);
+  /* .set endian may have changed the order since set_endian did.  */
+  if (v->big_endian != (v->endian == 1))
+    v->endian = v->big_endian ? 1 : 0;
+  return val_int (type_int (32, true), (uint64_t) (int64_t) v->endian);
 }
 
 /* set_endian returns 1, as GNU poke's does; the endianness lasts until
@@ -63,7 +66,9 @@ static val
 bi_set_endian (vm *v, int nargs, val *args)
 {
   (void) nargs;
-  v->big_endian = args[0].v.i != 0;
+  /* GNU poke keeps the number; only ENDIAN_BIG (1) is big.  */
+  v->endian = (int) args[0].v.i;
+  v->big_endian = v->endian == 1;
   return val_int (type_int (32, true), 1);
 }
 

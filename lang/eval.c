@@ -73,6 +73,7 @@ vm_new (compiler *comp)
   v->retval = val_void ();
   v->out = stdout;
   v->big_endian = true;         /* GNU poke's default, whatever the host.  */
+  v->endian = 1;
   print_opts_default (&v->popts);
   the_vm = v;
   gc_mark_roots = mark_roots;

@@ -36,6 +36,7 @@ typedef struct vm
   FILE *out;                    /* Where print and printf write.  */
   int depth;                    /* Call depth, to stop runaway recursion.  */
   bool big_endian;              /* .set endian: the default byte order.  */
+  int endian;                   /* As set_endian set it (1 is big).  */
   volatile sig_atomic_t interrupted;
 } vm;
 

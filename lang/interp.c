@@ -374,6 +374,7 @@ bpoke_new (void)
   pk->comp = compiler_new ();
   pk->vm = vm_new (pk->comp);
   pk->vm->big_endian = true;    /* GNU poke's default byte order.  */
+  pk->vm->endian = 1;
   ios_init ();
   /* Builtins first: the standard library calls them.  */
   install_builtins (pk);
