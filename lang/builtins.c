@@ -95,19 +95,7 @@ _Noreturn static void
 io_raise (vm *v, ios_err e)
 {
   fflush (v->out);
-  switch (e)
-    {
-    case IOS_EEOF:
-      vm_raise_code (v, EC_EOF, NULL);
-    case IOS_EPERM:
-      vm_raise_code (v, EC_PERM, NULL);
-    case IOS_EFLAGS:
-      vm_raise_code (v, EC_IOFLAGS, NULL);
-    case IOS_ENOIOS:
-      vm_raise_code (v, EC_NO_IOS, NULL);
-    default:
-      vm_raise_code (v, EC_IO, NULL);
-    }
+  vm_raise_ios (v, e);
 }
 
 /* The space given as argument I, or the current one if it is missing.  */

@@ -945,8 +945,8 @@ big_endian (vm *v, const build_ctx *bc)
   return bc->endian == 1 ? true : bc->endian == 2 ? false : v->big_endian;
 }
 
-static void
-raise_ios (vm *v, ios_err e)
+_Noreturn void
+vm_raise_ios (vm *v, int e)
 {
   switch (e)
     {
@@ -1264,7 +1264,7 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         ios_err e = ios_read_int (bc->io, bc->off, bits, big_endian (v, bc),
                                   &raw);
         if (e != IOS_OK)
-          raise_ios (v, e);
+          vm_raise_ios (v, e);
         return val_int (t, arith_norm (raw, bits, it->u.i.sign));
       }
     case TY_STRING:
@@ -1286,7 +1286,7 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
             if (e != IOS_OK)
               {
                 sb_free (&sb);
-                raise_ios (v, e);
+                vm_raise_ios (v, e);
               }
             if (ch == 0)
               break;
@@ -1375,7 +1375,7 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
         ios_err e = ios_write_int (io, off, it->u.i.size,
                                    big_endian (v, &bc), x.v.u);
         if (e != IOS_OK)
-          raise_ios (v, e);
+          vm_raise_ios (v, e);
         return;
       }
     case TY_STRING:
@@ -1385,7 +1385,7 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
         ios_err e = ios_write_bytes (io, off / 8, val_str (x)->data,
                                      val_str (x)->len + 1);
         if (e != IOS_OK)
-          raise_ios (v, e);
+          vm_raise_ios (v, e);
         return;
       }
     case TY_ARRAY:

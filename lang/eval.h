@@ -62,6 +62,8 @@ bool vm_run (vm *v, ast *prog, val *result, val *exc);
 /* Raise an exception with the given code (and message, or NULL).  */
 _Noreturn void vm_raise_code (vm *v, int code, const char *msg);
 _Noreturn void vm_raise (vm *v, val exc);
+/* Raise the exception for an IO space error (an ios_err).  */
+_Noreturn void vm_raise_ios (vm *v, int err);
 /* Raise E_exit with STATUS as its exit_status (the exit builtin).  */
 _Noreturn void vm_raise_exit (vm *v, int status);
 
