@@ -16,6 +16,7 @@
 
 static bpoke *the_pk;
 static volatile sig_atomic_t got_sigint;
+static volatile sig_atomic_t in_readline;
 
 bpoke_status
 repl_line (bpoke *pk, const char *line, bool *quit)
@@ -136,8 +137,17 @@ on_sigint (int sig)
 {
   (void) sig;
   got_sigint = 1;
+  if (in_readline)
+    {
+      /* Abandon the line being typed and prompt again, as shells do.  */
+      rl_replace_line ("", 0);
+      rl_crlf ();
+      rl_on_new_line ();
+      rl_redisplay ();
+      return;
+    }
   if (the_pk)
-    bpoke_interrupt (the_pk);
+    bpoke_interrupt (the_pk);   /* A running command raises E_signal.  */
 }
 
 static char *
@@ -157,7 +167,9 @@ history_path (void)
 static int
 read_and_run (bpoke *pk, bool *quit)
 {
+  in_readline = 1;
   char *line = readline ("(bpoke) ");
+  in_readline = 0;
   if (!line)
     {
       *quit = true;
@@ -185,7 +197,9 @@ read_and_run (bpoke *pk, bool *quit)
           free (cmd);
           return 0;
         }
+      in_readline = 1;
       char *more = readline ("");
+      in_readline = 0;
       if (!more)
         {
           /* End of input inside a construct: run it to get the error.  */
@@ -221,6 +235,7 @@ repl_run (bpoke *pk, bool quiet)
     printf ("bpoke %s, an editor for binary data in the Poke language.\n"
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);
   rl_readline_name = "bpoke";
+  rl_catch_signals = 0;         /* Our handler deals with Ctrl-C.  */
   rl_attempted_completion_function = complete;
   rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/%^~!:";
   char *hist = history_path ();
