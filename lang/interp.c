@@ -535,9 +535,17 @@ bpoke_complete (bpoke *pk, const char *prefix,
 void
 bpoke_set_argv (bpoke *pk, int argc, char **argv)
 {
-  (void) pk;
-  (void) argc;
-  (void) argv;
+  type *t;
+  int slot = compiler_global (pk->comp, "argv", &t);
+  if (slot < 0 || slot >= pk->vm->globals->nslots)
+    return;
+  /* The array is reachable from the global before its strings are
+     allocated, so the collector sees them.  */
+  pk_array *a = array_new ((size_t) argc);
+  pk->vm->globals->slots[slot].t = t;
+  pk->vm->globals->slots[slot].v.o = &a->h;
+  for (int i = 0; i < argc; i++)
+    array_push (a, val_cstring (argv[i]));
 }
 
 static void

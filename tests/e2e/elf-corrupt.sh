@@ -1,0 +1,209 @@
+#!/bin/sh
+# elf-corrupt.sh -- truncated and corrupted ELF files: mapping Elf64_File
+# (and walking its section names and .dynsym) must end in a Poke
+# exception with GNU poke's message and exit status 1 from -L, never in
+# a crash or a hang.  The files are copies of /bin/ls cut at various
+# sizes or with bytes of the ELF header or of a section header changed,
+# and a text file.
+#
+# For each case the script below runs under `timeout 10`, and these are
+# checked: no signal and no time-out; the first line of the message (and
+# the second when given); the exit status.  Each case also records what
+# GNU poke 2.4 prints for the same script with its own elf pickle (the
+# last column, lines joined by " / "); set POKE_COMPARE=1 to run poke and
+# check those records too.  Where bpoke's elf.bpk checks something that
+# GNU poke's pickle does not (or the reverse), the messages differ and
+# the comment on the case says why.
+#
+# Known bpoke bug this test steps around (reported to the lead): an
+# E_eof raised by the mapper (reading past the end of the IO space) is
+# the E_eof constant, exit_status 0, msg "", so an unhandled one ends a
+# -L script with status 0; GNU poke's has exit_status 1 and msg "while
+# mapping field T.f" when it happens in a struct field, and poke exits
+# with 1.  The exit status of those cases is counted apart as "known
+# bug" (and passes once fixed); the "while mapping field" line is not
+# checked.
+#
+# Environment: BPOKE (default src/bpoke of this tree), POKE (default
+# poke), POKE_COMPARE.  Exit status 0 all passed, 1 a check failed, 77
+# no usable /bin/ls or readelf.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+BPOKE=${BPOKE:-$top/src/bpoke}
+BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
+export BPOKE_DATADIR
+POKE=${POKE:-poke}
+command -v readelf >/dev/null || { echo "readelf missing: skip"; exit 77; }
+ls=/bin/ls
+case $(od -An -tx1 -N20 "$ls" 2>/dev/null | tr -d ' \n') in
+  7f454c460201*) ;;
+  *) echo "$ls is not a little-endian ELF64 file: skip"; exit 77;;
+esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0 known=0 notes=0
+ok () { pass=$((pass + 1)); }
+ko () { fail=$((fail + 1)); echo "FAIL: $1"; }
+
+# put FILE OFFSET HEX: write the bytes HEX (e.g. ff7f) at OFFSET of FILE.
+put ()
+{
+  esc=$(echo "$3" | sed 's/\(..\)/\1 /g' | {
+    read -r line; for h in $line; do printf '\\%03o' "$((0x$h))"; done; })
+  # shellcheck disable=SC2059
+  printf "$esc" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+# trunc NAME SIZE: the first SIZE bytes of /bin/ls.
+trunc () { head -c "$2" "$ls" > "$work/$1"; }
+# corrupt NAME OFFSET HEX: /bin/ls with HEX written at OFFSET.
+corrupt () { cp "$ls" "$work/$1"; put "$work/$1" "$2" "$3"; }
+
+size=$(wc -c < "$ls")
+shoff=$(readelf -hW "$ls" | sed -n 's/.*Start of section headers: *\([0-9]*\).*/\1/p')
+dynsym=$(readelf -SW "$ls" | sed -n 's/^ *\[ *\([0-9]*\)\] \.dynsym .*/\1/p')
+[ -n "$shoff" ] && [ -n "$dynsym" ] \
+  || { echo "no section headers or .dynsym in $ls: skip"; exit 77; }
+# Offsets in the ELF64 header and in a section header.
+e_phoff=32 e_shoff=40 e_phnum=56 e_shnum=60 e_shstrndx=62
+sh_name=0 sh_offset=24 sh_size=32
+
+trunc t0 0
+trunc t10 10
+trunc t63 63
+trunc t64 64
+trunc t100 100
+trunc t1000 1000
+trunc half $((size / 2))
+cp /etc/passwd "$work/passwd" 2>/dev/null || printf 'root:x:0:0::/root:/bin/sh\n' > "$work/passwd"
+corrupt shoff-huge $e_shoff 00000000ffff7f00
+corrupt shoff-flip $((e_shoff + 2)) ff
+corrupt shoff-mid $e_shoff 0001000000000000
+corrupt shnum-big $e_shnum ffff
+corrupt shnum-zero $e_shnum 0000
+corrupt phoff-huge $e_phoff 00000000ffff7f00
+corrupt phnum-big $e_phnum ff7f
+corrupt phnum-xnum $e_phnum ffff
+corrupt shstrndx-bad $e_shstrndx ff7f
+corrupt class32 4 01
+corrupt big-endian 5 02
+corrupt dynsym-size $((shoff + dynsym * 64 + sh_size)) 0000000000ffff7f
+corrupt dynsym-offset $((shoff + dynsym * 64 + sh_offset)) 00000000ffff0000
+corrupt shname-huge $((shoff + 3 * 64 + sh_name)) ffffff7f
+head -c 64 /dev/zero > "$work/zero-header"
+put "$work/zero-header" 0 7f454c46020101
+
+cat > "$work/corrupt.in" <<'EOF'
+load elf;
+set_ios (open ("@FILE@", IOS_F_READ));
+var f = Elf64_File @ 0#B;
+for (s in f.shdr)
+  f.get_section_name (s.sh_name);
+for (s in f.shdr where s.sh_type == SHT_DYNSYM)
+  Elf64_Sym[s.sh_size] @ s.sh_offset;
+print ("walked\n");
+EOF
+
+# run PROG NAME: run the script on file NAME with PROG; output in
+# $work/out (lines joined by " / "), exit status in $rc.
+run ()
+{
+  sed "s|@FILE@|$work/$2|" "$work/corrupt.in" > "$work/corrupt.bpk"
+  timeout 10 "$1" -q -L "$work/corrupt.bpk" > "$work/out.raw" 2>&1 </dev/null
+  rc=$?
+  awk 'NR > 1 { printf " / " } { printf "%s", $0 } END { print "" }' \
+    "$work/out.raw" > "$work/out"
+}
+
+# case NAME STATUS LINE1 LINE2 POKE: the file NAME must give exit status
+# STATUS and the message LINE1 (then LINE2 unless it is "-"); POKE is
+# GNU poke 2.4's output and status, recorded.
+case_ ()
+{
+  name=$1 status=$2 line1=$3 line2=$4 poke_rec=$5
+  run "$BPOKE" "$name"
+  got=$(cat "$work/out")
+  if [ $rc -eq 124 ]; then ko "$name: bpoke hangs (killed after 10 s)"; return; fi
+  if [ $rc -gt 128 ]; then
+    ko "$name: bpoke killed by signal $((rc - 128)): $got"; return
+  fi
+  ok
+  first=$(sed -n 1p "$work/out.raw")
+  second=$(sed -n 2p "$work/out.raw")
+  if [ "$first" = "$line1" ] && { [ "$line2" = - ] || [ "$second" = "$line2" ]; }
+  then ok
+  else ko "$name: message: got \"$got\", expected \"$line1${line2#-}\""; fi
+  if [ $rc -eq "$status" ]; then ok
+  elif [ $rc -eq 0 ] && [ "$line1" = "unhandled EOF exception" ]; then
+    known=$((known + 1))
+  else ko "$name: exit status $rc, expected $status"; fi
+  if [ "$got [$rc]" != "$poke_rec" ]; then
+    notes=$((notes + 1))
+  fi
+  if [ -n "${POKE_COMPARE-}" ] && command -v "$POKE" >/dev/null; then
+    run "$POKE" "$name"
+    if [ "$(cat "$work/out") [$rc]" = "$poke_rec" ]; then ok
+    else ko "$name: GNU poke now prints \"$(cat "$work/out") [$rc]\", recorded \"$poke_rec\""; fi
+  fi
+}
+
+eof='unhandled EOF exception'
+cv='unhandled constraint violation exception'
+wm='while mapping field'
+# Truncated: the ELF header is incomplete, then the section headers
+# (at the end of the file) are missing.
+case_ t0 1 "$eof" - "$eof / $wm Elf64_File.ehdr [1]"
+case_ t10 1 "$eof" - "$eof / $wm Elf64_File.ehdr [1]"
+case_ t63 1 "$eof" - "$eof / $wm Elf64_File.ehdr [1]"
+case_ t64 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ t100 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ t1000 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ half 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+# Not ELF: the magic number's constraint.
+case_ passwd 1 "$cv" "constraint expression failed for field Elf_Ident.ei_mag" \
+  "$cv / constraint expression failed for field Elf_Ident.ei_mag [1]"
+# e_shoff past the end, or in the middle of the file (garbage headers
+# whose sh_name / sh_offset point past the end).
+case_ shoff-huge 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ shoff-flip 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ shoff-mid 1 "$eof" - "$eof [1]"
+case_ shnum-big 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+# No section headers: f.shdr is absent.
+case_ shnum-zero 1 'unhandled invalid element exception' - \
+  'unhandled invalid element exception [1]'
+case_ zero-header 1 'unhandled invalid element exception' - \
+  'unhandled invalid element exception [1]'
+case_ phoff-huge 1 "$eof" - "$eof / $wm Elf64_File.phdr [1]"
+case_ phnum-big 1 "$eof" - "$eof / $wm Elf64_File.phdr [1]"
+# e_phnum = PN_XNUM (0xffff): the gABI's extended numbering, the count is
+# the sh_info of section 0 (0 here): bpoke's elf.bpk implements it and
+# maps no program header; GNU poke's pickle maps 65535 and reaches EOF.
+case_ phnum-xnum 0 walked - "$eof / $wm Elf64_File.phdr [1]"
+# e_shstrndx past the section headers: GNU poke's pickle has a
+# constraint on e_shstrndx; bpoke's raises E_out_of_bounds when
+# get_section_name indexes shdr with it.
+case_ shstrndx-bad 1 'unhandled out of bounds exception' - \
+  "$cv / constraint expression failed for field Elf64_Ehdr.e_shstrndx [1]"
+# ELFCLASS32: bpoke's Elf64_File checks ei_class; GNU poke's maps the
+# ELF32 bytes as ELF64 (here without error).
+case_ class32 1 "$cv" "constraint expression failed for field Elf64_File.ehdr" \
+  'walked [0]'
+# ELFDATA2MSB: every field is read big-endian, e_shoff is huge.
+case_ big-endian 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+# A section header of .dynsym or a section name pointing past the end.
+case_ dynsym-size 1 "$eof" - "$eof [1]"
+case_ dynsym-offset 1 "$eof" - "$eof [1]"
+case_ shname-huge 1 "$eof" - "$eof [1]"
+
+# At the prompt (commands on standard input), the exception is reported
+# and the next command runs.
+got=$(cd "$work" && printf '%s\n' 'load elf' 'var f = Elf64_File @ 0#B;' \
+  '1 + 1' | timeout 10 "$BPOKE" -q t100 2>&1)
+if [ "$(printf '%s\n' "$got" | sed -n '1p;$p')" = "$(printf '%s\n2' "$eof")" ]
+then ok; else ko "prompt after an exception: got \"$got\""; fi
+
+echo "$pass passed, $fail failed"
+echo "($known exit statuses 0 instead of 1: the known E_eof bug; $notes cases" \
+  "print other than GNU poke: that bug's missing \"while mapping field\"" \
+  "line, and the elf pickles' differences in the comments)"
+[ "$fail" -eq 0 ]
