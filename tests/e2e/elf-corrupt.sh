@@ -29,19 +29,14 @@
 # no usable /bin/ls or readelf.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-BPOKE=${BPOKE:-$top/src/bpoke}
-BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
-export BPOKE_DATADIR
+. "$here/lib.sh"
 POKE=${POKE:-poke}
-command -v readelf >/dev/null || { echo "readelf missing: skip"; exit 77; }
+need_tools readelf
 ls=/bin/ls
 case $(od -An -tx1 -N20 "$ls" 2>/dev/null | tr -d ' \n') in
   7f454c460201*) ;;
   *) echo "$ls is not a little-endian ELF64 file: skip"; exit 77;;
 esac
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 pass=0 fail=0 known=0 notes=0
 ok () { pass=$((pass + 1)); }
 ko () { fail=$((fail + 1)); echo "FAIL: $1"; }

@@ -11,36 +11,9 @@
 # unchanged.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-BPOKE=${BPOKE:-$top/src/bpoke}
-BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
-export BPOKE_DATADIR
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok () { pass=$((pass + 1)); echo "ok: $1"; }
-ko () { fail=$((fail + 1)); echo "FAIL: $1"; }
-
-for tool in gcc readelf; do
-  command -v $tool >/dev/null || { echo "$tool missing: skip"; exit 77; }
-done
-
-cat > "$work/prog.c" <<'C'
-#include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-int
-main (void)
-{
-  sigset_t s;
-  sigemptyset (&s);
-  if (pthread_sigmask (SIG_BLOCK, &s, NULL) != 0)
-    return 1;
-  puts ("still runs");
-  return 0;
-}
-C
-gcc -O1 -o "$work/prog" "$work/prog.c" -lpthread || { echo "gcc failed"; exit 99; }
+. "$here/lib.sh"
+need_tools gcc readelf
+build_sigmask_prog
 gcc -O1 -c -o "$work/prog.o" "$work/prog.c" || { echo "gcc -c failed"; exit 99; }
 readelf -V "$work/prog" | grep -q 'Name: GLIBC_2.32' \
   || { echo "the C library does not version pthread_sigmask at 2.32: skip"; exit 77; }

@@ -29,13 +29,8 @@
 #     script instead of passed as an argument.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-BPOKE=${BPOKE:-$top/src/bpoke}
-BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
-export BPOKE_DATADIR
-command -v readelf >/dev/null || { echo "readelf missing: skip"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$here/lib.sh"
+need_tools readelf
 pass=0 fail=0
 ok () { pass=$((pass + 1)); }
 ko () { fail=$((fail + 1)); echo "FAIL: $1"; }

@@ -1,0 +1,44 @@
+# lib.sh -- what the end-to-end tests share; sourced after the caller
+# sets `here' to its own directory.  Defines top, BPOKE, BPOKE_DATADIR,
+# a scratch directory $work removed at exit, the pass/fail counters with
+# ok and ko, need_tools, and build_sigmask_prog.
+top=$(cd "$here/../.." && pwd)
+BPOKE=${BPOKE:-$top/src/bpoke}
+BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
+export BPOKE_DATADIR
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+ok () { pass=$((pass + 1)); echo "ok: $1"; }
+ko () { fail=$((fail + 1)); echo "FAIL: $1"; }
+
+# Skip the test (exit 77) unless every tool named is installed.
+need_tools ()
+{
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$tool missing: skip"; exit 77; }
+  done
+}
+
+# $work/prog: a C program that calls pthread_sigmask, so that it needs
+# GLIBC_2.32 (the seed article's case), and prints "still runs".
+build_sigmask_prog ()
+{
+  cat > "$work/prog.c" <<'C'
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+int
+main (void)
+{
+  sigset_t s;
+  sigemptyset (&s);
+  if (pthread_sigmask (SIG_BLOCK, &s, NULL) != 0)
+    return 1;
+  puts ("still runs");
+  return 0;
+}
+C
+  gcc -O1 -o "$work/prog" "$work/prog.c" -lpthread \
+    || { echo "gcc failed"; exit 99; }
+}
