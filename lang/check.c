@@ -1412,6 +1412,10 @@ check_expr (compiler *c, ast *n)
         n->type = t;
         return n;
       }
+    case S_UNMAP:
+      n->a = check_expr (c, n->a);
+      n->type = n->a->type;
+      return n;
     case A_MAP:
       {
         type *t = resolve_type (c, n->a);

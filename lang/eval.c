@@ -28,6 +28,7 @@ static val eval (vm *v, pk_frame *f, ast *n);
 static status exec (vm *v, pk_frame *f, ast *n);
 static uint64_t val_size_bits (val x);
 static val int_to_struct (vm *v, type *t, uint64_t bits);
+static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into);
 static val struct_to_struct (vm *v, type *to, val x);
 static void constraint_failed (vm *v, const type *t, const char *field);
 static val convert (vm *v, val x, type *to, ast *where);
@@ -42,6 +43,9 @@ typedef struct build_ctx
   int ios_id;
   uint64_t off;                 /* Bit offset where the value starts.  */
   int endian;                   /* 0 default, 1 big, 2 little.  */
+  int64_t bias;                 /* The space's bias, included in OFF.  */
+  uint64_t gen;                 /* vm_map_gen when the decoding began.  */
+  gcobj *into;                  /* Decode again into this value.  */
   ast *cons;                    /* A struct constructor's initializers.  */
   pk_frame *cons_frame;         /* Where they are evaluated.  */
   val *init;                    /* An array constructor's element.  */
@@ -69,6 +73,8 @@ vm_new (compiler *comp)
   vm *v = xcalloc (1, sizeof *v);
   v->comp = comp;
   v->globals = frame_new (NULL, 64);
+  v->gread = xcalloc (64, 1);
+  v->ngread = 64;
   v->exc = val_void ();
   v->retval = val_void ();
   v->out = stdout;
@@ -86,6 +92,7 @@ vm_free (vm *v)
   if (!v)
     return;
   free (v->roots);
+  free (v->gread);
   if (the_vm == v)
     {
       the_vm = NULL;
@@ -107,6 +114,52 @@ grow_globals (vm *v)
   pk_frame *g = frame_new (NULL, n);
   memcpy (g->slots, v->globals->slots, sizeof (val) * v->globals->nslots);
   v->globals = g;
+  v->gread = xrealloc (v->gread, (size_t) n);
+  memset (v->gread + v->ngread, 0, (size_t) (n - v->ngread));
+  v->ngread = n;
+}
+
+/* Store X in global SLOT.  A global that a decoding has read makes the
+   mapped values out of date when it changes.  */
+static void
+set_global (vm *v, int slot, val x)
+{
+  grow_globals (v);
+  v->globals->slots[slot] = x;
+  if (v->gread[slot])
+    v->var_gen++;
+}
+
+/* Mapped values.  */
+
+uint64_t
+vm_map_gen (const vm *v)
+{
+  return ((ios_generation + v->var_gen) << 1) | v->big_endian;
+}
+
+static pk_map *
+val_map (val x)
+{
+  if (!x.t)
+    return NULL;
+  if (x.t->kind == TY_STRUCT)
+    return &val_sct (x)->map;
+  if (x.t->kind == TY_ARRAY)
+    return &val_arr (x)->map;
+  return NULL;
+}
+
+static void remap (vm *v, val x);
+
+/* Make sure that X, if it is a mapped value, shows what its IO space
+   holds now.  */
+static inline void
+vm_fresh (vm *v, val x)
+{
+  const pk_map *m = val_map (x);
+  if (m && m->mapped && m->gen != vm_map_gen (v))
+    remap (v, x);
 }
 
 /* Exceptions.  */
@@ -399,8 +452,16 @@ struct_to_int (val x)
 static val
 int_to_struct (vm *v, type *t, uint64_t bits)
 {
+  return int_to_struct_into (v, t, bits, NULL);
+}
+
+/* The same, into the struct INTO when it is not NULL.  */
+static val
+int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into)
+{
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
+  bc.into = into;
   uint64_t size;
   val sv = build_struct (v, NULL, t, &bc, &size);
   pk_struct *s = val_sct (sv);
@@ -900,9 +961,11 @@ eval_index (vm *v, pk_frame *f, ast *n)
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
       return val_int (n->type, (unsigned char) s->data[i.v.u]);
     }
+  vm_fresh (v, c);
   pk_array *a = val_arr (c);
   if (i.v.u >= a->len)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  vm_fresh (v, a->elems[i.v.u]);
   return a->elems[i.v.u];
 }
 
@@ -951,7 +1014,19 @@ vm_raise_ios (vm *v, int e)
   switch (e)
     {
     case IOS_EEOF:
-      vm_raise_code (v, EC_EOF, NULL);
+      {
+        /* Unlike E_eof itself, an end of file met by a map exits with
+           status 1, and names the field being mapped.  */
+        char msg[512] = "";
+        if (v->map_ftype)
+          snprintf (msg, sizeof msg, "while mapping field %s.%s",
+                    v->map_ftype->name ? v->map_ftype->name : "struct",
+                    v->map_fname ? v->map_fname : "");
+        val x = make_exc (v, EC_EOF, msg[0] ? msg : NULL, NULL);
+        if (x.t->kind == TY_STRUCT && val_sct (x)->nfields > 2)
+          val_sct (x)->fields[2] = val_int (val_sct (x)->fields[2].t, 1);
+        vm_raise (v, x);
+      }
     case IOS_EPERM:
       vm_raise_code (v, EC_PERM, NULL);
     case IOS_EFLAGS:
@@ -981,7 +1056,8 @@ constraint_failed (vm *v, const type *t, const char *field)
   char msg[512];
   snprintf (msg, sizeof msg, "constraint expression failed for field %s.%s",
             t->name ? t->name : "struct", field ? field : "");
-  vm_raise_code (v, EC_CONSTRAINT, field ? msg : "");
+  /* GNU poke says nothing of a failing element of a mapped array.  */
+  vm_raise_code (v, EC_CONSTRAINT, field && !v->map_elems ? msg : "");
 }
 
 /* Build one field (or union alternative) I of S into S->fields[I].
@@ -1009,7 +1085,15 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       sub.init = NULL;
       if (kid->op)
         sub.endian = kid->op;
+      bool outer = !v->map_ftype;
+      if (outer)
+        {
+          v->map_ftype = t;
+          v->map_fname = kid->name;
+        }
       fv = build_value (v, sf, ft, &sub, &fsize);
+      if (outer)
+        v->map_ftype = NULL;
       *off = foff;
     }
   else
@@ -1056,10 +1140,7 @@ static bool
 try_build (vm *v, try_args *a, int code1, int code2)
 {
   vm_handler h;
-  h.prev = v->handler;
-  h.nroots = v->nroots;
-  int depth = v->depth;
-  v->handler = &h;
+  vm_handler_enter (v, &h);
   if (setjmp (h.jb) == 0)
     {
       if (a->kid)
@@ -1070,26 +1151,51 @@ try_build (vm *v, try_args *a, int code1, int code2)
       v->handler = h.prev;
       return true;
     }
-  v->handler = h.prev;
-  v->nroots = h.nroots;
-  v->depth = depth;
+  vm_handler_caught (v, &h);
   int code = (int) vm_exc_code (v->exc);
   if (code != code1 && code != code2)
     vm_raise (v, v->exc);
   return false;
 }
 
+/* Record in M where a value decoded by BC at OFF, SIZE bits long, lives
+   and how to decode it again.  */
+static void
+set_map (pk_map *m, const build_ctx *bc, uint64_t off, uint64_t size,
+         pk_frame *env)
+{
+  m->mapped = true;
+  m->strict = bc->strict;
+  m->endian = (int8_t) bc->endian;
+  m->ios = bc->ios_id;
+  m->offset = off - (uint64_t) bc->bias;
+  m->bits = size;
+  m->gen = bc->gen;
+  m->env = env;
+}
+
 static val
 build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
   ast *decl = t->u.s.decl;
-  pk_frame *env = struct_env (v, t, f);
-  pk_struct *s = struct_new_frame (env, t->u.s.nfields, t->u.s.nslots);
+  pk_struct *s;
+  if (bc->into)
+    {
+      /* Decoding a mapped struct again: in place, so that whoever holds
+         it sees the new contents.  */
+      s = (pk_struct *) bc->into;
+      bc->into = NULL;
+      for (int i = 0; i < s->fr.nslots; i++)
+        s->fr.slots[i] = val_void ();
+    }
+  else
+    s = struct_new_frame (struct_env (v, t, f), t->u.s.nfields,
+                          t->u.s.nslots);
   val sv;
   sv.t = t;
   sv.v.o = &s->fr.h;
   vm_push_root (v, sv);
-  if (bc->map)
+  if (bc->map && !s->offs)
     s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
   uint64_t base = bc->off, cur = base, end = base, total = 0;
   bool chosen = false;
@@ -1126,8 +1232,8 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       else
         fsize = build_field (v, t, s, kid, bc, cur, base, &off);
-      if (s->offs)
-        s->offs[i] = off;
+      if (bc->map)
+        s->offs[i] = off - (uint64_t) bc->bias;
       if (t->u.s.pinned || t->u.s.is_union)
         {
           if (off + fsize > end)
@@ -1152,10 +1258,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     }
   if (bc->map)
     {
-      s->map.mapped = true;
-      s->map.strict = bc->strict;
-      s->map.ios = bc->ios_id;
-      s->map.offset = base;
+      set_map (&s->map, bc, base, end - base, f);
       *size = end - base;
     }
   else
@@ -1171,8 +1274,18 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
   type *et = t->u.a.elem;
   bool bounded = t->u.a.bound != NULL;
+  bool by_size = t->u.a.bound_is_size;
   uint64_t count = 0, bits = 0;
-  if (bounded)
+  pk_array *into = (pk_array *) bc->into;
+  bc->into = NULL;
+  if (into && bounded)
+    {
+      /* Decoding a mapped array again: the bound was evaluated when it
+         was mapped.  */
+      count = into->len;
+      bits = into->map.bits;
+    }
+  else if (bounded)
     {
       val b = eval (v, f, t->u.a.bound);
       const type *bt = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
@@ -1188,7 +1301,6 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
                        || bits > ((uint64_t) 1 << 34)))
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
     }
-  bool by_size = t->u.a.bound_is_size;
   pk_array *a = array_new (0);
   val av;
   av.t = t;
@@ -1220,7 +1332,11 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
             break;
         }
       else if (bounded)
-        e = build_value (v, f, et, &sub, &esize);
+        {
+          v->map_elems++;
+          e = build_value (v, f, et, &sub, &esize);
+          v->map_elems--;
+        }
       else
         {
           /* Unbounded: stop quietly at the end or a failing element.  */
@@ -1236,15 +1352,49 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   if (by_size && bounded && cur - bc->off != bits)
     vm_raise_code (v, bc->map ? EC_MAP_BOUNDS : EC_MAP_BOUNDS, NULL);
   if (bc->map)
-    {
-      a->map.mapped = true;
-      a->map.strict = bc->strict;
-      a->map.ios = bc->ios_id;
-      a->map.offset = bc->off;
-    }
+    set_map (&a->map, bc, bc->off, cur - bc->off, f);
   *size = cur - bc->off;
+  if (into)
+    {
+      free (into->elems);
+      into->elems = a->elems;
+      into->len = a->len;
+      into->cap = a->cap;
+      into->map = a->map;
+      a->elems = NULL;
+      a->len = a->cap = 0;
+      av.v.o = &into->h;
+    }
   vm_pop_roots (v, 1);
   return av;
+}
+
+/* An integral struct is mapped as its integer, in the byte order in
+   force, and then split into its fields.  */
+static val
+map_integral (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  int n = t->u.s.itype->u.i.size;
+  uint64_t raw;
+  ios_err e = ios_read_int (bc->io, bc->off, n, big_endian (v, bc), &raw);
+  if (e != IOS_OK)
+    vm_raise_ios (v, e);
+  gcobj *into = bc->into;
+  bc->into = NULL;
+  val sv = int_to_struct_into (v, t, raw, into);
+  pk_struct *s = val_sct (sv);
+  vm_push_root (v, sv);
+  ast *decl = t->u.s.decl;
+  for (int k = 0; bc->strict && k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      if (kid->kind == TN_FIELD && kid->b && !eval (v, &s->fr, kid->b).v.u)
+        constraint_failed (v, t, kid->name);
+    }
+  vm_pop_roots (v, 1);
+  set_map (&s->map, bc, bc->off, (uint64_t) n, f);
+  *size = (uint64_t) n;
+  return sv;
 }
 
 static val
@@ -1274,15 +1424,13 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
             *size = 8;
             return val_string ("", 0);
           }
-        if (bc->off % 8 != 0)
-          vm_raise_code (v, EC_MAP, NULL);
         strbuf sb;
         sb_init (&sb);
-        uint64_t at = bc->off / 8;
-        for (;;)
+        uint64_t at = bc->off;
+        for (;; at += 8)
           {
-            unsigned char ch;
-            ios_err e = ios_read_bytes (bc->io, at++, &ch, 1);
+            uint64_t ch;
+            ios_err e = ios_read_int (bc->io, at, 8, true, &ch);
             if (e != IOS_OK)
               {
                 sb_free (&sb);
@@ -1300,6 +1448,8 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     case TY_ARRAY:
       return build_array (v, f, t, bc, size);
     case TY_STRUCT:
+      if (bc->map && t->u.s.itype)
+        return map_integral (v, f, t, bc, size);
       return build_struct (v, f, t, bc, size);
     case TY_FUNCTION:
       {
@@ -1354,9 +1504,43 @@ eval_map (vm *v, pk_frame *f, ast *n)
         vm_raise_code (v, EC_NO_IOS, NULL);
     }
   bc.ios_id = ios_id (bc.io);
-  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) ios_bias (bc.io);
+  bc.bias = ios_bias (bc.io);
+  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) bc.bias;
+  bc.gen = vm_map_gen (v);
   uint64_t size;
-  return build_value (v, f, n->type, &bc, &size);
+  v->mapping++;
+  val r = build_value (v, f, n->type, &bc, &size);
+  v->mapping--;
+  return r;
+}
+
+/* Decode the mapped value X again, in place (see vm_fresh).  */
+static void
+remap (vm *v, val x)
+{
+  pk_map *m = val_map (x);
+  ios *io = ios_get (m->ios);
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.map = true;
+  bc.strict = m->strict;
+  bc.io = io;
+  bc.ios_id = m->ios;
+  bc.bias = ios_bias (io);
+  bc.off = m->offset + (uint64_t) bc.bias;
+  bc.endian = m->endian;
+  bc.gen = vm_map_gen (v);
+  bc.into = x.v.o;
+  /* Until it decodes whole, it stays out of date.  */
+  m->gen = 0;
+  vm_push_root (v, x);
+  v->mapping++;
+  uint64_t size;
+  build_value (v, m->env, x.t, &bc, &size);
+  v->mapping--;
+  vm_pop_roots (v, 1);
 }
 
 /* Writing values to IO: the encoder, the inverse of build_value.  */
@@ -1380,10 +1564,14 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
       }
     case TY_STRING:
       {
-        if (off % 8 != 0)
-          vm_raise_code (v, EC_MAP, NULL);
-        ios_err e = ios_write_bytes (io, off / 8, val_str (x)->data,
-                                     val_str (x)->len + 1);
+        const pk_string *str = val_str (x);
+        ios_err e = IOS_OK;
+        if (off % 8 == 0)
+          e = ios_write_bytes (io, off / 8, str->data, str->len + 1);
+        else
+          for (size_t i = 0; i <= str->len && e == IOS_OK; i++)
+            e = ios_write_int (io, off + i * 8, 8, true,
+                               (unsigned char) str->data[i]);
         if (e != IOS_OK)
           vm_raise_ios (v, e);
         return;
@@ -1403,6 +1591,14 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
         pk_struct *s = val_sct (x);
         const type *t = x.t;
         uint64_t cur = off;
+        if (t->u.s.itype)
+          {
+            ios_err e = ios_write_int (io, off, t->u.s.itype->u.i.size,
+                                       big_endian (v, &bc), struct_to_int (x));
+            if (e != IOS_OK)
+              vm_raise_ios (v, e);
+            return;
+          }
         for (int i = 0; i < s->nfields; i++)
           {
             if (!s->fields[i].t)
@@ -1417,6 +1613,84 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
     default:
       return;
     }
+}
+
+/* The bit offset of element I of the mapped array C, without bias.  */
+static uint64_t
+elem_offset (val c, uint64_t i)
+{
+  const pk_array *a = val_arr (c);
+  const pk_map *m = val_map (a->elems[i]);
+  if (m && m->mapped)
+    return m->offset;
+  const type *et = c.t->u.a.elem;
+  if (type_complete (et))
+    return a->map.offset + i * type_size (et);
+  uint64_t off = a->map.offset;
+  for (uint64_t k = 0; k < i; k++)
+    off += val_size_bits (a->elems[k]);
+  return off;
+}
+
+/* Write X, a new part of the mapped value M at bit offset OFF (without
+   bias), to M's IO space.  M, updated in place by the caller, stays up
+   to date if it was, unless X is itself composite: then it decodes
+   again, to map X's parts.  */
+static void
+write_through (vm *v, pk_map *m, uint64_t off, int endian, val x)
+{
+  ios *io = ios_get (m->ios);
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  bool fresh = m->gen == vm_map_gen (v);
+  write_value (v, io, off + (uint64_t) ios_bias (io), x, endian);
+  if (fresh && !val_map (x))
+    m->gen = vm_map_gen (v);
+}
+
+/* unmap X: a copy of X that is not mapped, nor are its parts.  */
+static val
+unmap_value (vm *v, val x)
+{
+  val r = x;
+  if (!val_map (x))
+    return x;
+  vm_fresh (v, x);
+  vm_push_root (v, x);
+  if (x.t->kind == TY_ARRAY)
+    {
+      const pk_array *a = val_arr (x);
+      pk_array *c = array_new (a->len);
+      r.v.o = &c->h;
+      vm_push_root (v, r);
+      for (size_t i = 0; i < a->len; i++)
+        array_push (c, unmap_value (v, a->elems[i]));
+    }
+  else
+    {
+      const pk_struct *s = val_sct (x);
+      pk_struct *c = struct_new_frame (s->fr.parent, s->nfields,
+                                       s->fr.nslots);
+      r.v.o = &c->fr.h;
+      vm_push_root (v, r);
+      for (int i = 0; i < s->fr.nslots; i++)
+        {
+          val e = s->fr.slots[i];
+          if (i < s->nfields)
+            e = unmap_value (v, e);
+          else if (e.t && e.t->kind == TY_FUNCTION
+                   && val_clo (e)->env == &s->fr)
+            {
+              /* Methods and local functions see the copy.  */
+              pk_closure *m = closure_new (val_clo (e)->fn, &c->fr);
+              m->builtin = val_clo (e)->builtin;
+              e.v.o = &m->h;
+            }
+          c->fr.slots[i] = e;
+        }
+    }
+  vm_pop_roots (v, 2);
+  return r;
 }
 
 static val
@@ -1468,11 +1742,8 @@ static val
 eval_exccond (vm *v, pk_frame *f, ast *n)
 {
   vm_handler h;
-  h.prev = v->handler;
-  h.nroots = v->nroots;
-  int depth = v->depth;
   pk_frame *volatile vf = f;
-  v->handler = &h;
+  vm_handler_enter (v, &h);
   if (setjmp (h.jb) == 0)
     {
       if (n->a->kind == S_BLOCK)
@@ -1482,9 +1753,7 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
       v->handler = h.prev;
       return val_int (n->type, 1);
     }
-  v->handler = h.prev;
-  v->nroots = h.nroots;
-  v->depth = depth;
+  vm_handler_caught (v, &h);
   val e = v->exc;
   vm_push_root (v, e);
   val want = eval (v, vf, n->b);
@@ -1503,7 +1772,19 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_STR:
       return n->lit;
     case A_VAR:
-      return frame_at (v, f, n->depth)->slots[n->slot];
+      {
+        val x;
+        if (n->depth < 0)
+          {
+            x = v->globals->slots[n->slot];
+            if (v->mapping)
+              v->gread[n->slot] = 1;
+          }
+        else
+          x = frame_at (v, f, n->depth)->slots[n->slot];
+        vm_fresh (v, x);
+        return x;
+      }
     case A_BINOP:
       if (n->is_const)
         return n->lit;
@@ -1588,9 +1869,11 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_MEMBER:
       {
         val s = eval (v, f, n->a);
+        vm_fresh (v, s);
         val x = val_sct (s)->fr.slots[n->slot];
         if (!x.t)
           vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
+        vm_fresh (v, x);
         return x;
       }
     case A_OFFSET:
@@ -1602,6 +1885,8 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_ARRAY:
       return eval_array (v, f, n);
+    case S_UNMAP:
+      return unmap_value (v, eval (v, f, n->a));
     case A_STRUCTCONS:
       return eval_structcons (v, f, n);
     case A_ARRCONS:
@@ -1664,7 +1949,10 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
   switch (lv->kind)
     {
     case A_VAR:
-      frame_at (v, f, lv->depth)->slots[lv->slot] = x;
+      if (lv->depth < 0)
+        set_global (v, lv->slot, x);
+      else
+        frame_at (v, f, lv->depth)->slots[lv->slot] = x;
       return;
     case A_INDEX:
       {
@@ -1677,15 +1965,7 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         if (i >= a->len)
           vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
         if (a->map.mapped)
-          {
-            ios *io = ios_get (a->map.ios);
-            if (!io)
-              vm_raise_code (v, EC_NO_IOS, NULL);
-            uint64_t off = a->map.offset;
-            for (uint64_t k = 0; k < i; k++)
-              off += val_size_bits (a->elems[k]);
-            write_value (v, io, off, x, 0);
-          }
+          write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
         a->elems[i] = x;
         return;
       }
@@ -1701,10 +1981,12 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         val old = s->fields[i];
         s->fields[i] = x;
         /* The field's constraint must still hold.  */
-        ast *decl = sv.t->u.s.decl;
+        ast *decl = sv.t->u.s.decl, *fkid = NULL;
         for (int k = 0; decl && k < decl->nkids; k++)
           {
             ast *kid = decl->kids[k];
+            if (kid->kind == TN_FIELD && kid->slot == i)
+              fkid = kid;
             if (kid->kind == TN_FIELD && kid->slot == i && kid->b
                 && (!s->map.mapped || s->map.strict))
               {
@@ -1718,13 +2000,11 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
                   }
               }
           }
-        if (s->map.mapped && s->offs)
-          {
-            ios *io = ios_get (s->map.ios);
-            if (!io)
-              vm_raise_code (v, EC_NO_IOS, NULL);
-            write_value (v, io, s->offs[i], x, 0);
-          }
+        if (s->map.mapped && sv.t->u.s.itype)
+          write_through (v, &s->map, s->map.offset, s->map.endian, sv);
+        else if (s->map.mapped && s->offs)
+          write_through (v, &s->map, s->offs[i],
+                         fkid && fkid->op ? fkid->op : s->map.endian, x);
         return;
       }
     case A_MAP:
@@ -1804,10 +2084,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         val x = eval (v, f, n->a);
         if (n->depth < 0)
-          {
-            grow_globals (v);
-            v->globals->slots[n->slot] = x;
-          }
+          set_global (v, n->slot, x);
         else
           f->slots[n->slot] = x;
         return ST_NORMAL;
@@ -1819,10 +2096,7 @@ exec (vm *v, pk_frame *f, ast *n)
         x.t = n->a->type;
         x.v.o = &c->h;
         if (n->depth < 0)
-          {
-            grow_globals (v);
-            v->globals->slots[n->slot] = x;
-          }
+          set_global (v, n->slot, x);
         else
           f->slots[n->slot] = x;
         return ST_NORMAL;
@@ -1914,10 +2188,7 @@ exec (vm *v, pk_frame *f, ast *n)
     case S_TRY:
       {
         vm_handler h;
-        h.prev = v->handler;
-        h.nroots = v->nroots;
-        int depth = v->depth;
-        v->handler = &h;
+        vm_handler_enter (v, &h);
         volatile status st = ST_NORMAL;
         if (setjmp (h.jb) == 0)
           {
@@ -1925,9 +2196,7 @@ exec (vm *v, pk_frame *f, ast *n)
             v->handler = h.prev;
             return st;
           }
-        v->handler = h.prev;
-        v->nroots = h.nroots;
-        v->depth = depth;
+        vm_handler_caught (v, &h);
         val e = catch_value (v);
         vm_push_root (v, e);
         if (n->c && vm_exc_code (eval (v, f, n->c)) != vm_exc_code (e))
@@ -1945,10 +2214,7 @@ exec (vm *v, pk_frame *f, ast *n)
         for (;;)
           {
             vm_handler h;
-            h.prev = v->handler;
-            h.nroots = v->nroots;
-            int depth = v->depth;
-            v->handler = &h;
+            vm_handler_enter (v, &h);
             if (setjmp (h.jb) == 0)
               {
                 status st = exec (v, f, n->a);
@@ -1960,9 +2226,7 @@ exec (vm *v, pk_frame *f, ast *n)
                 check_interrupt (v);
                 continue;
               }
-            v->handler = h.prev;
-            v->nroots = h.nroots;
-            v->depth = depth;
+            vm_handler_caught (v, &h);
             val e = v->exc;
             vm_push_root (v, e);
             val code = eval (v, f, n->b);
@@ -2006,16 +2270,12 @@ vm_run (vm *v, ast *prog, val *result, val *exc)
 {
   grow_globals (v);
   vm_handler h;
-  h.prev = v->handler;
-  h.nroots = v->nroots;
-  v->handler = &h;
+  vm_handler_enter (v, &h);
   if (result)
     *result = val_void ();
   if (setjmp (h.jb))
     {
-      v->handler = h.prev;
-      v->nroots = h.nroots;
-      v->depth = 0;
+      vm_handler_caught (v, &h);
       if (exc)
         *exc = v->exc;
       v->exc = val_void ();

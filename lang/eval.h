@@ -21,6 +21,10 @@ typedef struct vm_handler
   struct vm_handler *prev;
   jmp_buf jb;
   int nroots;                   /* Root stack height to restore.  */
+  int depth;                    /* Call depth to restore.  */
+  int mapping;                  /* Map nesting to restore.  */
+  const type *map_ftype;
+  int map_elems;
 } vm_handler;
 
 typedef struct vm
@@ -38,7 +42,44 @@ typedef struct vm
   bool big_endian;              /* .set endian: the default byte order.  */
   int endian;                   /* As set_endian set it (1 is big).  */
   volatile sig_atomic_t interrupted;
+  /* Mapped values decode again when vm_map_gen has moved since they
+     were decoded: it moves with every change to an IO space and with
+     every assignment to a global variable that a decoding has read
+     (gread marks those), and with the endianness.  */
+  int mapping;                  /* > 0 while decoding a mapped value.  */
+  /* The outermost struct field being mapped, which E_eof names.  */
+  const type *map_ftype;
+  const char *map_fname;
+  int map_elems;                /* > 0 while mapping array elements.  */
+  uint64_t var_gen;
+  uint8_t *gread;               /* Per global slot.  */
+  int ngread;
 } vm;
+
+/* Install handler H, to catch what the code after setjmp (H->jb)
+   raises; vm_handler_caught restores the VM's state after a catch.  */
+static inline void
+vm_handler_enter (vm *v, vm_handler *h)
+{
+  h->prev = v->handler;
+  h->nroots = v->nroots;
+  h->depth = v->depth;
+  h->mapping = v->mapping;
+  h->map_ftype = v->map_ftype;
+  h->map_elems = v->map_elems;
+  v->handler = h;
+}
+
+static inline void
+vm_handler_caught (vm *v, vm_handler *h)
+{
+  v->handler = h->prev;
+  v->nroots = h->nroots;
+  v->depth = h->depth;
+  v->mapping = h->mapping;
+  v->map_ftype = h->map_ftype;
+  v->map_elems = h->map_elems;
+}
 
 /* Exception codes, as GNU poke numbers them (see stdlib/prelude.bpk).  */
 enum
@@ -69,6 +110,8 @@ _Noreturn void vm_raise_exit (vm *v, int status);
 
 /* Call closure FN with ARGS from C (builtins use it for callbacks).  */
 val vm_call (vm *v, val fn, int nargs, val *args);
+/* The generation a mapped value decoded now is current at.  */
+uint64_t vm_map_gen (const vm *v);
 
 static inline void
 vm_push_root (vm *v, val x)

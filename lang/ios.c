@@ -82,6 +82,7 @@ struct ios
 };
 
 int ios_crash_after_writes = -1;
+uint64_t ios_generation = 1;
 
 static ios **spaces;            /* Indexed by id; NULL once closed.  */
 static int nspaces, capspaces;
@@ -399,6 +400,7 @@ ios_bias (const ios *io)
 void
 ios_set_bias (ios *io, int64_t bits)
 {
+  ios_generation++;
   io->bias = bits;
 }
 
@@ -990,6 +992,7 @@ ios_commit (void)
 static bool
 rollback_one (ios *io)
 {
+  ios_generation++;
   bool dropped = io->ndirty > 0 || io->size != io->dev_size;
   if (io->ndirty > 0)
     for (size_t i = 0; i < io->nbuckets; i++)
@@ -1034,6 +1037,7 @@ ios_close (int id)
   if (!io)
     return IOS_ENOIOS;
   ios_err e = commit_one (io);
+  ios_generation++;
   spaces[id] = NULL;
   /* The sub-ranges of a space go with it.  */
   for (int i = 0; i < nspaces; i++)
@@ -1167,6 +1171,7 @@ raw_read (ios *io, uint64_t off, unsigned char *buf, size_t n)
 static ios_err
 raw_write (ios *io, uint64_t off, const unsigned char *buf, size_t n)
 {
+  ios_generation++;
   while (n > 0)
     {
       page *p;

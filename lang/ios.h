@@ -39,6 +39,11 @@ typedef enum ios_err
   IOS_ENOIOS            /* E_no_ios.  */
 } ios_err;
 
+/* Bumped by every change of what a map would read: writes, bias
+   changes, rollbacks and closes.  Mapped values remember the generation
+   they were decoded at and decode again when it has moved.  */
+extern uint64_t ios_generation;
+
 void ios_init (void);
 void ios_fini (void);           /* Rolls back and closes everything.  */
 

@@ -110,9 +110,12 @@ scan (gcobj *o)
         pk_array *a = (pk_array *) o;
         for (size_t i = 0; i < a->len; i++)
           gc_mark_val (a->elems[i]);
+        gc_mark_obj ((gcobj *) a->map.env);
         break;
       }
     case GC_STRUCT:
+      gc_mark_obj ((gcobj *) ((pk_struct *) o)->map.env);
+      /* Fall through.  */
     case GC_FRAME:
       {
         pk_frame *f = (pk_frame *) o;

@@ -52,13 +52,21 @@ typedef struct pk_string
   char data[];                  /* NUL-terminated.  */
 } pk_string;
 
-/* Where a mapped value lives.  */
+struct pk_frame;
+
+/* Where a mapped value lives, and what it takes to decode it again: a
+   mapped struct or array re-reads its IO space when it is used after
+   the space (or anything its decoding read) has changed.  */
 typedef struct pk_map
 {
   bool mapped;
   bool strict;
+  int8_t endian;                /* 0 the current one, 1 big, 2 little.  */
   int ios;
-  uint64_t offset;              /* Bits.  */
+  uint64_t offset;              /* Bits, not counting the space's bias.  */
+  uint64_t bits;                /* Size when mapped (arrays by size).  */
+  uint64_t gen;                 /* vm_map_gen when decoded; 0: stale.  */
+  struct pk_frame *env;         /* Where its type's bounds evaluate.  */
 } pk_map;
 
 typedef struct pk_array

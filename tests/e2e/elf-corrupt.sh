@@ -15,15 +15,6 @@
 # GNU poke's pickle does not (or the reverse), the messages differ and
 # the comment on the case says why.
 #
-# Known bpoke bug this test steps around (reported to the lead): an
-# E_eof raised by the mapper (reading past the end of the IO space) is
-# the E_eof constant, exit_status 0, msg "", so an unhandled one ends a
-# -L script with status 0; GNU poke's has exit_status 1 and msg "while
-# mapping field T.f" when it happens in a struct field, and poke exits
-# with 1.  The exit status of those cases is counted apart as "known
-# bug" (and passes once fixed); the "while mapping field" line is not
-# checked.
-#
 # Environment: BPOKE (default src/bpoke of this tree), POKE (default
 # poke), POKE_COMPARE.  Exit status 0 all passed, 1 a check failed, 77
 # no usable /bin/ls or readelf.
@@ -37,7 +28,7 @@ case $(od -An -tx1 -N20 "$ls" 2>/dev/null | tr -d ' \n') in
   7f454c460201*) ;;
   *) echo "$ls is not a little-endian ELF64 file: skip"; exit 77;;
 esac
-pass=0 fail=0 known=0 notes=0
+pass=0 fail=0 notes=0
 ok () { pass=$((pass + 1)); }
 ko () { fail=$((fail + 1)); echo "FAIL: $1"; }
 
@@ -129,8 +120,6 @@ case_ ()
   then ok
   else ko "$name: message: got \"$got\", expected \"$line1${line2#-}\""; fi
   if [ $rc -eq "$status" ]; then ok
-  elif [ $rc -eq 0 ] && [ "$line1" = "unhandled EOF exception" ]; then
-    known=$((known + 1))
   else ko "$name: exit status $rc, expected $status"; fi
   if [ "$got [$rc]" != "$poke_rec" ]; then
     notes=$((notes + 1))
@@ -147,29 +136,29 @@ cv='unhandled constraint violation exception'
 wm='while mapping field'
 # Truncated: the ELF header is incomplete, then the section headers
 # (at the end of the file) are missing.
-case_ t0 1 "$eof" - "$eof / $wm Elf64_File.ehdr [1]"
-case_ t10 1 "$eof" - "$eof / $wm Elf64_File.ehdr [1]"
-case_ t63 1 "$eof" - "$eof / $wm Elf64_File.ehdr [1]"
-case_ t64 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
-case_ t100 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
-case_ t1000 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
-case_ half 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ t0 1 "$eof" "$wm Elf64_File.ehdr" "$eof / $wm Elf64_File.ehdr [1]"
+case_ t10 1 "$eof" "$wm Elf64_File.ehdr" "$eof / $wm Elf64_File.ehdr [1]"
+case_ t63 1 "$eof" "$wm Elf64_File.ehdr" "$eof / $wm Elf64_File.ehdr [1]"
+case_ t64 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
+case_ t100 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
+case_ t1000 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
+case_ half 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
 # Not ELF: the magic number's constraint.
 case_ passwd 1 "$cv" "constraint expression failed for field Elf_Ident.ei_mag" \
   "$cv / constraint expression failed for field Elf_Ident.ei_mag [1]"
 # e_shoff past the end, or in the middle of the file (garbage headers
 # whose sh_name / sh_offset point past the end).
-case_ shoff-huge 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
-case_ shoff-flip 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ shoff-huge 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
+case_ shoff-flip 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
 case_ shoff-mid 1 "$eof" - "$eof [1]"
-case_ shnum-big 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ shnum-big 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
 # No section headers: f.shdr is absent.
 case_ shnum-zero 1 'unhandled invalid element exception' - \
   'unhandled invalid element exception [1]'
 case_ zero-header 1 'unhandled invalid element exception' - \
   'unhandled invalid element exception [1]'
-case_ phoff-huge 1 "$eof" - "$eof / $wm Elf64_File.phdr [1]"
-case_ phnum-big 1 "$eof" - "$eof / $wm Elf64_File.phdr [1]"
+case_ phoff-huge 1 "$eof" "$wm Elf64_File.phdr" "$eof / $wm Elf64_File.phdr [1]"
+case_ phnum-big 1 "$eof" "$wm Elf64_File.phdr" "$eof / $wm Elf64_File.phdr [1]"
 # e_phnum = PN_XNUM (0xffff): the gABI's extended numbering, the count is
 # the sh_info of section 0 (0 here): bpoke's elf.bpk implements it and
 # maps no program header; GNU poke's pickle maps 65535 and reaches EOF.
@@ -184,7 +173,7 @@ case_ shstrndx-bad 1 'unhandled out of bounds exception' - \
 case_ class32 1 "$cv" "constraint expression failed for field Elf64_File.ehdr" \
   'walked [0]'
 # ELFDATA2MSB: every field is read big-endian, e_shoff is huge.
-case_ big-endian 1 "$eof" - "$eof / $wm Elf64_File.shdr [1]"
+case_ big-endian 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
 # A section header of .dynsym or a section name pointing past the end.
 case_ dynsym-size 1 "$eof" - "$eof [1]"
 case_ dynsym-offset 1 "$eof" - "$eof [1]"
@@ -198,7 +187,6 @@ if [ "$(printf '%s\n' "$got" | sed -n '1p;$p')" = "$(printf '%s\n2' "$eof")" ]
 then ok; else ko "prompt after an exception: got \"$got\""; fi
 
 echo "$pass passed, $fail failed"
-echo "($known exit statuses 0 instead of 1: the known E_eof bug; $notes cases" \
-  "print other than GNU poke: that bug's missing \"while mapping field\"" \
-  "line, and the elf pickles' differences in the comments)"
+echo "($notes cases print other than GNU poke: the elf pickles' differences" \
+  "in the comments)"
 [ "$fail" -eq 0 ]
