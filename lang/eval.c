@@ -1427,18 +1427,32 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         strbuf sb;
         sb_init (&sb);
         uint64_t at = bc->off;
-        for (;; at += 8)
+        for (bool done = false; !done;)
           {
-            uint64_t ch;
-            ios_err e = ios_read_int (bc->io, at, 8, true, &ch);
+            /* Bytes a chunk at a time; one at a time near the end.  */
+            unsigned char buf[64];
+            size_t n = sizeof buf;
+            ios_err e = IOS_EEOF;
+            if (at % 8 == 0)
+              e = ios_read_bytes (bc->io, at / 8, buf, n);
+            if (e != IOS_OK)
+              {
+                uint64_t ch;
+                n = 1;
+                e = ios_read_int (bc->io, at, 8, true, &ch);
+                buf[0] = (unsigned char) ch;
+              }
             if (e != IOS_OK)
               {
                 sb_free (&sb);
                 vm_raise_ios (v, e);
               }
-            if (ch == 0)
-              break;
-            sb_putc (&sb, (char) ch);
+            size_t len = 0;
+            while (len < n && buf[len])
+              len++;
+            sb_putn (&sb, (const char *) buf, len);
+            done = len < n;
+            at += n * 8;
           }
         *size = (sb.len + 1) * 8;
         val r = val_string (sb.data ? sb.data : "", sb.len);
