@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include "cmd.h"
+#include "help.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,8 +32,6 @@ typedef struct cmd_def
 {
   const char *name;
   const char *flags;            /* The /FLAGS it accepts.  */
-  const char *usage;
-  const char *help;
   cmd_fn fn;
 } cmd_def;
 
@@ -289,22 +288,17 @@ cmd_info (bpoke *pk, const cmd_args *a, bool *quit)
 
 static bool cmd_help (bpoke *pk, const cmd_args *a, bool *quit);
 
+/* What each command does is said in doc/help.txt (see cmd_help).  */
 static const cmd_def cmds[] = {
-  {"exit", "", ".exit", "leave bpoke", cmd_exit},
-  {"quit", "", ".quit", "leave bpoke", cmd_exit},
-  {"file", "c", ".file[/c] FILE", "open FILE (/c: create it) as the "
-   "current IO space", cmd_file},
-  {"mem", "", ".mem [NAME]", "create a memory IO space *NAME*", cmd_mem},
-  {"ios", "", ".ios #ID", "make IO space #ID the current one", cmd_ios},
-  {"close", "", ".close [#ID]", "close IO space #ID (or the current one)",
-   cmd_close},
-  {"set", "", ".set [SETTING [VALUE]]",
-   "show or change a setting: obase, omode, odepth, oindent, oacutoff, "
-   "pretty-print, endian", cmd_set},
-  {"info", "", ".info ios|variables|functions|types",
-   "list the IO spaces or the global declarations", cmd_info},
-  {"help", "", ".help [COMMAND]", "list the commands, or explain one",
-   cmd_help},
+  {"exit", "", cmd_exit},
+  {"quit", "", cmd_exit},
+  {"file", "c", cmd_file},
+  {"mem", "", cmd_mem},
+  {"ios", "", cmd_ios},
+  {"close", "", cmd_close},
+  {"set", "", cmd_set},
+  {"info", "", cmd_info},
+  {"help", "", cmd_help},
 };
 
 const char *const cmd_names[] = {
@@ -312,20 +306,70 @@ const char *const cmd_names[] = {
   ".help", NULL
 };
 
+/* Print the names of the help topics of KIND, after TITLE, filled to
+   72 columns.  */
+static void
+list_topics (const char *title, const char *kind)
+{
+  size_t col = strlen (title);
+  fputs (title, stdout);
+  for (const help_entry *h = help_entries; h->name; h++)
+    {
+      if (strcmp (h->kind, kind) != 0)
+        continue;
+      if (col + 1 + strlen (h->name) > 72)
+        {
+          fputs ("\n ", stdout);
+          col = 1;
+        }
+      printf (" %s", h->name);
+      col += 1 + strlen (h->name);
+    }
+  putchar ('\n');
+}
+
 static bool
 cmd_help (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) pk;
   (void) quit;
-  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-    if (a->argc < 2 || strcmp (a->argv[1], cmds[i].name) == 0
-        || (a->argv[1][0] == '.' && strcmp (a->argv[1] + 1, cmds[i].name) == 0))
-      printf ("%-36s %s\n", cmds[i].usage, cmds[i].help);
   if (a->argc < 2)
-    printf ("\nAnything else is a Poke command: a declaration, a statement "
-            "or an expression,\nwhose value is printed.  The commands dump, "
-            "copy, save and extract\ntake named arguments: "
-            "dump :from 0#B :size 64#B.\n");
+    {
+      for (const help_entry *h = help_entries; h->name; h++)
+        if (strcmp (h->kind, "command") == 0)
+          printf ("%-36.*s %s\n", (int) strcspn (h->text, "\n"), h->text,
+                  h->summary);
+      printf ("\nAnything else is a Poke command: a declaration, a statement "
+              "or an expression,\nwhose value is printed.  The commands dump, "
+              "copy, save and extract\ntake named arguments: "
+              "dump :from 0#B :size 64#B.\n"
+              "\n`.help TOPIC' explains one of these topics:\n");
+      list_topics ("settings:", "setting");
+      list_topics ("builtins:", "builtin");
+      list_topics ("functions:", "function");
+      list_topics ("keywords:", "keyword");
+      return true;
+    }
+  if (a->argc > 2)
+    return fail ("Usage: help [TOPIC]");
+  /* `.help file' and `.help .file' both find the command; `.help close'
+     shows the builtin close, then the command .close.  */
+  const char *topic = a->argv[1];
+  bool found = false;
+  for (int pass = 0; pass < 2; pass++)
+    for (const help_entry *h = help_entries; h->name; h++)
+      if (pass == 0 ? strcmp (h->name, topic) == 0
+          : (h->name[0] == '.' && topic[0] != '.'
+             && strcmp (h->name + 1, topic) == 0))
+        {
+          if (found)
+            putchar ('\n');
+          fputs (h->text, stdout);
+          found = true;
+        }
+  if (!found)
+    return fail ("No help on `%s'.  Type .help for the list of topics.",
+                 topic);
   return true;
 }
 
