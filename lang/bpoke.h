@@ -50,6 +50,10 @@ int bpoke_exit_code (const bpoke *pk);
 bool bpoke_set (bpoke *pk, const char *name, const char *value,
                 const char **err);
 
+/* Disable calls to native (extern) functions for good, as --no-ffi
+   does: they raise E_perm, and `.set ffi yes' is refused.  */
+void bpoke_disable_ffi (bpoke *pk);
+
 /* Make a running program raise E_signal at the next loop iteration or
    call: for Ctrl-C.  Safe to call from a signal handler.  */
 void bpoke_interrupt (bpoke *pk);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "arith.h"
+#include "pkffi.h"
 #include "print.h"
 
 typedef enum sym_kind
@@ -1687,6 +1688,31 @@ check_struct_type (compiler *c, ast *tn)
 
 /* Functions.  */
 
+/* A native function (lang/pkffi.c): every type must cross to C.  */
+static void
+check_extern (compiler *c, ast *f)
+{
+  ast *x = f->a;
+  const type *ft = f->type;
+  for (int i = 0; i < f->nkids; i++)
+    {
+      ast *p = f->kids[i];
+      if (p->flag)
+        error_at (c, p, "cannot pass a variadic argument to a native "
+                  "function");
+      if (pkffi_classify (ft->u.f.args[i], false) == PKFFI_BAD)
+        error_at (c, p->a, "cannot pass %s to a native function",
+                  tname (ft->u.f.args[i]));
+    }
+  if (pkffi_classify (ft->u.f.ret, true) == PKFFI_BAD)
+    error_at (c, f->b, "cannot return %s from a native function",
+              tname (ft->u.f.ret));
+  const char *sym = x->b ? x->b->name : f->name;
+  if (!sym)
+    error_at (c, x, "a native lambda needs a symbol name");
+  x->aux = pkffi_decl_new (&c->ar, x->a->name, sym, f->type);
+}
+
 static void
 check_func (compiler *c, ast *f)
 {
@@ -1738,7 +1764,10 @@ check_func (compiler *c, ast *f)
           coerce (c, &p->b, args[i]);
         }
     }
-  check_stmt (c, f->a);
+  if (f->a->kind == A_EXTERN)
+    check_extern (c, f);
+  else
+    check_stmt (c, f->a);
   f->nslots = fc.nslots;
   c->fn = fc.up;
   c->level = saved_level;

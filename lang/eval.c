@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arith.h"
+#include "pkffi.h"
 #include "ios.h"
 
 typedef enum status
@@ -802,6 +803,13 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
     }
   (void) frv;
   (void) callsite;
+  if (fn->a->kind == A_EXTERN)
+    {
+      val r = pkffi_call (v, fn, fr);
+      v->nroots = base;
+      v->depth--;
+      return r;
+    }
   status st = exec (v, fr, fn->a);
   v->nroots = base;
   v->depth--;
@@ -1957,6 +1965,17 @@ eval (vm *v, pk_frame *f, ast *n)
 
 /* Assignment.  */
 
+void
+vm_array_set (vm *v, val c, uint64_t i, val x)
+{
+  pk_array *a = val_arr (c);
+  if (i >= a->len)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  if (a->map.mapped)
+    write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
+  a->elems[i] = x;
+}
+
 static void
 assign (vm *v, pk_frame *f, ast *lv, val x)
 {
@@ -1975,12 +1994,7 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         vm_push_root (v, c);
         uint64_t i = eval (v, f, lv->b).v.u;
         vm_pop_roots (v, 2);
-        pk_array *a = val_arr (c);
-        if (i >= a->len)
-          vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-        if (a->map.mapped)
-          write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
-        a->elems[i] = x;
+        vm_array_set (v, c, i, x);
         return;
       }
     case A_MEMBER:

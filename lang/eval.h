@@ -41,6 +41,8 @@ typedef struct vm
   int depth;                    /* Call depth, to stop runaway recursion.  */
   bool big_endian;              /* .set endian: the default byte order.  */
   int endian;                   /* As set_endian set it (1 is big).  */
+  bool ffi_off;                 /* .set ffi no: native calls raise.  */
+  bool ffi_locked;              /* --no-ffi: and .set ffi yes is refused.  */
   volatile sig_atomic_t interrupted;
   /* Mapped values decode again when vm_map_gen has moved since they
      were decoded: it moves with every change to an IO space and with
@@ -107,6 +109,10 @@ _Noreturn void vm_raise (vm *v, val exc);
 _Noreturn void vm_raise_ios (vm *v, int err);
 /* Raise E_exit with STATUS as its exit_status (the exit builtin).  */
 _Noreturn void vm_raise_exit (vm *v, int status);
+
+/* A[I] = X, as the assignment does it: bounds checked, and written
+   through to the IO space when A is mapped.  */
+void vm_array_set (vm *v, val a, uint64_t i, val x);
 
 /* Call closure FN with ARGS from C (builtins use it for callbacks).  */
 val vm_call (vm *v, val fn, int nargs, val *args);

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "eval.h"
+#include "pkffi.h"
 #include "ios.h"
 #include "parse.h"
 
@@ -394,6 +395,7 @@ bpoke_free (bpoke *pk)
     return;
   ios_fini ();
   vm_free (pk->vm);
+  pkffi_fini ();
   gc_fini ();
   compiler_free (pk->comp);
   type_fini ();
@@ -408,6 +410,13 @@ bpoke_free (bpoke *pk)
     free (pk->loaded[i]);
   free (pk->loaded);
   free (pk);
+}
+
+void
+bpoke_disable_ffi (bpoke *pk)
+{
+  pk->vm->ffi_off = true;
+  pk->vm->ffi_locked = true;
 }
 
 void
@@ -492,6 +501,26 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
         *ints[i].p = atoi (value);
         return true;
       }
+  if (strcmp (name, "ffi") == 0)
+    {
+      if (!value)
+        printf ("%s\n", pk->vm->ffi_off ? "no" : "yes");
+      else if (strcmp (value, "no") == 0)
+        pk->vm->ffi_off = true;
+      else if (strcmp (value, "yes") != 0)
+        {
+          *err = "Usage: .set ffi {yes,no}";
+          return false;
+        }
+      else if (pk->vm->ffi_locked)
+        {
+          *err = "error: native calls were disabled by --no-ffi";
+          return false;
+        }
+      else
+        pk->vm->ffi_off = false;
+      return true;
+    }
   if (strcmp (name, "pretty-print") == 0)
     {
       if (!value)

@@ -300,6 +300,7 @@ static ast *parse_type (parser *p);
 static ast *parse_stmt (parser *p);
 static ast *parse_block (parser *p);
 static ast *parse_funspec (parser *p, loc_t loc, const char *name);
+static ast *parse_extern (parser *p, bool named);
 
 /* Types.  */
 
@@ -1092,9 +1093,31 @@ parse_funspec (parser *p, loc_t loc, const char *name)
     fail_unexpected (p);
   f->b = parse_type (p);
   expect (p, T_COLON);
-  f->a = parse_block (p);
+  if (p->tok.kind == T_IDENT && strcmp (p->tok.sval, "extern") == 0)
+    f->a = parse_extern (p, name != NULL);
+  else
+    f->a = parse_block (p);
   p->names = saved;
   return finish (p, f);
+}
+
+/* The body of a native function: extern LIBRARY [SYMBOL], and a `;'
+   after a named declaration.  `extern' is a keyword only here, where an
+   identifier cannot stand, so programs using it as a name still work.  */
+static ast *
+parse_extern (parser *p, bool named)
+{
+  ast *n = node (p, A_EXTERN, p->tok.loc);
+  next (p);
+  if (p->tok.kind != T_STR)
+    fail_unexpected (p);
+  n->a = parse_primary (p);
+  if (p->tok.kind == T_STR)
+    n->b = parse_primary (p);
+  finish (p, n);
+  if (named)
+    expect (p, T_SEMI);
+  return n;
 }
 
 /* Statements.  */

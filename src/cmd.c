@@ -66,7 +66,8 @@ cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
     {
       static const char *const names[] = { "obase", "omode", "odepth",
                                            "oindent", "oacutoff",
-                                           "pretty-print", "endian" };
+                                           "pretty-print", "endian",
+                                           "ffi" };
       const char *err;
       for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         {

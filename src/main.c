@@ -34,6 +34,8 @@ Styling text output:\n\
       --color=(yes|no|auto)           emit styled output\n\
 \n\
   -q, --no-init-file                  do not load an init file\n\
+      --no-ffi                        disable calls to native (extern)\n\
+                                        functions\n\
       --quiet                         be as terse as possible\n\
       --help                          print a help message and exit\n\
       --version                       show version and exit\n\
@@ -41,7 +43,7 @@ Styling text output:\n\
 Report bugs in the bpoke issue tracker.\n", stdout);
 }
 
-enum { OPT_HELP = 256, OPT_VERSION, OPT_QUIET, OPT_COLOR };
+enum { OPT_HELP = 256, OPT_VERSION, OPT_QUIET, OPT_COLOR, OPT_NO_FFI };
 
 static const struct option long_opts[] = {
   {"load", required_argument, NULL, 'l'},
@@ -50,6 +52,7 @@ static const struct option long_opts[] = {
   {"no-init-file", no_argument, NULL, 'q'},
   {"quiet", no_argument, NULL, OPT_QUIET},
   {"color", required_argument, NULL, OPT_COLOR},
+  {"no-ffi", no_argument, NULL, OPT_NO_FFI},
   {"help", no_argument, NULL, OPT_HELP},
   {"version", no_argument, NULL, OPT_VERSION},
   {NULL, 0, NULL, 0}
@@ -146,7 +149,7 @@ real_main (int argc, char **argv)
 {
   action *actions = calloc ((size_t) argc + 1, sizeof *actions);
   int nactions = 0;
-  bool no_init = false, quiet = false, batch = false;
+  bool no_init = false, quiet = false, batch = false, no_ffi = false;
   const char *script = NULL;
   int script_argc = 0;
   char **script_argv = NULL;
@@ -194,6 +197,9 @@ real_main (int argc, char **argv)
         case OPT_QUIET:
           quiet = true;
           break;
+        case OPT_NO_FFI:
+          no_ffi = true;
+          break;
         case OPT_COLOR:
           if (strcmp (optarg, "yes") && strcmp (optarg, "no")
               && strcmp (optarg, "auto"))
@@ -225,6 +231,8 @@ real_main (int argc, char **argv)
     }
 
   bpoke *pk = bpoke_new ();
+  if (no_ffi)
+    bpoke_disable_ffi (pk);
   int status = 0;
   bool quit = false;
   if (!no_init)

@@ -64,6 +64,8 @@ for f in "$top"/lang/*.c; do
 done
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 flags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -I$top/lang"
+# lang/pkffi.c (native calls) needs libffi; the fuzzer never calls it.
+ffi=$(pkg-config --cflags --libs libffi 2>/dev/null || echo -lffi)
 exe=$build/fuzz_parse
 need=no
 [ -x "$exe" ] || need=yes
@@ -77,7 +79,7 @@ if [ $need = yes ]; then
   echo "run.sh: building $exe"
   # shellcheck disable=SC2086
   "$CC" $flags -fsanitize=fuzzer -o "$exe" \
-    "$here/fuzz_parse.c" "$build/prelude.c" $srcs -lm
+    "$here/fuzz_parse.c" "$build/prelude.c" $srcs $ffi -lm -ldl
 fi
 
 # A dictionary: every token spelling in tokens.def, and a few pieces of
@@ -89,7 +91,7 @@ fi
            '#KiB' "'size" "'length" "'signed" "'magnitude" "'unit" \
            'int<' 'uint<' 'offset<' '>' 'string' '\\n' '\\x41' "'a'" \
            '%v' '%i32d' '%u8x' '%s' '//' '/*' '*/' '#!' '!#' 'E_div_by_zero' \
-           'Exception' 'lambda' 'catch if'; do
+           'Exception' 'lambda' 'catch if' ': extern "libc.so.6"'; do
     printf '"%s"\n' "$w"
   done
 } > "$build/poke.dict"
