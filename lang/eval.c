@@ -889,10 +889,12 @@ val_size_bits (val x)
       {
         uint64_t s = 0;
         pk_struct *st = val_sct (x);
+        if (st->map.mapped)
+          return st->map.bits;  /* Labels and pinning count.  */
         for (int i = 0; i < st->nfields; i++)
           {
             uint64_t fs = val_size_bits (st->fields[i]);
-            if (x.t->u.s.is_union)
+            if (x.t->u.s.is_union || x.t->u.s.pinned)
               s = fs > s ? fs : s;
             else
               s += fs;
@@ -926,7 +928,15 @@ eval_attr (vm *v, pk_frame *f, ast *n)
         case TY_ARRAY:
           return val_int (n->type, val_arr (x)->len);
         case TY_STRUCT:
-          return val_int (n->type, (uint64_t) val_sct (x)->nfields);
+          {
+            /* The fields present: absent optional fields don't count;
+               a union counts its alternatives.  */
+            const pk_struct *s = val_sct (x);
+            uint64_t k = 0;
+            for (int i = 0; i < s->nfields; i++)
+              k += s->fields[i].t != NULL || x.t->u.s.is_union;
+            return val_int (n->type, k);
+          }
         default:
           return val_int (n->type, 1);
         }
@@ -1123,7 +1133,9 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       *off = cur;
     }
   s->fields[i] = fv;
-  if (bc->strict && kid->b && !eval (v, sf, kid->b).v.u)
+  /* A union chooses its alternative by the constraints, even when the
+     map is not strict.  */
+  if ((bc->strict || t->u.s.is_union) && kid->b && !eval (v, sf, kid->b).v.u)
     constraint_failed (v, t, kid->name);
   if (!bc->map || fsize == 0)
     fsize = val_size_bits (fv);
@@ -1180,6 +1192,18 @@ set_map (pk_map *m, const build_ctx *bc, uint64_t off, uint64_t size,
   m->bits = size;
   m->gen = bc->gen;
   m->env = env;
+}
+
+static _Noreturn void
+no_alternative (vm *v, const type *t)
+{
+  char msg[512];
+  if (t->name)
+    snprintf (msg, sizeof msg, "no valid alternative found for union %s",
+              t->name);
+  else
+    snprintf (msg, sizeof msg, "no valid alternative in union");
+  vm_raise_code (v, EC_CONSTRAINT, msg);
 }
 
 static val
@@ -1255,15 +1279,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       total += fsize;
     }
   if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
-    {
-      char msg[512];
-      if (t->name)
-        snprintf (msg, sizeof msg, "no valid alternative found for union %s",
-                  t->name);
-      else
-        snprintf (msg, sizeof msg, "no valid alternative in union");
-      vm_raise_code (v, EC_CONSTRAINT, msg);
-    }
+    no_alternative (v, t);
   if (bc->map)
     {
       set_map (&s->map, bc, base, end - base, f);
@@ -1664,10 +1680,106 @@ write_through (vm *v, pk_map *m, uint64_t off, int endian, val x)
   ios *io = ios_get (m->ios);
   if (!io)
     vm_raise_code (v, EC_NO_IOS, NULL);
-  bool fresh = m->gen == vm_map_gen (v);
   write_value (v, io, off + (uint64_t) ios_bias (io), x, endian);
-  if (fresh && !val_map (x))
-    m->gen = vm_map_gen (v);
+}
+
+/* The mapped values an assignment went through, outermost first, so
+   that a write through them can keep them current (see keep_current).
+   N is -1 when there were too many to keep.  */
+typedef struct place
+{
+  val objs[8];
+  int n;
+} place;
+
+static void
+place_add (place *p, val x)
+{
+  const pk_map *m = val_map (x);
+  if (!m || !m->mapped || p->n < 0)
+    return;
+  if (p->n == (int) countof (p->objs))
+    p->n = -1;
+  else
+    p->objs[p->n++] = x;
+}
+
+/* Evaluate the container E of an assignment, noting in P the mapped
+   values on the way.  */
+static val
+eval_place (vm *v, pk_frame *f, ast *e, place *p)
+{
+  val x;
+  switch (e->kind)
+    {
+    case A_MEMBER:
+      {
+        val s = eval_place (v, f, e->a, p);
+        vm_fresh (v, s);
+        x = val_sct (s)->fr.slots[e->slot];
+        if (!x.t)
+          vm_raise_code (v, EC_ELEM, NULL);
+        vm_fresh (v, x);
+        break;
+      }
+    case A_INDEX:
+      {
+        val c = eval_place (v, f, e->a, p);
+        if (c.t->kind != TY_ARRAY)
+          return eval (v, f, e);
+        vm_push_root (v, c);
+        uint64_t i = eval (v, f, e->b).v.u;
+        vm_pop_roots (v, 1);
+        vm_fresh (v, c);
+        if (i >= val_arr (c)->len)
+          vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+        x = val_arr (c)->elems[i];
+        vm_fresh (v, x);
+        break;
+      }
+    default:
+      x = eval (v, f, e);
+    }
+  place_add (p, x);
+  return x;
+}
+
+/* Whether writing a part of a value of type T in place leaves the value
+   what decoding it again would give: not when the parts overlap or
+   where they are, or how many, depends on what they hold.  */
+static bool
+updates_in_place (const type *t)
+{
+  if (t->kind == TY_ARRAY)
+    return type_complete (t->u.a.elem);
+  if (t->u.s.itype)
+    return true;
+  if (t->u.s.pinned || t->u.s.is_union || !type_complete (t))
+    return false;
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; k < decl->nkids; k++)
+    if (decl->kids[k]->kind == TN_FIELD
+        && (decl->kids[k]->aux || decl->kids[k]->d))
+      return false;
+  return true;
+}
+
+/* After an assignment of X through the values of P, current at
+   generation G0 before it wrote, keep current the ones that it updated
+   in place, from the innermost out.  */
+static void
+keep_current (vm *v, const place *p, uint64_t g0, val x)
+{
+  if (val_map (x))
+    return;                     /* X's parts are to be mapped.  */
+  uint64_t g1 = vm_map_gen (v);
+  for (int k = p->n - 1; k >= 0; k--)
+    {
+      pk_map *m = val_map (p->objs[k]);
+      if (m->gen != g0 || !updates_in_place (p->objs[k].t))
+        return;
+      m->gen = g1;
+    }
 }
 
 /* unmap X: a copy of X that is not mapped, nor are its parts.  */
@@ -1989,19 +2101,24 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
       return;
     case A_INDEX:
       {
+        place p = { .n = 0 };
         vm_push_root (v, x);
-        val c = eval (v, f, lv->a);
+        val c = eval_place (v, f, lv->a, &p);
         vm_push_root (v, c);
         uint64_t i = eval (v, f, lv->b).v.u;
         vm_pop_roots (v, 2);
+        uint64_t g0 = vm_map_gen (v);
         vm_array_set (v, c, i, x);
+        keep_current (v, &p, g0, x);
         return;
       }
     case A_MEMBER:
       {
+        place p = { .n = 0 };
         vm_push_root (v, x);
-        val sv = eval (v, f, lv->a);
+        val sv = eval_place (v, f, lv->a, &p);
         vm_pop_roots (v, 1);
+        uint64_t g0 = vm_map_gen (v);
         pk_struct *s = val_sct (sv);
         int i = lv->slot;
         if (!s->fields[i].t)
@@ -2024,6 +2141,8 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
                 if (!ok)
                   {
                     s->fields[i] = old;
+                    if (sv.t->u.s.is_union)
+                      no_alternative (v, sv.t);
                     constraint_failed (v, sv.t, kid->name);
                   }
               }
@@ -2033,6 +2152,7 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         else if (s->map.mapped && s->offs)
           write_through (v, &s->map, s->offs[i],
                          fkid && fkid->op ? fkid->op : s->map.endian, x);
+        keep_current (v, &p, g0, x);
         return;
       }
     case A_MAP:

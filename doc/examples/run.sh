@@ -10,7 +10,8 @@ check=$here/../../tests/lang/check.sh
 pass=0 fail=0
 for t in "$here"/*.bpk; do
   name=$(basename "$t" .bpk)
-  case $name in tut-*) continue ;; esac
+  # inflate-section needs a compressed ELF file: tests/e2e/ffi.sh runs it.
+  case $name in tut-*|inflate-section) continue ;; esac
   if out=$("$check" "$t" 2>&1); then
     pass=$((pass + 1))
   else
