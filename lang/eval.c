@@ -13,12 +13,10 @@
 #include <string.h>
 
 #include "arith.h"
+#include "compile.h"
 #include "ios.h"
 
-typedef enum status
-{
-  ST_NORMAL, ST_BREAK, ST_CONTINUE, ST_RETURN
-} status;
+typedef vm_status status;
 
 #define MAX_CALL_DEPTH 10000
 
@@ -75,6 +73,8 @@ vm_new (compiler *comp)
   v->big_endian = true;         /* GNU poke's default, whatever the host.  */
   v->endian = 1;
   print_opts_default (&v->popts);
+  v->nocompile = getenv ("BPOKE_NOCOMPILE") != NULL;
+  arena_init (&v->code);
   the_vm = v;
   gc_mark_roots = mark_roots;
   return v;
@@ -86,6 +86,7 @@ vm_free (vm *v)
   if (!v)
     return;
   free (v->roots);
+  arena_free (&v->code);
   if (the_vm == v)
     {
       the_vm = NULL;
@@ -741,7 +742,8 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
     }
   (void) frv;
   (void) callsite;
-  status st = exec (v, fr, fn->a);
+  status st = v->nocompile ? exec (v, fr, fn->a)
+                           : compile_run (v, fr, fn->a);
   v->nroots = base;
   v->depth--;
   if (st == ST_RETURN)
@@ -1837,6 +1839,8 @@ exec (vm *v, pk_frame *f, ast *n)
         return exec (v, f, n->c);
       return ST_NORMAL;
     case S_WHILE:
+      if (!v->nocompile)
+        return compile_run (v, f, n);
       while (eval (v, f, n->a).v.u)
         {
           status st = exec (v, f, n->b);
@@ -1848,6 +1852,8 @@ exec (vm *v, pk_frame *f, ast *n)
         }
       return ST_NORMAL;
     case S_FOR:
+      if (!v->nocompile)
+        return compile_run (v, f, n);
       if (n->a)
         exec (v, f, n->a);
       while (!n->b || eval (v, f, n->b).v.u)
@@ -1999,6 +2005,24 @@ exec (vm *v, pk_frame *f, ast *n)
       eval (v, f, n);
       return ST_NORMAL;
     }
+}
+
+val
+vm_eval (vm *v, pk_frame *f, ast *n)
+{
+  return eval (v, f, n);
+}
+
+vm_status
+vm_exec (vm *v, pk_frame *f, ast *n)
+{
+  return exec (v, f, n);
+}
+
+void
+vm_assign (vm *v, pk_frame *f, ast *lv, val x)
+{
+  assign (v, f, lv, x);
 }
 
 bool

@@ -16,6 +16,13 @@
 #include "check.h"
 #include "print.h"
 
+/* How a statement ends: control falls through, breaks, continues or
+   returns.  */
+typedef enum vm_status
+{
+  ST_NORMAL, ST_BREAK, ST_CONTINUE, ST_RETURN
+} vm_status;
+
 typedef struct vm_handler
 {
   struct vm_handler *prev;
@@ -38,6 +45,8 @@ typedef struct vm
   bool big_endian;              /* .set endian: the default byte order.  */
   int endian;                   /* As set_endian set it (1 is big).  */
   volatile sig_atomic_t interrupted;
+  bool nocompile;               /* BPOKE_NOCOMPILE: tree walker only.  */
+  arena code;                   /* Compiled statements (compile.c).  */
 } vm;
 
 /* Exception codes, as GNU poke numbers them (see stdlib/prelude.bpk).  */
@@ -66,6 +75,13 @@ _Noreturn void vm_raise (vm *v, val exc);
 _Noreturn void vm_raise_ios (vm *v, int err);
 /* Raise E_exit with STATUS as its exit_status (the exit builtin).  */
 _Noreturn void vm_raise_exit (vm *v, int status);
+
+/* The tree walker, for the compiled code's slow paths (compile.c):
+   evaluate expression N, execute statement N, assign X to l-value LV,
+   all in frame F.  */
+val vm_eval (vm *v, pk_frame *f, ast *n);
+vm_status vm_exec (vm *v, pk_frame *f, ast *n);
+void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
 
 /* Call closure FN with ARGS from C (builtins use it for callbacks).  */
 val vm_call (vm *v, val fn, int nargs, val *args);
