@@ -739,6 +739,29 @@ ex_for (vm *v, pk_frame *f, const cnode *c)
   return ST_NORMAL;
 }
 
+/* The counting loop for (...; i < K; i++) on a signed local i, the
+   test and the step done inline.  */
+static vm_status
+ex_for_count (vm *v, pk_frame *f, const cnode *c)
+{
+  const cnode *step = c->c;
+  val *i = &f->slots[step->slot];
+  int64_t lim = (int64_t) c->b->b->k;
+  if (c->a)
+    c->a->ex (v, f, c->a);
+  while (i->v.i < lim)
+    {
+      vm_status st = c->d->ex (v, f, c->d);
+      if (st == ST_BREAK)
+        break;
+      if (st == ST_RETURN)
+        return st;
+      incdec_s (v, step, i);
+      check_interrupt (v);
+    }
+  return ST_NORMAL;
+}
+
 static vm_status
 ex_var_local (vm *v, pk_frame *f, const cnode *c)
 {
@@ -833,6 +856,9 @@ compile_stmt (vm *v, ast *n)
         c->c = compile_stmt (v, n->c);
       c->d = compile_stmt (v, n->d);
       c->ex = ex_for;
+      if (c->b && c->b->ei == ei_lt_s[1][2] && c->c
+          && c->c->ex == ex_inc_local_s && c->c->slot == c->b->a->slot)
+        c->ex = ex_for_count;
       return c;
     default:
       return c;
