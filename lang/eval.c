@@ -13,13 +13,11 @@
 #include <string.h>
 
 #include "arith.h"
-#include "pkffi.h"
+#include "compile.h"
 #include "ios.h"
+#include "pkffi.h"
 
-typedef enum status
-{
-  ST_NORMAL, ST_BREAK, ST_CONTINUE, ST_RETURN
-} status;
+typedef vm_status status;
 
 #define MAX_CALL_DEPTH 10000
 
@@ -82,6 +80,8 @@ vm_new (compiler *comp)
   v->big_endian = true;         /* GNU poke's default, whatever the host.  */
   v->endian = 1;
   print_opts_default (&v->popts);
+  v->nocompile = getenv ("BPOKE_NOCOMPILE") != NULL;
+  arena_init (&v->code);
   the_vm = v;
   gc_mark_roots = mark_roots;
   return v;
@@ -94,6 +94,7 @@ vm_free (vm *v)
     return;
   free (v->roots);
   free (v->gread);
+  arena_free (&v->code);
   if (the_vm == v)
     {
       the_vm = NULL;
@@ -127,8 +128,7 @@ set_global (vm *v, int slot, val x)
 {
   grow_globals (v);
   v->globals->slots[slot] = x;
-  if (v->gread[slot])
-    v->var_gen++;
+  vm_global_written (v, slot);
 }
 
 /* Mapped values.  */
@@ -810,7 +810,8 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
       v->depth--;
       return r;
     }
-  status st = exec (v, fr, fn->a);
+  status st = v->nocompile || v->mapping ? exec (v, fr, fn->a)
+                                         : compile_run (v, fr, fn->a);
   v->nroots = base;
   v->depth--;
   if (st == ST_RETURN)
@@ -2259,6 +2260,8 @@ exec (vm *v, pk_frame *f, ast *n)
         return exec (v, f, n->c);
       return ST_NORMAL;
     case S_WHILE:
+      if (!v->nocompile && !v->mapping)
+        return compile_run (v, f, n);
       while (eval (v, f, n->a).v.u)
         {
           status st = exec (v, f, n->b);
@@ -2270,6 +2273,8 @@ exec (vm *v, pk_frame *f, ast *n)
         }
       return ST_NORMAL;
     case S_FOR:
+      if (!v->nocompile && !v->mapping)
+        return compile_run (v, f, n);
       if (n->a)
         exec (v, f, n->a);
       while (!n->b || eval (v, f, n->b).v.u)
@@ -2411,6 +2416,24 @@ exec (vm *v, pk_frame *f, ast *n)
       eval (v, f, n);
       return ST_NORMAL;
     }
+}
+
+val
+vm_eval (vm *v, pk_frame *f, ast *n)
+{
+  return eval (v, f, n);
+}
+
+vm_status
+vm_exec (vm *v, pk_frame *f, ast *n)
+{
+  return exec (v, f, n);
+}
+
+void
+vm_assign (vm *v, pk_frame *f, ast *lv, val x)
+{
+  assign (v, f, lv, x);
 }
 
 bool

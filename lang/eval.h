@@ -16,6 +16,13 @@
 #include "check.h"
 #include "print.h"
 
+/* How a statement ends: control falls through, breaks, continues or
+   returns.  */
+typedef enum vm_status
+{
+  ST_NORMAL, ST_BREAK, ST_CONTINUE, ST_RETURN
+} vm_status;
+
 typedef struct vm_handler
 {
   struct vm_handler *prev;
@@ -56,6 +63,8 @@ typedef struct vm
   uint64_t var_gen;
   uint8_t *gread;               /* Per global slot.  */
   int ngread;
+  bool nocompile;               /* BPOKE_NOCOMPILE: tree walker only.  */
+  arena code;                   /* Compiled statements (compile.c).  */
 } vm;
 
 /* Install handler H, to catch what the code after setjmp (H->jb)
@@ -81,6 +90,15 @@ vm_handler_caught (vm *v, vm_handler *h)
   v->mapping = h->mapping;
   v->map_ftype = h->map_ftype;
   v->map_elems = h->map_elems;
+}
+
+/* Global SLOT was assigned: mapped values whose decoding read it are
+   out of date.  */
+static inline void
+vm_global_written (vm *v, int slot)
+{
+  if (slot < v->ngread && v->gread[slot])
+    v->var_gen++;
 }
 
 /* Exception codes, as GNU poke numbers them (see stdlib/prelude.bpk).  */
@@ -113,6 +131,12 @@ _Noreturn void vm_raise_exit (vm *v, int status);
 /* A[I] = X, as the assignment does it: bounds checked, and written
    through to the IO space when A is mapped.  */
 void vm_array_set (vm *v, val a, uint64_t i, val x);
+/* The tree walker, for the compiled code's slow paths (compile.c):
+   evaluate expression N, execute statement N, assign X to l-value LV,
+   all in frame F.  */
+val vm_eval (vm *v, pk_frame *f, ast *n);
+vm_status vm_exec (vm *v, pk_frame *f, ast *n);
+void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
 
 /* Call closure FN with ARGS from C (builtins use it for callbacks).  */
 val vm_call (vm *v, val fn, int nargs, val *args);
