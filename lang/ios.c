@@ -578,7 +578,10 @@ open_file (ios *io, const char *path, uint64_t mode)
     {
       fd = open (path, O_RDWR);
       flags = IOS_M_RDWR;
-      if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+      /* Read-only when writing is refused, as for a running program
+         (ETXTBSY).  */
+      if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM
+                     || errno == ETXTBSY))
         {
           fd = open (path, O_RDONLY);
           flags = IOS_F_READ;

@@ -186,6 +186,17 @@ got=$(cd "$work" && printf '%s\n' 'load elf' 'var f = Elf64_File @ 0#B;' \
 if [ "$(printf '%s\n' "$got" | sed -n '1p;$p')" = "$(printf '%s\n2' "$eof")" ]
 then ok; else ko "prompt after an exception: got \"$got\""; fi
 
+# A running program cannot be opened for writing (ETXTBSY): it opens
+# read-only, as in GNU poke, and maps.
+cp /bin/sleep "$work/busy" && chmod +x "$work/busy"
+"$work/busy" 30 &
+busy_pid=$!
+sleep 0.2
+got=$(cd "$work" && printf '%s\n' 'ioflags & IOS_F_WRITE' 'load elf' \
+  '(Elf64_File @ 0#B).ehdr.e_ident.ei_mag' | timeout 10 "$BPOKE" -q busy 2>&1)
+kill "$busy_pid" 2>/dev/null; wait "$busy_pid" 2>/dev/null
+if [ "$got" = "$(printf '0UL\n[127UB,69UB,76UB,70UB]')" ]; then ok; else ko "running program: got \"$got\""; fi
+
 echo "$pass passed, $fail failed"
 echo "($notes cases print other than GNU poke: the elf pickles' differences" \
   "in the comments)"
