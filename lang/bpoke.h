@@ -66,8 +66,12 @@ void bpoke_complete (bpoke *pk, const char *prefix,
 /* The scripts' command-line arguments, as `argv` sees them.  */
 void bpoke_set_argv (bpoke *pk, int argc, char **argv);
 
-/* `.info variables|functions|types`: print the global declarations.  */
-void bpoke_info (bpoke *pk, const char *what);
+/* `.info variables|functions|types [REGEXP]`: print the global
+   declarations whose names match, and where they were declared;
+   `.info type NAME`: describe a type.  False with a message in *ERR
+   for an unknown type or a bad expression.  */
+bool bpoke_info (bpoke *pk, const char *what, const char *arg,
+                 const char **err);
 
 /* IO spaces, for the dot-commands and the command line (lang/ios.c).  */
 typedef struct bpoke_ios

@@ -40,6 +40,8 @@ typedef struct sym
   bool is_fun;                  /* Declared with `fun` (or builtin).  */
   uint64_t unit;                /* SYM_UNIT: bits.  */
   ast *fnast;                   /* Functions: the A_FUNC, for messages.  */
+  const char *file;             /* Globals: where they were declared.  */
+  int line;
 } sym;
 
 typedef struct fnctx
@@ -64,6 +66,7 @@ struct compiler
   int nfmts;
 
   /* State of the current check_program.  */
+  ast *top;                     /* The top-level statement being checked.  */
   strbuf *err;
   jmp_buf jb;
   sym *locals;
@@ -132,6 +135,12 @@ global_add (compiler *c, const char *name, sym_kind kind, type *t)
   s->type = t;
   s->level = -1;
   s->slot = kind == SYM_VAR ? c->nglobals++ : -1;
+  if (c->top && c->top->src)
+    {
+      const char *file = c->top->src->filename;
+      s->file = arena_strndup (&c->ar, file, strlen (file));
+      s->line = c->top->loc.line;
+    }
   unsigned h = hash (name);
   s->next = c->buckets[h];
   c->buckets[h] = s;
@@ -192,6 +201,20 @@ compiler_global (const compiler *c, const char *name, type **t)
   if (t)
     *t = s->type;
   return s->slot;
+}
+
+bool
+compiler_global_where (const compiler *c, const char *name, bool is_type,
+                       const char **file, int *line, type **t)
+{
+  sym *s = global_lookup (c, name, is_type);
+  if (!s)
+    return false;
+  *file = s->file;
+  *line = s->line;
+  if (t)
+    *t = s->type;
+  return true;
 }
 
 void
@@ -2154,10 +2177,15 @@ check_program (compiler *c, ast *prog, strbuf *err)
     {
       global_rollback (c, mark, nglobals);
       c->fn = NULL;
+      c->top = NULL;
       return false;
     }
   for (int i = 0; i < prog->nkids; i++)
-    check_stmt (c, prog->kids[i]);
+    {
+      c->top = prog->kids[i];
+      check_stmt (c, prog->kids[i]);
+    }
+  c->top = NULL;
   prog->nslots = top.nslots;
   c->fn = NULL;
   return true;

@@ -36,6 +36,11 @@ int compiler_global (const compiler *c, const char *name, type **t);
 
 /* Iterate the global names (variables, functions and types) in
    declaration order; KIND is 'v', 'f' or 't'.  */
+/* Where global NAME (a type if IS_TYPE) was declared: FILE is NULL for
+   a builtin.  False if there is no such global.  */
+bool compiler_global_where (const compiler *c, const char *name,
+                            bool is_type, const char **file, int *line,
+                            type **t);
 void compiler_each_global (const compiler *c,
                            void (*fn) (void *ctx, const char *name,
                                        char kind, type *t),

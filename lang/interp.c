@@ -5,6 +5,8 @@
 #include "bpoke.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,23 +579,181 @@ bpoke_set_argv (bpoke *pk, int argc, char **argv)
     array_push (a, val_cstring (argv[i]));
 }
 
-static void
-info_one (void *cv, const char *name, char kind, type *t)
+/* .info variables|functions|types [REGEXP]: a table of the matching
+   globals and where they were declared.  */
+typedef struct info_list
 {
-  const char *want = cv;
-  if (kind != want[0])
+  bpoke *pk;
+  char kind;
+  regex_t *re;
+  const char **names;
+  size_t n, cap;
+} info_list;
+
+static void
+info_collect (void *cv, const char *name, char kind, type *t)
+{
+  info_list *l = cv;
+  (void) t;
+  if (kind != l->kind || name[0] == ' ' || name[0] == '\0'
+      || (l->re && regexec (l->re, name, 0, NULL, 0) != 0))
     return;
-  strbuf sb;
-  sb_init (&sb);
-  type_print (&sb, t);
-  printf ("%-20s %s\n", name, sb.data ? sb.data : "");
-  sb_free (&sb);
+  if (l->n == l->cap)
+    {
+      l->cap = l->cap ? l->cap * 2 : 64;
+      l->names = xrealloc (l->names, l->cap * sizeof *l->names);
+    }
+  l->names[l->n++] = name;
 }
 
-void
-bpoke_info (bpoke *pk, const char *what)
+/* .info type NAME.  */
+static void
+info_type (const char *name, const type *t)
 {
-  const char *k = strcmp (what, "variables") == 0 ? "v"
-                  : strcmp (what, "functions") == 0 ? "f" : "t";
-  compiler_each_global (pk->comp, info_one, (void *) k);
+  const char *keys[16], *vals[16];
+  char buf[16][64];
+  int n = 0;
+  const char *cls = "";
+  const type *it = NULL;
+  switch (t->kind)
+    {
+    case TY_INT:
+      cls = "integral";
+      it = t;
+      break;
+    case TY_OFFSET:
+      cls = "offset";
+      break;
+    case TY_STRING:
+      cls = "string";
+      break;
+    case TY_ARRAY:
+      cls = "array";
+      break;
+    case TY_STRUCT:
+      cls = t->u.s.is_union ? "union" : t->u.s.pinned ? "pinned struct"
+            : t->u.s.itype ? "integral struct" : "struct";
+      it = t->u.s.itype;
+      break;
+    case TY_FUNCTION:
+      cls = "function";
+      break;
+    default:
+      cls = "any";
+    }
+  keys[n] = "Class:", vals[n++] = cls;
+  keys[n] = "Name:", vals[n++] = name;
+  keys[n] = "Complete:", vals[n++] = type_complete (t) ? "yes" : "no";
+  if (it)
+    {
+      keys[n] = "Signed:", vals[n++] = it->u.i.sign ? "yes" : "no";
+      snprintf (buf[n], sizeof buf[n], "%d#b", it->u.i.size);
+      keys[n] = t->kind == TY_STRUCT ? "Integral size:" : "Size:";
+      vals[n] = buf[n];
+      n++;
+    }
+  if (t->kind == TY_OFFSET)
+    {
+      const type *b = t->u.o.base;
+      keys[n] = "Base type signed:", vals[n++] = b->u.i.sign ? "yes" : "no";
+      snprintf (buf[n], sizeof buf[n], "%d#b", b->u.i.size);
+      keys[n] = "Base type size:", vals[n] = buf[n], n++;
+      snprintf (buf[n], sizeof buf[n], "%" PRIu64 "#b", t->u.o.unit);
+      keys[n] = "Unit:", vals[n] = buf[n], n++;
+    }
+  if (t->kind == TY_ARRAY)
+    keys[n] = "Bounded:", vals[n++] = t->u.a.bound ? "yes" : "no";
+  size_t w = 0;
+  for (int i = 0; i < n; i++)
+    if (strlen (keys[i]) > w)
+      w = strlen (keys[i]);
+  for (int i = 0; i < n; i++)
+    printf ("%-*s%s\n", (int) w + 3, keys[i], vals[i]);
+  if (t->kind != TY_STRUCT)
+    return;
+  for (int m = 0; m < 2; m++)
+    {
+      int count = m ? t->u.s.nmethods : t->u.s.nfields;
+      const type_field *fs = m ? t->u.s.methods : t->u.s.fields;
+      if (count == 0)
+        continue;
+      size_t fw = 4;
+      for (int i = 0; i < count; i++)
+        if (fs[i].name && strlen (fs[i].name) > fw)
+          fw = strlen (fs[i].name);
+      printf ("%s\n  %-*sType\n", m ? "Methods:" : "Fields:", (int) fw + 5,
+              "Name");
+      for (int i = 0; i < count; i++)
+        {
+          strbuf sb;
+          sb_init (&sb);
+          type_print (&sb, fs[i].type);
+          printf ("  %-*s%s\n", (int) fw + 5, fs[i].name ? fs[i].name : "",
+                  sb.data ? sb.data : "");
+          sb_free (&sb);
+        }
+    }
+}
+
+bool
+bpoke_info (bpoke *pk, const char *what, const char *arg, const char **err)
+{
+  *err = NULL;
+  if (strcmp (what, "type") == 0)
+    {
+      const char *file;
+      int line;
+      type *t;
+      if (!arg || !compiler_global_where (pk->comp, arg, true, &file, &line,
+                                          &t))
+        {
+          static char msg[256];
+          snprintf (msg, sizeof msg, "error: can't find type `%s'",
+                    arg ? arg : "");
+          *err = msg;
+          return false;
+        }
+      info_type (arg, t);
+      return true;
+    }
+  info_list l = { pk, strcmp (what, "variables") == 0 ? 'v'
+                      : strcmp (what, "functions") == 0 ? 'f' : 't',
+                  NULL, NULL, 0, 0 };
+  regex_t re;
+  if (arg)
+    {
+      if (regcomp (&re, arg, REG_EXTENDED | REG_NOSUB) != 0)
+        {
+          *err = "error: invalid regular expression";
+          return false;
+        }
+      l.re = &re;
+    }
+  compiler_each_global (pk->comp, info_collect, &l);
+  size_t w = 4;
+  for (size_t i = 0; i < l.n; i++)
+    if (strlen (l.names[i]) > w)
+      w = strlen (l.names[i]);
+  printf ("%-*sDeclared at\n", (int) w + 3, "Name");
+  for (size_t i = 0; i < l.n; i++)
+    {
+      const char *file;
+      int line;
+      compiler_global_where (pk->comp, l.names[i], l.kind == 't', &file,
+                             &line, NULL);
+      if (!file)
+        printf ("%-*s<builtin>\n", (int) w + 3, l.names[i]);
+      else if (strcmp (file, "<stdin>") == 0)
+        printf ("%-*s%s\n", (int) w + 3, l.names[i], file);
+      else
+        {
+          const char *base = strrchr (file, '/');
+          printf ("%-*s%s:%d\n", (int) w + 3, l.names[i],
+                  base ? base + 1 : file, line);
+        }
+    }
+  free (l.names);
+  if (arg)
+    regfree (&re);
+  return true;
 }

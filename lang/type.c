@@ -214,8 +214,11 @@ type_complete (const type *t)
       return t->u.a.bound_const && type_complete (t->u.a.elem);
     case TY_STRUCT:
       for (int i = 0; i < t->u.s.nfields; i++)
-        if (!type_complete (t->u.s.fields[i].type))
-          return false;
+        if (!type_complete (t->u.s.fields[i].type)
+            || (t->u.s.is_union
+                && type_size (t->u.s.fields[i].type)
+                   != type_size (t->u.s.fields[0].type)))
+          return false;           /* A union's alternatives: one size.  */
       return true;
     default:
       return false;

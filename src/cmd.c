@@ -279,11 +279,16 @@ cmd_info (bpoke *pk, const cmd_args *a, bool *quit)
       info_ios (pk);
       return true;
     }
-  if (a->argc < 2 || (strcmp (a->argv[1], "variables") != 0
-                      && strcmp (a->argv[1], "functions") != 0
-                      && strcmp (a->argv[1], "types") != 0))
+  if (a->argc < 2 || a->argc > 3
+      || (strcmp (a->argv[1], "variables") != 0
+          && strcmp (a->argv[1], "functions") != 0
+          && strcmp (a->argv[1], "types") != 0
+          && strcmp (a->argv[1], "type") != 0)
+      || (strcmp (a->argv[1], "type") == 0 && a->argc != 3))
     return fail ("Usage: info (ios|maps|variables|functions|types|type)");
-  bpoke_info (pk, a->argv[1]);
+  const char *err;
+  if (!bpoke_info (pk, a->argv[1], a->argc > 2 ? a->argv[2] : NULL, &err))
+    return fail ("%s", err);
   return true;
 }
 
