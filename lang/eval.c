@@ -72,6 +72,7 @@ vm_new (compiler *comp)
   vm *v = xcalloc (1, sizeof *v);
   v->comp = comp;
   v->globals = frame_new (NULL, 64);
+  v->offset_bits = type_offset (type_int (64, false), 1);
   v->gread = xcalloc (64, 1);
   v->ngread = 64;
   v->exc = val_void ();
@@ -1211,6 +1212,7 @@ static val
 build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
   ast *decl = t->u.s.decl;
+  type *offset_bits = v->offset_bits;
   pk_struct *s;
   if (bc->into)
     {
@@ -1222,8 +1224,8 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         s->fr.slots[i] = val_void ();
     }
   else
-    s = struct_new_frame (struct_env (v, t, f), t->u.s.nfields,
-                          t->u.s.nslots);
+    s = struct_new_mapped (struct_env (v, t, f), t->u.s.nfields,
+                           t->u.s.nslots, bc->map);
   val sv;
   sv.t = t;
   sv.v.o = &s->fr.h;
@@ -1242,8 +1244,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       int i = kid->slot;
       s->fields[i].t = NULL;            /* Absent until built.  */
-      s->fr.slots[t->u.s.offset_slot]
-        = val_int (type_offset (type_int (64, false), 1), cur - base);
+      s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
       if (t->u.s.is_union && chosen)
         continue;
       if (kid->d && !eval (v, &s->fr, kid->d).v.u)

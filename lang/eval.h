@@ -61,6 +61,7 @@ typedef struct vm
   const char *map_fname;
   int map_elems;                /* > 0 while mapping array elements.  */
   uint64_t var_gen;
+  type *offset_bits;            /* offset<uint<64>,b>, OFFSET's type.  */
   uint8_t *gread;               /* Per global slot.  */
   int ngread;
   bool nocompile;               /* BPOKE_NOCOMPILE: tree walker only.  */

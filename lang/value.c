@@ -39,7 +39,8 @@ obj_free (gcobj *o)
       free (((pk_array *) o)->elems);
       break;
     case GC_STRUCT:
-      free (((pk_struct *) o)->offs);
+      if (!((pk_struct *) o)->offs_inline)
+        free (((pk_struct *) o)->offs);
       break;
     default:
       break;
@@ -253,7 +254,21 @@ array_push (pk_array *a, val v)
 pk_struct *
 struct_new_frame (pk_frame *parent, int nfields, int nslots)
 {
-  pk_struct *s = gc_alloc (GC_STRUCT, sizeof *s + sizeof (val) * nslots);
+  return struct_new_mapped (parent, nfields, nslots, false);
+}
+
+pk_struct *
+struct_new_mapped (pk_frame *parent, int nfields, int nslots, bool offs)
+{
+  size_t size = sizeof (pk_struct) + sizeof (val) * (size_t) nslots;
+  pk_struct *s = gc_alloc (GC_STRUCT, size + (offs ? sizeof (uint64_t)
+                                              * ((size_t) nfields + 1) : 0));
+  if (offs)
+    {
+      /* The field offsets live in the same block.  */
+      s->offs = (uint64_t *) ((char *) s + size);
+      s->offs_inline = true;
+    }
   s->fr.parent = parent;
   s->fr.nslots = nslots;
   s->fr.slots = (val *) (s + 1);

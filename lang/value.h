@@ -97,6 +97,7 @@ typedef struct pk_struct
   val *fields;                  /* == fr.slots.  */
   pk_map map;
   uint64_t *offs;               /* Mapped: each field's bit offset.  */
+  bool offs_inline;             /* OFFS is part of this block.  */
 } pk_struct;
 
 struct ast;
@@ -171,6 +172,10 @@ pk_struct *struct_new (int nfields);
 /* A struct with NSLOTS slots of which the first NFIELDS are fields, whose
    methods see PARENT.  */
 pk_struct *struct_new_frame (pk_frame *parent, int nfields, int nslots);
+/* The same, with room for the field offsets of a mapped struct when
+   OFFS.  */
+pk_struct *struct_new_mapped (pk_frame *parent, int nfields, int nslots,
+                              bool offs);
 
 /* Structural equality of two values of equal types.  */
 bool val_equal (val a, val b);
