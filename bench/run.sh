@@ -17,7 +17,8 @@
 # times (default 20) after 3 warm-up runs: with hyperfine when it is
 # installed, else with a shell loop.  Reported: wall-clock medians and,
 # with hyperfine, mean CPU time (user + system), which a busy machine
-# disturbs less than wall-clock time.
+# disturbs less than wall-clock time; and the peak resident set size of
+# one more run of each (GNU time, /usr/bin/time).
 #
 # Environment: BPOKE (default src/bpoke of this tree), POKE (default
 # poke), BENCH_NO_HYPERFINE (set: use the shell loop).  The table is also written to bench/out/results.md.
@@ -38,7 +39,7 @@ fi
 
 out=$here/out
 mkdir -p "$out"
-rm -f "$out"/*.diff "$out"/*.median "$out"/*.cpu
+rm -f "$out"/*.diff "$out"/*.median "$out"/*.cpu "$out"/*.rss
 cd "$here"
 # Neither program may read an init file or history, nor a terminal.
 export HOME="$out/home"
@@ -98,6 +99,17 @@ timeit ()
   median "$out/$tname.times" > "$out/$tname.median"
 }
 
+# peak NAME CMD...: the peak resident set size of one run of CMD, in
+# KiB, to $out/NAME.rss (with GNU time, /usr/bin/time, if installed).
+peak ()
+{
+  pname=$1; shift
+  rm -f "$out/$pname.rss"
+  [ -x /usr/bin/time ] || return 0
+  /usr/bin/time -f %M -o "$out/$pname.rss" "$@" >/dev/null 2>&1 </dev/null \
+    || true
+}
+
 for name in $names; do
   desc= args=
   # shellcheck disable=SC1090
@@ -117,6 +129,8 @@ for name in $names; do
   echo "run.sh: $name: $desc" >&2
   timeit "$name.bpoke" "$BPOKE" "$@"
   timeit "$name.poke" "$POKE" "$@"
+  peak "$name.bpoke" "$BPOKE" "$@"
+  peak "$name.poke" "$POKE" "$@"
 done
 
 ms () { awk -v s="$1" 'BEGIN { if (s == "") print "-"; else printf "%.1f", s * 1000 }'; }
@@ -129,15 +143,16 @@ ratio ()
     else if (p / b < 10) printf "%.2f", p / b; else printf "%.1f", p / b }'
 }
 get () { if [ -f "$out/$1" ]; then cat "$out/$1"; fi; }
+mib () { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f", k / 1024 }'; }
 {
-  echo '| benchmark | bpoke (ms) | poke (ms) | poke/bpoke | bpoke CPU (ms) | poke CPU (ms) | CPU poke/bpoke | net CPU poke/bpoke | target |'
-  echo '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+  echo '| benchmark | bpoke (ms) | poke (ms) | poke/bpoke | bpoke CPU (ms) | poke CPU (ms) | CPU poke/bpoke | net CPU poke/bpoke | target | bpoke RSS (MiB) | poke RSS (MiB) | RSS poke/bpoke |'
+  echo '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
   for name in $names; do
     desc= target= base=
     # shellcheck disable=SC1090
     . "$here/$name.bench"
     if [ -f "$out/$name.diff" ]; then
-      echo "| $name | output differs | | | | | | | ${target:--} |"
+      echo "| $name | output differs | | | | | | | ${target:--} | | | |"
       continue
     fi
     b=$(get "$name.bpoke.median"); p=$(get "$name.poke.median")
@@ -148,8 +163,10 @@ get () { if [ -f "$out/$1" ]; then cat "$out/$1"; fi; }
       pb=$(awk -v x="$pc" -v y="$(get "$base.poke.cpu")" 'BEGIN { print x - y }')
       net=$(ratio "$bb" "$pb")
     fi
+    br=$(get "$name.bpoke.rss"); pr=$(get "$name.poke.rss")
     echo "| $name | $(ms "$b") | $(ms "$p") | $(ratio "$b" "$p") |" \
-      "$(ms "$bc") | $(ms "$pc") | $(ratio "$bc" "$pc") | $net | ${target:--} |"
+      "$(ms "$bc") | $(ms "$pc") | $(ratio "$bc" "$pc") | $net | ${target:--} |" \
+      "$(mib "$br") | $(mib "$pr") | $(ratio "$br" "$pr") |"
   done
   echo
   for name in $names; do
@@ -160,7 +177,7 @@ get () { if [ -f "$out/$1" ]; then cat "$out/$1"; fi; }
   done
   echo
   echo "Wall-clock: medians of $runs runs after 3 warm-ups.  CPU: mean user" \
-    "+ system time (hyperfine only).  $("$BPOKE" --version | head -n 1)," \
+    "+ system time (hyperfine only).  RSS: peak resident set of one run.  $("$BPOKE" --version | head -n 1)," \
     "$("$POKE" --version | head -n 1)."
 } | tee "$out/results.md"
 

@@ -43,7 +43,7 @@
 
 #define PAGE_BITS 12
 #define PAGE_SIZE ((uint64_t) 1 << PAGE_BITS)
-#define MAX_CLEAN 256           /* Clean pages kept per space (1 MiB).  */
+#define MAX_CLEAN 128           /* Clean pages kept per space (512 KiB).  */
 #define MEM_STEP 4096           /* Memory buffers grow by this much.  */
 
 typedef enum dev_kind { DEV_FILE, DEV_MEM, DEV_SUB, DEV_PROC } dev_kind;

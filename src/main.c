@@ -116,7 +116,9 @@ tune_malloc (void)
   char *after = sbrk (0);
   if (p && (char *) p >= before && (char *) p < after)
     {
-      uintptr_t lo = ((uintptr_t) p + huge - 1) & ~(huge - 1);
+      /* Small programs keep small pages: huge pages only past the
+         first 8 MiB of heap, where a large map's values go.  */
+      uintptr_t lo = ((uintptr_t) p + (8 << 20) + huge - 1) & ~(huge - 1);
       uintptr_t hi = (uintptr_t) after & ~(huge - 1);
       if (hi > lo)
         madvise ((void *) lo, hi - lo, MADV_HUGEPAGE);
