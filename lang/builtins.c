@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "eval.h"
 #include "ios.h"
@@ -46,6 +47,26 @@ bi_getenv (vm *v, int nargs, val *args)
   if (!e)
     vm_raise_code (v, EC_INVAL, NULL);
   return val_cstring (e);
+}
+
+/* The time of day as [seconds, nanoseconds] since the Epoch.  */
+static val
+bi_get_time (vm *v, int nargs, val *args)
+{
+  (void) v;
+  (void) nargs;
+  (void) args;
+  struct timespec ts;
+  if (clock_gettime (CLOCK_REALTIME, &ts) != 0)
+    ts.tv_sec = ts.tv_nsec = 0;
+  type *t = type_int (64, true);
+  pk_array *a = array_new (2);
+  array_push (a, val_int (t, (uint64_t) (int64_t) ts.tv_sec));
+  array_push (a, val_int (t, (uint64_t) (int64_t) ts.tv_nsec));
+  val r;
+  r.t = type_array (t, NULL, false);
+  r.v.o = &a->h;
+  return r;
 }
 
 static val
@@ -368,6 +389,7 @@ static const builtin_def builtins[] = {
   {"set_endian", "(int<32> endian) int<32>", bi_set_endian},
   {"gnu_hash", "(string name) uint<32>", bi_gnu_hash},
   {"getenv", "(string name) string", bi_getenv},
+  {"get_time", "() int<64>[2]", bi_get_time},
   {"open", "(string handler, uint<64> flags = 0) int<32>", bi_open},
   {"close", "(int<32> ios) void", bi_close},
   {"get_ios", "() int<32>", bi_get_ios},

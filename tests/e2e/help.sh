@@ -1,9 +1,10 @@
 #!/bin/sh
 # help.sh -- `.help' against its source, doc/help.txt: every dot-command,
-# builtin, standard library function and keyword has an entry; `.help
-# TOPIC' prints the entry as written there; `.help' lists every topic;
-# an unknown topic is an error.  The expected texts are cut out of
-# help.txt here, with no use of the generator doc/mkhelp.awk.
+# builtin, standard library function (std.bpk, time.bpk) and keyword has
+# an entry; `.help TOPIC' prints the entry as written there; `.help'
+# lists every topic; an unknown topic is an error.  The expected texts
+# are cut out of help.txt here, with no use of the generator
+# doc/mkhelp.awk.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -19,7 +20,7 @@ awk '/^@/ { k = substr($1, 2); n = $2; sub(/:$/, "", n); print k, n }' \
     "$top/src/cmd.c"
   sed -n 's/^  {"\([a-z][a-z_]*\)", "(.*/builtin \1/p' "$top/lang/builtins.c"
   sed -n 's/^fun \([a-z][a-z0-9_]*\) =.*/function \1/p' "$top/stdlib/std.bpk" \
-    | grep -v ' pk_'
+    "$top/stdlib/time.bpk" | grep -v ' pk_'
   sed -n 's/^var \([a-z_]*\) = lambda.*/function \1/p' "$top/stdlib/std.bpk"
   sed -n 's/^KW(K_[A-Z]*, "\([a-z]*\)")$/keyword \1/p' "$top/lang/tokens.def"
 } > "$work/defined"
