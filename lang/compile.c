@@ -89,15 +89,6 @@ opnd (vm *v, pk_frame *f, const cnode *c)
   return c->ei (v, f, c);
 }
 
-static inline pk_frame *
-frame_up (vm *v, pk_frame *f, int depth)
-{
-  if (depth < 0)
-    return v->globals;
-  while (depth-- > 0)
-    f = f->parent;
-  return f;
-}
 
 static inline bool
 sfits (int64_t r, int sh)
@@ -174,13 +165,13 @@ ei_const (vm *v, pk_frame *f, const cnode *c)
 static val
 ev_var (vm *v, pk_frame *f, const cnode *c)
 {
-  return frame_up (v, f, c->depth)->slots[c->slot];
+  return vm_frame_at (v, f, c->depth)->slots[c->slot];
 }
 
 static uint64_t
 ei_var (vm *v, pk_frame *f, const cnode *c)
 {
-  return frame_up (v, f, c->depth)->slots[c->slot].v.u;
+  return vm_frame_at (v, f, c->depth)->slots[c->slot].v.u;
 }
 
 /* Integral binary operators, in one version for each way of reading
@@ -352,7 +343,7 @@ ev_cond (vm *v, pk_frame *f, const cnode *c)
 static inline val *
 var_ref (vm *v, pk_frame *f, const cnode *lv)
 {
-  return &frame_up (v, f, lv->depth)->slots[lv->slot];
+  return &vm_frame_at (v, f, lv->depth)->slots[lv->slot];
 }
 
 static inline uint64_t

@@ -286,18 +286,6 @@ raise_arith (vm *v, arith_err e)
     }
 }
 
-/* Variables.  */
-
-static inline pk_frame *
-frame_at (vm *v, pk_frame *f, int depth)
-{
-  if (depth < 0)
-    return v->globals;
-  while (depth-- > 0)
-    f = f->parent;
-  return f;
-}
-
 /* Conversions (the checker's A_CAST nodes and `as`).  */
 
 static val
@@ -1917,7 +1905,7 @@ eval (vm *v, pk_frame *f, ast *n)
               v->gread[n->slot] = 1;
           }
         else
-          x = frame_at (v, f, n->depth)->slots[n->slot];
+          x = vm_frame_at (v, f, n->depth)->slots[n->slot];
         vm_fresh (v, x);
         return x;
       }
@@ -2099,7 +2087,7 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
       if (lv->depth < 0)
         set_global (v, lv->slot, x);
       else
-        frame_at (v, f, lv->depth)->slots[lv->slot] = x;
+        vm_frame_at (v, f, lv->depth)->slots[lv->slot] = x;
       return;
     case A_INDEX:
       {

@@ -93,6 +93,17 @@ vm_handler_caught (vm *v, vm_handler *h)
   v->map_elems = h->map_elems;
 }
 
+/* The frame DEPTH levels up from F; the globals for a negative DEPTH.  */
+static inline pk_frame *
+vm_frame_at (vm *v, pk_frame *f, int depth)
+{
+  if (depth < 0)
+    return v->globals;
+  while (depth-- > 0)
+    f = f->parent;
+  return f;
+}
+
 /* Global SLOT was assigned: mapped values whose decoding read it are
    out of date.  */
 static inline void
