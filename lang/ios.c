@@ -43,7 +43,8 @@
 
 #define PAGE_BITS 12
 #define PAGE_SIZE ((uint64_t) 1 << PAGE_BITS)
-#define MAX_CLEAN 128           /* Clean pages kept per space (512 KiB).  */
+#define MAX_CLEAN 256           /* Clean pages kept per space (1 MiB).  */
+#define SCAN_KEEP 16            /* Pages of a sequential scan kept.  */
 #define MEM_STEP 4096           /* Memory buffers grow by this much.  */
 
 typedef enum dev_kind { DEV_FILE, DEV_MEM, DEV_SUB, DEV_PROC } dev_kind;
@@ -78,6 +79,7 @@ struct ios
   page **htab;
   size_t nbuckets, npages, nclean, ndirty;
   page *lru_head, *lru_tail;    /* Most recently used first.  */
+  uint64_t prev_miss;           /* The page read from the device last.  */
   page *last;                   /* The last page looked up.  */
 };
 
@@ -228,6 +230,16 @@ hash_insert (ios *io, page *p)
   io->npages++;
 }
 
+/* The cached page NO, or NULL; the LRU order does not change.  */
+static page *
+page_find (const ios *io, uint64_t no)
+{
+  for (page *p = io->htab[bucket (io, no)]; p; p = p->hnext)
+    if (p->no == no)
+      return p;
+  return NULL;
+}
+
 static page *
 page_lookup (ios *io, uint64_t no)
 {
@@ -252,6 +264,8 @@ static void
 page_free (ios *io, page *p)
 {
   hash_remove (io, p);
+  if (io->last == p)
+    io->last = NULL;
   if (p->dirty)
     io->ndirty--;
   else
@@ -292,6 +306,16 @@ page_get (ios *io, uint64_t no, page **out)
     }
   hash_insert (io, p);
   lru_push (io, p);
+  /* Pages read one after the other are a scan, unlikely to be read
+     again: keep only its last SCAN_KEEP pages, so that a scan neither
+     fills the memory nor pushes out the pages read here and there.  */
+  if (no == io->prev_miss + 1 && no >= SCAN_KEEP)
+    {
+      page *old = page_find (io, no - SCAN_KEEP);
+      if (old && !old->dirty)
+        page_free (io, old);
+    }
+  io->prev_miss = no;
   io->nclean++;
   io->last = p;
   *out = p;
@@ -435,6 +459,7 @@ ios_alloc (dev_kind kind, const char *handler, uint64_t flags)
   io->handler = xstrdup (handler);
   io->flags = flags;
   io->fd = -1;
+  io->prev_miss = UINT64_MAX - 1;
   io->nbuckets = 64;
   io->htab = xcalloc (io->nbuckets, sizeof *io->htab);
   return io;

@@ -117,8 +117,8 @@ tune_malloc (void)
   if (p && (char *) p >= before && (char *) p < after)
     {
       /* Small programs keep small pages: huge pages only past the
-         first 8 MiB of heap, where a large map's values go.  */
-      uintptr_t lo = ((uintptr_t) p + (8 << 20) + huge - 1) & ~(huge - 1);
+         first 2 MiB of heap.  */
+      uintptr_t lo = ((uintptr_t) p + (2 << 20) + huge - 1) & ~(huge - 1);
       uintptr_t hi = (uintptr_t) after & ~(huge - 1);
       if (hi > lo)
         madvise ((void *) lo, hi - lo, MADV_HUGEPAGE);
