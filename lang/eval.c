@@ -818,17 +818,21 @@ val_size_bits (val x)
       }
     case TY_STRUCT:
       {
-        uint64_t s = 0;
+        /* The end of the field that ends last (see type_size).  */
         pk_struct *st = val_sct (x);
+        bool overlay = x.t->u.s.is_union || x.t->u.s.pinned;
+        uint64_t cur = 0, end = 0;
         for (int i = 0; i < st->nfields; i++)
           {
-            uint64_t fs = val_size_bits (st->fields[i]);
-            if (x.t->u.s.is_union)
-              s = fs > s ? fs : s;
-            else
-              s += fs;
+            if (!st->fields[i].t)
+              continue;
+            uint64_t off = st->offs ? st->offs[i] - st->map.offset
+                           : overlay ? 0 : cur;
+            cur = off + val_size_bits (st->fields[i]);
+            if (cur > end)
+              end = cur;
           }
-        return s;
+        return end;
       }
     default:
       return 0;
@@ -857,7 +861,17 @@ eval_attr (vm *v, pk_frame *f, ast *n)
         case TY_ARRAY:
           return val_int (n->type, val_arr (x)->len);
         case TY_STRUCT:
-          return val_int (n->type, (uint64_t) val_sct (x)->nfields);
+          {
+            /* GNU poke counts the declarations too when the type is
+               complete, else only the fields present.  */
+            if (type_complete (x.t))
+              return val_int (n->type, (uint64_t) (x.t->u.s.nfields
+                                                   + x.t->u.s.ndecls));
+            uint64_t k = 0;
+            for (int i = 0; i < val_sct (x)->nfields; i++)
+              k += val_sct (x)->fields[i].t != NULL;
+            return val_int (n->type, k);
+          }
         default:
           return val_int (n->type, 1);
         }
@@ -1029,6 +1043,13 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       else
         fv = build_value (v, sf, ft, &sub, &fsize);
       *off = cur;
+      if (kid->aux)
+        {
+          vm_push_root (v, fv);
+          val lab = eval (v, sf, kid->aux);
+          vm_pop_roots (v, 1);
+          *off = base + lab.v.u * lab.t->u.o.unit;
+        }
     }
   s->fields[i] = fv;
   if (bc->strict && kid->b && !eval (v, sf, kid->b).v.u)
@@ -1089,9 +1110,9 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   sv.t = t;
   sv.v.o = &s->fr.h;
   vm_push_root (v, sv);
-  if (bc->map)
+  if (bc->map || t->u.s.has_labels)
     s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
-  uint64_t base = bc->off, cur = base, end = base, total = 0;
+  uint64_t base = bc->off, cur = base, end = base;
   bool chosen = false;
   for (int k = 0; k < decl->nkids; k++)
     {
@@ -1106,6 +1127,10 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       s->fr.slots[t->u.s.offset_slot]
         = val_int (type_offset (type_int (64, false), 1), cur - base);
       if (t->u.s.is_union && chosen)
+        continue;
+      /* A union constructor tries only the alternative it is given.  */
+      if (t->u.s.is_union && bc->cons && bc->cons->nkids
+          && bc->cons->kids[0]->slot != i)
         continue;
       if (kid->d && !eval (v, &s->fr, kid->d).v.u)
         continue;
@@ -1127,18 +1152,16 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       else
         fsize = build_field (v, t, s, kid, bc, cur, base, &off);
       if (s->offs)
-        s->offs[i] = off;
+        s->offs[i] = bc->map ? off : off - base;
       if (t->u.s.pinned || t->u.s.is_union)
         {
           if (off + fsize > end)
             end = off + fsize;
-          total = fsize > total ? fsize : total;
           continue;
         }
       cur = off + fsize;
       if (cur > end)
         end = cur;
-      total += fsize;
     }
   if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
     {
@@ -1156,10 +1179,8 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       s->map.strict = bc->strict;
       s->map.ios = bc->ios_id;
       s->map.offset = base;
-      *size = end - base;
     }
-  else
-    *size = total;
+  *size = end - base;
   vm_pop_roots (v, 1);
   return sv;
 }
@@ -1503,7 +1524,12 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_STR:
       return n->lit;
     case A_VAR:
-      return frame_at (v, f, n->depth)->slots[n->slot];
+      {
+        val x = frame_at (v, f, n->depth)->slots[n->slot];
+        if (n->flag && !x.t)
+          vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
+        return x;
+      }
     case A_BINOP:
       if (n->is_const)
         return n->lit;

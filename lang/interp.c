@@ -233,6 +233,11 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
       sb_free (&err);
       return BPOKE_ERROR;
     }
+  if (err.len)
+    {
+      fflush (stdout);
+      fputs (err.data, stderr);         /* Warnings.  */
+    }
   sb_free (&err);
   val result, exc;
   if (!vm_run (pk->vm, prog, repl ? &result : NULL, &exc))

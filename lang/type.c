@@ -214,8 +214,16 @@ type_complete (const type *t)
       return t->u.a.bound_const && type_complete (t->u.a.elem);
     case TY_STRUCT:
       for (int i = 0; i < t->u.s.nfields; i++)
-        if (!type_complete (t->u.s.fields[i].type))
-          return false;
+        {
+          const type_field *f = &t->u.s.fields[i];
+          if (!type_complete (f->type) || f->optional
+              || (f->labeled && !f->label_const))
+            return false;
+          /* A union's alternatives must all have the same size.  */
+          if (t->u.s.is_union && i > 0
+              && type_size (f->type) != type_size (t->u.s.fields[0].type))
+            return false;
+        }
       return true;
     default:
       return false;
@@ -237,16 +245,19 @@ type_size (const type *t)
       return t->u.a.nelem * type_size (t->u.a.elem);
     case TY_STRUCT:
       {
-        uint64_t s = 0;
+        /* The end of the field that ends last: labels place fields,
+           unions and pinned structs put them all at the start.  */
+        uint64_t cur = 0, end = 0;
+        bool overlay = t->u.s.is_union || t->u.s.pinned;
         for (int i = 0; i < t->u.s.nfields; i++)
           {
-            uint64_t fs = type_size (t->u.s.fields[i].type);
-            if (t->u.s.is_union)
-              s = fs > s ? fs : s;
-            else
-              s += fs;
+            const type_field *f = &t->u.s.fields[i];
+            uint64_t off = f->labeled ? f->label : overlay ? 0 : cur;
+            cur = off + type_size (f->type);
+            if (cur > end)
+              end = cur;
           }
-        return s;
+        return end;
       }
     default:
       return 0;
