@@ -470,11 +470,22 @@ is_off (const type *t)
 /* Booleans are int<32>.  */
 #define type_bool type_int (32, true)
 
+/* An integral struct used as an integer (in arithmetic, conditions,
+   integer arguments) is its integral value.  */
+static void
+struct_as_int (compiler *c, ast **e)
+{
+  type *t = (*e)->type;
+  if (t->kind == TY_STRUCT && t->u.s.itype)
+    *e = mk_cast (c, *e, t->u.s.itype);
+}
+
 /* A condition must be integral; WHAT is GNU poke's wording for where.  */
 static void
 check_cond (compiler *c, ast **e, const char *what)
 {
   *e = check_expr (c, *e);
+  struct_as_int (c, e);
   if (!is_int ((*e)->type))
     type_error (c, *e, what, "boolean", (*e)->type);
 }
@@ -584,6 +595,18 @@ check_binop (compiler *c, ast *n)
 {
   n->a = check_rvalue (c, n->a);
   n->b = check_rvalue (c, n->b);
+  switch (n->op)
+    {
+    case T_EQ: case T_NE: case T_LT: case T_GT: case T_LE: case T_GE:
+      break;
+    case K_IN:
+      struct_as_int (c, &n->a);
+      break;
+    default:
+      struct_as_int (c, &n->a);
+      struct_as_int (c, &n->b);
+      break;
+    }
   type *ta = n->a->type, *tb = n->b->type;
   switch (n->op)
     {
@@ -984,6 +1007,8 @@ check_call (compiler *c, ast *n)
       if (!n->kids[i])
         continue;               /* An optional argument not given.  */
       type *pt = ft->u.f.args[i];
+      if (is_int (pt))
+        struct_as_int (c, &n->kids[i]);
       if (!type_assignable (pt, n->kids[i]->type))
         {
           const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
@@ -1039,6 +1064,8 @@ check_expr (compiler *c, ast *n)
     case A_IMPLIES:
       n->a = check_expr (c, n->a);
       n->b = check_expr (c, n->b);
+      struct_as_int (c, &n->a);
+      struct_as_int (c, &n->b);
       if (!is_int (n->a->type))
         invalid_operand (c, n->a, "integral");
       if (!is_int (n->b->type))
@@ -1047,6 +1074,7 @@ check_expr (compiler *c, ast *n)
       return n;
     case A_UNOP:
       n->a = check_expr (c, n->a);
+      struct_as_int (c, &n->a);
       switch (n->op)
         {
         case T_BANG:
@@ -2003,7 +2031,10 @@ check_stmt (compiler *c, ast *n)
             n->slot = es->slot;
             n->flag = true;
           }
-        t = type_named (t, n->name);
+        /* An alias of a struct type is that type, which keeps its
+           name (type B = A; B {} prints as A).  */
+        if (!(t->kind == TY_STRUCT && t->name))
+          t = type_named (t, n->name);
         local_add (c, n->name, SYM_TYPE, t);
         return;
       }

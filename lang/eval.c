@@ -32,6 +32,7 @@ static val struct_to_struct (vm *v, type *to, val x);
 static void constraint_failed (vm *v, const type *t, const char *field);
 static val convert (vm *v, val x, type *to, ast *where);
 static uint64_t struct_to_int (val x);
+static int int_field_bits (const type *ft);
 
 /* How a composite value is being built (see build_value).  */
 typedef struct build_ctx
@@ -245,6 +246,32 @@ frame_at (vm *v, pk_frame *f, int depth)
 
 /* Conversions (the checker's A_CAST nodes and `as`).  */
 
+/* An array cast to an integer: the elements' bits (nested arrays
+   flattened), the first most significant, shifted into *R.  */
+static void
+array_to_int (vm *v, val x, uint64_t *r, uint64_t *bits)
+{
+  pk_array *a = val_arr (x);
+  for (size_t i = 0; i < a->len; i++)
+    {
+      val e = a->elems[i];
+      if (e.t->kind == TY_ARRAY)
+        {
+          array_to_int (v, e, r, bits);
+          continue;
+        }
+      int n = int_field_bits (e.t);
+      if (n == 0)
+        vm_raise_code (v, EC_CONV, NULL);
+      *bits += (uint64_t) n;
+      if (*bits > 64)
+        vm_raise_code (v, EC_CONV, "arrays bigger than 64-bit cannot "
+                       "be casted to integral types");
+      uint64_t eb = e.t->kind == TY_STRUCT ? struct_to_int (e) : e.v.u;
+      *r = (n == 64 ? 0 : *r << n) | arith_norm (eb, n, false);
+    }
+}
+
 static val
 convert (vm *v, val x, type *to, ast *where)
 {
@@ -259,22 +286,8 @@ convert (vm *v, val x, type *to, ast *where)
                                         to->u.i.sign));
       if (from->kind == TY_ARRAY)
         {
-          /* The elements' bits, the first most significant.  */
-          pk_array *a = val_arr (x);
           uint64_t r = 0, bits = 0;
-          for (size_t i = 0; i < a->len; i++)
-            {
-              val e = a->elems[i];
-              const type *et = e.t->kind == TY_OFFSET ? e.t->u.o.base : e.t;
-              if (et->kind != TY_INT)
-                vm_raise_code (v, EC_CONV, NULL);
-              int n = et->u.i.size;
-              bits += (uint64_t) n;
-              if (bits > 64)
-                vm_raise_code (v, EC_CONV, "arrays bigger than 64-bit cannot "
-                               "be casted to integral types");
-              r = (n == 64 ? 0 : r << n) | arith_norm (e.v.u, n, false);
-            }
+          array_to_int (v, x, &r, &bits);
           return val_int (to, arith_norm (r, to->u.i.size, to->u.i.sign));
         }
       break;
@@ -343,9 +356,8 @@ struct_to_struct (vm *v, type *to, val x)
   memset (&cons, 0, sizeof cons);
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
-  bc.strict = true;
-  /* Constructor initializers are looked up by field slot; give the
-     builder a frame holding X's values instead.  */
+  /* Built unchecked: the constraints are checked below, on the fields
+     taken from X.  */
   pk_struct *src = val_sct (x);
   vm_push_root (v, x);
   uint64_t size;
@@ -357,14 +369,8 @@ struct_to_struct (vm *v, type *to, val x)
       if (to->u.s.fields[i].name && x.t->u.s.fields[j].name
           && strcmp (to->u.s.fields[i].name, x.t->u.s.fields[j].name) == 0
           && src->fields[j].t)
-        {
-          type *ft = to->u.s.fields[i].type;
-          val fv = src->fields[j];
-          if ((ft->kind == TY_INT && fv.t->kind == TY_INT)
-              || (ft->kind == TY_OFFSET && fv.t->kind == TY_OFFSET))
-            fv = convert (v, fv, ft, NULL);
-          s->fields[i] = fv;
-        }
+        /* GNU poke keeps the value as it is, of its own type.  */
+        s->fields[i] = src->fields[j];
   ast *decl = to->u.s.decl;
   for (int k = 0; decl && k < decl->nkids; k++)
     {
@@ -379,7 +385,17 @@ struct_to_struct (vm *v, type *to, val x)
 }
 
 /* Integral structs: the fields, in order, from the most significant
-   bits down.  */
+   bits down; offsets by their magnitude, integral structs nested.  */
+static int
+int_field_bits (const type *ft)
+{
+  if (ft->kind == TY_OFFSET)
+    return ft->u.o.base->u.i.size;
+  if (ft->kind == TY_STRUCT)
+    return ft->u.s.itype ? ft->u.s.itype->u.i.size : 0;
+  return ft->kind == TY_INT ? ft->u.i.size : 0;
+}
+
 static uint64_t
 struct_to_int (val x)
 {
@@ -388,10 +404,11 @@ struct_to_int (val x)
   for (int i = 0; i < s->nfields; i++)
     {
       val f = s->fields[i];
-      if (!f.t || f.t->kind != TY_INT)
+      int n = f.t ? int_field_bits (f.t) : 0;
+      if (n == 0)
         continue;
-      int n = f.t->u.i.size;
-      r = (n == 64 ? 0 : r << n) | arith_norm (f.v.u, n, false);
+      uint64_t fb = f.t->kind == TY_STRUCT ? struct_to_int (f) : f.v.u;
+      r = (n == 64 ? 0 : r << n) | arith_norm (fb, n, false);
     }
   return r;
 }
@@ -403,19 +420,36 @@ int_to_struct (vm *v, type *t, uint64_t bits)
   memset (&bc, 0, sizeof bc);
   uint64_t size;
   val sv = build_struct (v, NULL, t, &bc, &size);
+  vm_push_root (v, sv);
   pk_struct *s = val_sct (sv);
   int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
   int at = total;
   for (int i = 0; i < s->nfields; i++)
     {
-      const type *ft = t->u.s.fields[i].type;
-      if (ft->kind != TY_INT)
+      type *ft = t->u.s.fields[i].type;
+      int n = int_field_bits (ft);
+      if (n == 0)
         continue;
-      int n = ft->u.i.size;
       at -= n;
       uint64_t fb = at >= 64 ? 0 : bits >> at;
-      s->fields[i] = val_int ((type *) ft, arith_norm (fb, n, ft->u.i.sign));
+      if (ft->kind == TY_STRUCT)
+        s->fields[i] = int_to_struct (v, ft, fb);
+      else
+        {
+          const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
+          s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
+        }
     }
+  /* The constraints hold on the new fields.  */
+  ast *decl = t->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
+          && !eval (v, &s->fr, kid->b).v.u)
+        constraint_failed (v, t, kid->name);
+    }
+  vm_pop_roots (v, 1);
   return sv;
 }
 
@@ -1117,6 +1151,8 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   for (int k = 0; k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
+      s->fr.slots[t->u.s.offset_slot]
+        = val_int (type_offset (type_int (64, false), 1), cur - base);
       if (kid->kind != TN_FIELD)
         {
           exec (v, &s->fr, kid);
@@ -1124,8 +1160,6 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       int i = kid->slot;
       s->fields[i].t = NULL;            /* Absent until built.  */
-      s->fr.slots[t->u.s.offset_slot]
-        = val_int (type_offset (type_int (64, false), 1), cur - base);
       if (t->u.s.is_union && chosen)
         continue;
       /* A union constructor tries only the alternative it is given.  */

@@ -144,6 +144,10 @@ type_named (type *t, const char *name)
 bool
 type_equal (const type *a, const type *b)
 {
+  /* Struct types are nominal, and GNU poke holds an anonymous struct
+     type equal to none, itself included.  */
+  if (a->kind == TY_STRUCT && b->kind == TY_STRUCT)
+    return a->name && b->name && a->u.s.decl == b->u.s.decl;
   if (a == b)
     return true;
   if (a->kind != b->kind)
@@ -159,6 +163,8 @@ type_equal (const type *a, const type *b)
     case TY_VOID:
     case TY_ANY:
       return true;
+    case TY_STRUCT:
+      return false;             /* Handled above.  */
     case TY_ARRAY:
       /* Bounds are a run-time matter unless both are constant.  */
       if (a->u.a.bound_const && b->u.a.bound_const
@@ -166,9 +172,6 @@ type_equal (const type *a, const type *b)
               || a->u.a.bound_is_size != b->u.a.bound_is_size))
         return false;
       return type_equal (a->u.a.elem, b->u.a.elem);
-    case TY_STRUCT:
-      /* Struct types are nominal.  */
-      return a->u.s.decl == b->u.s.decl && a->u.s.decl != NULL;
     case TY_FUNCTION:
       if (a->u.f.nargs != b->u.f.nargs || a->u.f.variadic != b->u.f.variadic
           || !type_equal (a->u.f.ret, b->u.f.ret))
@@ -304,7 +307,18 @@ type_print (strbuf *sb, const type *t)
         sb_puts (sb, "[]");
       break;
     case TY_STRUCT:
-      sb_puts (sb, t->u.s.is_union ? "union {...}" : "struct {...}");
+      sb_puts (sb, t->u.s.is_union ? "union {" : "struct {");
+      for (int i = 0; i < t->u.s.nfields; i++)
+        {
+          type_print (sb, t->u.s.fields[i].type);
+          if (t->u.s.fields[i].name)
+            {
+              sb_putc (sb, ' ');
+              sb_puts (sb, t->u.s.fields[i].name);
+            }
+          sb_putc (sb, ';');
+        }
+      sb_putc (sb, '}');
       break;
     case TY_FUNCTION:
       sb_putc (sb, '(');
