@@ -246,6 +246,30 @@ frame_at (vm *v, pk_frame *f, int depth)
 
 /* Conversions (the checker's A_CAST nodes and `as`).  */
 
+/* A value X given for type T (a cast, an argument, a struct field): when
+   T is an array type with a bound, evaluated in F, X must have that
+   many elements (or bits) or E_conv is raised.  */
+static void
+check_array_bound (vm *v, pk_frame *f, const type *t, val x)
+{
+  if (t->kind != TY_ARRAY || !t->u.a.bound || !x.t || x.t->kind != TY_ARRAY)
+    return;
+  uint64_t want;
+  if (t->u.a.bound_const)
+    want = t->u.a.nelem;
+  else
+    {
+      vm_push_root (v, x);
+      val b = eval (v, f, t->u.a.bound);
+      vm_pop_roots (v, 1);
+      want = b.t->kind == TY_OFFSET ? b.v.u * b.t->u.o.unit : b.v.u;
+    }
+  uint64_t have = t->u.a.bound_is_size ? val_size_bits (x)
+                                       : val_arr (x)->len;
+  if (have != want)
+    vm_raise_code (v, EC_CONV, NULL);
+}
+
 /* An array cast to an integer: the elements' bits (nested arrays
    flattened), the first most significant, shifted into *R.  */
 static void
@@ -762,6 +786,9 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
         fr->slots[p->slot] = args[i];
       else
         fr->slots[p->slot] = eval (v, fr, p->b);
+      /* An array argument must fit its parameter's bound.  */
+      if (fn->type->u.f.args[i]->kind == TY_ARRAY)
+        check_array_bound (v, fr, fn->type->u.f.args[i], fr->slots[p->slot]);
     }
   if (variadic)
     {
@@ -1071,7 +1098,12 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       sub.cons = NULL;
       sub.init = NULL;
       if (given)
-        fv = eval (v, bc->cons_frame, given);
+        {
+          fv = eval (v, bc->cons_frame, given);
+          vm_push_root (v, fv);
+          check_array_bound (v, sf, ft, fv);
+          vm_pop_roots (v, 1);
+        }
       else if (kid->c)
         fv = eval (v, sf, kid->c);
       else
@@ -1244,6 +1276,15 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
     }
   bool by_size = t->u.a.bound_is_size;
+  /* GNU poke makes a default element before it uses the initializer:
+     its constraints must hold.  */
+  if (!bc->map && bc->init && et->kind == TY_STRUCT && (count || bits))
+    {
+      build_ctx sub = *bc;
+      sub.init = NULL;
+      uint64_t esize;
+      build_value (v, f, et, &sub, &esize);
+    }
   pk_array *a = array_new (0);
   val av;
   av.t = t;
@@ -1627,6 +1668,9 @@ eval (vm *v, pk_frame *f, ast *n)
                      || (x.t->u.i.size == n->type->u.i.size
                          && x.t->u.i.sign == n->type->u.i.sign))))
           vm_raise_code (v, EC_CONV, NULL);
+        if (n->type->kind == TY_ARRAY && n->type->u.a.bound
+            && !n->type->u.a.bound_const)
+          check_array_bound (v, f, n->type, x);
         return convert (v, x, n->type, n);
       }
     case A_ISA:
@@ -1758,26 +1802,31 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         int i = lv->slot;
         if (!s->fields[i].t)
           vm_raise_code (v, EC_ELEM, NULL);
+        vm_push_root (v, sv);
+        vm_push_root (v, x);
+        check_array_bound (v, &s->fr, sv.t->u.s.fields[i].type, x);
         val old = s->fields[i];
         s->fields[i] = x;
-        /* The field's constraint must still hold.  */
+        /* The struct is checked again, field by field, as GNU poke
+           does: an array that no longer fits its bound raises E_conv
+           (the new value stays), a constraint that fails raises
+           E_constraint (the old value is back).  */
         ast *decl = sv.t->u.s.decl;
+        bool strict = !s->map.mapped || s->map.strict;
         for (int k = 0; decl && k < decl->nkids; k++)
           {
             ast *kid = decl->kids[k];
-            if (kid->kind == TN_FIELD && kid->slot == i && kid->b
-                && (!s->map.mapped || s->map.strict))
+            if (kid->kind != TN_FIELD || !s->fields[kid->slot].t)
+              continue;
+            check_array_bound (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
+                               s->fields[kid->slot]);
+            if (kid->b && strict && !eval (v, &s->fr, kid->b).v.u)
               {
-                vm_push_root (v, sv);
-                bool ok = eval (v, &s->fr, kid->b).v.u != 0;
-                vm_pop_roots (v, 1);
-                if (!ok)
-                  {
-                    s->fields[i] = old;
-                    constraint_failed (v, sv.t, kid->name);
-                  }
+                s->fields[i] = old;
+                constraint_failed (v, sv.t, kid->name);
               }
           }
+        vm_pop_roots (v, 2);
         if (s->map.mapped && s->offs)
           {
             ios *io = ios_get (s->map.ios);
