@@ -25,8 +25,9 @@ typedef enum status
 static vm *the_vm;              /* For the collector's root callback.  */
 
 static val eval (vm *v, pk_frame *f, ast *n);
+static val call_closure (vm *v, val fnv, int nargs, val *args,
+                         ast *callsite);
 static status exec (vm *v, pk_frame *f, ast *n);
-static uint64_t val_size_bits (val x);
 static val int_to_struct (vm *v, type *t, uint64_t bits);
 static val struct_to_struct (vm *v, type *to, val x);
 static void constraint_failed (vm *v, const type *t, const char *field);
@@ -64,6 +65,52 @@ mark_roots (void)
   gc_mark_val (v->retval);
 }
 
+/* The printer's pretty-print hook (see print.h): run X's _print method
+   with print and printf writing into SB.  */
+static int
+pretty_hook (void *ctx, strbuf *sb, val x)
+{
+  vm *v = ctx;
+  const type *t = x.t;
+  int m = -1;
+  for (int i = 0; i < t->u.s.nmethods; i++)
+    if (strcmp (t->u.s.methods[i].name, "_print") == 0)
+      m = i;
+  if (m < 0)
+    return 0;
+  val fn = val_sct (x)->fr.slots[t->u.s.method_slots[m]];
+  if (!fn.t || fn.t->kind != TY_FUNCTION)
+    return 0;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream (&buf, &len);
+  if (!mem)
+    return 0;
+  FILE *saved = v->out;
+  v->out = mem;
+  vm_handler h;
+  h.prev = v->handler;
+  h.nroots = v->nroots;
+  int depth = v->depth;
+  volatile int r = 1;
+  v->handler = &h;
+  vm_push_root (v, x);
+  if (setjmp (h.jb) == 0)
+    call_closure (v, fn, 0, NULL, NULL);
+  else
+    {
+      v->depth = depth;
+      r = -1;
+    }
+  v->handler = h.prev;
+  v->nroots = h.nroots;
+  v->out = saved;
+  fclose (mem);
+  sb_putn (sb, buf, len);
+  free (buf);
+  return r;
+}
+
 vm *
 vm_new (compiler *comp)
 {
@@ -76,6 +123,8 @@ vm_new (compiler *comp)
   v->big_endian = true;         /* GNU poke's default, whatever the host.  */
   v->endian = 1;
   print_opts_default (&v->popts);
+  v->popts.pp_hook = pretty_hook;
+  v->popts.pp_ctx = v;
   the_vm = v;
   gc_mark_roots = mark_roots;
   return v;
@@ -856,49 +905,6 @@ enum
   ATTR_MAPPED, ATTR_STRICT, ATTR_OFFSET, ATTR_IOS
 };
 
-static uint64_t
-val_size_bits (val x)
-{
-  if (!x.t)
-    return 0;                   /* An absent optional field.  */
-  switch (x.t->kind)
-    {
-    case TY_INT:
-      return (uint64_t) x.t->u.i.size;
-    case TY_OFFSET:
-      return (uint64_t) x.t->u.o.base->u.i.size;
-    case TY_STRING:
-      return (val_str (x)->len + 1) * 8;
-    case TY_ARRAY:
-      {
-        uint64_t s = 0;
-        pk_array *a = val_arr (x);
-        for (size_t i = 0; i < a->len; i++)
-          s += val_size_bits (a->elems[i]);
-        return s;
-      }
-    case TY_STRUCT:
-      {
-        /* The end of the field that ends last (see type_size).  */
-        pk_struct *st = val_sct (x);
-        bool overlay = x.t->u.s.is_union || x.t->u.s.pinned;
-        uint64_t cur = 0, end = 0;
-        for (int i = 0; i < st->nfields; i++)
-          {
-            if (!st->fields[i].t)
-              continue;
-            uint64_t off = st->offs ? st->offs[i] - st->map.offset
-                           : overlay ? 0 : cur;
-            cur = off + val_size_bits (st->fields[i]);
-            if (cur > end)
-              end = cur;
-          }
-        return end;
-      }
-    default:
-      return 0;
-    }
-}
 
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
@@ -1549,7 +1555,14 @@ eval_format (vm *v, pk_frame *f, ast *n)
     vm_push_root (v, eval (v, f, n->kids[i]));
   strbuf sb;
   sb_init (&sb);
-  fmt_run (&sb, n->aux, v->roots + base, &v->popts);
+  if (!fmt_run (&sb, n->aux, v->roots + base, &v->popts))
+    {
+      /* A pretty-printer raised: printf has printed what came before.  */
+      if (n->kind == S_PRINTF)
+        fwrite (sb.data, 1, sb.len, v->out);
+      sb_free (&sb);
+      vm_raise (v, v->exc);
+    }
   v->nroots = base;
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);

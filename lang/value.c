@@ -307,3 +307,49 @@ val_equal (val a, val b)
       return true;
     }
 }
+
+/* The size of a value in bits: for a struct, the end of the field that
+   ends last (see type_size); an absent optional field has none.  */
+uint64_t
+val_size_bits (val x)
+{
+  if (!x.t)
+    return 0;                   /* An absent optional field.  */
+  switch (x.t->kind)
+    {
+    case TY_INT:
+      return (uint64_t) x.t->u.i.size;
+    case TY_OFFSET:
+      return (uint64_t) x.t->u.o.base->u.i.size;
+    case TY_STRING:
+      return (val_str (x)->len + 1) * 8;
+    case TY_ARRAY:
+      {
+        uint64_t s = 0;
+        pk_array *a = val_arr (x);
+        for (size_t i = 0; i < a->len; i++)
+          s += val_size_bits (a->elems[i]);
+        return s;
+      }
+    case TY_STRUCT:
+      {
+        /* The end of the field that ends last (see type_size).  */
+        pk_struct *st = val_sct (x);
+        bool overlay = x.t->u.s.is_union || x.t->u.s.pinned;
+        uint64_t cur = 0, end = 0;
+        for (int i = 0; i < st->nfields; i++)
+          {
+            if (!st->fields[i].t)
+              continue;
+            uint64_t off = st->offs ? st->offs[i] - st->map.offset
+                           : overlay ? 0 : cur;
+            cur = off + val_size_bits (st->fields[i]);
+            if (cur > end)
+              end = cur;
+          }
+        return end;
+      }
+    default:
+      return 0;
+    }
+}

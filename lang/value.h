@@ -164,6 +164,9 @@ pk_struct *struct_new (int nfields);
    methods see PARENT.  */
 pk_struct *struct_new_frame (pk_frame *parent, int nfields, int nslots);
 
+/* The size of X in bits, as 'size gives it.  */
+uint64_t val_size_bits (val x);
+
 /* Structural equality of two values of equal types.  */
 bool val_equal (val a, val b);
 

@@ -67,7 +67,7 @@ cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
     {
       static const char *const names[] = { "obase", "omode", "odepth",
                                            "oindent", "oacutoff",
-                                           "pretty-print", "endian" };
+                                           "pretty-print", "omaps", "endian" };
       const char *err;
       for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         {
@@ -300,7 +300,7 @@ static const cmd_def cmds[] = {
    cmd_close},
   {"set", "", ".set [SETTING [VALUE]]",
    "show or change a setting: obase, omode, odepth, oindent, oacutoff, "
-   "pretty-print, endian", cmd_set},
+   "pretty-print, omaps, endian", cmd_set},
   {"info", "", ".info ios|variables|functions|types",
    "list the IO spaces or the global declarations", cmd_info},
   {"help", "", ".help [COMMAND]", "list the commands, or explain one",
