@@ -1192,8 +1192,21 @@ check_expr (compiler *c, ast *n)
         return n;
       }
     case A_TYPEOF:
-      error_at (c, n, "typeof is not supported yet");
-      return n;
+      {
+        /* The type described is kept in aux; the value, a Pk_Type, is
+           made when the expression runs (the operand is not run).  */
+        type *t;
+        if (n->a->kind >= TN_INT && n->a->kind <= TN_FUNCTION)
+          t = resolve_type (c, n->a);
+        else
+          t = (n->a = check_expr (c, n->a))->type;
+        sym *pt = lookup (c, "Pk_Type", SYM_TYPE);
+        if (!pt)
+          error_at (c, n, "typeof needs the prelude's Pk_Type");
+        n->aux = t;
+        n->type = pt->type;
+        return n;
+      }
     case A_CALL:
       return check_call (c, n);
     case A_INDEX:

@@ -1547,6 +1547,94 @@ eval_array (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* typeof: a Pk_Type (see the prelude) describing the type in N->aux.  */
+static val
+string_array (vm *v, type *at, int n, const type_field *fs, bool types)
+{
+  pk_array *a = array_new ((size_t) n);
+  val r;
+  r.t = at;
+  r.v.o = &a->h;
+  vm_push_root (v, r);
+  for (int i = 0; i < n; i++)
+    {
+      strbuf sb;
+      sb_init (&sb);
+      if (types)
+        type_print (&sb, fs[i].type);
+      else
+        sb_puts (&sb, fs[i].name ? fs[i].name : "");
+      array_push (a, val_string (sb.data ? sb.data : "", sb.len));
+      sb_free (&sb);
+    }
+  vm_pop_roots (v, 1);
+  return r;
+}
+
+static val
+eval_typeof (vm *v, ast *n)
+{
+  const type *t = n->aux, *pt = n->type;
+  pk_struct *s = struct_new_frame (v->globals, pt->u.s.nfields,
+                                   pt->u.s.nslots);
+  val sv;
+  sv.t = n->type;
+  sv.v.o = &s->fr.h;
+  vm_push_root (v, sv);
+  static const int codes[] = {
+    [TY_INT] = 1, [TY_OFFSET] = 2, [TY_STRING] = 3, [TY_VOID] = 0,
+    [TY_ANY] = 7, [TY_ARRAY] = 4, [TY_STRUCT] = 5, [TY_FUNCTION] = 6
+  };
+  int code = codes[t->kind];
+  const type *it = t->kind == TY_OFFSET ? t->u.o.base
+                   : t->kind == TY_STRUCT ? t->u.s.itype : t;
+  bool is_st = t->kind == TY_STRUCT;
+  for (int i = 0; i < pt->u.s.nfields; i++)
+    {
+      const char *fn = pt->u.s.fields[i].name;
+      type *ft = pt->u.s.fields[i].type;
+      val x = { NULL, { 0 } };          /* Absent unless set.  */
+      s->fields[i] = x;
+      if (strcmp (fn, "code") == 0)
+        x = val_int (ft, (uint64_t) code);
+      else if (strcmp (fn, "name") == 0)
+        x = val_cstring (t->name ? t->name : "");
+      else if (strcmp (fn, "complete_p") == 0)
+        x = val_int (ft, code == 6 || type_complete (t));
+      else if (strcmp (fn, "signed_p") == 0 && (code == 1 || code == 2
+                                                || code == 5))
+        x = val_int (ft, it && it->u.i.sign);
+      else if (strcmp (fn, "size") == 0 && (code == 1 || code == 2
+                                            || code == 5))
+        x = val_int (ft, it ? (uint64_t) it->u.i.size : 0);
+      else if (strcmp (fn, "_unit") == 0 && code == 2)
+        x = val_int (ft, t->u.o.unit);
+      else if (strcmp (fn, "bounded_p") == 0 && code == 4)
+        x = val_int (ft, t->u.a.bound != NULL || t->u.a.bound_const);
+      else if (!is_st)
+        continue;
+      else if (strcmp (fn, "union_p") == 0)
+        x = val_int (ft, t->u.s.is_union);
+      else if (strcmp (fn, "pinned_p") == 0)
+        x = val_int (ft, t->u.s.pinned);
+      else if (strcmp (fn, "integral_p") == 0)
+        x = val_int (ft, t->u.s.itype != NULL);
+      else if (strcmp (fn, "nfields") == 0)
+        x = val_int (ft, (uint64_t) t->u.s.nfields);
+      else if (strcmp (fn, "nmethods") == 0)
+        x = val_int (ft, (uint64_t) t->u.s.nmethods);
+      else if (strcmp (fn, "fnames") == 0 || strcmp (fn, "ftypes") == 0)
+        x = string_array (v, ft, t->u.s.nfields, t->u.s.fields,
+                          fn[1] == 't');
+      else if (strcmp (fn, "mnames") == 0 || strcmp (fn, "mtypes") == 0)
+        x = string_array (v, ft, t->u.s.nmethods, t->u.s.methods,
+                          fn[1] == 't');
+      s->fields[i] = x;
+    }
+  vm_pop_roots (v, 1);
+  return sv;
+}
+
 static val
 eval_format (vm *v, pk_frame *f, ast *n)
 {
@@ -1694,6 +1782,8 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_SIZEOF:
       return n->lit;
+    case A_TYPEOF:
+      return eval_typeof (v, n);
     case A_CALL:
       return eval_call (v, f, n);
     case A_INDEX:
