@@ -1291,7 +1291,11 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       uint64_t esize;
       build_value (v, f, et, &sub, &esize);
     }
-  pk_array *a = array_new (0);
+  /* A constructed array of known length gets its elements' room at
+     once (mapped ones may be cut short by the end of the IO space).  */
+  pk_array *a = array_new (!bc->map && bounded && !by_size
+                           ? (size_t) (count < (1u << 20) ? count : 1u << 20)
+                           : 0);
   val av;
   av.t = t;
   av.v.o = &a->h;
@@ -1635,23 +1639,31 @@ eval_typeof (vm *v, ast *n)
   return sv;
 }
 
-static val
-eval_format (vm *v, pk_frame *f, ast *n)
+/* Format (or printf, which writes the text rather than make a string:
+   it may be large) N into SB.  */
+static void
+format_into (vm *v, pk_frame *f, ast *n, strbuf *sb)
 {
   int base = v->nroots;
   for (int i = 0; i < n->nkids; i++)
     vm_push_root (v, eval (v, f, n->kids[i]));
-  strbuf sb;
-  sb_init (&sb);
-  if (!fmt_run (&sb, n->aux, v->roots + base, &v->popts))
+  sb_init (sb);
+  if (!fmt_run (sb, n->aux, v->roots + base, &v->popts))
     {
       /* A pretty-printer raised: printf has printed what came before.  */
       if (n->kind == S_PRINTF)
-        fwrite (sb.data, 1, sb.len, v->out);
-      sb_free (&sb);
+        fwrite (sb->data, 1, sb->len, v->out);
+      sb_free (sb);
       vm_raise (v, v->exc);
     }
   v->nroots = base;
+}
+
+static val
+eval_format (vm *v, pk_frame *f, ast *n)
+{
+  strbuf sb;
+  format_into (v, f, n, &sb);
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
@@ -2203,8 +2215,10 @@ exec (vm *v, pk_frame *f, ast *n)
       }
     case S_PRINTF:
       {
-        val s = eval_format (v, f, n);
-        fwrite (val_str (s)->data, 1, val_str (s)->len, v->out);
+        strbuf sb;
+        format_into (v, f, n, &sb);
+        fwrite (sb.data, 1, sb.len, v->out);
+        sb_free (&sb);
         return ST_NORMAL;
       }
     default:

@@ -119,10 +119,22 @@ put_int_digits (strbuf *sb, uint64_t bits, int size, bool sign, int base,
 {
   if (base == 10)
     {
-      if (sign)
-        sb_printf (sb, "%lld", (long long) int_sext (bits, size));
-      else
-        sb_printf (sb, "%llu", (unsigned long long) (bits & int_mask (size)));
+      /* By hand: printing large values spends its time here.  */
+      char buf[24];
+      int n = sizeof buf;
+      uint64_t mag = bits & int_mask (size);
+      bool neg = sign && int_sext (bits, size) < 0;
+      if (neg)
+        mag = (uint64_t) 0 - (uint64_t) int_sext (bits, size);
+      do
+        {
+          buf[--n] = (char) ('0' + mag % 10);
+          mag /= 10;
+        }
+      while (mag);
+      if (neg)
+        buf[--n] = '-';
+      sb_putn (sb, buf + n, sizeof buf - (size_t) n);
       return;
     }
   int bb = base_bits (base);

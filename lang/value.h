@@ -32,6 +32,7 @@ typedef struct gcobj
   uint8_t kind;                 /* gc_kind.  */
   uint8_t marked;
   uint8_t permanent;            /* Never collected (literals).  */
+  uint32_t size;                /* Bytes allocated (for the pacing).  */
 } gcobj;
 
 typedef struct val
