@@ -1919,7 +1919,14 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
           vm_raise_code (v, EC_ELEM, NULL);
         vm_push_root (v, sv);
         vm_push_root (v, x);
-        check_array_bound (v, &s->fr, sv.t->u.s.fields[i].type, x);
+        /* A bounded array value (or one for a field bounded by size)
+           is converted to the field's type first; another one is
+           stored, and fails below, as in GNU poke.  */
+        type *ft = sv.t->u.s.fields[i].type;
+        if (x.t->kind == TY_ARRAY && ft->kind == TY_ARRAY
+            && (x.t->u.a.bound_const || x.t->u.a.bound
+                || ft->u.a.bound_is_size))
+          check_array_bound (v, &s->fr, ft, x);
         val old = s->fields[i];
         s->fields[i] = x;
         /* The struct is checked again, field by field, as GNU poke
