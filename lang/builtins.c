@@ -93,6 +93,49 @@ bi_set_endian (vm *v, int nargs, val *args)
   return val_int (type_int (32, true), 1);
 }
 
+/* The output settings, for the vm_* functions of the prelude:
+   _pk_vm_get (WHICH) and _pk_vm_set (WHICH, VALUE), WHICH being 0 obase,
+   1 omode, 2 odepth, 3 oindent, 4 oacutoff, 5 opprint, 6 omaps.  */
+static val
+bi_pk_vm_get (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  const print_opts *o = &v->popts;
+  int r = 0;
+  switch (args[0].v.i)
+    {
+    case 0: r = o->obase; break;
+    case 1: r = o->tree; break;
+    case 2: r = o->odepth; break;
+    case 3: r = o->oindent; break;
+    case 4: r = o->oacutoff; break;
+    case 5: r = o->pretty; break;
+    case 6: r = o->omaps; break;
+    default: break;
+    }
+  return val_int (type_int (32, true), (uint64_t) (int64_t) r);
+}
+
+static val
+bi_pk_vm_set (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  print_opts *o = &v->popts;
+  int x = (int) args[1].v.i;
+  switch (args[0].v.i)
+    {
+    case 0: o->obase = x; break;
+    case 1: o->tree = x != 0; break;
+    case 2: o->odepth = x; break;
+    case 3: o->oindent = x; break;
+    case 4: o->oacutoff = x; break;
+    case 5: o->pretty = x != 0; break;
+    case 6: o->omaps = x; break;
+    default: break;
+    }
+  return val_void ();
+}
+
 /* IO spaces (lang/ios.c): open, close, get_ios, set_ios, iosize, ioflags,
    iobias, iosetbias, flush, and the cores of the dump and copy commands
    (stdlib/std.bpk wraps them with GNU poke's signatures and defaults).  */
@@ -400,6 +443,8 @@ static const builtin_def builtins[] = {
   {"iosetbias", "(offset<uint<64>,1> bias = 0UL#b, int<32> ios = 0) void",
    bi_iosetbias},
   {"flush", "(int<32> ios, offset<uint<64>,1> offset) void", bi_flush},
+  {"_pk_vm_get", "(int<32> which) int<32>", bi_pk_vm_get},
+  {"_pk_vm_set", "(int<32> which, int<32> value) void", bi_pk_vm_set},
   /* Installed before the prelude: no off64 yet.  */
   {"_pk_copy", "(int from_ios, int to_ios, offset<int<64>,1> from, "
    "offset<int<64>,1> to, offset<int<64>,1> size) void", bi_pk_copy},

@@ -38,6 +38,8 @@ typedef struct sym
   int level;                    /* -1 global, else function level.  */
   int slot;
   bool is_fun;                  /* Declared with `fun` (or builtin).  */
+  bool is_method;               /* A struct type's method.  */
+  bool is_field;                /* A struct type's field.  */
   uint64_t unit;                /* SYM_UNIT: bits.  */
   ast *fnast;                   /* Functions: the A_FUNC, for messages.  */
   const char *file;             /* Globals: where they were declared.  */
@@ -51,6 +53,7 @@ typedef struct fnctx
   type *ret;                    /* NULL for the top-level command.  */
   int loops;                    /* Enclosing loops, for break.  */
   int block_start;              /* First slot of the innermost block.  */
+  bool method;                  /* The body of a struct type's method.  */
 } fnctx;
 
 #define NBUCKETS 1024
@@ -72,6 +75,7 @@ struct compiler
   sym *locals;
   int level;
   fnctx *fn;
+  bool next_is_method;          /* check_func: the function is a method.  */
 };
 
 static unsigned
@@ -272,6 +276,36 @@ error_at (compiler *c, const ast *n, const char *fmt, ...)
   longjmp (c->jb, 1);
 }
 
+/* A warning: the message is kept with the errors, and shown even when
+   the checking succeeds.  */
+static void
+warning_at (compiler *c, const ast *n, const char *msg)
+{
+  diag_format (c->err, n->src, n->loc, n->end, "warning", msg);
+}
+
+/* An error at byte POS .. N's end (for GNU poke's locations that start
+   at the end of the token before a construct).  */
+static void
+error_from (compiler *c, const ast *n, int pos, const char *msg)
+{
+  ast where = *n;
+  where.loc.line = 1;
+  where.loc.col = 1;
+  for (int i = 0; i < pos && n->src->buf && (size_t) i < n->src->len; i++)
+    {
+      if (n->src->buf[i] == '\n')
+        {
+          where.loc.line++;
+          where.loc.col = 1;
+        }
+      else
+        where.loc.col++;
+    }
+  where.loc.pos = pos;
+  error_at (c, &where, "%s", msg);
+}
+
 /* An error at where N's name is written.  */
 static void
 error_at_name (compiler *c, const ast *n, const char *fmt, ...)
@@ -460,11 +494,22 @@ is_off (const type *t)
 /* Booleans are int<32>.  */
 #define type_bool type_int (32, true)
 
+/* An integral struct used as an integer (in arithmetic, conditions,
+   integer arguments) is its integral value.  */
+static void
+struct_as_int (compiler *c, ast **e)
+{
+  type *t = (*e)->type;
+  if (t->kind == TY_STRUCT && t->u.s.itype)
+    *e = mk_cast (c, *e, t->u.s.itype);
+}
+
 /* A condition must be integral; WHAT is GNU poke's wording for where.  */
 static void
 check_cond (compiler *c, ast **e, const char *what)
 {
   *e = check_expr (c, *e);
+  struct_as_int (c, e);
   if (!is_int ((*e)->type))
     type_error (c, *e, what, "boolean", (*e)->type);
 }
@@ -574,6 +619,18 @@ check_binop (compiler *c, ast *n)
 {
   n->a = check_rvalue (c, n->a);
   n->b = check_rvalue (c, n->b);
+  switch (n->op)
+    {
+    case T_EQ: case T_NE: case T_LT: case T_GT: case T_LE: case T_GE:
+      break;
+    case K_IN:
+      struct_as_int (c, &n->a);
+      break;
+    default:
+      struct_as_int (c, &n->a);
+      struct_as_int (c, &n->b);
+      break;
+    }
   type *ta = n->a->type, *tb = n->b->type;
   switch (n->op)
     {
@@ -774,7 +831,8 @@ check_binop (compiler *c, ast *n)
       if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_STRUCT)
         {
           if (tb->kind != TY_STRUCT || !type_equal (ta, tb))
-            invalid_operand (c, n->b, ta->name ? ta->name : "struct");
+            invalid_operand (c, n->b, tb->kind != TY_STRUCT ? "struct"
+                                      : ta->name ? ta->name : "struct");
           return n;
         }
       if ((n->op == T_EQ || n->op == T_NE)
@@ -973,6 +1031,8 @@ check_call (compiler *c, ast *n)
       if (!n->kids[i])
         continue;               /* An optional argument not given.  */
       type *pt = ft->u.f.args[i];
+      if (is_int (pt))
+        struct_as_int (c, &n->kids[i]);
       if (!type_assignable (pt, n->kids[i]->type))
         {
           const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
@@ -1012,10 +1072,13 @@ check_expr (compiler *c, ast *n)
         sym *s = lookup (c, n->name, SYM_VAR);
         if (!s)
           error_at (c, n, "undefined variable '%s'", n->name);
+        if (s->is_method && !c->fn->method)
+          error_at (c, n, "only methods can directly call other methods");
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
         n->aux = s->fnast;
+        n->flag = s->is_field;          /* May be absent at run time.  */
         return maybe_autocall (c, n);
       }
     case A_BINOP:
@@ -1025,6 +1088,8 @@ check_expr (compiler *c, ast *n)
     case A_IMPLIES:
       n->a = check_expr (c, n->a);
       n->b = check_expr (c, n->b);
+      struct_as_int (c, &n->a);
+      struct_as_int (c, &n->b);
       if (!is_int (n->a->type))
         invalid_operand (c, n->a, "integral");
       if (!is_int (n->b->type))
@@ -1033,6 +1098,7 @@ check_expr (compiler *c, ast *n)
       return n;
     case A_UNOP:
       n->a = check_expr (c, n->a);
+      struct_as_int (c, &n->a);
       switch (n->op)
         {
         case T_BANG:
@@ -1150,8 +1216,21 @@ check_expr (compiler *c, ast *n)
         return n;
       }
     case A_TYPEOF:
-      error_at (c, n, "typeof is not supported yet");
-      return n;
+      {
+        /* The type described is kept in aux; the value, a Pk_Type, is
+           made when the expression runs (the operand is not run).  */
+        type *t;
+        if (n->a->kind >= TN_INT && n->a->kind <= TN_FUNCTION)
+          t = resolve_type (c, n->a);
+        else
+          t = (n->a = check_expr (c, n->a))->type;
+        sym *pt = lookup (c, "Pk_Type", SYM_TYPE);
+        if (!pt)
+          error_at (c, n, "typeof needs the prelude's Pk_Type");
+        n->aux = t;
+        n->type = pt->type;
+        return n;
+      }
     case A_CALL:
       return check_call (c, n);
     case A_INDEX:
@@ -1208,7 +1287,8 @@ check_expr (compiler *c, ast *n)
         n->a = check_expr (c, n->a);
         type *t = n->a->type;
         if (t->kind != TY_STRUCT)
-          invalid_operand (c, n->a, "struct");
+          type_error (c, n->a, "invalid operand to field reference", "struct",
+                      t);
         for (int i = 0; i < t->u.s.nfields; i++)
           if (t->u.s.fields[i].name
               && strcmp (t->u.s.fields[i].name, n->name) == 0)
@@ -1325,6 +1405,9 @@ check_expr (compiler *c, ast *n)
         type *t = resolve_type (c, n->a);
         if (t->kind != TY_STRUCT)
           error_at (c, n->a, "expected struct type in constructor");
+        if (t->u.s.is_union && n->nkids > 1)
+          error_at (c, n, "union constructors require exactly one field "
+                    "initializer");
         for (int i = 0; i < n->nkids; i++)
           {
             ast *fi = n->kids[i];
@@ -1632,10 +1715,18 @@ check_struct_type (compiler *c, ast *tn)
   t->u.s.fields = arena_alloc (&c->ar, sizeof (type_field) * (nf + 1));
   t->u.s.methods = arena_alloc (&c->ar, sizeof (type_field) * (nm + 1));
   t->u.s.method_slots = arena_alloc (&c->ar, sizeof (int) * (nm + 1));
+  if (tn->flag && tn->a)
+    error_from (c, tn, tn->nend, "unions can't be integral");
+  if (tn->flag && tn->op)
+    error_from (c, tn, tn->nend, "unions are not allowed to be pinned");
   if (tn->a)
-    t->u.s.itype = resolve_type (c, tn->a);
+    {
+      t->u.s.itype = resolve_type (c, tn->a);
+      if (tn->op)
+        error_at (c, tn->a, "integral structs cannot be pinned");
+    }
 
-  fnctx fc = { c->fn, nf, NULL, 0, nf };
+  fnctx fc = { c->fn, nf, NULL, 0, nf, false };
   sym *saved = c->locals;
   int saved_level = c->level;
   c->fn = &fc;
@@ -1645,12 +1736,19 @@ check_struct_type (compiler *c, ast *tn)
                        type_offset (type_int (64, false), 1));
   t->u.s.offset_slot = os->slot;
   int k = 0;
+  bool unreachable = false;     /* Unions: an alternative always holds.  */
+  bool warned = false;
+  uint64_t ibits = 0;           /* Integral structs: the fields' bits.  */
   for (int i = 0; i < tn->nkids; i++)
     {
       ast *f = tn->kids[i];
       if (f->kind != TN_FIELD)
         {
+          if (tn->flag && k > 0 && !(f->kind == S_FUN && f->flag))
+            error_at (c, f, "declarations are not supported after union "
+                      "fields");
           check_stmt (c, f);
+          t->u.s.ndecls += f->kind == S_BLOCK ? f->nkids : 1;
           if (f->kind == S_FUN && f->flag)
             {
               int m = t->u.s.nmethods++;
@@ -1663,6 +1761,38 @@ check_struct_type (compiler *c, ast *tn)
       type *ft = resolve_type (c, f->a);
       t->u.s.fields[k].name = f->name;
       t->u.s.fields[k].type = ft;
+      if (tn->flag)
+        {
+          if (f->aux)
+            error_at (c, f, "labels are not allowed in unions");
+          if (f->d)
+            error_at (c, f, "optional fields are not allowed in unions");
+          if (!f->name)
+            error_at (c, f, "anonymous members are not allowed in unions");
+          if (unreachable)
+            {
+              warning_at (c, f, "unreachable alternative in union");
+              unreachable = false;
+              warned = true;
+            }
+          else if (!f->b && !warned && ft->kind != TY_STRUCT)
+            unreachable = true;         /* Structs may fail inside.  */
+        }
+      if (tn->a)
+        {
+          if (f->aux)
+            error_at (c, f, "labels are not allowed in integral structs");
+          if (f->d)
+            error_at (c, f, "optional fields are not allowed in integral "
+                      "structs");
+          const type *bt = is_off (ft) ? ft->u.o.base : ft;
+          if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
+            type_error (c, f, "invalid field in integral struct",
+                        "integral, offset or integral struct", ft);
+          ibits += type_size (bt);
+        }
+      if (tn->op && f->aux)
+        error_at (c, f, "labels are not allowed in pinned structs");
       if (f->d)
         check_cond (c, &f->d, "invalid optional field condition");
       if (f->aux)
@@ -1671,13 +1801,38 @@ check_struct_type (compiler *c, ast *tn)
           if (!is_off (lab->type))
             type_error (c, lab, "invalid field label", "offset", lab->type);
           f->aux = lab;
+          t->u.s.has_labels = true;
+          t->u.s.fields[k].labeled = true;
+          if (lab->is_const)
+            {
+              t->u.s.fields[k].label_const = true;
+              t->u.s.fields[k].label = lab->lit.v.u * lab->type->u.o.unit;
+            }
         }
+      t->u.s.fields[k].optional = f->d != NULL;
       if (f->c)
         {
           f->c = check_rvalue (c, f->c);
           if (!type_assignable (ft, f->c->type))
-            type_error (c, f->c, "invalid initial value for struct field",
-                        tname (ft), f->c->type);
+            {
+              /* `T a == E': the constraint's own error comes first.  */
+              if (f->optional && f->b)
+                {
+                  sym *saved_locals = c->locals;
+                  sym *fs = arena_alloc (&c->ar, sizeof *fs);
+                  fs->name = f->name;
+                  fs->kind = SYM_VAR;
+                  fs->type = ft;
+                  fs->level = c->level;
+                  fs->slot = k;
+                  fs->next = c->locals;
+                  c->locals = fs;
+                  check_cond (c, &f->b, "invalid struct field constraint");
+                  c->locals = saved_locals;
+                }
+              type_error (c, f->c, "invalid field initializer", tname (ft),
+                          f->c->type);
+            }
           coerce (c, &f->c, ft);
         }
       /* The field is visible from here on, in its own constraint too.  */
@@ -1690,6 +1845,7 @@ check_struct_type (compiler *c, ast *tn)
           fs->type = ft;
           fs->level = c->level;
           fs->slot = k;
+          fs->is_field = true;
           fs->next = c->locals;
           c->locals = fs;
         }
@@ -1701,6 +1857,11 @@ check_struct_type (compiler *c, ast *tn)
           error_at_name (c, f, "duplicated struct element '%s'", f->name);
       k++;
     }
+  if (tn->a && ibits != type_size (t->u.s.itype))
+    error_at (c, tn->a, "invalid total size in integral struct type\n"
+              "expected %llu bits, got %llu bits",
+              (unsigned long long) type_size (t->u.s.itype),
+              (unsigned long long) ibits);
   t->u.s.nslots = fc.nslots;
   tn->nslots = fc.nslots;
   c->fn = fc.up;
@@ -1768,7 +1929,8 @@ check_func (compiler *c, ast *f)
   f->type = type_function (ret, n, args, nopt, variadic);
 
   /* The body: a new frame, one level down.  */
-  fnctx fc = { c->fn, 0, ret, 0, 0 };
+  fnctx fc = { c->fn, 0, ret, 0, 0, c->next_is_method };
+  c->next_is_method = false;
   sym *saved = c->locals;
   int saved_level = c->level;
   c->fn = &fc;
@@ -1811,6 +1973,8 @@ check_lvalue (compiler *c, ast *n)
           error_at (c, n, "undefined variable '%s'", n->name);
         if (s->is_fun)
           error_at (c, n, "invalid l-value in assignment");
+        if (s->is_field && !c->fn->method)
+          error_at (c, n, "invalid assignment to struct field");
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
@@ -1936,7 +2100,10 @@ check_stmt (compiler *c, ast *n)
             n->slot = es->slot;
             n->flag = true;
           }
-        t = type_named (t, n->name);
+        /* An alias of a struct type is that type, which keeps its
+           name (type B = A; B {} prints as A).  */
+        if (!(t->kind == TY_STRUCT && t->name))
+          t = type_named (t, n->name);
         local_add (c, n->name, SYM_TYPE, t);
         return;
       }
@@ -1977,9 +2144,11 @@ check_stmt (compiler *c, ast *n)
                                   variadic);
         sym *s = local_add (c, n->name, SYM_VAR, ft);
         s->is_fun = true;
+        s->is_method = n->flag;
         s->fnast = f;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : 0;
+        c->next_is_method = n->flag;
         check_func (c, f);
         s->type = f->type;
         return;
@@ -2170,7 +2339,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   int mark = c->norder, nglobals = c->nglobals;
   c->err = err;
   c->locals = NULL;
-  fnctx top = { NULL, 0, NULL, 0, 0 };
+  fnctx top = { NULL, 0, NULL, 0, 0, false };
   c->fn = &top;
   c->level = -1;                /* Top-level declarations are global.  */
   if (setjmp (c->jb))

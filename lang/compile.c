@@ -516,6 +516,11 @@ compile_expr (vm *v, ast *n)
   switch (n->kind)
     {
     case A_VAR:
+      /* Mapped values (see vm_fresh) and absent fields (E_elem) need
+         the tree walker.  */
+      if (n->flag || !n->type || n->type->kind == TY_STRUCT
+          || n->type->kind == TY_ARRAY || n->type->kind == TY_ANY)
+        return c;
       c->depth = n->depth;
       c->slot = n->slot;
       c->ev = ev_var;

@@ -24,14 +24,16 @@ typedef vm_status status;
 static vm *the_vm;              /* For the collector's root callback.  */
 
 static val eval (vm *v, pk_frame *f, ast *n);
+static val call_closure (vm *v, val fnv, int nargs, val *args,
+                         ast *callsite);
 static status exec (vm *v, pk_frame *f, ast *n);
-static uint64_t val_size_bits (val x);
 static val int_to_struct (vm *v, type *t, uint64_t bits);
 static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into);
 static val struct_to_struct (vm *v, type *to, val x);
 static void constraint_failed (vm *v, const type *t, const char *field);
 static val convert (vm *v, val x, type *to, ast *where);
 static uint64_t struct_to_int (val x);
+static int int_field_bits (const type *ft);
 
 /* How a composite value is being built (see build_value).  */
 typedef struct build_ctx
@@ -66,6 +68,52 @@ mark_roots (void)
   gc_mark_val (v->retval);
 }
 
+/* The printer's pretty-print hook (see print.h): run X's _print method
+   with print and printf writing into SB.  */
+static int
+pretty_hook (void *ctx, strbuf *sb, val x)
+{
+  vm *v = ctx;
+  const type *t = x.t;
+  int m = -1;
+  for (int i = 0; i < t->u.s.nmethods; i++)
+    if (strcmp (t->u.s.methods[i].name, "_print") == 0)
+      m = i;
+  if (m < 0)
+    return 0;
+  val fn = val_sct (x)->fr.slots[t->u.s.method_slots[m]];
+  if (!fn.t || fn.t->kind != TY_FUNCTION)
+    return 0;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream (&buf, &len);
+  if (!mem)
+    return 0;
+  FILE *saved = v->out;
+  v->out = mem;
+  vm_handler h;
+  h.prev = v->handler;
+  h.nroots = v->nroots;
+  int depth = v->depth;
+  volatile int r = 1;
+  v->handler = &h;
+  vm_push_root (v, x);
+  if (setjmp (h.jb) == 0)
+    call_closure (v, fn, 0, NULL, NULL);
+  else
+    {
+      v->depth = depth;
+      r = -1;
+    }
+  v->handler = h.prev;
+  v->nroots = h.nroots;
+  v->out = saved;
+  fclose (mem);
+  sb_putn (sb, buf, len);
+  free (buf);
+  return r;
+}
+
 vm *
 vm_new (compiler *comp)
 {
@@ -83,6 +131,8 @@ vm_new (compiler *comp)
   print_opts_default (&v->popts);
   v->nocompile = getenv ("BPOKE_NOCOMPILE") != NULL;
   arena_init (&v->code);
+  v->popts.pp_hook = pretty_hook;
+  v->popts.pp_ctx = v;
   the_vm = v;
   gc_mark_roots = mark_roots;
   return v;
@@ -288,6 +338,56 @@ raise_arith (vm *v, arith_err e)
 
 /* Conversions (the checker's A_CAST nodes and `as`).  */
 
+/* A value X given for type T (a cast, an argument, a struct field): when
+   T is an array type with a bound, evaluated in F, X must have that
+   many elements (or bits) or E_conv is raised.  */
+static void
+check_array_bound (vm *v, pk_frame *f, const type *t, val x)
+{
+  if (t->kind != TY_ARRAY || !t->u.a.bound || !x.t || x.t->kind != TY_ARRAY)
+    return;
+  uint64_t want;
+  if (t->u.a.bound_const)
+    want = t->u.a.nelem;
+  else
+    {
+      vm_push_root (v, x);
+      val b = eval (v, f, t->u.a.bound);
+      vm_pop_roots (v, 1);
+      want = b.t->kind == TY_OFFSET ? b.v.u * b.t->u.o.unit : b.v.u;
+    }
+  uint64_t have = t->u.a.bound_is_size ? val_size_bits (x)
+                                       : val_arr (x)->len;
+  if (have != want)
+    vm_raise_code (v, EC_CONV, NULL);
+}
+
+/* An array cast to an integer: the elements' bits (nested arrays
+   flattened), the first most significant, shifted into *R.  */
+static void
+array_to_int (vm *v, val x, uint64_t *r, uint64_t *bits)
+{
+  pk_array *a = val_arr (x);
+  for (size_t i = 0; i < a->len; i++)
+    {
+      val e = a->elems[i];
+      if (e.t->kind == TY_ARRAY)
+        {
+          array_to_int (v, e, r, bits);
+          continue;
+        }
+      int n = int_field_bits (e.t);
+      if (n == 0)
+        vm_raise_code (v, EC_CONV, NULL);
+      *bits += (uint64_t) n;
+      if (*bits > 64)
+        vm_raise_code (v, EC_CONV, "arrays bigger than 64-bit cannot "
+                       "be casted to integral types");
+      uint64_t eb = e.t->kind == TY_STRUCT ? struct_to_int (e) : e.v.u;
+      *r = (n == 64 ? 0 : *r << n) | arith_norm (eb, n, false);
+    }
+}
+
 static val
 convert (vm *v, val x, type *to, ast *where)
 {
@@ -302,22 +402,8 @@ convert (vm *v, val x, type *to, ast *where)
                                         to->u.i.sign));
       if (from->kind == TY_ARRAY)
         {
-          /* The elements' bits, the first most significant.  */
-          pk_array *a = val_arr (x);
           uint64_t r = 0, bits = 0;
-          for (size_t i = 0; i < a->len; i++)
-            {
-              val e = a->elems[i];
-              const type *et = e.t->kind == TY_OFFSET ? e.t->u.o.base : e.t;
-              if (et->kind != TY_INT)
-                vm_raise_code (v, EC_CONV, NULL);
-              int n = et->u.i.size;
-              bits += (uint64_t) n;
-              if (bits > 64)
-                vm_raise_code (v, EC_CONV, "arrays bigger than 64-bit cannot "
-                               "be casted to integral types");
-              r = (n == 64 ? 0 : r << n) | arith_norm (e.v.u, n, false);
-            }
+          array_to_int (v, x, &r, &bits);
           return val_int (to, arith_norm (r, to->u.i.size, to->u.i.sign));
         }
       break;
@@ -386,9 +472,8 @@ struct_to_struct (vm *v, type *to, val x)
   memset (&cons, 0, sizeof cons);
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
-  bc.strict = true;
-  /* Constructor initializers are looked up by field slot; give the
-     builder a frame holding X's values instead.  */
+  /* Built unchecked: the constraints are checked below, on the fields
+     taken from X.  */
   pk_struct *src = val_sct (x);
   vm_push_root (v, x);
   uint64_t size;
@@ -400,14 +485,8 @@ struct_to_struct (vm *v, type *to, val x)
       if (to->u.s.fields[i].name && x.t->u.s.fields[j].name
           && strcmp (to->u.s.fields[i].name, x.t->u.s.fields[j].name) == 0
           && src->fields[j].t)
-        {
-          type *ft = to->u.s.fields[i].type;
-          val fv = src->fields[j];
-          if ((ft->kind == TY_INT && fv.t->kind == TY_INT)
-              || (ft->kind == TY_OFFSET && fv.t->kind == TY_OFFSET))
-            fv = convert (v, fv, ft, NULL);
-          s->fields[i] = fv;
-        }
+        /* GNU poke keeps the value as it is, of its own type.  */
+        s->fields[i] = src->fields[j];
   ast *decl = to->u.s.decl;
   for (int k = 0; decl && k < decl->nkids; k++)
     {
@@ -422,7 +501,17 @@ struct_to_struct (vm *v, type *to, val x)
 }
 
 /* Integral structs: the fields, in order, from the most significant
-   bits down.  */
+   bits down; offsets by their magnitude, integral structs nested.  */
+static int
+int_field_bits (const type *ft)
+{
+  if (ft->kind == TY_OFFSET)
+    return ft->u.o.base->u.i.size;
+  if (ft->kind == TY_STRUCT)
+    return ft->u.s.itype ? ft->u.s.itype->u.i.size : 0;
+  return ft->kind == TY_INT ? ft->u.i.size : 0;
+}
+
 static uint64_t
 struct_to_int (val x)
 {
@@ -431,10 +520,11 @@ struct_to_int (val x)
   for (int i = 0; i < s->nfields; i++)
     {
       val f = s->fields[i];
-      if (!f.t || f.t->kind != TY_INT)
+      int n = f.t ? int_field_bits (f.t) : 0;
+      if (n == 0)
         continue;
-      int n = f.t->u.i.size;
-      r = (n == 64 ? 0 : r << n) | arith_norm (f.v.u, n, false);
+      uint64_t fb = f.t->kind == TY_STRUCT ? struct_to_int (f) : f.v.u;
+      r = (n == 64 ? 0 : r << n) | arith_norm (fb, n, false);
     }
   return r;
 }
@@ -454,19 +544,36 @@ int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into)
   bc.into = into;
   uint64_t size;
   val sv = build_struct (v, NULL, t, &bc, &size);
+  vm_push_root (v, sv);
   pk_struct *s = val_sct (sv);
   int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
   int at = total;
   for (int i = 0; i < s->nfields; i++)
     {
-      const type *ft = t->u.s.fields[i].type;
-      if (ft->kind != TY_INT)
+      type *ft = t->u.s.fields[i].type;
+      int n = int_field_bits (ft);
+      if (n == 0)
         continue;
-      int n = ft->u.i.size;
       at -= n;
       uint64_t fb = at >= 64 ? 0 : bits >> at;
-      s->fields[i] = val_int ((type *) ft, arith_norm (fb, n, ft->u.i.sign));
+      if (ft->kind == TY_STRUCT)
+        s->fields[i] = int_to_struct (v, ft, fb);
+      else
+        {
+          const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
+          s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
+        }
     }
+  /* The constraints hold on the new fields.  */
+  ast *decl = t->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
+          && !eval (v, &s->fr, kid->b).v.u)
+        constraint_failed (v, t, kid->name);
+    }
+  vm_pop_roots (v, 1);
   return sv;
 }
 
@@ -779,6 +886,9 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
         fr->slots[p->slot] = args[i];
       else
         fr->slots[p->slot] = eval (v, fr, p->b);
+      /* An array argument must fit its parameter's bound.  */
+      if (fn->type->u.f.args[i]->kind == TY_ARRAY)
+        check_array_bound (v, fr, fn->type->u.f.args[i], fr->slots[p->slot]);
     }
   if (variadic)
     {
@@ -854,47 +964,6 @@ enum
   ATTR_MAPPED, ATTR_STRICT, ATTR_OFFSET, ATTR_IOS
 };
 
-static uint64_t
-val_size_bits (val x)
-{
-  if (!x.t)
-    return 0;                   /* An absent optional field.  */
-  switch (x.t->kind)
-    {
-    case TY_INT:
-      return (uint64_t) x.t->u.i.size;
-    case TY_OFFSET:
-      return (uint64_t) x.t->u.o.base->u.i.size;
-    case TY_STRING:
-      return (val_str (x)->len + 1) * 8;
-    case TY_ARRAY:
-      {
-        uint64_t s = 0;
-        pk_array *a = val_arr (x);
-        for (size_t i = 0; i < a->len; i++)
-          s += val_size_bits (a->elems[i]);
-        return s;
-      }
-    case TY_STRUCT:
-      {
-        uint64_t s = 0;
-        pk_struct *st = val_sct (x);
-        if (st->map.mapped)
-          return st->map.bits;  /* Labels and pinning count.  */
-        for (int i = 0; i < st->nfields; i++)
-          {
-            uint64_t fs = val_size_bits (st->fields[i]);
-            if (x.t->u.s.is_union || x.t->u.s.pinned)
-              s = fs > s ? fs : s;
-            else
-              s += fs;
-          }
-        return s;
-      }
-    default:
-      return 0;
-    }
-}
 
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
@@ -919,12 +988,14 @@ eval_attr (vm *v, pk_frame *f, ast *n)
           return val_int (n->type, val_arr (x)->len);
         case TY_STRUCT:
           {
-            /* The fields present: absent optional fields don't count;
-               a union counts its alternatives.  */
-            const pk_struct *s = val_sct (x);
+            /* GNU poke counts the declarations too when the type is
+               complete, else only the fields present.  */
+            if (type_complete (x.t))
+              return val_int (n->type, (uint64_t) (x.t->u.s.nfields
+                                                   + x.t->u.s.ndecls));
             uint64_t k = 0;
-            for (int i = 0; i < s->nfields; i++)
-              k += s->fields[i].t != NULL || x.t->u.s.is_union;
+            for (int i = 0; i < val_sct (x)->nfields; i++)
+              k += val_sct (x)->fields[i].t != NULL;
             return val_int (n->type, k);
           }
         default:
@@ -1115,12 +1186,24 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       sub.cons = NULL;
       sub.init = NULL;
       if (given)
-        fv = eval (v, bc->cons_frame, given);
+        {
+          fv = eval (v, bc->cons_frame, given);
+          vm_push_root (v, fv);
+          check_array_bound (v, sf, ft, fv);
+          vm_pop_roots (v, 1);
+        }
       else if (kid->c)
         fv = eval (v, sf, kid->c);
       else
         fv = build_value (v, sf, ft, &sub, &fsize);
       *off = cur;
+      if (kid->aux)
+        {
+          vm_push_root (v, fv);
+          val lab = eval (v, sf, kid->aux);
+          vm_pop_roots (v, 1);
+          *off = base + lab.v.u * lab.t->u.o.unit;
+        }
     }
   s->fields[i] = fv;
   /* A union chooses its alternative by the constraints, even when the
@@ -1218,13 +1301,14 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   sv.t = t;
   sv.v.o = &s->fr.h;
   vm_push_root (v, sv);
-  if (bc->map && !s->offs)
+  if ((bc->map || t->u.s.has_labels) && !s->offs)
     s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
-  uint64_t base = bc->off, cur = base, end = base, total = 0;
+  uint64_t base = bc->off, cur = base, end = base;
   bool chosen = false;
   for (int k = 0; k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
+      s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
       if (kid->kind != TN_FIELD)
         {
           exec (v, &s->fr, kid);
@@ -1232,8 +1316,11 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       int i = kid->slot;
       s->fields[i].t = NULL;            /* Absent until built.  */
-      s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
       if (t->u.s.is_union && chosen)
+        continue;
+      /* A union constructor tries only the alternative it is given.  */
+      if (t->u.s.is_union && bc->cons && bc->cons->nkids
+          && bc->cons->kids[0]->slot != i)
         continue;
       if (kid->d && !eval (v, &s->fr, kid->d).v.u)
         continue;
@@ -1254,29 +1341,23 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       else
         fsize = build_field (v, t, s, kid, bc, cur, base, &off);
-      if (bc->map)
-        s->offs[i] = off - (uint64_t) bc->bias;
+      if (s->offs)
+        s->offs[i] = bc->map ? off - (uint64_t) bc->bias : off - base;
       if (t->u.s.pinned || t->u.s.is_union)
         {
           if (off + fsize > end)
             end = off + fsize;
-          total = fsize > total ? fsize : total;
           continue;
         }
       cur = off + fsize;
       if (cur > end)
         end = cur;
-      total += fsize;
     }
   if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
     no_alternative (v, t);
   if (bc->map)
-    {
-      set_map (&s->map, bc, base, end - base, f);
-      *size = end - base;
-    }
-  else
-    *size = total;
+    set_map (&s->map, bc, base, end - base, f);
+  *size = end - base;
   vm_pop_roots (v, 1);
   return sv;
 }
@@ -1315,7 +1396,20 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
                        || bits > ((uint64_t) 1 << 34)))
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
     }
-  pk_array *a = array_new (0);
+  /* GNU poke makes a default element before it uses the initializer:
+     its constraints must hold.  */
+  if (!bc->map && bc->init && et->kind == TY_STRUCT && (count || bits))
+    {
+      build_ctx sub = *bc;
+      sub.init = NULL;
+      uint64_t esize;
+      build_value (v, f, et, &sub, &esize);
+    }
+  /* A constructed array of known length gets its elements' room at
+     once (mapped ones may be cut short by the end of the IO space).  */
+  pk_array *a = array_new (!bc->map && bounded && !by_size
+                           ? (size_t) (count < (1u << 20) ? count : 1u << 20)
+                           : 0);
   val av;
   av.t = t;
   av.v.o = &a->h;
@@ -1370,13 +1464,8 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   *size = cur - bc->off;
   if (into)
     {
-      free (into->elems);
-      into->elems = a->elems;
-      into->len = a->len;
-      into->cap = a->cap;
+      array_take (into, a);
       into->map = a->map;
-      a->elems = NULL;
-      a->len = a->cap = 0;
       av.v.o = &into->h;
     }
   vm_pop_roots (v, 1);
@@ -1843,16 +1932,119 @@ eval_array (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* typeof: a Pk_Type (see the prelude) describing the type in N->aux.  */
 static val
-eval_format (vm *v, pk_frame *f, ast *n)
+string_array (vm *v, type *at, int n, const type_field *fs, bool types)
+{
+  pk_array *a = array_new ((size_t) n);
+  val r;
+  r.t = at;
+  r.v.o = &a->h;
+  vm_push_root (v, r);
+  for (int i = 0; i < n; i++)
+    {
+      strbuf sb;
+      sb_init (&sb);
+      if (types)
+        type_print (&sb, fs[i].type);
+      else
+        sb_puts (&sb, fs[i].name ? fs[i].name : "");
+      array_push (a, val_string (sb.data ? sb.data : "", sb.len));
+      sb_free (&sb);
+    }
+  vm_pop_roots (v, 1);
+  return r;
+}
+
+static val
+eval_typeof (vm *v, ast *n)
+{
+  const type *t = n->aux, *pt = n->type;
+  pk_struct *s = struct_new_frame (v->globals, pt->u.s.nfields,
+                                   pt->u.s.nslots);
+  val sv;
+  sv.t = n->type;
+  sv.v.o = &s->fr.h;
+  vm_push_root (v, sv);
+  static const int codes[] = {
+    [TY_INT] = 1, [TY_OFFSET] = 2, [TY_STRING] = 3, [TY_VOID] = 0,
+    [TY_ANY] = 7, [TY_ARRAY] = 4, [TY_STRUCT] = 5, [TY_FUNCTION] = 6
+  };
+  int code = codes[t->kind];
+  const type *it = t->kind == TY_OFFSET ? t->u.o.base
+                   : t->kind == TY_STRUCT ? t->u.s.itype : t;
+  bool is_st = t->kind == TY_STRUCT;
+  for (int i = 0; i < pt->u.s.nfields; i++)
+    {
+      const char *fn = pt->u.s.fields[i].name;
+      type *ft = pt->u.s.fields[i].type;
+      val x = { NULL, { 0 } };          /* Absent unless set.  */
+      s->fields[i] = x;
+      if (strcmp (fn, "code") == 0)
+        x = val_int (ft, (uint64_t) code);
+      else if (strcmp (fn, "name") == 0)
+        x = val_cstring (t->name ? t->name : "");
+      else if (strcmp (fn, "complete_p") == 0)
+        x = val_int (ft, code == 6 || type_complete (t));
+      else if (strcmp (fn, "signed_p") == 0 && (code == 1 || code == 2
+                                                || code == 5))
+        x = val_int (ft, it && it->u.i.sign);
+      else if (strcmp (fn, "size") == 0 && (code == 1 || code == 2
+                                            || code == 5))
+        x = val_int (ft, it ? (uint64_t) it->u.i.size : 0);
+      else if (strcmp (fn, "_unit") == 0 && code == 2)
+        x = val_int (ft, t->u.o.unit);
+      else if (strcmp (fn, "bounded_p") == 0 && code == 4)
+        x = val_int (ft, t->u.a.bound != NULL || t->u.a.bound_const);
+      else if (!is_st)
+        continue;
+      else if (strcmp (fn, "union_p") == 0)
+        x = val_int (ft, t->u.s.is_union);
+      else if (strcmp (fn, "pinned_p") == 0)
+        x = val_int (ft, t->u.s.pinned);
+      else if (strcmp (fn, "integral_p") == 0)
+        x = val_int (ft, t->u.s.itype != NULL);
+      else if (strcmp (fn, "nfields") == 0)
+        x = val_int (ft, (uint64_t) t->u.s.nfields);
+      else if (strcmp (fn, "nmethods") == 0)
+        x = val_int (ft, (uint64_t) t->u.s.nmethods);
+      else if (strcmp (fn, "fnames") == 0 || strcmp (fn, "ftypes") == 0)
+        x = string_array (v, ft, t->u.s.nfields, t->u.s.fields,
+                          fn[1] == 't');
+      else if (strcmp (fn, "mnames") == 0 || strcmp (fn, "mtypes") == 0)
+        x = string_array (v, ft, t->u.s.nmethods, t->u.s.methods,
+                          fn[1] == 't');
+      s->fields[i] = x;
+    }
+  vm_pop_roots (v, 1);
+  return sv;
+}
+
+/* Format (or printf, which writes the text rather than make a string:
+   it may be large) N into SB.  */
+static void
+format_into (vm *v, pk_frame *f, ast *n, strbuf *sb)
 {
   int base = v->nroots;
   for (int i = 0; i < n->nkids; i++)
     vm_push_root (v, eval (v, f, n->kids[i]));
-  strbuf sb;
-  sb_init (&sb);
-  fmt_run (&sb, n->aux, v->roots + base, &v->popts);
+  sb_init (sb);
+  if (!fmt_run (sb, n->aux, v->roots + base, &v->popts))
+    {
+      /* A pretty-printer raised: printf has printed what came before.  */
+      if (n->kind == S_PRINTF)
+        fwrite (sb->data, 1, sb->len, v->out);
+      sb_free (sb);
+      vm_raise (v, v->exc);
+    }
   v->nroots = base;
+}
+
+static val
+eval_format (vm *v, pk_frame *f, ast *n)
+{
+  strbuf sb;
+  format_into (v, f, n, &sb);
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
@@ -1906,6 +2098,8 @@ eval (vm *v, pk_frame *f, ast *n)
           }
         else
           x = vm_frame_at (v, f, n->depth)->slots[n->slot];
+        if (n->flag && !x.t)
+          vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
         vm_fresh (v, x);
         return x;
       }
@@ -1972,6 +2166,9 @@ eval (vm *v, pk_frame *f, ast *n)
                      || (x.t->u.i.size == n->type->u.i.size
                          && x.t->u.i.sign == n->type->u.i.sign))))
           vm_raise_code (v, EC_CONV, NULL);
+        if (n->type->kind == TY_ARRAY && n->type->u.a.bound
+            && !n->type->u.a.bound_const)
+          check_array_bound (v, f, n->type, x);
         return convert (v, x, n->type, n);
       }
     case A_ISA:
@@ -1982,6 +2179,8 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_SIZEOF:
       return n->lit;
+    case A_TYPEOF:
+      return eval_typeof (v, n);
     case A_CALL:
       return eval_call (v, f, n);
     case A_INDEX:
@@ -2113,30 +2312,43 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
         int i = lv->slot;
         if (!s->fields[i].t)
           vm_raise_code (v, EC_ELEM, NULL);
+        vm_push_root (v, sv);
+        vm_push_root (v, x);
+        /* A bounded array value (or one for a field bounded by size)
+           is converted to the field's type first; another one is
+           stored, and fails below, as in GNU poke.  */
+        type *ft = sv.t->u.s.fields[i].type;
+        if (x.t->kind == TY_ARRAY && ft->kind == TY_ARRAY
+            && (x.t->u.a.bound_const || x.t->u.a.bound
+                || ft->u.a.bound_is_size))
+          check_array_bound (v, &s->fr, ft, x);
         val old = s->fields[i];
         s->fields[i] = x;
-        /* The field's constraint must still hold.  */
+        /* The struct is checked again, field by field, as GNU poke
+           does: an array that no longer fits its bound raises E_conv
+           (the new value stays), a constraint that fails raises
+           E_constraint (the old value is back; for a union, no
+           alternative is valid).  */
         ast *decl = sv.t->u.s.decl, *fkid = NULL;
+        bool strict = !s->map.mapped || s->map.strict;
         for (int k = 0; decl && k < decl->nkids; k++)
           {
             ast *kid = decl->kids[k];
-            if (kid->kind == TN_FIELD && kid->slot == i)
+            if (kid->kind != TN_FIELD || !s->fields[kid->slot].t)
+              continue;
+            if (kid->slot == i)
               fkid = kid;
-            if (kid->kind == TN_FIELD && kid->slot == i && kid->b
-                && (!s->map.mapped || s->map.strict))
+            check_array_bound (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
+                               s->fields[kid->slot]);
+            if (kid->b && strict && !eval (v, &s->fr, kid->b).v.u)
               {
-                vm_push_root (v, sv);
-                bool ok = eval (v, &s->fr, kid->b).v.u != 0;
-                vm_pop_roots (v, 1);
-                if (!ok)
-                  {
-                    s->fields[i] = old;
-                    if (sv.t->u.s.is_union)
-                      no_alternative (v, sv.t);
-                    constraint_failed (v, sv.t, kid->name);
-                  }
+                s->fields[i] = old;
+                if (sv.t->u.s.is_union)
+                  no_alternative (v, sv.t);
+                constraint_failed (v, sv.t, kid->name);
               }
           }
+        vm_pop_roots (v, 2);
         if (s->map.mapped && sv.t->u.s.itype)
           write_through (v, &s->map, s->map.offset, s->map.endian, sv);
         else if (s->map.mapped && s->offs)
@@ -2148,6 +2360,9 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     case A_MAP:
       {
         vm_push_root (v, x);
+        /* The value must fit the mapped type: E_conv otherwise.  */
+        if (x.t->kind == TY_ARRAY && lv->type && lv->type->kind == TY_ARRAY)
+          check_array_bound (v, f, lv->type, x);
         val off = eval (v, f, lv->b);
         ios *io;
         if (lv->c)
@@ -2397,8 +2612,10 @@ exec (vm *v, pk_frame *f, ast *n)
       }
     case S_PRINTF:
       {
-        val s = eval_format (v, f, n);
-        fwrite (val_str (s)->data, 1, val_str (s)->len, v->out);
+        strbuf sb;
+        format_into (v, f, n, &sb);
+        fwrite (sb.data, 1, sb.len, v->out);
+        sb_free (&sb);
         return ST_NORMAL;
       }
     default:

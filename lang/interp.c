@@ -85,7 +85,15 @@ print_result (bpoke *pk, val r)
     return;
   strbuf sb;
   sb_init (&sb);
-  print_value (&sb, r, &pk->vm->popts);
+  if (!print_value (&sb, r, &pk->vm->popts))
+    {
+      /* A pretty-printer raised: GNU poke prints the value to its end,
+         then the exception in place of the newline.  */
+      fwrite (sb.data, 1, sb.len, stdout);
+      sb_free (&sb);
+      report_exception (pk, pk->vm->exc);
+      return;
+    }
   sb_putc (&sb, '\n');
   fwrite (sb.data, 1, sb.len, stdout);
   sb_free (&sb);
@@ -235,6 +243,11 @@ run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
       fputs (err.data, stderr);
       sb_free (&err);
       return BPOKE_ERROR;
+    }
+  if (err.len)
+    {
+      fflush (stdout);
+      fputs (err.data, stderr);         /* Warnings.  */
     }
   sb_free (&err);
   val result, exc;
@@ -531,6 +544,16 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
           return true;
         }
       o->pretty = strcmp (value, "yes") == 0;
+      return true;
+    }
+  if (strcmp (name, "omaps") == 0)
+    {
+      if (!value)
+        {
+          printf ("%s\n", o->omaps ? "yes" : "no");
+          return true;
+        }
+      o->omaps = strcmp (value, "yes") == 0;
       return true;
     }
   *err = "error: invalid setting";

@@ -118,13 +118,11 @@ fail_at (parser *p, loc_t loc, int end, const char *msg)
   longjmp (p->jb, 1);
 }
 
-/* GNU poke reports an unexpected end of input at the last character of
-   the text.  */
+/* The line and column of byte POS of the source.  */
 static loc_t
-eof_loc (parser *p)
+pos_loc (parser *p, size_t last)
 {
   loc_t l = { 1, 1, 0 };
-  size_t last = p->src->len ? p->src->len - 1 : 0;
   for (size_t i = 0; i < last; i++)
     {
       if (p->src->buf[i] == '\n')
@@ -137,6 +135,14 @@ eof_loc (parser *p)
     }
   l.pos = (int) last;
   return l;
+}
+
+/* GNU poke reports an unexpected end of input at the last character of
+   the text.  */
+static loc_t
+eof_loc (parser *p)
+{
+  return pos_loc (p, p->src->len ? p->src->len - 1 : 0);
 }
 
 static void
@@ -465,6 +471,9 @@ parse_struct_type (parser *p)
 {
   loc_t loc = p->tok.loc;
   ast *n = node (p, TN_STRUCT, loc);
+  /* GNU poke locates some errors about the whole type from the end of
+     the token before it.  */
+  n->nend = p->prev_end;
   if (accept (p, K_PINNED))
     n->op = 1;
   if (accept (p, K_UNION))
@@ -478,6 +487,7 @@ parse_struct_type (parser *p)
   while (p->tok.kind != T_RBRACE)
     {
       loc_t floc = p->tok.loc;
+      int fstart = p->prev_end;
       if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
           || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
         {
@@ -515,9 +525,12 @@ parse_struct_type (parser *p)
           else if (!f->name && (p->tok.kind == T_ASSIGN
                                 || p->tok.kind == T_EQ))
             {
+              /* GNU poke's location runs from the end of the previous
+                 token to the semicolon.  */
               next (p);
               parse_expr (p);
-              fail_at (p, floc, p->prev_end,
+              accept (p, T_SEMI);
+              fail_at (p, pos_loc (p, (size_t) fstart), p->prev_end,
                        "no initializer allowed in anonymous field");
             }
           else if (!f->c && accept (p, T_ASSIGN))
@@ -531,6 +544,7 @@ parse_struct_type (parser *p)
               next (p);
               f->c = parse_expr (p);
               f->flag = true;
+              f->optional = true;         /* The == form.  */
               eq->op = T_EQ;
               eq->a = node (p, A_VAR, f->nloc);
               eq->a->name = f->name;
@@ -1260,9 +1274,10 @@ parse_stmt_1 (parser *p)
             n = node (p, S_TYPE, p->tok.loc);
             n->name = expect_ident (p);
             expect (p, T_ASSIGN);
-            /* Declared before its body so that it can be recursive.  */
-            declare (p, n->name, true);
+            /* Declared after its body, as in GNU poke: a type cannot
+               refer to itself.  */
             n->a = parse_type (p);
+            declare (p, n->name, true);
             finish (p, n);
             if (!first)
               first = n;

@@ -34,6 +34,9 @@ print_opts_default (print_opts *o)
   o->oindent = 2;
   o->oacutoff = 0;
   o->pretty = false;
+  o->omaps = 0;
+  o->pp_hook = NULL;
+  o->pp_ctx = NULL;
 }
 
 /* The state of one printing walk.  */
@@ -46,6 +49,11 @@ typedef struct pctx
   int maxdepth;         /* Struct nesting shown in full; 0: unlimited.  */
   bool tree;
   bool fmtv;            /* %v's rules rather than the REPL's.  */
+  bool omaps;           /* Each value followed by " @ OFFSET".  */
+  bool pretty;          /* Structs with a _print method use it.  */
+  int (*pp) (void *, strbuf *, val);
+  void *pp_ctx;
+  bool failed;          /* A _print method raised an exception.  */
 } pctx;
 
 static void print_val (pctx *c, val v, int level);
@@ -111,10 +119,22 @@ put_int_digits (strbuf *sb, uint64_t bits, int size, bool sign, int base,
 {
   if (base == 10)
     {
-      if (sign)
-        sb_printf (sb, "%lld", (long long) int_sext (bits, size));
-      else
-        sb_printf (sb, "%llu", (unsigned long long) (bits & int_mask (size)));
+      /* By hand: printing large values spends its time here.  */
+      char buf[24];
+      int n = sizeof buf;
+      uint64_t mag = bits & int_mask (size);
+      bool neg = sign && int_sext (bits, size) < 0;
+      if (neg)
+        mag = (uint64_t) 0 - (uint64_t) int_sext (bits, size);
+      do
+        {
+          buf[--n] = (char) ('0' + mag % 10);
+          mag /= 10;
+        }
+      while (mag);
+      if (neg)
+        buf[--n] = '-';
+      sb_putn (sb, buf + n, sizeof buf - (size_t) n);
       return;
     }
   int bb = base_bits (base);
@@ -151,7 +171,8 @@ print_int (pctx *c, uint64_t bits, int size, bool sign)
   put_int_digits (c->sb, bits, size, sign, base, c->fmtv || base == 2);
   if (std)
     {
-      if (!sign)
+      /* GNU poke's REPL drops the U of uint<32> in binary.  */
+      if (!sign && (c->fmtv || base != 2 || size != 32))
         sb_putc (c->sb, 'U');
       sb_puts (c->sb, int_suffix (size));
     }
@@ -197,8 +218,28 @@ print_string (pctx *c, val v)
   sb_putc (c->sb, '"');
 }
 
+/* With omaps, where a value is: " @ " and the offset in bits (printf's
+   %v writes it in hexadecimal, 16 digits).  */
+static void
+print_map_off (pctx *c, uint64_t off)
+{
+  sb_puts (c->sb, " @ ");
+  if (c->fmtv)
+    sb_printf (c->sb, "0x%016llx#b", (unsigned long long) off);
+  else
+    {
+      print_int (c, off, 64, false);
+      sb_puts (c->sb, "#b");
+    }
+}
+
+/* %v stops at a failing pretty-printer; the REPL finishes the value.  */
+#define STOPPED(c) ((c)->failed && (c)->fmtv)
+
 /* Arrays print on one line in both modes; structs inside them still
-   break lines in tree mode, at their own nesting level.  */
+   break lines in tree mode, at their own nesting level.  With omaps,
+   each element is followed by its offset (from the start of the array,
+   or in the IO space when mapped) and the array by its own.  */
 static void
 print_array (pctx *c, val v, int level)
 {
@@ -207,16 +248,26 @@ print_array (pctx *c, val v, int level)
   bool cut = c->oacutoff > 0 && n > (size_t) c->oacutoff;
   if (cut)
     n = (size_t) c->oacutoff;
+  uint64_t base = a->map.mapped ? a->map.offset : 0, pos = base;
   sb_putc (c->sb, '[');
   for (size_t i = 0; i < n; i++)
     {
       if (i)
         sb_putc (c->sb, ',');
       print_val (c, a->elems[i], level);
+      if (STOPPED (c))
+        return;
+      if (c->omaps)
+        {
+          print_map_off (c, pos);
+          pos += val_size_bits (a->elems[i]);
+        }
     }
   if (cut)
     sb_puts (c->sb, c->fmtv ? "..." : ",...");
   sb_putc (c->sb, ']');
+  if (c->omaps)
+    print_map_off (c, base);
 }
 
 static void
@@ -231,13 +282,23 @@ indent (pctx *c, int level)
    is nested in (arrays don't count): beyond maxdepth a struct collapses
    to "Name {...}", and in tree mode its fields indent one level deeper.
    A field whose value has no type is absent (an optional field whose
-   condition was false) and is not shown.
-   Provisional: pretty-printers (_print) and omaps are not done yet.  */
+   condition was false) and is not shown.  With pretty-print on, a
+   struct whose type has a _print method is what that method prints.
+   With omaps, fields and the struct are followed by their offsets, as
+   for arrays.  */
 static void
 print_struct (pctx *c, val v, int level)
 {
   const type *t = v.t;
   const pk_struct *s = val_sct (v);
+  if (c->pretty && c->pp)
+    {
+      int r = c->pp (c->pp_ctx, c->sb, v);
+      if (r < 0)
+        c->failed = true;
+      if (r != 0)
+        return;
+    }
   sb_puts (c->sb, t->name ? t->name : "struct");
   if (c->maxdepth > 0 && level + 1 > c->maxdepth)
     {
@@ -246,6 +307,8 @@ print_struct (pctx *c, val v, int level)
     }
   sb_puts (c->sb, " {");
   bool first = true;
+  bool overlay = t->u.s.is_union || t->u.s.pinned;
+  uint64_t base = s->map.mapped ? s->map.offset : 0, cur = base;
   for (int i = 0; i < s->nfields; i++)
     {
       val f = s->fields[i];
@@ -266,6 +329,14 @@ print_struct (pctx *c, val v, int level)
           sb_putc (c->sb, '=');
         }
       print_val (c, f, level + 1);
+      if (STOPPED (c))
+        return;
+      if (c->omaps)
+        {
+          uint64_t pos = s->offs ? s->offs[i] : overlay ? base : cur;
+          print_map_off (c, pos);
+          cur = pos + val_size_bits (f);
+        }
     }
   if (c->tree)
     {
@@ -273,12 +344,14 @@ print_struct (pctx *c, val v, int level)
       indent (c, level);
     }
   sb_putc (c->sb, '}');
+  if (c->omaps)
+    print_map_off (c, base);
 }
 
 static void
 print_val (pctx *c, val v, int level)
 {
-  if (!v.t)
+  if (!v.t || STOPPED (c))
     return;
   switch (v.t->kind)
     {
@@ -318,14 +391,20 @@ pctx_init (pctx *c, strbuf *sb, const print_opts *o)
   c->maxdepth = o->odepth >= 0 ? o->odepth : 0;
   c->tree = o->tree;
   c->fmtv = false;
+  c->omaps = o->omaps != 0;
+  c->pretty = o->pretty;
+  c->pp = o->pp_hook;
+  c->pp_ctx = o->pp_ctx;
+  c->failed = false;
 }
 
-void
+bool
 print_value (strbuf *sb, val v, const print_opts *o)
 {
   pctx c;
   pctx_init (&c, sb, o);
   print_val (&c, v, 0);
+  return !c.failed;
 }
 
 /* Format strings.
@@ -614,7 +693,7 @@ fmt_int (strbuf *sb, const fmt_piece *p, val v)
   put_int_digits (sb, v.v.u, p->size, p->sign, p->base, true);
 }
 
-void
+bool
 fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
 {
   int a = 0;
@@ -647,6 +726,8 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
             c.tree = p->vmode == 'T';
             c.maxdepth = p->vdepth;
             print_val (&c, args[a++], 0);
+            if (c.failed)
+              return false;
             break;
           }
         case FMT_STYLE_BEGIN:
@@ -654,4 +735,5 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
           break;
         }
     }
+  return true;
 }

@@ -19,15 +19,22 @@ typedef struct print_opts
   int oindent;          /* Spaces per level in tree mode.  */
   int oacutoff;         /* 0: print every array element.  */
   bool pretty;          /* .set pretty-print yes.  */
+  int omaps;            /* .set omaps yes: offsets after values.  */
+  /* Pretty-printing: the evaluator runs V's _print method, appending
+     what it prints to SB.  Returns 0 if V has no _print method, 1 if it
+     printed, -1 if it raised an exception (left in the VM).  */
+  int (*pp_hook) (void *ctx, strbuf *sb, val v);
+  void *pp_ctx;
 } print_opts;
 
 void print_opts_default (print_opts *o);
 
 /* Append V to SB as the REPL shows the value of an expression statement
    (e.g. 1UB, -3L, 0x10, 8UL#b, "a\n", [1,2,3], (int<3>) 2).  A void
-   value appends nothing.  printf's %v prints slightly differently (see
+   value appends nothing.  Returns false if a pretty-printer raised an
+   exception (the rest of the value is printed all the same).  printf's %v prints slightly differently (see
    print.c); fmt_run does that.  */
-void print_value (strbuf *sb, val v, const print_opts *o);
+bool print_value (strbuf *sb, val v, const print_opts *o);
 
 /* printf/format.  A format string is parsed once, when the program is
    checked, into a list of pieces: literal text and directives.  */
@@ -86,8 +93,9 @@ fmt *fmt_parse_call (const char *s, size_t len, int nargs, const char **err,
 void fmt_free (fmt *f);
 
 /* Format ARGS (F->nargs values, already checked and converted to the
-   directives' types) into SB.  */
-void fmt_run (strbuf *sb, const fmt *f, const val *args,
+   directives' types) into SB.  Returns false, SB holding what was
+   formatted so far, if a pretty-printer raised an exception.  */
+bool fmt_run (strbuf *sb, const fmt *f, const val *args,
               const print_opts *o);
 
 #endif

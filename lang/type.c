@@ -144,6 +144,10 @@ type_named (type *t, const char *name)
 bool
 type_equal (const type *a, const type *b)
 {
+  /* Struct types are nominal, and GNU poke holds an anonymous struct
+     type equal to none, itself included.  */
+  if (a->kind == TY_STRUCT && b->kind == TY_STRUCT)
+    return a->name && b->name && a->u.s.decl == b->u.s.decl;
   if (a == b)
     return true;
   if (a->kind != b->kind)
@@ -159,6 +163,8 @@ type_equal (const type *a, const type *b)
     case TY_VOID:
     case TY_ANY:
       return true;
+    case TY_STRUCT:
+      return false;             /* Handled above.  */
     case TY_ARRAY:
       /* Bounds are a run-time matter unless both are constant.  */
       if (a->u.a.bound_const && b->u.a.bound_const
@@ -166,9 +172,6 @@ type_equal (const type *a, const type *b)
               || a->u.a.bound_is_size != b->u.a.bound_is_size))
         return false;
       return type_equal (a->u.a.elem, b->u.a.elem);
-    case TY_STRUCT:
-      /* Struct types are nominal.  */
-      return a->u.s.decl == b->u.s.decl && a->u.s.decl != NULL;
     case TY_FUNCTION:
       if (a->u.f.nargs != b->u.f.nargs || a->u.f.variadic != b->u.f.variadic
           || !type_equal (a->u.f.ret, b->u.f.ret))
@@ -214,11 +217,16 @@ type_complete (const type *t)
       return t->u.a.bound_const && type_complete (t->u.a.elem);
     case TY_STRUCT:
       for (int i = 0; i < t->u.s.nfields; i++)
-        if (!type_complete (t->u.s.fields[i].type)
-            || (t->u.s.is_union
-                && type_size (t->u.s.fields[i].type)
-                   != type_size (t->u.s.fields[0].type)))
-          return false;           /* A union's alternatives: one size.  */
+        {
+          const type_field *f = &t->u.s.fields[i];
+          if (!type_complete (f->type) || f->optional
+              || (f->labeled && !f->label_const))
+            return false;
+          /* A union's alternatives must all have the same size.  */
+          if (t->u.s.is_union && i > 0
+              && type_size (f->type) != type_size (t->u.s.fields[0].type))
+            return false;
+        }
       return true;
     default:
       return false;
@@ -240,16 +248,19 @@ type_size (const type *t)
       return t->u.a.nelem * type_size (t->u.a.elem);
     case TY_STRUCT:
       {
-        uint64_t s = 0;
+        /* The end of the field that ends last: labels place fields,
+           unions and pinned structs put them all at the start.  */
+        uint64_t cur = 0, end = 0;
+        bool overlay = t->u.s.is_union || t->u.s.pinned;
         for (int i = 0; i < t->u.s.nfields; i++)
           {
-            uint64_t fs = type_size (t->u.s.fields[i].type);
-            if (t->u.s.is_union)
-              s = fs > s ? fs : s;
-            else
-              s += fs;
+            const type_field *f = &t->u.s.fields[i];
+            uint64_t off = f->labeled ? f->label : overlay ? 0 : cur;
+            cur = off + type_size (f->type);
+            if (cur > end)
+              end = cur;
           }
-        return s;
+        return end;
       }
     default:
       return 0;
@@ -296,7 +307,18 @@ type_print (strbuf *sb, const type *t)
         sb_puts (sb, "[]");
       break;
     case TY_STRUCT:
-      sb_puts (sb, t->u.s.is_union ? "union {...}" : "struct {...}");
+      sb_puts (sb, t->u.s.is_union ? "union {" : "struct {");
+      for (int i = 0; i < t->u.s.nfields; i++)
+        {
+          type_print (sb, t->u.s.fields[i].type);
+          if (t->u.s.fields[i].name)
+            {
+              sb_putc (sb, ' ');
+              sb_puts (sb, t->u.s.fields[i].name);
+            }
+          sb_putc (sb, ';');
+        }
+      sb_putc (sb, '}');
       break;
     case TY_FUNCTION:
       sb_putc (sb, '(');

@@ -33,6 +33,10 @@ typedef struct type_field
 {
   const char *name;             /* NULL for an anonymous field.  */
   type *type;
+  bool optional;                /* Has a condition (`if E`).  */
+  bool labeled;                 /* Has a label (`@ E`).  */
+  bool label_const;             /* ... which is the constant below.  */
+  uint64_t label;               /* Bits from the start of the struct.  */
 } type_field;
 
 struct type
@@ -67,6 +71,8 @@ struct type
       type *itype;              /* For integral structs, else NULL.  */
       struct ast *decl;         /* The struct type's AST.  */
       int nslots;               /* Fields, then local declarations.  */
+      int ndecls;               /* Declarations (var, fun, method...).  */
+      bool has_labels;
       int nmethods;
       type_field *methods;      /* Name and function type.  */
       int *method_slots;

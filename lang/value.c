@@ -8,15 +8,146 @@
 
 #include "value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util.h"
+
+/* Small blocks (objects and array element storage up to POOL_MAX
+   bytes) come from 2 MiB chunks with a free list per 16-byte size
+   class, the chunks asking for transparent huge pages: building a large
+   value touches much fresh memory, and faulting it in 4 KiB pages was
+   most of the time (bench/structs).  Larger blocks, and every block
+   under AddressSanitizer (so that it still checks them), use malloc.  */
+#define POOL_MAX 512
+#define POOL_CHUNK ((size_t) 2 << 20)
+#if defined __SANITIZE_ADDRESS__
+# define POOL_OFF 1
+#elif defined __has_feature
+# if __has_feature (address_sanitizer)
+#  define POOL_OFF 1
+# endif
+#endif
+#ifndef POOL_OFF
+# define POOL_OFF 0
+#endif
+
+typedef struct pool_free
+{
+  struct pool_free *next;
+} pool_free;
+
+static pool_free *pool_lists[POOL_MAX / 16 + 1];
+static char *pool_cur, *pool_end;
+static void **pool_chunks;
+static size_t npool_chunks, pool_chunks_cap;
+
+static void *
+pool_chunk (void)
+{
+  /* Over-allocate to align the chunk on its size, as huge pages need.  */
+  size_t len = POOL_CHUNK * 2;
+  char *p = mmap (NULL, len, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return NULL;
+  char *a = (char *) (((uintptr_t) p + POOL_CHUNK - 1)
+                      & ~(uintptr_t) (POOL_CHUNK - 1));
+  if (a > p)
+    munmap (p, (size_t) (a - p));
+  if (a + POOL_CHUNK < p + len)
+    munmap (a + POOL_CHUNK, (size_t) (p + len - (a + POOL_CHUNK)));
+#ifdef MADV_HUGEPAGE
+  madvise (a, POOL_CHUNK, MADV_HUGEPAGE);
+#endif
+  if (npool_chunks == pool_chunks_cap)
+    {
+      pool_chunks_cap = pool_chunks_cap ? pool_chunks_cap * 2 : 16;
+      pool_chunks = xrealloc (pool_chunks,
+                              pool_chunks_cap * sizeof *pool_chunks);
+    }
+  pool_chunks[npool_chunks++] = a;
+  return a;
+}
+
+/* A zeroed block of N bytes.  */
+static void *
+pool_alloc (size_t n)
+{
+  if (POOL_OFF || n > POOL_MAX)
+    return xcalloc (1, n);
+  size_t c = (n + 15) / 16;
+  pool_free *f = pool_lists[c];
+  if (f)
+    {
+      pool_lists[c] = f->next;
+      memset (f, 0, c * 16);
+      return f;
+    }
+  if (pool_cur + c * 16 > pool_end)
+    {
+      char *a = pool_chunk ();
+      if (!a)
+        return xcalloc (1, c * 16);
+      pool_cur = a;
+      pool_end = a + POOL_CHUNK;
+    }
+  void *r = pool_cur;           /* Fresh memory is zero.  */
+  pool_cur += c * 16;
+  return r;
+}
+
+/* Give back a block of N bytes from pool_alloc.  */
+static void
+pool_release (void *p, size_t n)
+{
+  if (!p)
+    return;
+  if (POOL_OFF || n > POOL_MAX)
+    {
+      free (p);
+      return;
+    }
+  size_t c = (n + 15) / 16;
+  pool_free *f = p;
+  f->next = pool_lists[c];
+  pool_lists[c] = f;
+}
+
+/* Grow block P of N bytes to M.  */
+static void *
+pool_resize (void *p, size_t n, size_t m)
+{
+  if (POOL_OFF || (n > POOL_MAX && m > POOL_MAX))
+    return xrealloc (p, m);
+  void *r = pool_alloc (m);
+  if (p)
+    memcpy (r, p, n < m ? n : m);
+  pool_release (p, n);
+  return r;
+}
+
+static void
+pool_fini (void)
+{
+  for (size_t i = 0; i < npool_chunks; i++)
+    munmap (pool_chunks[i], POOL_CHUNK);
+  free (pool_chunks);
+  pool_chunks = NULL;
+  npool_chunks = pool_chunks_cap = 0;
+  memset (pool_lists, 0, sizeof pool_lists);
+  pool_cur = pool_end = NULL;
+}
 
 static gcobj *all_objects;
 static size_t bytes_since_gc, gc_threshold, live_bytes;
 static gcobj **gray;
 static size_t ngray, graycap;
+/* Permanent objects, marked first by every collection.  */
+static gcobj **perm;
+static size_t nperm, permcap;
 void (*gc_mark_roots) (void);
 
 #define GC_MIN_THRESHOLD (4u << 20)
@@ -36,7 +167,8 @@ obj_free (gcobj *o)
   switch ((gc_kind) o->kind)
     {
     case GC_ARRAY:
-      free (((pk_array *) o)->elems);
+      pool_release (((pk_array *) o)->elems,
+                    ((pk_array *) o)->cap * sizeof (val));
       break;
     case GC_STRUCT:
       if (!((pk_struct *) o)->offs_inline)
@@ -45,7 +177,7 @@ obj_free (gcobj *o)
     default:
       break;
     }
-  free (o);
+  pool_release (o, o->size);
 }
 
 void
@@ -62,6 +194,10 @@ gc_fini (void)
   free (gray);
   gray = NULL;
   ngray = graycap = 0;
+  free (perm);
+  perm = NULL;
+  nperm = permcap = 0;
+  pool_fini ();
 }
 
 void *
@@ -70,8 +206,14 @@ gc_alloc (gc_kind kind, size_t size)
   bytes_since_gc += size;
   if (bytes_since_gc > gc_threshold && gc_mark_roots)
     gc_collect ();
-  gcobj *o = xcalloc (1, size);
+  if (size > UINT32_MAX)
+    {
+      fputs ("bpoke: out of memory\n", stderr);
+      abort ();
+    }
+  gcobj *o = pool_alloc (size);
   o->kind = (uint8_t) kind;
+  o->size = (uint32_t) size;
   o->next = all_objects;
   all_objects = o;
   return o;
@@ -143,15 +285,22 @@ propagate (void)
 void
 gc_make_permanent (gcobj *o)
 {
+  if (o->permanent)
+    return;
   o->permanent = 1;
+  if (nperm == permcap)
+    {
+      permcap = permcap ? permcap * 2 : 64;
+      perm = xrealloc (perm, permcap * sizeof *perm);
+    }
+  perm[nperm++] = o;
 }
 
 void
 gc_collect (void)
 {
-  for (gcobj *o = all_objects; o; o = o->next)
-    if (o->permanent)
-      gc_mark_obj (o);
+  for (size_t i = 0; i < nperm; i++)
+    gc_mark_obj (perm[i]);
   propagate ();
   if (gc_mark_roots)
     gc_mark_roots ();
@@ -165,7 +314,7 @@ gc_collect (void)
       if (o->marked)
         {
           o->marked = 0;
-          live++;
+          live += o->size;
           p = &o->next;
         }
       else
@@ -174,9 +323,9 @@ gc_collect (void)
           obj_free (o);
         }
     }
-  /* Next collection when as much again as is live has been allocated;
-     the live size is estimated by object count.  */
-  live_bytes = live * 64;
+  /* Next collection when as much again as is live has been allocated
+     (objects' own sizes; array elements are not counted).  */
+  live_bytes = live;
   gc_threshold = live_bytes * 2 > GC_MIN_THRESHOLD ? live_bytes * 2
                                                     : GC_MIN_THRESHOLD;
   bytes_since_gc = 0;
@@ -236,7 +385,7 @@ array_new (size_t cap)
 {
   pk_array *a = gc_alloc (GC_ARRAY, sizeof *a);
   a->cap = cap;
-  a->elems = cap ? xmalloc (cap * sizeof (val)) : NULL;
+  a->elems = cap ? pool_alloc (cap * sizeof (val)) : NULL;
   return a;
 }
 
@@ -245,10 +394,23 @@ array_push (pk_array *a, val v)
 {
   if (a->len == a->cap)
     {
-      a->cap = a->cap ? a->cap * 2 : 8;
-      a->elems = xrealloc (a->elems, a->cap * sizeof (val));
+      size_t cap = a->cap ? a->cap * 2 : 8;
+      a->elems = pool_resize (a->elems, a->cap * sizeof (val),
+                              cap * sizeof (val));
+      a->cap = cap;
     }
   a->elems[a->len++] = v;
+}
+
+void
+array_take (pk_array *dst, pk_array *src)
+{
+  pool_release (dst->elems, dst->cap * sizeof (val));
+  dst->elems = src->elems;
+  dst->len = src->len;
+  dst->cap = src->cap;
+  src->elems = NULL;
+  src->len = src->cap = 0;
 }
 
 pk_struct *
@@ -323,5 +485,51 @@ val_equal (val a, val b)
       return a.v.o == b.v.o;
     default:
       return true;
+    }
+}
+
+/* The size of a value in bits: for a struct, the end of the field that
+   ends last (see type_size); an absent optional field has none.  */
+uint64_t
+val_size_bits (val x)
+{
+  if (!x.t)
+    return 0;                   /* An absent optional field.  */
+  switch (x.t->kind)
+    {
+    case TY_INT:
+      return (uint64_t) x.t->u.i.size;
+    case TY_OFFSET:
+      return (uint64_t) x.t->u.o.base->u.i.size;
+    case TY_STRING:
+      return (val_str (x)->len + 1) * 8;
+    case TY_ARRAY:
+      {
+        uint64_t s = 0;
+        pk_array *a = val_arr (x);
+        for (size_t i = 0; i < a->len; i++)
+          s += val_size_bits (a->elems[i]);
+        return s;
+      }
+    case TY_STRUCT:
+      {
+        /* The end of the field that ends last (see type_size).  */
+        pk_struct *st = val_sct (x);
+        bool overlay = x.t->u.s.is_union || x.t->u.s.pinned;
+        uint64_t cur = 0, end = 0;
+        for (int i = 0; i < st->nfields; i++)
+          {
+            if (!st->fields[i].t)
+              continue;
+            uint64_t off = st->offs ? st->offs[i] - st->map.offset
+                           : overlay ? 0 : cur;
+            cur = off + val_size_bits (st->fields[i]);
+            if (cur > end)
+              end = cur;
+          }
+        return end;
+      }
+    default:
+      return 0;
     }
 }

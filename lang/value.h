@@ -32,6 +32,7 @@ typedef struct gcobj
   uint8_t kind;                 /* gc_kind.  */
   uint8_t marked;
   uint8_t permanent;            /* Never collected (literals).  */
+  uint32_t size;                /* Bytes allocated (for the pacing).  */
 } gcobj;
 
 typedef struct val
@@ -168,6 +169,8 @@ pk_frame *frame_new (pk_frame *parent, int nslots);
 pk_closure *closure_new (struct ast *fn, pk_frame *env);
 pk_array *array_new (size_t cap);
 void array_push (pk_array *a, val v);
+/* Give DST the elements of SRC, which is left empty.  */
+void array_take (pk_array *dst, pk_array *src);
 pk_struct *struct_new (int nfields);
 /* A struct with NSLOTS slots of which the first NFIELDS are fields, whose
    methods see PARENT.  */
@@ -176,6 +179,9 @@ pk_struct *struct_new_frame (pk_frame *parent, int nfields, int nslots);
    OFFS.  */
 pk_struct *struct_new_mapped (pk_frame *parent, int nfields, int nslots,
                               bool offs);
+
+/* The size of X in bits, as 'size gives it.  */
+uint64_t val_size_bits (val x);
 
 /* Structural equality of two values of equal types.  */
 bool val_equal (val a, val b);

@@ -66,7 +66,7 @@ cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
     {
       static const char *const names[] = { "obase", "omode", "odepth",
                                            "oindent", "oacutoff",
-                                           "pretty-print", "endian",
+                                           "pretty-print", "omaps", "endian",
                                            "ffi" };
       const char *err;
       for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
