@@ -60,7 +60,10 @@ pool_chunk (void)
   if (a + POOL_CHUNK < p + len)
     munmap (a + POOL_CHUNK, (size_t) (p + len - (a + POOL_CHUNK)));
 #ifdef MADV_HUGEPAGE
-  madvise (a, POOL_CHUNK, MADV_HUGEPAGE);
+  /* Not the first chunk: small programs keep small pages (and a small
+     resident set); large values get huge ones.  */
+  if (npool_chunks > 0)
+    madvise (a, POOL_CHUNK, MADV_HUGEPAGE);
 #endif
   if (npool_chunks == pool_chunks_cap)
     {
