@@ -1620,9 +1620,21 @@ eval_map (vm *v, pk_frame *f, ast *n)
       if (!bc.io)
         vm_raise_code (v, EC_NO_IOS, NULL);
     }
-  bc.ios_id = ios_id (bc.io);
   bc.bias = ios_bias (bc.io);
   bc.off = off.v.u * off.t->u.o.unit + (uint64_t) bc.bias;
+  type *t = n->type;
+  if (t->kind == TY_INT || t->kind == TY_OFFSET)
+    {
+      /* A scalar: no decoding state to keep.  */
+      const type *it = t->kind == TY_INT ? t : t->u.o.base;
+      uint64_t raw;
+      ios_err e = ios_read_int (bc.io, bc.off, it->u.i.size, v->big_endian,
+                                &raw);
+      if (e != IOS_OK)
+        vm_raise_ios (v, e);
+      return val_int (t, arith_norm (raw, it->u.i.size, it->u.i.sign));
+    }
+  bc.ios_id = ios_id (bc.io);
   bc.gen = vm_map_gen (v);
   uint64_t size;
   v->mapping++;

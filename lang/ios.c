@@ -1307,7 +1307,17 @@ ios_read_int (ios *io, uint64_t bitoff, int nbits, bool big_endian,
   /* The bit stream: NBYTES bytes, the first SH bits and the last TAIL
      bits left out.  */
   int tail = (int) (nbytes * 8) - sh - nbits;
-  uint64_t s = (uint64_t) (load_be (src, nbytes) >> tail) & mask (nbits);
+  uint64_t s;
+  if (nbytes <= 8)
+    {
+      /* Up to 64 bits of stream: no need for 128-bit arithmetic.  */
+      uint64_t x = 0;
+      for (size_t i = 0; i < nbytes; i++)
+        x = x << 8 | src[i];
+      s = (x >> tail) & mask (nbits);
+    }
+  else
+    s = (uint64_t) (load_be (src, nbytes) >> tail) & mask (nbits);
   *val = !big_endian && nbits > 8 ? le_from_stream (s, nbits) : s;
   return IOS_OK;
 }
