@@ -472,6 +472,22 @@ coerce (compiler *c, ast **e, type *to)
     *e = mk_cast (c, *e, to);
 }
 
+/* Make struct field NAME, of type T in slot K, visible as a variable of
+   the struct's frame.  */
+static sym *
+field_sym (compiler *c, const char *name, type *t, int k)
+{
+  sym *fs = arena_alloc (&c->ar, sizeof *fs);
+  fs->name = name;
+  fs->kind = SYM_VAR;
+  fs->type = t;
+  fs->level = c->level;
+  fs->slot = k;
+  fs->next = c->locals;
+  c->locals = fs;
+  return fs;
+}
+
 static ast *check_expr (compiler *c, ast *n);
 static void check_lvalue (compiler *c, ast *n);
 static void check_stmt (compiler *c, ast *n);
@@ -1819,14 +1835,7 @@ check_struct_type (compiler *c, ast *tn)
               if (f->optional && f->b)
                 {
                   sym *saved_locals = c->locals;
-                  sym *fs = arena_alloc (&c->ar, sizeof *fs);
-                  fs->name = f->name;
-                  fs->kind = SYM_VAR;
-                  fs->type = ft;
-                  fs->level = c->level;
-                  fs->slot = k;
-                  fs->next = c->locals;
-                  c->locals = fs;
+                  field_sym (c, f->name, ft, k);
                   check_cond (c, &f->b, "invalid struct field constraint");
                   c->locals = saved_locals;
                 }
@@ -1839,15 +1848,7 @@ check_struct_type (compiler *c, ast *tn)
       f->slot = k;
       if (f->name)
         {
-          sym *fs = arena_alloc (&c->ar, sizeof *fs);
-          fs->name = f->name;
-          fs->kind = SYM_VAR;
-          fs->type = ft;
-          fs->level = c->level;
-          fs->slot = k;
-          fs->is_field = true;
-          fs->next = c->locals;
-          c->locals = fs;
+          field_sym (c, f->name, ft, k)->is_field = true;
         }
       if (f->b)
         check_cond (c, &f->b, "invalid struct field constraint");
