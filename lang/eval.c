@@ -1783,8 +1783,10 @@ typedef struct place
   int n;
 } place;
 
+/* Note X in P; it stays rooted until the assignment resets the root
+   stack.  */
 static void
-place_add (place *p, val x)
+place_add (vm *v, place *p, val x)
 {
   const pk_map *m = val_map (x);
   if (!m || !m->mapped || p->n < 0)
@@ -1792,7 +1794,10 @@ place_add (place *p, val x)
   if (p->n == (int) countof (p->objs))
     p->n = -1;
   else
-    p->objs[p->n++] = x;
+    {
+      p->objs[p->n++] = x;
+      vm_push_root (v, x);
+    }
 }
 
 /* Evaluate the container E of an assignment, noting in P the mapped
@@ -1831,7 +1836,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
     default:
       x = eval (v, f, e);
     }
-  place_add (p, x);
+  place_add (v, p, x);
   return x;
 }
 
@@ -2303,22 +2308,23 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     case A_INDEX:
       {
         place p = { .n = 0 };
+        int base = v->nroots;
         vm_push_root (v, x);
         val c = eval_place (v, f, lv->a, &p);
         vm_push_root (v, c);
         uint64_t i = eval (v, f, lv->b).v.u;
-        vm_pop_roots (v, 2);
         uint64_t g0 = vm_map_gen (v);
         vm_array_set (v, c, i, x);
         keep_current (v, &p, g0, x);
+        v->nroots = base;
         return;
       }
     case A_MEMBER:
       {
         place p = { .n = 0 };
+        int base = v->nroots;
         vm_push_root (v, x);
         val sv = eval_place (v, f, lv->a, &p);
-        vm_pop_roots (v, 1);
         uint64_t g0 = vm_map_gen (v);
         pk_struct *s = val_sct (sv);
         int i = lv->slot;
@@ -2360,13 +2366,13 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
                 constraint_failed (v, sv.t, kid->name);
               }
           }
-        vm_pop_roots (v, 2);
         if (s->map.mapped && sv.t->u.s.itype)
           write_through (v, &s->map, s->map.offset, s->map.endian, sv);
         else if (s->map.mapped && s->offs)
           write_through (v, &s->map, s->offs[i],
                          fkid && fkid->op ? fkid->op : s->map.endian, x);
         keep_current (v, &p, g0, x);
+        v->nroots = base;
         return;
       }
     case A_MAP:
