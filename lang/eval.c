@@ -28,7 +28,9 @@ static val call_closure (vm *v, val fnv, int nargs, val *args,
                          ast *callsite);
 static status exec (vm *v, pk_frame *f, ast *n);
 static val int_to_struct (vm *v, type *t, uint64_t bits);
-static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into);
+static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into,
+                               bool check);
+static void check_constraints (vm *v, const type *t, pk_struct *s);
 static val struct_to_struct (vm *v, type *to, val x);
 static void constraint_failed (vm *v, const type *t, const char *field);
 static val convert (vm *v, val x, type *to, ast *where);
@@ -487,14 +489,7 @@ struct_to_struct (vm *v, type *to, val x)
           && src->fields[j].t)
         /* GNU poke keeps the value as it is, of its own type.  */
         s->fields[i] = src->fields[j];
-  ast *decl = to->u.s.decl;
-  for (int k = 0; decl && k < decl->nkids; k++)
-    {
-      ast *kid = decl->kids[k];
-      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
-          && !eval (v, &s->fr, kid->b).v.u)
-        constraint_failed (v, to, kid->name);
-    }
+  check_constraints (v, to, s);
   vm_pop_roots (v, 2);
   (void) cons;
   return sv;
@@ -529,15 +524,31 @@ struct_to_int (val x)
   return r;
 }
 
+/* The constraints of struct type T hold on the fields S has: else
+   E_constraint.  */
+static void
+check_constraints (vm *v, const type *t, pk_struct *s)
+{
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    {
+      const ast *kid = decl->kids[k];
+      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
+          && !eval (v, &s->fr, kid->b).v.u)
+        constraint_failed (v, t, kid->name);
+    }
+}
+
 static val
 int_to_struct (vm *v, type *t, uint64_t bits)
 {
-  return int_to_struct_into (v, t, bits, NULL);
+  return int_to_struct_into (v, t, bits, NULL, true);
 }
 
-/* The same, into the struct INTO when it is not NULL.  */
+/* The same, into the struct INTO when it is not NULL; the constraints
+   are checked when CHECK (not for a non-strict map).  */
 static val
-int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into)
+int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
 {
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
@@ -557,22 +568,15 @@ int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into)
       at -= n;
       uint64_t fb = at >= 64 ? 0 : bits >> at;
       if (ft->kind == TY_STRUCT)
-        s->fields[i] = int_to_struct (v, ft, fb);
+        s->fields[i] = int_to_struct_into (v, ft, fb, NULL, check);
       else
         {
           const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
           s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
         }
     }
-  /* The constraints hold on the new fields.  */
-  ast *decl = t->u.s.decl;
-  for (int k = 0; decl && k < decl->nkids; k++)
-    {
-      ast *kid = decl->kids[k];
-      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
-          && !eval (v, &s->fr, kid->b).v.u)
-        constraint_failed (v, t, kid->name);
-    }
+  if (check)
+    check_constraints (v, t, s);
   vm_pop_roots (v, 1);
   return sv;
 }
@@ -1484,17 +1488,8 @@ map_integral (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     vm_raise_ios (v, e);
   gcobj *into = bc->into;
   bc->into = NULL;
-  val sv = int_to_struct_into (v, t, raw, into);
+  val sv = int_to_struct_into (v, t, raw, into, bc->strict);
   pk_struct *s = val_sct (sv);
-  vm_push_root (v, sv);
-  ast *decl = t->u.s.decl;
-  for (int k = 0; bc->strict && k < decl->nkids; k++)
-    {
-      ast *kid = decl->kids[k];
-      if (kid->kind == TN_FIELD && kid->b && !eval (v, &s->fr, kid->b).v.u)
-        constraint_failed (v, t, kid->name);
-    }
-  vm_pop_roots (v, 1);
   set_map (&s->map, bc, bc->off, (uint64_t) n, f);
   *size = (uint64_t) n;
   return sv;
