@@ -25,43 +25,8 @@
 #include "compile.h"
 
 #include "arith.h"
-
-typedef struct cnode cnode;
-
-/* An integral expression's value (its normalized bits), any
-   expression's value, and a statement's status.  */
-typedef uint64_t (*ei_fn) (vm *, pk_frame *, const cnode *);
-typedef val (*ev_fn) (vm *, pk_frame *, const cnode *);
-typedef vm_status (*ex_fn) (vm *, pk_frame *, const cnode *);
-
-/* How a parent reads an expression operand's bits (see opnd).  */
-enum
-{
-  OPK_CALL,             /* Call ei.  */
-  OPK_CONST,            /* The constant k.  */
-  OPK_LOCAL,            /* Slot `slot' of the current frame.  */
-  OPK_GLOBAL            /* Slot `slot' of the global frame.  */
-};
-
-struct cnode
-{
-  ei_fn ei;             /* Expressions: the bits of the value.  */
-  ev_fn ev;             /* Expressions: the value.  */
-  ex_fn ex;             /* Statements.  */
-  uint8_t opk;          /* OPK_*.  */
-  bool sign;            /* Operands' signedness.  */
-  uint8_t size;         /* Operands' width.  */
-  uint8_t sh;           /* 64 - size: signed results fit if they survive
-                           a shift left and back by it.  */
-  int slot, depth;      /* Variables.  */
-  uint64_t k;           /* Constant; arith_op; what ++ adds.  */
-  uint64_t m;           /* Mask of the width (unsigned results).  */
-  type *t;              /* Result type of integral nodes.  */
-  ast *n;               /* The node, for the tree walker and messages.  */
-  cnode *a, *b, *c, *d;
-  cnode **kids;
-  int nkids;
-};
+#include "cnode.h"
+#include "jit.h"
 
 static cnode *compile_expr (vm *v, ast *n);
 static cnode *compile_stmt (vm *v, ast *n);
@@ -449,20 +414,20 @@ compile_binop (vm *v, ast *n, cnode *c)
   arith_op aop;
   switch (n->op)
     {
-    case T_PLUS: tab = s ? ei_add_s : ei_add_u; break;
-    case T_MINUS: tab = s ? ei_sub_s : ei_sub_u; break;
-    case T_STAR: tab = s ? ei_mul_s : ei_mul_u; break;
-    case T_SLASH: tab = s ? ei_div_s : ei_div_u; break;
-    case T_PERCENT: tab = s ? ei_mod_s : ei_mod_u; break;
-    case T_AMP: tab = ei_and; break;
-    case T_PIPE: tab = ei_ior; break;
-    case T_CARET: tab = ei_xor; break;
-    case T_EQ: tab = ei_eq; break;
-    case T_NE: tab = ei_ne; break;
-    case T_LT: tab = s ? ei_lt_s : ei_lt_u; break;
-    case T_GT: tab = s ? ei_gt_s : ei_gt_u; break;
-    case T_LE: tab = s ? ei_le_s : ei_le_u; break;
-    case T_GE: tab = s ? ei_ge_s : ei_ge_u; break;
+    case T_PLUS: tab = s ? ei_add_s : ei_add_u; c->bop = BOP_ADD; break;
+    case T_MINUS: tab = s ? ei_sub_s : ei_sub_u; c->bop = BOP_SUB; break;
+    case T_STAR: tab = s ? ei_mul_s : ei_mul_u; c->bop = BOP_MUL; break;
+    case T_SLASH: tab = s ? ei_div_s : ei_div_u; c->bop = BOP_DIV; break;
+    case T_PERCENT: tab = s ? ei_mod_s : ei_mod_u; c->bop = BOP_MOD; break;
+    case T_AMP: tab = ei_and; c->bop = BOP_AND; break;
+    case T_PIPE: tab = ei_ior; c->bop = BOP_IOR; break;
+    case T_CARET: tab = ei_xor; c->bop = BOP_XOR; break;
+    case T_EQ: tab = ei_eq; c->bop = BOP_EQ; break;
+    case T_NE: tab = ei_ne; c->bop = BOP_NE; break;
+    case T_LT: tab = s ? ei_lt_s : ei_lt_u; c->bop = BOP_LT; break;
+    case T_GT: tab = s ? ei_gt_s : ei_gt_u; c->bop = BOP_GT; break;
+    case T_LE: tab = s ? ei_le_s : ei_le_u; c->bop = BOP_LE; break;
+    case T_GE: tab = s ? ei_ge_s : ei_ge_u; c->bop = BOP_GE; break;
     case T_CEILDIV: aop = AR_CEILDIV; goto arith;
     case T_POW: aop = AR_POW; goto arith;
     case T_LSHIFT: aop = AR_SHL; goto arith;
@@ -489,6 +454,7 @@ compile_binop (vm *v, ast *n, cnode *c)
   int ka = c->a->opk == OPK_LOCAL ? 1 : c->a->opk == OPK_GLOBAL ? 2 : 0;
   int kb = c->b->opk == OPK_LOCAL ? 1 : c->b->opk == OPK_CONST ? 2 : 0;
   c->ei = tab[ka][kb];
+  c->je = JE_BINOP;
   return c;
 }
 
@@ -538,6 +504,8 @@ compile_expr (vm *v, ast *n)
     case A_IMPLIES:
       c->ei = n->kind == A_AND ? ei_andand
               : n->kind == A_OR ? ei_oror : ei_implies;
+      c->je = n->kind == A_AND ? JE_ANDAND
+              : n->kind == A_OR ? JE_OROR : JE_IMPLIES;
       c->ev = ev_from_ei;
       c->a = compile_expr (v, n->a);
       c->b = compile_expr (v, n->b);
@@ -548,9 +516,9 @@ compile_expr (vm *v, ast *n)
       set_int (c, n->a->type);
       switch (n->op)
         {
-        case T_BANG: c->ei = ei_not; break;
-        case T_TILDE: c->ei = ei_compl; break;
-        case T_MINUS: c->ei = ei_neg; break;
+        case T_BANG: c->ei = ei_not; c->je = JE_NOT; break;
+        case T_TILDE: c->ei = ei_compl; c->je = JE_COMPL; break;
+        case T_MINUS: c->ei = ei_neg; c->je = JE_NEG; break;
         default: return c;      /* Unary plus: the operand itself.  */
         }
       c->ev = ev_from_ei;
@@ -561,6 +529,7 @@ compile_expr (vm *v, ast *n)
         return c;
       set_int (c, n->type);
       c->ei = ei_cast;
+      c->je = JE_CAST;
       c->ev = ev_from_ei;
       c->a = compile_expr (v, n->a);
       return c;
@@ -570,7 +539,10 @@ compile_expr (vm *v, ast *n)
       c->c = compile_expr (v, n->c);
       c->ev = ev_cond;
       if (is_int (n->b) && is_int (n->c))
-        c->ei = ei_cond;
+        {
+          c->ei = ei_cond;
+          c->je = JE_COND;
+        }
       return c;
     case A_INCDEC:
       if (n->a->kind != A_VAR || !is_int (n->a))
@@ -581,6 +553,7 @@ compile_expr (vm *v, ast *n)
         c->k = -c->k;
       c->a = compile_expr (v, n->a);
       c->ei = ei_incdec;
+      c->je = JE_INCDEC;
       c->ev = ev_incdec;
       return c;
     default:
@@ -777,16 +750,21 @@ compile_stmt (vm *v, ast *n)
     {
     case S_NULL:
       c->ex = ex_nop;
+      c->jx = JX_NOP;
       return c;
     case S_BREAK:
       c->ex = ex_break;
+      c->jx = JX_BREAK;
       return c;
     case S_CONTINUE:
       c->ex = ex_continue;
+      c->jx = JX_CONTINUE;
       return c;
     case S_EXPR:
       c->a = compile_expr (v, n->a);
       c->ex = c->a->ei != ei_from_ev ? ex_expr_i : ex_expr;
+      if (c->ex == ex_expr_i)
+        c->jx = JX_EXPR_I;
       if (c->a->ei == ei_incdec && c->a->a->depth <= 0)
         {
           /* The statement i++: update the variable in place.  */
@@ -796,6 +774,7 @@ compile_stmt (vm *v, ast *n)
             x->ex = x->sign ? ex_inc_local_s : ex_inc_local_u;
           else
             x->ex = x->sign ? ex_inc_global_s : ex_inc_global_u;
+          x->jx = x->a->depth == 0 ? JX_INC_LOCAL : JX_INC_GLOBAL;
           return x;
         }
       return c;
@@ -805,6 +784,8 @@ compile_stmt (vm *v, ast *n)
       c->slot = n->slot;
       c->a = compile_expr (v, n->a);
       c->ex = ex_var_local;
+      if (c->a->ev == ev_from_ei)
+        c->jx = JX_VAR_LOCAL_I;
       return c;
     case S_ASSIGN:
       c->b = compile_expr (v, n->b);
@@ -820,9 +801,15 @@ compile_stmt (vm *v, ast *n)
       if (c->b->ev == ev_from_ei)
         {
           if (n->a->depth == 0)
-            c->ex = ex_assign_local_i;
+            {
+              c->ex = ex_assign_local_i;
+              c->jx = JX_ASSIGN_LOCAL_I;
+            }
           else if (n->a->depth < 0)
-            c->ex = ex_assign_global_i;
+            {
+              c->ex = ex_assign_global_i;
+              c->jx = JX_ASSIGN_GLOBAL_I;
+            }
         }
       return c;
     case S_IF:
@@ -831,6 +818,7 @@ compile_stmt (vm *v, ast *n)
       if (n->c)
         c->c = compile_stmt (v, n->c);
       c->ex = ex_if;
+      c->jx = JX_IF;
       return c;
     case S_BLOCK:
       if (n->nkids == 1)
@@ -840,11 +828,13 @@ compile_stmt (vm *v, ast *n)
       for (int i = 0; i < n->nkids; i++)
         c->kids[i] = compile_stmt (v, n->kids[i]);
       c->ex = ex_block;
+      c->jx = JX_BLOCK;
       return c;
     case S_WHILE:
       c->a = compile_expr (v, n->a);
       c->b = compile_stmt (v, n->b);
       c->ex = ex_while;
+      c->jx = JX_WHILE;
       return c;
     case S_FOR:
       if (n->a)
@@ -855,6 +845,7 @@ compile_stmt (vm *v, ast *n)
         c->c = compile_stmt (v, n->c);
       c->d = compile_stmt (v, n->d);
       c->ex = ex_for;
+      c->jx = JX_FOR;
       if (c->b && c->b->ei == ei_lt_s[1][2] && c->c
           && c->c->ex == ex_inc_local_s && c->c->slot == c->b->a->slot)
         c->ex = ex_for_count;
@@ -871,7 +862,11 @@ compile_run (vm *v, pk_frame *f, ast *n)
   if (!c)
     {
       c = compile_stmt (v, n);
+      if (!v->nojit)
+        c->native = jit_compile (v, c);
       n->aux = c;
     }
+  if (c->native)
+    return c->native (v, f);
   return c->ex (v, f, c);
 }

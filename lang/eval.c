@@ -14,6 +14,7 @@
 
 #include "arith.h"
 #include "compile.h"
+#include "jit.h"
 #include "ios.h"
 #include "pkffi.h"
 
@@ -132,6 +133,7 @@ vm_new (compiler *comp)
   v->endian = 1;
   print_opts_default (&v->popts);
   v->nocompile = getenv ("BPOKE_NOCOMPILE") != NULL;
+  v->nojit = getenv ("BPOKE_NOJIT") != NULL || !jit_available ();
   arena_init (&v->code);
   v->popts.pp_hook = pretty_hook;
   v->popts.pp_ctx = v;
@@ -147,6 +149,7 @@ vm_free (vm *v)
     return;
   free (v->roots);
   free (v->gread);
+  jit_free (v);
   arena_free (&v->code);
   if (the_vm == v)
     {

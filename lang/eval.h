@@ -65,7 +65,9 @@ typedef struct vm
   uint8_t *gread;               /* Per global slot.  */
   int ngread;
   bool nocompile;               /* BPOKE_NOCOMPILE: tree walker only.  */
+  bool nojit;                   /* BPOKE_NOJIT: closures, no machine code.  */
   arena code;                   /* Compiled statements (compile.c).  */
+  struct jit_state *jit;        /* Machine code (jit.c).  */
 } vm;
 
 /* Install handler H, to catch what the code after setjmp (H->jb)
