@@ -520,14 +520,33 @@ struct_as_int (compiler *c, ast **e)
     *e = mk_cast (c, *e, t->u.s.itype);
 }
 
-/* A condition must be integral; WHAT is GNU poke's wording for where.  */
+/* GNU poke tests a condition, except an if's, and the operands of !,
+   &&, || and =>, as an int<32>: only the low 32 bits of a wider
+   integer count (0x100000000L is false).  */
 static void
-check_cond (compiler *c, ast **e, const char *what)
+truth32 (compiler *c, ast **e)
+{
+  if (is_int ((*e)->type) && (*e)->type->u.i.size > 32)
+    *e = mk_cast (c, *e, type_bool);
+}
+
+/* An if's condition must be integral; WHAT is GNU poke's wording for
+   where.  */
+static void
+check_if_cond (compiler *c, ast **e, const char *what)
 {
   *e = check_expr (c, *e);
   struct_as_int (c, e);
   if (!is_int ((*e)->type))
     type_error (c, *e, what, "boolean", (*e)->type);
+}
+
+/* The other conditions: the same, tested as an int<32>.  */
+static void
+check_cond (compiler *c, ast **e, const char *what)
+{
+  check_if_cond (c, e, what);
+  truth32 (c, e);
 }
 
 /* The type Exception, from the prelude.  */
@@ -1110,6 +1129,8 @@ check_expr (compiler *c, ast *n)
         invalid_operand (c, n->a, "integral");
       if (!is_int (n->b->type))
         invalid_operand (c, n->b, "integral");
+      truth32 (c, &n->a);
+      truth32 (c, &n->b);
       n->type = type_bool;
       return n;
     case A_UNOP:
@@ -1125,6 +1146,7 @@ check_expr (compiler *c, ast *n)
             }
           if (!is_int (n->a->type))
             invalid_operand (c, n->a, "integral");
+          truth32 (c, &n->a);
           n->type = type_bool;
           return n;
         case T_TILDE:
@@ -2158,7 +2180,7 @@ check_stmt (compiler *c, ast *n)
       check_assign (c, n);
       return;
     case S_IF:
-      check_cond (c, &n->a, "invalid expression");
+      check_if_cond (c, &n->a, "invalid expression");
       check_stmt (c, n->b);
       if (n->c)
         check_stmt (c, n->c);
