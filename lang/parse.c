@@ -1368,7 +1368,13 @@ parse_stmt_1 (parser *p)
             n->a = parse_var_decls (p, vloc);
           }
         else if (p->tok.kind != T_SEMI)
-          n->a = parse_simple_stmt (p);
+          {
+            /* Only a declaration, as in GNU poke; after a name, `in'
+               was the only way on.  */
+            if (p->tok.kind == T_IDENT)
+              next (p);
+            fail_unexpected (p);
+          }
         expect (p, T_SEMI);
         if (p->tok.kind != T_SEMI)
           n->b = parse_expr (p);
@@ -1441,6 +1447,9 @@ parse_stmt_1 (parser *p)
             declare (p, n->name, false);
             expect (p, T_RPAREN);
           }
+        /* The handler is a block, whatever the body is.  */
+        if (p->tok.kind != T_LBRACE)
+          fail_unexpected (p);
         n->b = parse_stmt (p);
         p->names = saved;
         return finish (p, n);
