@@ -861,6 +861,12 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
   if (clo->builtin)
     return builtin_get (clo->builtin) (v, nargs, args);
   ast *fn = clo->fn;
+  /* ARGS is often on the root stack (eval_call), which the pushes below
+     can move: keep its index there.  */
+  ptrdiff_t on_roots = -1;
+  if ((uintptr_t) args >= (uintptr_t) v->roots
+      && (uintptr_t) args < (uintptr_t) (v->roots + v->nroots))
+    on_roots = args - v->roots;
   if (++v->depth > MAX_CALL_DEPTH)
     {
       v->depth = 0;
@@ -889,6 +895,8 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
   for (int i = 0; i < nfixed; i++)
     {
       ast *p = fn->kids[i];
+      if (on_roots >= 0)
+        args = v->roots + on_roots;
       if (i < nargs && args[i].t)
         fr->slots[p->slot] = args[i];
       else
@@ -904,6 +912,8 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
       rv.t = fn->type->u.f.args[np - 1];
       rv.v.o = &rest->h;
       fr->slots[fn->kids[np - 1]->slot] = rv;
+      if (on_roots >= 0)
+        args = v->roots + on_roots;
       for (int i = nfixed; i < nargs; i++)
         array_push (rest, args[i]);
     }
