@@ -18,9 +18,14 @@
    the enclosing loop's labels or returned, as the closures do.
 
    Code is generated into a buffer, with labels resolved at the end,
-   then copied to pages of its own and made executable and read-only
-   (never writable and executable at once).  Only trees with a loop are
-   translated: elsewhere the closures are about as fast.  */
+   then copied into a chunk of memory mapped twice: writable at one
+   address, executable at another, so that no page is ever writable and
+   executable at once, and installing code costs no system call (in a
+   virtual machine, an mprotect of a multi-threaded process costs as
+   much as compiling).  Only trees with a loop are translated: elsewhere
+   the closures are about as fast.  */
+
+#define _GNU_SOURCE 1           /* memfd_create */
 
 #include "jit.h"
 
@@ -33,7 +38,7 @@
 #include "cnode.h"
 #include "util.h"
 
-#if defined __x86_64__ && (defined __linux__ || defined __FreeBSD__)
+#if defined __x86_64__ && defined __linux__
 # define JIT_X86_64 1
 # include <sys/mman.h>
 # include <unistd.h>
@@ -42,7 +47,7 @@
 struct jit_chunk
 {
   struct jit_chunk *next;
-  uint8_t *mem;
+  uint8_t *rw, *rx;             /* The two views of the same pages.  */
   size_t size, used;
 };
 
@@ -1181,37 +1186,58 @@ stub (jbuf *j, int l, void (*fn) (vm *))
   emit (j, 0x0b);
 }
 
-/* Copy the code to executable memory: pages of its own, so that no
-   page is ever writable and executable at once.  */
+/* A chunk of SIZE bytes mapped twice (see the top of the file).  */
+static struct jit_chunk *
+chunk_new (size_t size)
+{
+  int fd = memfd_create ("bpoke-jit", MFD_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  void *rw = MAP_FAILED, *rx = MAP_FAILED;
+  if (ftruncate (fd, (off_t) size) == 0)
+    {
+      rw = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      rx = mmap (NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    }
+  close (fd);
+  if (rw == MAP_FAILED || rx == MAP_FAILED)
+    {
+      if (rw != MAP_FAILED)
+        munmap (rw, size);
+      if (rx != MAP_FAILED)
+        munmap (rx, size);
+      return NULL;
+    }
+  struct jit_chunk *ch = xmalloc (sizeof *ch);
+  ch->rw = rw;
+  ch->rx = rx;
+  ch->size = size;
+  ch->used = 0;
+  return ch;
+}
+
+/* Copy N bytes of CODE where they can run.  */
 static void *
 install (vm *v, const uint8_t *code, size_t n)
 {
+  enum { CHUNK = 256 * 1024 };
   struct jit_state *js = v->jit;
-  size_t pg = (size_t) sysconf (_SC_PAGESIZE);
-  size_t need = (n + pg - 1) / pg * pg;
+  size_t need = (n + 63) & ~(size_t) 63;
   struct jit_chunk *ch = js->chunks;
   if (!ch || ch->used + need > ch->size)
     {
-      size_t size = need > 16 * pg ? need : 16 * pg;
-      void *m = mmap (NULL, size, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (m == MAP_FAILED)
+      ch = chunk_new (need > CHUNK ? (need + 4095) & ~(size_t) 4095 : CHUNK);
+      if (!ch)
         return NULL;
-      ch = xmalloc (sizeof *ch);
-      ch->mem = m;
-      ch->size = size;
-      ch->used = 0;
       ch->next = js->chunks;
       js->chunks = ch;
     }
-  uint8_t *dst = ch->mem + ch->used;
-  memcpy (dst, code, n);
-  if (mprotect (dst, need, PROT_READ | PROT_EXEC) != 0)
-    return NULL;
+  memcpy (ch->rw + ch->used, code, n);
+  void *fn = ch->rx + ch->used;
   ch->used += need;
   js->nfuncs++;
   js->bytes += n;
-  return dst;
+  return fn;
 }
 
 vm_status (*jit_compile (vm *v, const cnode *root)) (vm *, pk_frame *)
@@ -1285,7 +1311,8 @@ jit_free (vm *v)
     {
       struct jit_chunk *ch = js->chunks;
       js->chunks = ch->next;
-      munmap (ch->mem, ch->size);
+      munmap (ch->rw, ch->size);
+      munmap (ch->rx, ch->size);
       free (ch);
     }
   free (js);
