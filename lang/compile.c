@@ -741,6 +741,16 @@ ex_var_local (vm *v, pk_frame *f, const cnode *c)
   return ST_NORMAL;
 }
 
+/* Whether expression C's value is always val_int (C->t, its ei): then
+   a statement can store its bits with that type.  */
+static bool
+int_valued (const cnode *c)
+{
+  return c->ev == ev_from_ei
+         || (c->opk == OPK_CONST && c->ev == ev_const
+             && c->n->lit.t == c->t);
+}
+
 static cnode *
 compile_stmt (vm *v, ast *n)
 {
@@ -784,7 +794,7 @@ compile_stmt (vm *v, ast *n)
       c->slot = n->slot;
       c->a = compile_expr (v, n->a);
       c->ex = ex_var_local;
-      if (c->a->ev == ev_from_ei)
+      if (int_valued (c->a))
         c->jx = JX_VAR_LOCAL_I;
       return c;
     case S_ASSIGN:
@@ -798,7 +808,7 @@ compile_stmt (vm *v, ast *n)
       c->depth = n->a->depth;
       c->ex = ex_assign_var;
       /* Integral right-hand sides whose value has the node's type.  */
-      if (c->b->ev == ev_from_ei)
+      if (int_valued (c->b))
         {
           if (n->a->depth == 0)
             {

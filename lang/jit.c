@@ -92,6 +92,25 @@ typedef struct fixup
   int label;
 } fixup;
 
+/* A variable kept in a register through a leaf loop (see gen_leaf).  */
+typedef struct promo
+{
+  bool global;
+  int slot;
+  int reg;
+  int uses;
+  bool written;                 /* Assigned, ++ or -- in the loop.  */
+  bool mixed;                   /* Assigned values of different types.  */
+  const type *t;                /* The type of what is assigned.  */
+} promo;
+
+enum { NPROMO = 6, NCAND = 32 };
+
+/* The registers for them: caller-saved ones, free in a loop that calls
+   nothing, and r15.  */
+static const int promo_regs[NPROMO] = { 6 /* rsi */, 7 /* rdi */, 8, 9, 10,
+                                        15 };
+
 typedef struct jbuf
 {
   uint8_t *b;
@@ -103,7 +122,20 @@ typedef struct jbuf
   int depth;                    /* 8-byte words pushed, for alignment.  */
   int brk, cont;                /* The innermost loop's labels, or -1.  */
   int l_exit, l_ovf, l_div0, l_intr;
+  promo pv[NCAND];              /* Inside a leaf loop: its variables.  */
+  int npv;
+  bool leaf;                    /* Inside a leaf loop.  */
 } jbuf;
+
+/* The register holding the variable, or -1.  */
+static int
+preg (const jbuf *j, bool global, int slot)
+{
+  for (int i = 0; i < j->npv; i++)
+    if (j->pv[i].global == global && j->pv[i].slot == slot)
+      return j->pv[i].reg;
+  return -1;
+}
 
 /* Bytes.  */
 
@@ -536,11 +568,16 @@ load_simple (jbuf *j, const cnode *c, int r)
       movi (j, r, c->k);
       return true;
     case OPK_LOCAL:
-      load (j, r, R13, slot_val (c->slot));
-      return true;
     case OPK_GLOBAL:
-      load (j, r, R14, slot_val (c->slot));
-      return true;
+      {
+        bool global = c->opk == OPK_GLOBAL;
+        int pr = preg (j, global, c->slot);
+        if (pr >= 0)
+          mov (j, r, pr);
+        else
+          load (j, r, global ? R14 : R13, slot_val (c->slot));
+        return true;
+      }
     default:
       return false;
     }
@@ -696,8 +733,8 @@ mul_rdx (jbuf *j, int64_t k)
     }
   else
     {
-      movi (j, RSI, (uint64_t) k);
-      imul (j, RDX, RSI);
+      movi (j, R11, (uint64_t) k);
+      imul (j, RDX, R11);
     }
 }
 
@@ -868,23 +905,30 @@ gen_incdec (jbuf *j, const cnode *c, bool value)
   else
     return false;
   int32_t d = slot_val (var->slot);
-  load (j, RAX, base, d);
+  int pr = preg (j, var->depth < 0, var->slot);
+  if (pr >= 0)
+    mov (j, RAX, pr);
+  else
+    load (j, RAX, base, d);
   mov (j, RDX, RAX);
   if (is_s32 ((int64_t) c->k))
     alui (j, ALU_ADD, RDX, (int64_t) c->k);
   else
     {
-      movi (j, RSI, c->k);
-      alu (j, ALU_ADD, RDX, RSI);
+      movi (j, R11, c->k);
+      alu (j, ALU_ADD, RDX, R11);
     }
   if (c->sign)
     {
       jcc (j, CC_O, j->l_ovf);
-      check_fits (j, RDX, RSI, c->size);
+      check_fits (j, RDX, R11, c->size);
     }
   else
     norm (j, RDX, c->size, false);
-  store (j, base, d, RDX);
+  if (pr >= 0)
+    mov (j, pr, RDX);
+  else
+    store (j, base, d, RDX);
   if (value && c->n->flag)
     mov (j, RAX, RDX);
   return true;
@@ -999,6 +1043,9 @@ check_interrupt (jbuf *j)
 }
 
 static void gen_ex (jbuf *j, const cnode *c, bool use_status);
+static void gen_loop (jbuf *j, const cnode *c);
+static void gen_leaf (jbuf *j, const cnode *c);
+static bool leaf_x (const cnode *c);
 
 static void
 gen_loop_body (jbuf *j, const cnode *body, int brk, int cont)
@@ -1016,7 +1063,7 @@ gen_loop_body (jbuf *j, const cnode *body, int brk, int cont)
 static void
 gen_ex (jbuf *j, const cnode *c, bool use_status)
 {
-  int top, next, exit, cond;
+  int next, exit;
   switch (c->jx)
     {
     case JX_NOP:
@@ -1031,23 +1078,28 @@ gen_ex (jbuf *j, const cnode *c, bool use_status)
       gen_ei (j, c->a);
       return;
     case JX_ASSIGN_LOCAL_I:
-      gen_ei (j, c->b);
-      store_int (j, R13, c->slot, c->b->t);
-      return;
     case JX_ASSIGN_GLOBAL_I:
-      gen_ei (j, c->b);
-      store_int (j, R14, c->slot, c->b->t);
-      global_written (j, c->slot);
-      return;
     case JX_VAR_LOCAL_I:
-      gen_ei (j, c->a);
-      store_int (j, R13, c->slot, c->a->t);
-      return;
+      {
+        bool global = c->jx == JX_ASSIGN_GLOBAL_I;
+        const cnode *x = c->jx == JX_VAR_LOCAL_I ? c->a : c->b;
+        gen_ei (j, x);
+        int pr = preg (j, global, c->slot);
+        if (pr >= 0)
+          mov (j, pr, RAX);     /* Stored when the loop ends.  */
+        else
+          {
+            store_int (j, global ? R14 : R13, c->slot, x->t);
+            if (global)
+              global_written (j, c->slot);
+          }
+        return;
+      }
     case JX_INC_LOCAL:
     case JX_INC_GLOBAL:
       if (!gen_incdec (j, c, false))
         abort ();
-      if (c->jx == JX_INC_GLOBAL)
+      if (c->jx == JX_INC_GLOBAL && preg (j, true, c->slot) < 0)
         global_written (j, c->slot);
       return;
     case JX_IF:
@@ -1069,6 +1121,45 @@ gen_ex (jbuf *j, const cnode *c, bool use_status)
       for (int i = 0; i < c->nkids; i++)
         gen_ex (j, c->kids[i], true);
       return;
+    case JX_WHILE:
+    case JX_FOR:
+      if (!j->leaf && leaf_x (c))
+        gen_leaf (j, c);
+      else
+        gen_loop (j, c);
+      return;
+    default:
+      break;
+    }
+  call_node (j, (const void *) c->ex, c);
+  if (!use_status)
+    return;
+  next = label (j);
+  emit (j, 0x85);               /* test eax, eax */
+  modrr (j, RAX, RAX);
+  jcc (j, CC_E, next);
+  if (j->brk >= 0)
+    {
+      emit (j, 0x83);           /* cmp eax, ST_BREAK */
+      modrr (j, 7, RAX);
+      emit (j, ST_BREAK);
+      jcc (j, CC_E, j->brk);
+      emit (j, 0x83);           /* cmp eax, ST_CONTINUE */
+      modrr (j, 7, RAX);
+      emit (j, ST_CONTINUE);
+      jcc (j, CC_E, j->cont);
+    }
+  jmp (j, j->l_exit);
+  bind (j, next);
+}
+
+/* A while or for loop.  */
+static void
+gen_loop (jbuf *j, const cnode *c)
+{
+  int top, next, exit, cond;
+  switch (c->jx)
+    {
     case JX_WHILE:
       /* The test at the bottom: body, interrupt check, test.  */
       top = label (j);
@@ -1106,28 +1197,217 @@ gen_ex (jbuf *j, const cnode *c, bool use_status)
       bind (j, exit);
       return;
     default:
-      break;
+      abort ();
     }
-  call_node (j, (const void *) c->ex, c);
-  if (!use_status)
-    return;
-  next = label (j);
-  emit (j, 0x85);               /* test eax, eax */
-  modrr (j, RAX, RAX);
-  jcc (j, CC_E, next);
-  if (j->brk >= 0)
+}
+
+/* Leaf loops: loops whose every node is translated inline, so that
+   nothing they call can see their variables.  Those variables live in
+   registers while the loop runs, and go back to their slots when it
+   ends, breaks or raises.  */
+
+static bool
+leaf_e (const cnode *c)
+{
+  if (!c || c->opk != OPK_CALL)
+    return true;
+  switch (c->je)
     {
-      emit (j, 0x83);           /* cmp eax, ST_BREAK */
-      modrr (j, 7, RAX);
-      emit (j, ST_BREAK);
-      jcc (j, CC_E, j->brk);
-      emit (j, 0x83);           /* cmp eax, ST_CONTINUE */
-      modrr (j, 7, RAX);
-      emit (j, ST_CONTINUE);
-      jcc (j, CC_E, j->cont);
+    case JE_BINOP: case JE_ANDAND: case JE_OROR: case JE_IMPLIES:
+    case JE_NOT: case JE_COMPL: case JE_NEG: case JE_CAST: case JE_COND:
+      return leaf_e (c->a) && leaf_e (c->b) && leaf_e (c->c);
+    case JE_INCDEC:
+      return c->a->depth <= 0;
+    default:
+      return false;
     }
-  jmp (j, j->l_exit);
-  bind (j, next);
+}
+
+static bool
+leaf_x (const cnode *c)
+{
+  if (!c)
+    return true;
+  switch (c->jx)
+    {
+    case JX_NOP: case JX_BREAK: case JX_CONTINUE:
+    case JX_INC_LOCAL: case JX_INC_GLOBAL:
+      return true;
+    case JX_EXPR_I: case JX_VAR_LOCAL_I:
+      return leaf_e (c->a);
+    case JX_ASSIGN_LOCAL_I: case JX_ASSIGN_GLOBAL_I:
+      return leaf_e (c->b);
+    case JX_IF:
+      return leaf_e (c->a) && leaf_x (c->b) && leaf_x (c->c);
+    case JX_BLOCK:
+      for (int i = 0; i < c->nkids; i++)
+        if (!leaf_x (c->kids[i]))
+          return false;
+      return true;
+    case JX_WHILE:
+      return leaf_e (c->a) && leaf_x (c->b);
+    case JX_FOR:
+      return leaf_x (c->a) && leaf_e (c->b) && leaf_x (c->c)
+             && leaf_x (c->d);
+    default:
+      return false;
+    }
+}
+
+/* Count a use of a variable; T is the type of a value assigned to it.  */
+static void
+note_var (jbuf *j, bool global, int slot, bool write, const type *t)
+{
+  promo *p = NULL;
+  for (int i = 0; i < j->npv && !p; i++)
+    if (j->pv[i].global == global && j->pv[i].slot == slot)
+      p = &j->pv[i];
+  if (!p)
+    {
+      if (j->npv == NCAND)
+        return;
+      p = &j->pv[j->npv++];
+      memset (p, 0, sizeof *p);
+      p->global = global;
+      p->slot = slot;
+    }
+  p->uses++;
+  p->written |= write;
+  if (t && p->t && p->t != t)
+    p->mixed = true;
+  if (t)
+    p->t = t;
+}
+
+static void
+collect_e (jbuf *j, const cnode *c)
+{
+  if (!c)
+    return;
+  if (c->opk == OPK_LOCAL || c->opk == OPK_GLOBAL)
+    {
+      note_var (j, c->opk == OPK_GLOBAL, c->slot, false, NULL);
+      return;
+    }
+  if (c->je == JE_INCDEC)
+    {
+      note_var (j, c->a->depth < 0, c->a->slot, true, NULL);
+      return;
+    }
+  collect_e (j, c->a);
+  collect_e (j, c->b);
+  collect_e (j, c->c);
+}
+
+static void
+collect_x (jbuf *j, const cnode *c)
+{
+  if (!c)
+    return;
+  switch (c->jx)
+    {
+    case JX_EXPR_I:
+      collect_e (j, c->a);
+      return;
+    case JX_VAR_LOCAL_I:
+      collect_e (j, c->a);
+      note_var (j, false, c->slot, true, c->a->t);
+      return;
+    case JX_ASSIGN_LOCAL_I:
+    case JX_ASSIGN_GLOBAL_I:
+      collect_e (j, c->b);
+      note_var (j, c->jx == JX_ASSIGN_GLOBAL_I, c->slot, true, c->b->t);
+      return;
+    case JX_INC_LOCAL:
+    case JX_INC_GLOBAL:
+      note_var (j, c->jx == JX_INC_GLOBAL, c->slot, true, NULL);
+      return;
+    case JX_IF:
+    case JX_WHILE:
+      collect_e (j, c->a);
+      collect_x (j, c->b);
+      collect_x (j, c->c);
+      return;
+    case JX_BLOCK:
+      for (int i = 0; i < c->nkids; i++)
+        collect_x (j, c->kids[i]);
+      return;
+    case JX_FOR:
+      collect_x (j, c->a);
+      collect_e (j, c->b);
+      collect_x (j, c->c);
+      collect_x (j, c->d);
+      return;
+    default:
+      return;
+    }
+}
+
+static int
+by_uses (const void *a, const void *b)
+{
+  return ((const promo *) b)->uses - ((const promo *) a)->uses;
+}
+
+/* Store the registers back in their slots.  */
+static void
+write_back (jbuf *j)
+{
+  for (int i = 0; i < j->npv; i++)
+    {
+      const promo *p = &j->pv[i];
+      int base = p->global ? R14 : R13;
+      store (j, base, slot_val (p->slot), p->reg);
+      if (p->written && p->t)
+        {
+          movi (j, RDX, (uint64_t) (uintptr_t) p->t);
+          store (j, base, slot_type (p->slot), RDX);
+        }
+      if (p->written && p->global)
+        global_written (j, p->slot);
+    }
+}
+
+static void
+gen_leaf (jbuf *j, const cnode *c)
+{
+  j->npv = 0;
+  collect_x (j, c);
+  int n = 0;
+  for (int i = 0; i < j->npv; i++)
+    if (!j->pv[i].mixed)
+      j->pv[n++] = j->pv[i];
+  qsort (j->pv, (size_t) n, sizeof *j->pv, by_uses);
+  j->npv = n < NPROMO ? n : NPROMO;
+  for (int i = 0; i < j->npv; i++)
+    {
+      promo *p = &j->pv[i];
+      p->reg = promo_regs[i];
+      load (j, p->reg, p->global ? R14 : R13, slot_val (p->slot));
+    }
+  /* Exceptions store the registers back first.  */
+  int outer[3] = { j->l_ovf, j->l_div0, j->l_intr };
+  j->l_ovf = label (j);
+  j->l_div0 = label (j);
+  j->l_intr = label (j);
+  int inner[3] = { j->l_ovf, j->l_div0, j->l_intr };
+  j->leaf = true;
+  gen_loop (j, c);
+  j->leaf = false;
+  write_back (j);
+  int done = label (j);
+  jmp (j, done);
+  for (int i = 0; i < 3; i++)
+    {
+      bind (j, inner[i]);
+      write_back (j);
+      jmp (j, outer[i]);
+    }
+  bind (j, done);
+  j->l_ovf = outer[0];
+  j->l_div0 = outer[1];
+  j->l_intr = outer[2];
+  j->npv = 0;
 }
 
 /* Whether C's tree has a loop: the trees worth translating.  */
