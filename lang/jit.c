@@ -289,20 +289,26 @@ movi (jbuf *j, int r, uint64_t k)
     }
 }
 
-/* op dst, src */
+/* op dst, src; W selects 64 bits, else 32.  */
 static void
-alu (jbuf *j, int op, int dst, int src)
+alu_w (jbuf *j, int op, int dst, int src, bool w)
 {
-  rex (j, true, src, dst);
+  rex (j, w, src, dst);
   emit (j, alu_op[op]);
   modrr (j, src, dst);
 }
 
+static void
+alu (jbuf *j, int op, int dst, int src)
+{
+  alu_w (j, op, dst, src, true);
+}
+
 /* op r, k (K fits in 32 bits, sign-extended).  */
 static void
-alui (jbuf *j, int op, int r, int64_t k)
+alui_w (jbuf *j, int op, int r, int64_t k, bool w)
 {
-  rex (j, true, 0, r);
+  rex (j, w, 0, r);
   if (k >= -128 && k <= 127)
     {
       emit (j, 0x83);
@@ -317,6 +323,12 @@ alui (jbuf *j, int op, int r, int64_t k)
     }
 }
 
+static void
+alui (jbuf *j, int op, int r, int64_t k)
+{
+  alui_w (j, op, r, k, true);
+}
+
 /* test r, r */
 static void
 test (jbuf *j, int r)
@@ -328,12 +340,18 @@ test (jbuf *j, int r)
 
 /* imul dst, src */
 static void
-imul (jbuf *j, int dst, int src)
+imul_w (jbuf *j, int dst, int src, bool w)
 {
-  rex (j, true, dst, src);
+  rex (j, w, dst, src);
   emit (j, 0x0f);
   emit (j, 0xaf);
   modrr (j, dst, src);
+}
+
+static void
+imul (jbuf *j, int dst, int src)
+{
+  imul_w (j, dst, src, true);
 }
 
 /* The F7 group on r: 2 not, 3 neg, 6 div, 7 idiv; W selects 64 bits.  */
@@ -654,14 +672,20 @@ gen_operands (jbuf *j, const cnode *c, bool imm)
     }
 }
 
-/* op rax, right operand (rcx or the immediate).  */
+/* op rax, right operand (rcx or the immediate); W as for alu_w.  */
+static void
+alu_right_w (jbuf *j, int op, const cnode *b, bool imm, bool w)
+{
+  if (imm && imm_operand (b))
+    alui_w (j, op, RAX, (int64_t) b->k, w);
+  else
+    alu_w (j, op, RAX, RCX, w);
+}
+
 static void
 alu_right (jbuf *j, int op, const cnode *b, bool imm)
 {
-  if (imm && imm_operand (b))
-    alui (j, op, RAX, (int64_t) b->k);
-  else
-    alu (j, op, RAX, RCX);
+  alu_right_w (j, op, b, imm, true);
 }
 
 /* Division and remainder, rax by rcx, as ei_div_s and friends.  */
@@ -833,26 +857,35 @@ gen_binop (jbuf *j, const cnode *c)
     case BOP_ADD:
     case BOP_SUB:
     case BOP_MUL:
-      if (c->bop != BOP_MUL)
-        alu_right (j, c->bop == BOP_ADD ? ALU_ADD : ALU_SUB, c->b, imm);
-      else if (imm)
-        {
-          /* imul rax, rax, k */
-          rex (j, true, RAX, RAX);
-          emit (j, 0x69);
-          modrr (j, RAX, RAX);
-          emit32 (j, (uint32_t) c->b->k);
-        }
-      else
-        imul (j, RAX, RCX);
-      if (c->sign)
-        {
-          jcc (j, CC_O, j->l_ovf);
-          check_fits (j, RAX, RDX, c->size);
-        }
-      else
-        norm (j, RAX, c->size, false);
-      return;
+      {
+        /* 32-bit operands get 32-bit instructions: the overflow flag
+           is then the whole check, and the result is extended.  */
+        bool w = c->size != 32;
+        if (c->bop != BOP_MUL)
+          alu_right_w (j, c->bop == BOP_ADD ? ALU_ADD : ALU_SUB, c->b, imm,
+                       w);
+        else if (imm)
+          {
+            /* imul rax, rax, k */
+            rex (j, w, RAX, RAX);
+            emit (j, 0x69);
+            modrr (j, RAX, RAX);
+            emit32 (j, (uint32_t) c->b->k);
+          }
+        else
+          imul_w (j, RAX, RCX, w);
+        if (c->sign)
+          {
+            jcc (j, CC_O, j->l_ovf);
+            if (w)
+              check_fits (j, RAX, RDX, c->size);
+            else
+              movsx (j, RAX, RAX, 32);
+          }
+        else if (w)
+          norm (j, RAX, c->size, false);
+        return;
+      }
     case BOP_AND:
       alu_right (j, ALU_AND, c->b, imm);
       return;
@@ -911,19 +944,23 @@ gen_incdec (jbuf *j, const cnode *c, bool value)
   else
     load (j, RAX, base, d);
   mov (j, RDX, RAX);
+  bool w = c->size != 32;       /* As in gen_binop.  */
   if (is_s32 ((int64_t) c->k))
-    alui (j, ALU_ADD, RDX, (int64_t) c->k);
+    alui_w (j, ALU_ADD, RDX, (int64_t) c->k, w);
   else
     {
       movi (j, R11, c->k);
-      alu (j, ALU_ADD, RDX, R11);
+      alu_w (j, ALU_ADD, RDX, R11, w);
     }
   if (c->sign)
     {
       jcc (j, CC_O, j->l_ovf);
-      check_fits (j, RDX, R11, c->size);
+      if (w)
+        check_fits (j, RDX, R11, c->size);
+      else
+        movsx (j, RDX, RDX, 32);
     }
-  else
+  else if (w)
     norm (j, RDX, c->size, false);
   if (pr >= 0)
     mov (j, pr, RDX);
