@@ -6,7 +6,9 @@
    and scratch values.  Statements keep nothing in registers between
    them: variables are read from and written to their frame slots, so
    a node the generator does not know can simply be called, as its
-   closure, with the VM and the frame.  While the code runs, rbx holds
+   closure, with the VM and the frame.  The exception is a leaf loop,
+   one that calls nothing: its variables live in registers while it
+   runs (see gen_leaf).  While the code runs, rbx holds
    the VM, r12 the frame, r13 the frame's slots and r14 the global
    frame's (both loaded again after every call, which could in
    principle move them).
