@@ -89,10 +89,33 @@ typedef struct main_args
   int status;
 } main_args;
 
+/* Start-up compiles and runs the prelude, which fills about 740 KiB of
+   heap and 24 KiB of the interpreter thread's stack.  On this project's
+   virtual machines a page fault costs 10 to 25 us, and populating the
+   page in one madvise call, then touching it, a third of that: so both
+   are populated at once, a little beyond what start-up was measured to
+   touch (RSS grows by about 60 KiB).  */
+enum { STARTUP_HEAP = 800 << 10, STARTUP_STACK = 64 << 10 };
+
+/* Populate the whole pages between LO and HI; failure is harmless.  */
+static void
+populate (uintptr_t lo, uintptr_t hi)
+{
+#ifdef MADV_POPULATE_WRITE
+  lo = (lo + 4095) & ~(uintptr_t) 4095;
+  hi &= ~(uintptr_t) 4095;
+  if (hi > lo)
+    madvise ((void *) lo, hi - lo, MADV_POPULATE_WRITE);
+#endif
+}
+
 static void *
 main_thread (void *p)
 {
   main_args *a = p;
+  /* The page in use and the ones below it.  */
+  uintptr_t sp = (uintptr_t) __builtin_frame_address (0);
+  populate (sp - STARTUP_STACK, (sp + 4095) & ~(uintptr_t) 4095);
   a->status = real_main (a->argc, a->argv);
   return NULL;
 }
@@ -122,6 +145,9 @@ tune_malloc (void)
       uintptr_t hi = (uintptr_t) after & ~(huge - 1);
       if (hi > lo)
         madvise ((void *) lo, hi - lo, MADV_HUGEPAGE);
+      uintptr_t end = (uintptr_t) p + STARTUP_HEAP;
+      populate ((uintptr_t) p & ~(uintptr_t) 4095,
+                end < (uintptr_t) after ? end : (uintptr_t) after);
     }
   free (p);
 }
