@@ -86,7 +86,6 @@ typedef struct main_args
 {
   int argc;
   char **argv;
-  int status;
 } main_args;
 
 /* Start-up compiles and runs the prelude, which fills about 740 KiB of
@@ -116,8 +115,10 @@ main_thread (void *p)
   /* The page in use and the ones below it.  */
   uintptr_t sp = (uintptr_t) __builtin_frame_address (0);
   populate (sp - STARTUP_STACK, (sp + 4095) & ~(uintptr_t) 4095);
-  a->status = real_main (a->argc, a->argv);
-  return NULL;
+  /* Exit from here rather than return: a returning thread gives its
+     stack back (madvise over the 1 GiB) and main then unmaps it, which
+     together cost 0.3 ms in a virtual machine, for nothing.  */
+  exit (real_main (a->argc, a->argv));
 }
 
 /* Mapping large arrays allocates many small objects, and page faults
@@ -158,7 +159,7 @@ tune_malloc (void)
 int
 main (int argc, char **argv)
 {
-  main_args a = { argc, argv, 0 };
+  main_args a = { argc, argv };
   tune_malloc ();
   pthread_attr_t attr;
   pthread_t t;
@@ -166,8 +167,8 @@ main (int argc, char **argv)
       && pthread_attr_setstacksize (&attr, (size_t) 1 << 30) == 0
       && pthread_create (&t, &attr, main_thread, &a) == 0)
     {
-      pthread_join (t, NULL);
-      return a.status;
+      pthread_join (t, NULL);   /* Never returns: the thread exits.  */
+      return 1;
     }
   return real_main (argc, argv);
 }
