@@ -45,11 +45,13 @@ struct ast
   loc_t nloc;                   /* Where `name' is written, if it is.  */
   int nend;
 
-  int op;                       /* Operator (tok_kind), attribute, flag.  */
   const char *name;             /* Identifier, field, attribute name.  */
   ast *a, *b, *c, *d;           /* Children, meaning per kind.  */
   ast **kids;                   /* Lists: statements, args, elements.  */
   int nkids;
+  int op;                       /* Operator (tok_kind), attribute, flag.
+                                   (Here, beside nkids, so that the node
+                                   has no padding: 160 bytes.)  */
   val lit;                      /* Literals; the folded constant.  */
 
   /* Filled by the checker.  */

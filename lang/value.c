@@ -23,6 +23,7 @@
    under AddressSanitizer (so that it still checks them), use malloc.  */
 #define POOL_MAX 512
 #define POOL_CHUNK ((size_t) 2 << 20)
+#define POOL_FIRST_TOUCH ((size_t) 16 << 10)
 #if defined __SANITIZE_ADDRESS__
 # define POOL_OFF 1
 #elif defined __has_feature
@@ -44,27 +45,56 @@ static char *pool_cur, *pool_end;
 static void **pool_chunks;
 static size_t npool_chunks, pool_chunks_cap;
 
+/* The first chunk outlives pool_fini, for the next interpreter to
+   reuse: unmapping it would cost as much as start-up's page faults (a
+   TLB flush in a virtual machine), and at exit the kernel takes it back
+   anyway.  Its first POOL_SPARE_DIRTY bytes need zeroing again.  */
+static char *pool_spare;
+static size_t pool_spare_dirty;
+
 static void *
 pool_chunk (void)
 {
-  /* Over-allocate to align the chunk on its size, as huge pages need.  */
-  size_t len = POOL_CHUNK * 2;
-  char *p = mmap (NULL, len, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    return NULL;
-  char *a = (char *) (((uintptr_t) p + POOL_CHUNK - 1)
-                      & ~(uintptr_t) (POOL_CHUNK - 1));
-  if (a > p)
-    munmap (p, (size_t) (a - p));
-  if (a + POOL_CHUNK < p + len)
-    munmap (a + POOL_CHUNK, (size_t) (p + len - (a + POOL_CHUNK)));
-#ifdef MADV_HUGEPAGE
-  /* Not the first chunk: small programs keep small pages (and a small
-     resident set); large values get huge ones.  */
-  if (npool_chunks > 0)
-    madvise (a, POOL_CHUNK, MADV_HUGEPAGE);
+  char *a;
+  if (npool_chunks == 0 && pool_spare)
+    {
+      a = pool_spare;
+      memset (a, 0, pool_spare_dirty);
+      pool_spare = NULL;
+    }
+  else if (npool_chunks == 0)
+    {
+      /* The first chunk keeps small pages (and small programs a small
+         resident set): no need to align it.  */
+      a = mmap (NULL, POOL_CHUNK, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (a == MAP_FAILED)
+        return NULL;
+#ifdef MADV_POPULATE_WRITE
+      /* Its first pages, which start-up fills (about 10 KiB), in one
+         call rather than a page fault each (see src/main.c).  */
+      madvise (a, POOL_FIRST_TOUCH, MADV_POPULATE_WRITE);
 #endif
+    }
+  else
+    {
+      /* Over-allocate to align the chunk on its size, as huge pages
+         need: large values get huge pages.  */
+      size_t len = POOL_CHUNK * 2;
+      char *p = mmap (NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+        return NULL;
+      a = (char *) (((uintptr_t) p + POOL_CHUNK - 1)
+                    & ~(uintptr_t) (POOL_CHUNK - 1));
+      if (a > p)
+        munmap (p, (size_t) (a - p));
+      if (a + POOL_CHUNK < p + len)
+        munmap (a + POOL_CHUNK, (size_t) (p + len - (a + POOL_CHUNK)));
+#ifdef MADV_HUGEPAGE
+      madvise (a, POOL_CHUNK, MADV_HUGEPAGE);
+#endif
+    }
   if (npool_chunks == pool_chunks_cap)
     {
       pool_chunks_cap = pool_chunks_cap ? pool_chunks_cap * 2 : 16;
@@ -136,7 +166,14 @@ static void
 pool_fini (void)
 {
   for (size_t i = 0; i < npool_chunks; i++)
-    munmap (pool_chunks[i], POOL_CHUNK);
+    if (i == 0 && !pool_spare)
+      {
+        pool_spare = pool_chunks[0];
+        pool_spare_dirty = npool_chunks == 1
+          ? (size_t) (pool_cur - pool_spare) : POOL_CHUNK;
+      }
+    else
+      munmap (pool_chunks[i], POOL_CHUNK);
   free (pool_chunks);
   pool_chunks = NULL;
   npool_chunks = pool_chunks_cap = 0;
