@@ -87,4 +87,10 @@ struct cnode
   vm_status (*native) (vm *, pk_frame *);  /* Roots: from jit.c.  */
 };
 
+/* Raise E_overflow, E_div_by_zero, and E_signal for a Ctrl-C (which
+   is then cleared): the closures' and the machine code's exits.  */
+_Noreturn void cnode_overflow (vm *v);
+_Noreturn void cnode_div_by_zero (vm *v);
+_Noreturn void cnode_interrupted (vm *v);
+
 #endif

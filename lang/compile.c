@@ -61,17 +61,25 @@ sfits (int64_t r, int sh)
   return (int64_t) ((uint64_t) r << sh) >> sh == r;
 }
 
-static _Noreturn void
-overflow (vm *v)
+_Noreturn void
+cnode_overflow (vm *v)
 {
   vm_raise_code (v, EC_OVERFLOW, NULL);
 }
 
-static _Noreturn void
-div_by_zero (vm *v)
+_Noreturn void
+cnode_div_by_zero (vm *v)
 {
   vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
 }
+
+_Noreturn void
+cnode_interrupted (vm *v)
+{
+  v->interrupted = 0;
+  vm_raise_code (v, EC_SIGNAL, NULL);
+}
+
 
 static void
 raise_arith (vm *v, arith_err e)
@@ -79,11 +87,11 @@ raise_arith (vm *v, arith_err e)
   switch (e)
     {
     case ARITH_EDIVZERO:
-      div_by_zero (v);
+      cnode_div_by_zero (v);
     case ARITH_EOOB:
       vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
     case ARITH_EOVERFLOW:
-      overflow (v);
+      cnode_overflow (v);
     default:
       break;
     }
@@ -175,7 +183,7 @@ ei_var (vm *v, pk_frame *f, const cnode *c)
   BINOP (name, int64_t r;                                               \
          if (__builtin_##builtin##_overflow ((int64_t) a, (int64_t) b, &r) \
              || !sfits (r, c->sh))                                      \
-           overflow (v);                                                \
+           cnode_overflow (v);                                          \
          return (uint64_t) r)
 
 SCHECKED (ei_add_s, add)
@@ -193,20 +201,20 @@ smin (const cnode *c)
 
 /* MIN / -1 and MIN % -1 overflow (see arith.c).  */
 BINOP (ei_div_s,
-       if (b == 0) div_by_zero (v);
-       if ((int64_t) b == -1 && (int64_t) a == smin (c)) overflow (v);
+       if (b == 0) cnode_div_by_zero (v);
+       if ((int64_t) b == -1 && (int64_t) a == smin (c)) cnode_overflow (v);
        return (uint64_t) ((int64_t) a / (int64_t) b))
 BINOP (ei_mod_s,
-       if (b == 0) div_by_zero (v);
+       if (b == 0) cnode_div_by_zero (v);
        if ((int64_t) b == -1)
          {
            if ((int64_t) a == smin (c))
-             overflow (v);
+             cnode_overflow (v);
            return 0;
          }
        return (uint64_t) ((int64_t) a % (int64_t) b))
-BINOP (ei_div_u, if (b == 0) div_by_zero (v); return a / b)
-BINOP (ei_mod_u, if (b == 0) div_by_zero (v); return a % b)
+BINOP (ei_div_u, if (b == 0) cnode_div_by_zero (v); return a / b)
+BINOP (ei_mod_u, if (b == 0) cnode_div_by_zero (v); return a % b)
 
 /* Bitwise operators on normalized operands give normalized results.  */
 BINOP (ei_and, return a & b)
@@ -277,7 +285,7 @@ ei_neg (vm *v, pk_frame *f, const cnode *c)
 {
   uint64_t r;
   if (arith_neg (opnd (v, f, c->a), c->size, c->sign, &r))
-    overflow (v);
+    cnode_overflow (v);
   return r;
 }
 
@@ -317,7 +325,7 @@ incdec_s (vm *v, const cnode *c, val *p)
   int64_t r;
   if (__builtin_add_overflow (p->v.i, (int64_t) c->k, &r)
       || !sfits (r, c->sh))
-    overflow (v);
+    cnode_overflow (v);
   return p->v.u = (uint64_t) r;
 }
 
@@ -567,10 +575,7 @@ static inline void
 check_interrupt (vm *v)
 {
   if (v->interrupted)
-    {
-      v->interrupted = 0;
-      vm_raise_code (v, EC_SIGNAL, NULL);
-    }
+    cnode_interrupted (v);
 }
 
 static vm_status

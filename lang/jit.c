@@ -542,6 +542,26 @@ check_fits (jbuf *j, int r, int tmp, int size)
   jcc (j, CC_NE, j->l_ovf);
 }
 
+static void norm (jbuf *j, int r, int size, bool sign);
+
+/* After an add, sub or mul into R, done in 64 bits (W) or 32: the
+   overflow check of signed C, or the wrap of unsigned C; TMP is
+   scratch.  */
+static void
+arith_result (jbuf *j, const cnode *c, int r, int tmp, bool w)
+{
+  if (c->sign)
+    {
+      jcc (j, CC_O, j->l_ovf);
+      if (w)
+        check_fits (j, r, tmp, c->size);
+      else
+        movsx (j, r, r, 32);
+    }
+  else if (w)
+    norm (j, r, c->size, false);
+}
+
 /* R = arith_norm (R, size, sign).  */
 static void
 norm (jbuf *j, int r, int size, bool sign)
@@ -876,16 +896,7 @@ gen_binop (jbuf *j, const cnode *c)
           }
         else
           imul_w (j, RAX, RCX, w);
-        if (c->sign)
-          {
-            jcc (j, CC_O, j->l_ovf);
-            if (w)
-              check_fits (j, RAX, RDX, c->size);
-            else
-              movsx (j, RAX, RAX, 32);
-          }
-        else if (w)
-          norm (j, RAX, c->size, false);
+        arith_result (j, c, RAX, RDX, w);
         return;
       }
     case BOP_AND:
@@ -954,16 +965,7 @@ gen_incdec (jbuf *j, const cnode *c, bool value)
       movi (j, R11, c->k);
       alu_w (j, ALU_ADD, RDX, R11, w);
     }
-  if (c->sign)
-    {
-      jcc (j, CC_O, j->l_ovf);
-      if (w)
-        check_fits (j, RDX, R11, c->size);
-      else
-        movsx (j, RDX, RDX, 32);
-    }
-  else if (w)
-    norm (j, RDX, c->size, false);
+  arith_result (j, c, RDX, R11, w);
   if (pr >= 0)
     mov (j, pr, RDX);
   else
@@ -1472,27 +1474,6 @@ has_loop (const cnode *c)
     }
 }
 
-/* The stubs' targets.  */
-
-static _Noreturn void
-raise_overflow (vm *v)
-{
-  vm_raise_code (v, EC_OVERFLOW, NULL);
-}
-
-static _Noreturn void
-raise_div_by_zero (vm *v)
-{
-  vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
-}
-
-static _Noreturn void
-raise_interrupt (vm *v)
-{
-  v->interrupted = 0;
-  vm_raise_code (v, EC_SIGNAL, NULL);
-}
-
 static void
 stub (jbuf *j, int l, void (*fn) (vm *))
 {
@@ -1594,9 +1575,9 @@ vm_status (*jit_compile (vm *v, const cnode *root)) (vm *, pk_frame *)
   pop (&j, R12);
   pop (&j, RBX);
   emit (&j, 0xc3);
-  stub (&j, j.l_ovf, raise_overflow);
-  stub (&j, j.l_div0, raise_div_by_zero);
-  stub (&j, j.l_intr, raise_interrupt);
+  stub (&j, j.l_ovf, cnode_overflow);
+  stub (&j, j.l_div0, cnode_div_by_zero);
+  stub (&j, j.l_intr, cnode_interrupted);
 
   for (int i = 0; i < j.nfix; i++)
     {
