@@ -44,6 +44,9 @@ typedef struct sym
   ast *fnast;                   /* Functions: the A_FUNC, for messages.  */
   const char *file;             /* Globals: where they were declared.  */
   int line;
+  int ord;                      /* Globals: index in compiler.order.  */
+  ast *lazy;                    /* Globals: the S_LAZY not yet compiled
+                                   (then type is NULL).  */
 } sym;
 
 typedef struct fnctx
@@ -76,6 +79,14 @@ struct compiler
   int level;
   fnctx *fn;
   bool next_is_method;          /* check_func: the function is a method.  */
+
+  /* Lazy declarations (parse_lazy): compiled by LAZY_FN.  While one is,
+     VIS is its index in ORDER, beyond which globals are not seen, and
+     FILL its symbol, which its declaration fills in; else VIS is -1.  */
+  bool (*lazy_fn) (void *ctx, const ast *decl);
+  void *lazy_ctx;
+  int vis;
+  sym *fill;
 };
 
 static unsigned
@@ -92,6 +103,7 @@ compiler_new (void)
 {
   compiler *c = xcalloc (1, sizeof *c);
   arena_init (&c->ar);
+  c->vis = -1;
   return c;
 }
 
@@ -120,12 +132,28 @@ compiler_nglobals (const compiler *c)
   return c->nglobals;
 }
 
+void
+compiler_set_lazy (compiler *c, bool (*fn) (void *ctx, const ast *decl),
+                   void *ctx)
+{
+  c->lazy_fn = fn;
+  c->lazy_ctx = ctx;
+}
+
+/* The globals seen now are order[0] to order[last_seen (c)].  */
+static int
+last_seen (const compiler *c)
+{
+  return c->vis >= 0 && c->vis < c->norder ? c->vis : c->norder - 1;
+}
+
 static sym *
 global_lookup (const compiler *c, const char *name, bool types)
 {
   for (sym *s = c->buckets[hash (name)]; s; s = s->next)
     if (strcmp (s->name, name) == 0
-        && ((s->kind == SYM_TYPE) == types) && s->kind != SYM_UNIT)
+        && ((s->kind == SYM_TYPE) == types) && s->kind != SYM_UNIT
+        && (c->vis < 0 || s->ord <= c->vis))
       return s;
   return NULL;
 }
@@ -133,6 +161,16 @@ global_lookup (const compiler *c, const char *name, bool types)
 static sym *
 global_add (compiler *c, const char *name, sym_kind kind, type *t)
 {
+  if (c->fill && kind == SYM_VAR && strcmp (c->fill->name, name) == 0)
+    {
+      /* The lazy declaration being compiled: its symbol, slot and
+         place were given when it was declared.  */
+      sym *s = c->fill;
+      c->fill = NULL;
+      s->type = t;
+      s->lazy = NULL;
+      return s;
+    }
   sym *s = arena_alloc (&c->ar, sizeof *s);
   s->name = arena_strndup (&c->ar, name, strlen (name));
   s->kind = kind;
@@ -153,6 +191,7 @@ global_add (compiler *c, const char *name, sym_kind kind, type *t)
       c->ordercap = c->ordercap ? c->ordercap * 2 : 256;
       c->order = xrealloc (c->order, sizeof (sym *) * c->ordercap);
     }
+  s->ord = c->norder;
   c->order[c->norder++] = s;
   return s;
 }
@@ -186,7 +225,7 @@ compiler_is_type_name (void *cv, const char *name)
   /* The most recent declaration wins.  */
   if (!v)
     return true;
-  for (int i = c->norder - 1; i >= 0; i--)
+  for (int i = last_seen (c); i >= 0; i--)
     {
       if (c->order[i] == t)
         return true;
@@ -341,6 +380,46 @@ type_error (compiler *c, const ast *n, const char *what, const char *expected,
 
 /* Scopes.  */
 
+/* Compile the lazy global S now, in the middle of another check: its
+   declaration is checked seeing only the globals declared before it,
+   as where it is written, and run, which gives S's slot its value.  The
+   lazy declarations are the prelude's, which compile: failing is an
+   internal error.  */
+static void
+materialize (compiler *c, sym *s)
+{
+  ast *top = c->top;
+  strbuf *err = c->err;
+  jmp_buf jb;
+  memcpy (jb, c->jb, sizeof jb);
+  sym *locals = c->locals;
+  int level = c->level;
+  fnctx *fn = c->fn;
+  bool next_is_method = c->next_is_method;
+  int vis = c->vis;
+  sym *fill = c->fill;
+
+  c->vis = s->ord;
+  c->fill = s;
+  bool ok = c->lazy_fn && c->lazy_fn (c->lazy_ctx, s->lazy);
+
+  c->top = top;
+  c->err = err;
+  memcpy (c->jb, jb, sizeof jb);
+  c->locals = locals;
+  c->level = level;
+  c->fn = fn;
+  c->next_is_method = next_is_method;
+  c->vis = vis;
+  c->fill = fill;
+  if (!ok || s->lazy)
+    {
+      fprintf (stderr, "bpoke: internal error: `%s' does not compile\n",
+               s->name);
+      abort ();
+    }
+}
+
 static sym *
 local_add (compiler *c, const char *name, sym_kind kind, type *t)
 {
@@ -370,7 +449,7 @@ lookup (compiler *c, const char *name, sym_kind kind)
       }
   if (kind == SYM_UNIT)
     {
-      for (int i = c->norder - 1; i >= 0; i--)
+      for (int i = last_seen (c); i >= 0; i--)
         if (c->order[i]->kind == SYM_UNIT
             && strcmp (c->order[i]->name, name) == 0)
           return c->order[i];
@@ -382,6 +461,8 @@ lookup (compiler *c, const char *name, sym_kind kind)
   sym *v = global_lookup (c, name, false);
   if (v && global_lookup (c, name, true) && compiler_is_type_name (c, name))
     return NULL;
+  if (v && v->lazy)
+    materialize (c, v);
   return v;
 }
 
@@ -2350,6 +2431,13 @@ check_stmt (compiler *c, ast *n)
       }
     case S_LOAD:
       return;
+    case S_LAZY:
+      {
+        sym *s = local_add (c, n->name, SYM_VAR, NULL);
+        s->is_fun = n->flag;
+        s->lazy = n;
+        return;
+      }
     default:
       n = check_expr (c, n);
       return;

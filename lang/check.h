@@ -27,20 +27,28 @@ bool compiler_is_type_name (void *c, const char *name);
    error, in which case the global scope is left as it was before.  */
 bool check_program (compiler *c, ast *prog, strbuf *err);
 
+/* How the checker compiles an S_LAZY declaration when its name is first
+   used: FN parses DECL's text (parse_lazy), checks it with check_program
+   and runs it, and says whether all went well.  */
+void compiler_set_lazy (compiler *c, bool (*fn) (void *ctx, const ast *decl),
+                        void *ctx);
+
 /* Number of global slots in use (the VM grows its global frame).  */
 int compiler_nglobals (const compiler *c);
 
 /* Look up a global by name: its slot and type, for the REPL's
-   completion and the builtins.  Returns -1 if there is none.  */
+   completion and the builtins.  Returns -1 if there is none.  These
+   three do not compile a lazy global: its type is then NULL.  */
 int compiler_global (const compiler *c, const char *name, type **t);
 
-/* Iterate the global names (variables, functions and types) in
-   declaration order; KIND is 'v', 'f' or 't'.  */
 /* Where global NAME (a type if IS_TYPE) was declared: FILE is NULL for
    a builtin.  False if there is no such global.  */
 bool compiler_global_where (const compiler *c, const char *name,
                             bool is_type, const char **file, int *line,
                             type **t);
+
+/* Iterate the global names (variables, functions and types) in
+   declaration order; KIND is 'v', 'f' or 't'.  */
 void compiler_each_global (const compiler *c,
                            void (*fn) (void *ctx, const char *name,
                                        char kind, type *t),

@@ -2455,6 +2455,7 @@ exec (vm *v, pk_frame *f, ast *n)
     case S_NULL:
     case S_UNIT:
     case S_LOAD:
+    case S_LAZY:                /* Run when compiled (check.c).  */
       return ST_NORMAL;
     case S_EXPR:
       eval (v, f, n->a);

@@ -99,8 +99,13 @@ print_result (bpoke *pk, val r)
   sb_free (&sb);
 }
 
-static bpoke_status run (bpoke *pk, const source *src, bool repl,
-                         bool allow_incomplete);
+/* How run reads its source: RUN_REPL, a command, whose lone expression
+   is printed; RUN_INCOMPLETE, the command may be incomplete (the REPL
+   then reads more); RUN_LAZY, declarations that can wait are compiled
+   at their first use (parse_lazy).  */
+enum { RUN_REPL = 1, RUN_INCOMPLETE = 2, RUN_LAZY = 4 };
+
+static bpoke_status run (bpoke *pk, const source *src, int how);
 
 static bool
 readable (const char *path)
@@ -197,20 +202,21 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
     fclose (f);
   source *src = keep_source (pk, sb.data ? sb.data : "", sb.len, path);
   sb_free (&sb);
-  bpoke_status st = run (pk, src, false, false);
+  bpoke_status st = run (pk, src, 0);
   *msg = NULL;
   return st == BPOKE_OK;
 }
 
-/* Compile and run SRC.  REPL marks a command: its lone expression is
-   printed.  */
+/* Compile and run SRC.  */
 static bpoke_status
-run (bpoke *pk, const source *src, bool repl, bool allow_incomplete)
+run (bpoke *pk, const source *src, int how)
 {
+  bool repl = how & RUN_REPL, allow_incomplete = how & RUN_INCOMPLETE;
   strbuf err;
   sb_init (&err);
   parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk };
+                    compiler_arena (pk->comp), load_module, pk,
+                    how & RUN_LAZY };
   bool incomplete = false;
   ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
@@ -324,7 +330,8 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
     sb_putc (&sb, ';');
   source *src = keep_source (pk, sb.data, sb.len, filename);
   sb_free (&sb);
-  bpoke_status st = run (pk, src, true, allow_incomplete);
+  bpoke_status st = run (pk, src,
+                         RUN_REPL | (allow_incomplete ? RUN_INCOMPLETE : 0));
   return end_transaction (pk, st);
 }
 
@@ -332,7 +339,7 @@ bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {
   source *src = keep_source (pk, text, len, filename);
-  return end_transaction (pk, run (pk, src, false, false));
+  return end_transaction (pk, run (pk, src, 0));
 }
 
 bpoke_status
@@ -361,6 +368,26 @@ int
 bpoke_exit_code (const bpoke *pk)
 {
   return pk->exit_code;
+}
+
+/* The checker's hook for a lazy declaration: parse, check and run it,
+   where the checker has arranged what it sees.  */
+static bool
+compile_lazy (void *ctx, const ast *decl)
+{
+  bpoke *pk = ctx;
+  strbuf err;
+  sb_init (&err);
+  parse_env env = { compiler_is_type_name, pk->comp,
+                    compiler_arena (pk->comp), load_module, pk, false };
+  ast *prog = parse_lazy (&env, decl->src, decl, &err);
+  val exc;
+  bool ok = prog && check_program (pk->comp, prog, &err)
+            && vm_run (pk->vm, prog, NULL, &exc);
+  if (!ok && err.data)
+    fputs (err.data, stderr);
+  sb_free (&err);
+  return ok;
 }
 
 static void
@@ -394,8 +421,11 @@ bpoke_new (void)
   ios_init ();
   /* Builtins first: the standard library calls them.  */
   install_builtins (pk);
-  if (bpoke_script (pk, bpoke_prelude_src, strlen (bpoke_prelude_src),
-                    "<prelude>") != BPOKE_OK)
+  /* The prelude's functions are compiled when first used.  */
+  compiler_set_lazy (pk->comp, compile_lazy, pk);
+  source *src = keep_source (pk, bpoke_prelude_src,
+                             strlen (bpoke_prelude_src), "<prelude>");
+  if (end_transaction (pk, run (pk, src, RUN_LAZY)) != BPOKE_OK)
     {
       fputs ("bpoke: internal error: the prelude does not compile\n", stderr);
       abort ();

@@ -203,6 +203,15 @@ lex_free (lexer *lx)
   free (lx);
 }
 
+void
+lex_seek (lexer *lx, loc_t at)
+{
+  lx->pos = (size_t) at.pos;
+  lx->line = at.line;
+  lx->line_start = (size_t) (at.pos - (at.col - 1));
+  lx->incomplete = false;
+}
+
 bool
 lex_incomplete (const lexer *lx)
 {

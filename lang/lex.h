@@ -84,6 +84,12 @@ tok_kind lex_next (lexer *lx, token *tok);
    after lex_next has returned T_EOF or T_ERROR.  */
 bool lex_incomplete (const lexer *lx);
 
+/* Continue scanning at AT, the location of a token earlier returned
+   for the same buffer (or one of its position, line and column): the
+   parser uses it to go back, and to compile a declaration cut out of a
+   larger text with the locations it has there.  */
+void lex_seek (lexer *lx, loc_t at);
+
 /* The spelling of a token kind, as tokens.def gives it.  */
 const char *tok_spelling (tok_kind kind);
 

@@ -1521,6 +1521,114 @@ parse_stmt_1 (parser *p)
     }
 }
 
+/* ENV->lazy: scan the declaration at the current token (`fun' or `var')
+   for its end and make it an S_LAZY node, if it is one that can wait
+   (parse.h); else return NULL with the parser back where it was.  A
+   function's text ends with the block after the colon that ends its
+   signature (a colon outside brackets); a variable's is `[' integer
+   literals and commas `];'.  */
+static ast *
+parse_lazy_decl (parser *p)
+{
+  token start = p->tok;
+  int prev_end = p->prev_end;
+  bool fun = start.kind == K_FUN;
+  next (p);
+  if (p->tok.kind != T_IDENT)
+    goto back;
+  token name = p->tok;
+  next (p);
+  if (!accept (p, T_ASSIGN))
+    goto back;
+  if (fun)
+    {
+      int depth = 0;
+      for (; depth > 0 || p->tok.kind != T_COLON; next (p))
+        switch (p->tok.kind)
+          {
+          case T_LPAREN: case T_LBRACK: case T_LBRACE:
+            depth++;
+            break;
+          case T_RPAREN: case T_RBRACK: case T_RBRACE:
+            if (--depth < 0)
+              goto back;
+            break;
+          case T_SEMI:
+            if (depth == 0)
+              goto back;
+            break;
+          case T_EOF: case T_ERROR:
+            goto back;
+          default:
+            break;
+          }
+      next (p);
+      if (p->tok.kind != T_LBRACE)
+        goto back;
+      do
+        {
+          if (p->tok.kind == T_LBRACE)
+            depth++;
+          else if (p->tok.kind == T_RBRACE)
+            depth--;
+          else if (p->tok.kind == T_EOF || p->tok.kind == T_ERROR)
+            goto back;
+          next (p);
+        }
+      while (depth > 0);
+    }
+  else
+    {
+      if (!accept (p, T_LBRACK))
+        goto back;
+      while (p->tok.kind == T_INT || p->tok.kind == T_COMMA)
+        next (p);
+      if (!accept (p, T_RBRACK) || p->tok.kind != T_SEMI)
+        goto back;
+      next (p);
+    }
+  ast *n = node (p, S_LAZY, start.loc);
+  n->nloc = name.loc;
+  n->nend = name.loc.pos + name.len;
+  n->name = arena_strndup (p->ar, name.sval, name.slen);
+  n->flag = fun;
+  declare (p, n->name, false);
+  return finish (p, n);
+
+back:
+  lex_seek (p->lx, start.loc);
+  p->has_peek = false;
+  next (p);
+  p->prev_end = prev_end;
+  return NULL;
+}
+
+ast *
+parse_lazy (const parse_env *env, const source *src, const ast *lazy,
+            strbuf *err)
+{
+  parser ps;
+  memset (&ps, 0, sizeof ps);
+  parser *volatile p = &ps;
+  p->env = env;
+  p->src = src;
+  p->err = err;
+  p->ar = env->ar;
+  p->lx = lex_new (src->buf, (size_t) lazy->end, src->filename);
+  lex_seek (p->lx, lazy->loc);
+  ast *prog = NULL;
+  if (setjmp (p->jb) == 0)
+    {
+      next (p);
+      prog = node (p, A_PROGRAM, p->tok.loc);
+      while (p->tok.kind != T_EOF)
+        ast_list_push (p->ar, prog, parse_stmt (p));
+      finish (p, prog);
+    }
+  lex_free (p->lx);
+  return prog;
+}
+
 ast *
 parse_program (const parse_env *env, const source *src, strbuf *err,
                bool *incomplete)
@@ -1552,7 +1660,10 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
                     && p->tok.kind != K_TYPE && p->tok.kind != K_UNIT;
       while (p->tok.kind != T_EOF)
         {
-          ast_list_push (p->ar, prog, parse_stmt (p));
+          ast *lazy = NULL;
+          if (env->lazy && (p->tok.kind == K_FUN || p->tok.kind == K_VAR))
+            lazy = parse_lazy_decl (p);
+          ast_list_push (p->ar, prog, lazy ? lazy : parse_stmt (p));
           if (single)
             {
               while (p->tok.kind == T_SEMI)

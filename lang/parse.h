@@ -23,6 +23,9 @@ typedef struct parse_env
   bool (*load) (void *ctx, const source *from, const char *name,
                 bool is_path, const char **msg);
   void *load_ctx;
+  /* Scan, do not parse, the top-level declarations that can wait: see
+     parse_lazy.  */
+  bool lazy;
 } parse_env;
 
 /* Parse the whole SRC as a program (a list of statements).  On a syntax
@@ -38,6 +41,17 @@ ast *parse_program (const parse_env *env, const source *src, strbuf *err,
    is a single statement unless it starts with a declaration.  */
 ast *parse_program_mode (const parse_env *env, const source *src,
                          strbuf *err, bool *incomplete, bool command);
+
+/* With ENV->lazy, a top-level function declaration, or a variable
+   declaration whose value is an array of integer literals, is only
+   scanned for its end: it becomes an S_LAZY node, which the checker
+   declares, and compiles when the name is first used.  (The prelude is
+   read this way: most programs use few of its functions.)  This parses
+   the text of such a node, with the locations it has in SRC, as a
+   program of that one declaration.  NULL, with a diagnostic in ERR, if
+   it does not parse.  */
+ast *parse_lazy (const parse_env *env, const source *src, const ast *lazy,
+                 strbuf *err);
 
 /* Append a diagnostic for the text of SRC from LOC to byte END.  Shared
    by the parser and the checker so that every message looks the same.  */

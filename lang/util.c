@@ -160,8 +160,8 @@ arena_init (arena *a)
   a->blocks = NULL;
 }
 
-/* Blocks after the first have their pages populated at once: the
-   start-up compiles the prelude into about 500 KiB of AST, and in a
+/* Blocks after the first have their pages populated at once: a
+   program of some size compiles into hundreds of KiB of AST, and in a
    virtual machine a page fault costs several times what populating the
    page in one madvise call does.  (Blocks from mmap would be as quick
    to fill, but munmap at exit costs as much again.)  The first block is

@@ -92,13 +92,13 @@ typedef struct main_args
   cpu_set_t cpus;               /* ...and is then given these back.  */
 } main_args;
 
-/* Start-up compiles and runs the prelude, which spans about 690 KiB of
+/* Start-up compiles and runs the prelude, which spans about 300 KiB of
    heap and 20 KiB of the interpreter thread's stack.  On this project's
    virtual machines a page fault costs 10 to 25 us, and populating the
    page in one madvise call, then touching it, a third of that: so both
    are populated at once, a little beyond what start-up was measured to
    use (mallinfo2's arena - keepcost after bpoke_new).  */
-enum { STARTUP_HEAP = 704 << 10, STARTUP_STACK = 32 << 10 };
+enum { STARTUP_HEAP = 320 << 10, STARTUP_STACK = 32 << 10 };
 
 /* Populate the whole pages between LO and HI; failure is harmless.  */
 static void

@@ -9,7 +9,8 @@
    of inputs.  The
    input goes through the three stages the way the REPL feeds them: a
    token loop over the whole buffer, then parse_program (asking whether
-   the input is incomplete), then check_program.
+   the input is incomplete), then check_program; and then through the
+   parser once more as the prelude is read (parse_lazy).
 
    Build and run with tests/fuzz/run.sh.  Built with -DFUZZ_STANDALONE
    (and without -fsanitize=fuzzer) it is a plain program that runs each
@@ -40,7 +41,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 static bool
 compile (compiler *c, const source *src, strbuf *err)
 {
-  parse_env env = { compiler_is_type_name, c, compiler_arena (c), NULL, NULL };
+  parse_env env = { compiler_is_type_name, c, compiler_arena (c), NULL, NULL,
+                    false };
   bool incomplete = false;
   ast *prog = parse_program (&env, src, err, &incomplete);
   if (!prog)
@@ -104,6 +106,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   source input = { "<stdin>", text, size };
   sb_reset (&err);
   (void) compile (c, &input, &err);
+
+  /* The lazy reading of the prelude, on the input: the scan for the end
+     of each declaration that can wait, and the parse of its text.  */
+  parse_env lazy = { compiler_is_type_name, c, compiler_arena (c), NULL,
+                     NULL, true };
+  sb_reset (&err);
+  ast *prog = parse_program (&lazy, &input, &err, NULL);
+  for (int i = 0; prog && i < prog->nkids; i++)
+    if (prog->kids[i]->kind == S_LAZY)
+      (void) parse_lazy (&lazy, &input, prog->kids[i], &err);
 
   compiler_free (c);
   gc_fini ();

@@ -20,15 +20,22 @@ no_types (void *ctx, const char *name)
   return strcmp (name, "T") == 0;
 }
 
+static source src;
+
 static ast *
-parse (const char *text, strbuf *err)
+parse_mode (const char *text, strbuf *err, bool lazy)
 {
-  static source src;
   src.filename = "<test>";
   src.buf = text;
   src.len = strlen (text);
-  parse_env env = { no_types, NULL, &ar, NULL, NULL };
+  parse_env env = { no_types, NULL, &ar, NULL, NULL, lazy };
   return parse_program (&env, &src, err, NULL);
+}
+
+static ast *
+parse (const char *text, strbuf *err)
+{
+  return parse_mode (text, err, false);
 }
 
 /* Render an expression tree with full parenthesization.  */
@@ -173,6 +180,82 @@ test_statements (void **state)
   sb_free (&err);
 }
 
+/* Lazy mode: the declarations that can wait become S_LAZY nodes whose
+   text parse_lazy parses back, with the locations it has in the whole
+   text; the others are parsed as usual.  */
+static void
+test_lazy (void **state)
+{
+  (void) state;
+  strbuf err;
+  sb_init (&err);
+  static const char text[] =
+    "var t = [1, 0x2U, 3];\n"
+    "var u = [-1];\n"
+    "fun f = (int a = (1 ? 2 : 3), T[] b = [1]) T:\n"
+    "  { if (a) { return b[0]; } return 0; }\n"
+    "fun g = int<32>: { return f; }\n"
+    "var x = 1;\n"
+    "  fun h = void: { };\n"
+    "fun e = (int a) int<32> : extern \"libc.so.6\" \"abs\";\n"
+    "fun s = (int a) struct { int i; }: { }\n";
+  ast *p = parse_mode (text, &err, true);
+  assert_non_null (p);
+  assert_null (err.data);
+  static const struct { ast_kind kind; const char *name; int line, col; }
+  want[] = {
+    { S_LAZY, "t", 1, 1 }, { S_VAR, "u", 2, 1 }, { S_LAZY, "f", 3, 1 },
+    { S_LAZY, "g", 5, 1 }, { S_VAR, "x", 6, 1 }, { S_LAZY, "h", 7, 3 },
+    { S_NULL, NULL, 7, 19 }, { S_FUN, "e", 8, 1 }, { S_LAZY, "s", 9, 1 },
+  };
+  assert_int_equal (p->nkids, sizeof want / sizeof want[0]);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    {
+      ast *n = p->kids[i];
+      assert_int_equal (n->kind, want[i].kind);
+      if (want[i].name)
+        assert_string_equal (n->name, want[i].name);
+      if (n->kind == S_LAZY)
+        {
+          /* Where the keyword is.  */
+          assert_int_equal (n->loc.line, want[i].line);
+          assert_int_equal (n->loc.col, want[i].col);
+        }
+    }
+  /* A native function is not lazy: the parser went back and read it as
+     usual.  */
+
+  parse_env env = { no_types, NULL, &ar, NULL, NULL, false };
+  ast *f = parse_lazy (&env, &src, p->kids[2], &err);
+  assert_non_null (f);
+  assert_int_equal (f->nkids, 1);
+  ast *d = f->kids[0];
+  assert_int_equal (d->kind, S_FUN);
+  assert_string_equal (d->name, "f");
+  assert_int_equal (d->loc.line, 3);
+  assert_int_equal (d->a->nkids, 2);
+  assert_int_equal (d->end, p->kids[2]->end);
+  /* The body's statements keep their place in the whole text.  */
+  ast *body = d->a->a;
+  assert_int_equal (body->kind, S_BLOCK);
+  assert_int_equal (body->kids[1]->kind, S_RETURN);
+  assert_int_equal (body->kids[1]->loc.line, 4);
+  assert_int_equal (body->kids[1]->loc.col, 29);
+
+  ast *t = parse_lazy (&env, &src, p->kids[0], &err);
+  assert_non_null (t);
+  assert_int_equal (t->kids[0]->kind, S_VAR);
+  assert_int_equal (t->kids[0]->a->kind, A_ARRAY);
+  assert_int_equal (t->kids[0]->a->nkids, 3);
+
+  ast *h = parse_lazy (&env, &src, p->kids[5], &err);
+  assert_non_null (h);
+  assert_int_equal (h->kids[0]->kind, S_FUN);
+  assert_int_equal (h->kids[0]->loc.col, 3);
+  assert_null (err.data);
+  sb_free (&err);
+}
+
 int
 main (void)
 {
@@ -182,6 +265,7 @@ main (void)
     cmocka_unit_test (test_precedence),
     cmocka_unit_test (test_errors),
     cmocka_unit_test (test_statements),
+    cmocka_unit_test (test_lazy),
   };
   int r = cmocka_run_group_tests (tests, NULL, NULL);
   type_fini ();
