@@ -37,6 +37,7 @@ struct bpoke
   /* Sources stay alive as long as the ASTs that point into them.  */
   source **sources;
   int nsources, capsources;
+  const source *builtins;       /* The builtins' declarations.  */
 };
 
 
@@ -387,9 +388,21 @@ compile_lazy (void *ctx, const ast *decl)
   if (!ok && err.data)
     fputs (err.data, stderr);
   sb_free (&err);
+  if (ok && decl->src == pk->builtins)
+    {
+      /* The closure of a builtin's declaration (with an empty body) is
+         marked as the builtin's.  */
+      int slot = compiler_global (pk->comp, decl->name, NULL);
+      for (int id = 1; id <= builtins_count (); id++)
+        if (strcmp (builtin_name (id), decl->name) == 0)
+          val_clo (pk->vm->globals->slots[slot])->builtin = id;
+    }
   return ok;
 }
 
+/* The builtins are declared as functions with their signatures and an
+   empty body, compiled at their first use like the prelude's; the
+   closure made then is marked as the builtin's (compile_lazy).  */
 static void
 install_builtins (bpoke *pk)
 {
@@ -398,14 +411,10 @@ install_builtins (bpoke *pk)
   int n = builtins_count ();
   for (int id = 1; id <= n; id++)
     sb_printf (&sb, "fun %s = %s: {}\n", builtin_name (id), builtin_sig (id));
-  if (bpoke_script (pk, sb.data, sb.len, "<builtins>") != BPOKE_OK)
-    abort ();
+  pk->builtins = keep_source (pk, sb.data, sb.len, "<builtins>");
   sb_free (&sb);
-  for (int id = 1; id <= n; id++)
-    {
-      int slot = compiler_global (pk->comp, builtin_name (id), NULL);
-      val_clo (pk->vm->globals->slots[slot])->builtin = id;
-    }
+  if (end_transaction (pk, run (pk, pk->builtins, RUN_LAZY)) != BPOKE_OK)
+    abort ();
 }
 
 bpoke *
@@ -419,10 +428,10 @@ bpoke_new (void)
   pk->vm->big_endian = true;    /* GNU poke's default byte order.  */
   pk->vm->endian = 1;
   ios_init ();
-  /* Builtins first: the standard library calls them.  */
-  install_builtins (pk);
-  /* The prelude's functions are compiled when first used.  */
+  /* Builtins first: the standard library calls them.  Both are
+     compiled piecemeal, when first used.  */
   compiler_set_lazy (pk->comp, compile_lazy, pk);
+  install_builtins (pk);
   source *src = keep_source (pk, bpoke_prelude_src,
                              strlen (bpoke_prelude_src), "<prelude>");
   if (end_transaction (pk, run (pk, src, RUN_LAZY)) != BPOKE_OK)
