@@ -1342,7 +1342,7 @@ check_expr (compiler *c, ast *n)
         if (n->a->kind >= TN_INT && n->a->kind <= TN_FUNCTION)
           t = resolve_type (c, n->a);
         else
-          t = (n->a = check_expr (c, n->a))->type;
+          t = (n->a = check_rvalue (c, n->a))->type;
         sym *pt = lookup (c, "Pk_Type", SYM_TYPE);
         if (!pt)
           error_at (c, n, "typeof needs the prelude's Pk_Type");
@@ -2001,6 +2001,109 @@ check_extern (compiler *c, ast *f)
   x->aux = pkffi_decl_new (&c->ar, x->a->name, sym, f->type);
 }
 
+/* Whether expression E names one of the first I parameters of F.  */
+static bool
+names_param (const ast *e, const ast *f, int i)
+{
+  if (!e)
+    return false;
+  if (e->kind == A_VAR)
+    for (int j = 0; j < i; j++)
+      if (strcmp (e->name, f->kids[j]->name) == 0)
+        return true;
+  if (names_param (e->a, f, i) || names_param (e->b, f, i)
+      || names_param (e->c, f, i) || names_param (e->d, f, i))
+    return true;
+  for (int k = 0; k < e->nkids; k++)
+    if (names_param (e->kids[k], f, i))
+      return true;
+  return false;
+}
+
+/* Whether the array type node TN (or an array type it is made of) has a
+   bound that names one of the first I parameters of F; with STRIP,
+   such bounds are removed.  */
+static bool
+param_bounds (ast *tn, const ast *f, int i, bool strip)
+{
+  bool dep = false;
+  for (; tn && tn->kind == TN_ARRAY; tn = tn->a)
+    if (tn->b && names_param (tn->b, f, i))
+      {
+        dep = true;
+        if (strip)
+          {
+            tn->b = NULL;
+            tn->flag = false;
+          }
+      }
+  return dep;
+}
+
+/* The type of parameter I of function F, as callers see it.  An array
+   bound that names an earlier parameter, as in (int n, int[n] a), is
+   checked when the function is entered (param_prologue): callers see
+   the array unbounded, as in GNU poke.  Such a parameter's declared
+   type node moves to p->d, and p->a gets a copy without the bound.  */
+static type *
+param_type (compiler *c, ast *f, int i)
+{
+  ast *p = f->kids[i];
+  if (p->flag)
+    return type_array (type_any, NULL, false);
+  if (!p->d && param_bounds (p->a, f, i, false))
+    {
+      p->d = p->a;
+      p->a = ast_clone (&c->ar, p->d);
+      param_bounds (p->a, f, i, true);
+    }
+  return resolve_type (c, p->a);
+}
+
+/* Start F's body with `P = P as T;' for each parameter P whose declared
+   type T depends on earlier ones (param_type): the conversion raises
+   E_conv when the bound does not hold.  p->c keeps the statement.  */
+static void
+param_prologue (compiler *c, ast *f)
+{
+  ast *body = f->a;
+  int nd = 0;
+  for (int i = 0; i < f->nkids; i++)
+    if (f->kids[i]->d && !f->kids[i]->c)
+      nd++;
+  if (nd == 0 || body->kind != S_BLOCK)
+    return;
+  ast **kids = arena_alloc (&c->ar, sizeof (ast *) * (nd + body->nkids));
+  int k = 0;
+  for (int i = 0; i < f->nkids; i++)
+    {
+      ast *p = f->kids[i];
+      if (!p->d || p->c)
+        continue;
+      ast *lhs = ast_new (&c->ar, A_VAR, p->src, p->loc);
+      lhs->name = p->name;
+      lhs->end = p->end;
+      ast *var = ast_new (&c->ar, A_VAR, p->src, p->loc);
+      var->name = p->name;
+      var->end = p->end;
+      ast *cast = ast_new (&c->ar, A_CAST, p->src, p->loc);
+      cast->a = var;
+      cast->b = p->d;
+      cast->end = p->end;
+      ast *as = ast_new (&c->ar, S_ASSIGN, p->src, p->loc);
+      as->a = lhs;
+      as->b = cast;
+      as->op = T_ASSIGN;
+      as->end = p->end;
+      p->c = as;
+      kids[k++] = as;
+    }
+  for (int i = 0; i < body->nkids; i++)
+    kids[k++] = body->kids[i];
+  body->kids = kids;
+  body->nkids = k;
+}
+
 static void
 check_func (compiler *c, ast *f)
 {
@@ -2019,13 +2122,8 @@ check_func (compiler *c, ast *f)
         error_at (c, p, "vararg argument should be the last argument");
       if (!p->b && !p->flag && nopt > 0)
         error_at (c, p, "non-optional argument after optional arguments");
-      if (p->flag)
-        {
-          variadic = true;
-          args[i] = type_array (type_any, NULL, false);
-        }
-      else
-        args[i] = resolve_type (c, p->a);
+      variadic |= p->flag;
+      args[i] = param_type (c, f, i);
       if (p->b)
         nopt++;
     }
@@ -2056,7 +2154,10 @@ check_func (compiler *c, ast *f)
   if (f->a->kind == A_EXTERN)
     check_extern (c, f);
   else
-    check_stmt (c, f->a);
+    {
+      param_prologue (c, f);
+      check_stmt (c, f->a);
+    }
   f->nslots = fc.nslots;
   c->fn = fc.up;
   c->level = saved_level;
@@ -2233,15 +2334,9 @@ check_stmt (compiler *c, ast *n)
         bool variadic = false;
         for (int i = 0; i < np; i++)
           {
-            ast *p = f->kids[i];
-            if (p->flag)
-              {
-                variadic = true;
-                args[i] = type_array (type_any, NULL, false);
-              }
-            else
-              args[i] = resolve_type (c, p->a);
-            if (p->b)
+            variadic |= f->kids[i]->flag;
+            args[i] = param_type (c, f, i);
+            if (f->kids[i]->b)
               nopt++;
           }
         type *ft = type_function (resolve_type (c, f->b), np, args, nopt,
@@ -2255,6 +2350,7 @@ check_stmt (compiler *c, ast *n)
         c->next_is_method = n->flag;
         check_func (c, f);
         s->type = f->type;
+        f->type->u.f.fname = s->name;
         return;
       }
     case S_ASSIGN:

@@ -2008,7 +2008,8 @@ eval_typeof (vm *v, ast *n)
       if (strcmp (fn, "code") == 0)
         x = val_int (ft, (uint64_t) code);
       else if (strcmp (fn, "name") == 0)
-        x = val_cstring (t->name ? t->name : "");
+        x = val_cstring (t->kind == TY_FUNCTION && t->u.f.fname
+                         ? t->u.f.fname : t->name ? t->name : "");
       else if (strcmp (fn, "complete_p") == 0)
         x = val_int (ft, code == 6 || type_complete (t));
       else if (strcmp (fn, "signed_p") == 0 && (code == 1 || code == 2

@@ -88,6 +88,8 @@ struct type
       type **args;
       int nopt;                 /* The last NOPT args are optional.  */
       bool variadic;            /* The last arg collects the rest.  */
+      const char *fname;        /* The function declared with it (fun),
+                                   for typeof; NULL for a lambda.  */
     } f;
   } u;
 };
