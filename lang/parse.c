@@ -1603,18 +1603,26 @@ back:
   return NULL;
 }
 
+/* Set up P to parse the first LEN bytes of SRC.  */
+static void
+parser_start (parser *p, const parse_env *env, const source *src,
+              strbuf *err, size_t len)
+{
+  memset (p, 0, sizeof *p);
+  p->env = env;
+  p->src = src;
+  p->err = err;
+  p->ar = env->ar;
+  p->lx = lex_new (src->buf, len, src->filename);
+}
+
 ast *
 parse_lazy (const parse_env *env, const source *src, const ast *lazy,
             strbuf *err)
 {
   parser ps;
-  memset (&ps, 0, sizeof ps);
   parser *volatile p = &ps;
-  p->env = env;
-  p->src = src;
-  p->err = err;
-  p->ar = env->ar;
-  p->lx = lex_new (src->buf, (size_t) lazy->end, src->filename);
+  parser_start (p, env, src, err, (size_t) lazy->end);
   lex_seek (p->lx, lazy->loc);
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
@@ -1641,13 +1649,8 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
                     bool *incomplete, bool command)
 {
   parser ps;
-  memset (&ps, 0, sizeof ps);
   parser *volatile p = &ps;
-  p->env = env;
-  p->src = src;
-  p->err = err;
-  p->ar = env->ar;
-  p->lx = lex_new (src->buf, src->len, src->filename);
+  parser_start (p, env, src, err, src->len);
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
     {
