@@ -1221,6 +1221,56 @@ parse_var_decls (parser *p, loc_t loc)
   return list ? finish (p, list) : first;
 }
 
+/* After `type': NAME = TYPE, ...  One S_TYPE, or a block of them.  */
+static ast *
+parse_type_decls (parser *p, loc_t loc)
+{
+  ast *list = NULL, *first = NULL;
+  do
+    {
+      ast *n = node (p, S_TYPE, p->tok.loc);
+      n->name = expect_ident (p);
+      expect (p, T_ASSIGN);
+      /* Declared after its body, as in GNU poke: a type cannot refer to
+         itself.  */
+      n->a = parse_type (p);
+      declare (p, n->name, true);
+      finish (p, n);
+      if (!first)
+        first = n;
+      else
+        {
+          if (!list)
+            {
+              list = node (p, S_BLOCK, loc);
+              list->flag = true;
+              ast_list_push (p->ar, list, first);
+            }
+          ast_list_push (p->ar, list, n);
+        }
+    }
+  while (accept (p, T_COMMA));
+  return list ? finish (p, list) : first;
+}
+
+/* After `unit': NAME = EXPR, ...  One S_UNIT, or a block of them.  */
+static ast *
+parse_unit_decls (parser *p, loc_t loc)
+{
+  ast *list = node (p, S_BLOCK, loc);
+  list->flag = true;
+  do
+    {
+      ast *n = node (p, S_UNIT, p->tok.loc);
+      n->name = expect_ident (p);
+      expect (p, T_ASSIGN);
+      n->a = parse_expr (p);
+      ast_list_push (p->ar, list, finish (p, n));
+    }
+  while (accept (p, T_COMMA));
+  return list->nkids == 1 ? list->kids[0] : finish (p, list);
+}
+
 static ast *parse_stmt_1 (parser *p);
 
 static ast *
@@ -1266,53 +1316,15 @@ parse_stmt_1 (parser *p)
       expect (p, T_SEMI);
       return n;
     case K_TYPE:
-      {
-        next (p);
-        ast *list = NULL, *first = NULL;
-        do
-          {
-            n = node (p, S_TYPE, p->tok.loc);
-            n->name = expect_ident (p);
-            expect (p, T_ASSIGN);
-            /* Declared after its body, as in GNU poke: a type cannot
-               refer to itself.  */
-            n->a = parse_type (p);
-            declare (p, n->name, true);
-            finish (p, n);
-            if (!first)
-              first = n;
-            else
-              {
-                if (!list)
-                  {
-                    list = node (p, S_BLOCK, loc);
-                    list->flag = true;
-                    ast_list_push (p->ar, list, first);
-                  }
-                ast_list_push (p->ar, list, n);
-              }
-          }
-        while (accept (p, T_COMMA));
-        expect (p, T_SEMI);
-        return list ? finish (p, list) : first;
-      }
+      next (p);
+      n = parse_type_decls (p, loc);
+      expect (p, T_SEMI);
+      return n;
     case K_UNIT:
-      {
-        next (p);
-        ast *list = node (p, S_BLOCK, loc);
-        list->flag = true;
-        do
-          {
-            n = node (p, S_UNIT, p->tok.loc);
-            n->name = expect_ident (p);
-            expect (p, T_ASSIGN);
-            n->a = parse_expr (p);
-            ast_list_push (p->ar, list, finish (p, n));
-          }
-        while (accept (p, T_COMMA));
-        expect (p, T_SEMI);
-        return list->nkids == 1 ? list->kids[0] : finish (p, list);
-      }
+      next (p);
+      n = parse_unit_decls (p, loc);
+      expect (p, T_SEMI);
+      return n;
     case K_FUN:
       {
         next (p);
@@ -1361,16 +1373,17 @@ parse_stmt_1 (parser *p)
             return finish (p, n);
           }
         n = node (p, S_FOR, loc);
-        if (p->tok.kind == K_VAR)
-          {
-            loc_t vloc = p->tok.loc;
-            next (p);
-            n->a = parse_var_decls (p, vloc);
-          }
+        loc_t dloc = p->tok.loc;
+        if (accept (p, K_VAR))
+          n->a = parse_var_decls (p, dloc);
+        else if (accept (p, K_TYPE))
+          n->a = parse_type_decls (p, dloc);
+        else if (accept (p, K_UNIT))
+          n->a = parse_unit_decls (p, dloc);
         else if (p->tok.kind != T_SEMI)
           {
-            /* Only a declaration, as in GNU poke; after a name, `in'
-               was the only way on.  */
+            /* Only a declaration of a variable, type or unit, as in GNU
+               poke; after a name, `in' was the only way on.  */
             if (p->tok.kind == T_IDENT)
               next (p);
             fail_unexpected (p);
