@@ -1189,52 +1189,27 @@ parse_simple_stmt (parser *p)
   return finish (p, s);
 }
 
+/* After `var', `type' or `unit' (KIND is S_VAR, S_TYPE or S_UNIT):
+   NAME = VALUE, ...  One declaration alone, or two or more in an
+   S_BLOCK marked transparent (flag), so that the names stay in the
+   enclosing scope.  */
 static ast *
-parse_var_decls (parser *p, loc_t loc)
+parse_decls (parser *p, loc_t loc, ast_kind kind)
 {
-  /* var a = 1, b = 2: a block-less list of S_VAR, returned as a chain in
-     a S_BLOCK marked transparent (flag) so that the names stay in the
-     enclosing scope.  */
   ast *first = NULL, *list = NULL;
   do
     {
-      ast *v = node (p, S_VAR, p->tok.loc);
-      name_into (p, v);
-      expect (p, T_ASSIGN);
-      v->a = parse_expr (p);
-      declare (p, v->name, false);
-      finish (p, v);
-      if (!first)
-        first = v;
+      ast *n = node (p, kind, p->tok.loc);
+      if (kind == S_VAR)
+        name_into (p, n);
       else
-        {
-          if (!list)
-            {
-              list = node (p, S_BLOCK, loc);
-              list->flag = true;
-              ast_list_push (p->ar, list, first);
-            }
-          ast_list_push (p->ar, list, v);
-        }
-    }
-  while (accept (p, T_COMMA));
-  return list ? finish (p, list) : first;
-}
-
-/* After `type': NAME = TYPE, ...  One S_TYPE, or a block of them.  */
-static ast *
-parse_type_decls (parser *p, loc_t loc)
-{
-  ast *list = NULL, *first = NULL;
-  do
-    {
-      ast *n = node (p, S_TYPE, p->tok.loc);
-      n->name = expect_ident (p);
+        n->name = expect_ident (p);
       expect (p, T_ASSIGN);
-      /* Declared after its body, as in GNU poke: a type cannot refer to
-         itself.  */
-      n->a = parse_type (p);
-      declare (p, n->name, true);
+      /* A type is declared after its body, as in GNU poke: it cannot
+         refer to itself.  */
+      n->a = kind == S_TYPE ? parse_type (p) : parse_expr (p);
+      if (kind != S_UNIT)
+        declare (p, n->name, kind == S_TYPE);
       finish (p, n);
       if (!first)
         first = n;
@@ -1251,24 +1226,6 @@ parse_type_decls (parser *p, loc_t loc)
     }
   while (accept (p, T_COMMA));
   return list ? finish (p, list) : first;
-}
-
-/* After `unit': NAME = EXPR, ...  One S_UNIT, or a block of them.  */
-static ast *
-parse_unit_decls (parser *p, loc_t loc)
-{
-  ast *list = node (p, S_BLOCK, loc);
-  list->flag = true;
-  do
-    {
-      ast *n = node (p, S_UNIT, p->tok.loc);
-      n->name = expect_ident (p);
-      expect (p, T_ASSIGN);
-      n->a = parse_expr (p);
-      ast_list_push (p->ar, list, finish (p, n));
-    }
-  while (accept (p, T_COMMA));
-  return list->nkids == 1 ? list->kids[0] : finish (p, list);
 }
 
 static ast *parse_stmt_1 (parser *p);
@@ -1312,17 +1269,17 @@ parse_stmt_1 (parser *p)
       }
     case K_VAR:
       next (p);
-      n = parse_var_decls (p, loc);
+      n = parse_decls (p, loc, S_VAR);
       expect (p, T_SEMI);
       return n;
     case K_TYPE:
       next (p);
-      n = parse_type_decls (p, loc);
+      n = parse_decls (p, loc, S_TYPE);
       expect (p, T_SEMI);
       return n;
     case K_UNIT:
       next (p);
-      n = parse_unit_decls (p, loc);
+      n = parse_decls (p, loc, S_UNIT);
       expect (p, T_SEMI);
       return n;
     case K_FUN:
@@ -1375,11 +1332,11 @@ parse_stmt_1 (parser *p)
         n = node (p, S_FOR, loc);
         loc_t dloc = p->tok.loc;
         if (accept (p, K_VAR))
-          n->a = parse_var_decls (p, dloc);
+          n->a = parse_decls (p, dloc, S_VAR);
         else if (accept (p, K_TYPE))
-          n->a = parse_type_decls (p, dloc);
+          n->a = parse_decls (p, dloc, S_TYPE);
         else if (accept (p, K_UNIT))
-          n->a = parse_unit_decls (p, dloc);
+          n->a = parse_decls (p, dloc, S_UNIT);
         else if (p->tok.kind != T_SEMI)
           {
             /* Only a declaration of a variable, type or unit, as in GNU
