@@ -127,6 +127,10 @@ typedef struct jbuf
   promo pv[NCAND];              /* Inside a leaf loop: its variables.  */
   int npv;
   bool leaf;                    /* Inside a leaf loop.  */
+  /* The last instruction, if it is movsxd SX_REG, SX_REG's low half:
+     it runs from SX_AT to SX_END (else SX_END is SIZE_MAX).  */
+  size_t sx_at, sx_end;
+  int sx_reg;
 } jbuf;
 
 /* The register holding the variable, or -1.  */
@@ -190,6 +194,7 @@ static void
 bind (jbuf *j, int l)
 {
   j->lab[l] = j->len;
+  j->sx_end = SIZE_MAX;         /* Control joins after it: keep it.  */
 }
 
 static void
@@ -379,6 +384,7 @@ shift (jbuf *j, int digit, int r, int n)
 static void
 movsx (jbuf *j, int dst, int src, int size)
 {
+  size_t at = j->len;
   rex (j, true, dst, src);
   if (size == 32)
     emit (j, 0x63);
@@ -388,6 +394,27 @@ movsx (jbuf *j, int dst, int src, int size)
       emit (j, size == 8 ? 0xbe : 0xbf);
     }
   modrr (j, dst, src);
+  if (dst == src && size == 32)
+    {
+      j->sx_at = at;
+      j->sx_end = j->len;
+      j->sx_reg = dst;
+    }
+}
+
+/* DST = SRC, where SRC is no longer needed: when SRC was just extended
+   in place, DST is extended from it instead (one instruction less).  */
+static void
+mov_last (jbuf *j, int dst, int src)
+{
+  if (j->sx_end == j->len && j->sx_reg == src)
+    {
+      j->len = j->sx_at;
+      j->sx_end = SIZE_MAX;
+      movsx (j, dst, src, 32);
+    }
+  else
+    mov (j, dst, src);
 }
 
 /* eax = the condition CC, as 0 or 1.  */
@@ -623,6 +650,15 @@ load_simple (jbuf *j, const cnode *c, int r)
     }
 }
 
+/* The register holding C, if C is a variable kept in one, else -1.  */
+static int
+var_reg (const jbuf *j, const cnode *c)
+{
+  if (c->opk != OPK_LOCAL && c->opk != OPK_GLOBAL)
+    return -1;
+  return preg (j, c->opk == OPK_GLOBAL, c->slot);
+}
+
 static bool
 is_cmp (int bop)
 {
@@ -798,7 +834,7 @@ gen_divmod_const (jbuf *j, const cnode *c)
   if (d == 0 || (c->sign && (int64_t) d == -1))
     return false;
   gen_ei (j, c->a);
-  mov (j, RCX, RAX);            /* rcx = n */
+  mov_last (j, RCX, RAX);       /* rcx = n; rax is scratch from here.  */
   if (c->sign)
     {
       int64_t sd = (int64_t) d;
@@ -872,8 +908,9 @@ gen_binop (jbuf *j, const cnode *c)
       gen_divmod (j, c);
       return;
     }
-  gen_operands (j, c, true);
   bool imm = imm_operand (c->b);
+  if (!(c->bop == BOP_MUL && imm && var_reg (j, c->a) >= 0))
+    gen_operands (j, c, true);
   switch (c->bop)
     {
     case BOP_ADD:
@@ -888,10 +925,11 @@ gen_binop (jbuf *j, const cnode *c)
                        w);
         else if (imm)
           {
-            /* imul rax, rax, k */
-            rex (j, w, RAX, RAX);
+            /* imul rax, rax (or the left operand's register), k */
+            int src = var_reg (j, c->a) >= 0 ? var_reg (j, c->a) : RAX;
+            rex (j, w, RAX, src);
             emit (j, 0x69);
-            modrr (j, RAX, RAX);
+            modrr (j, RAX, src);
             emit32 (j, (uint32_t) c->b->k);
           }
         else
@@ -921,8 +959,14 @@ gen_branch (jbuf *j, const cnode *c, int l, bool when)
 {
   if (c->opk == OPK_CALL && c->je == JE_BINOP && is_cmp (c->bop))
     {
-      gen_operands (j, c, true);
-      alu_right (j, ALU_CMP, c->b, true);
+      int ra = var_reg (j, c->a);
+      if (ra >= 0 && imm_operand (c->b))
+        alui (j, ALU_CMP, ra, (int64_t) c->b->k);
+      else
+        {
+          gen_operands (j, c, true);
+          alu_right (j, ALU_CMP, c->b, true);
+        }
       int cc = cmp_cc (c->bop, c->sign);
       jcc (j, when ? cc : cc ^ 1, l);
       return;
@@ -952,11 +996,14 @@ gen_incdec (jbuf *j, const cnode *c, bool value)
     return false;
   int32_t d = slot_val (var->slot);
   int pr = preg (j, var->depth < 0, var->slot);
+  /* The old value in rax if it is the result, the new one in rdx.  */
+  int old = value ? RAX : RDX;
   if (pr >= 0)
-    mov (j, RAX, pr);
+    mov (j, old, pr);
   else
-    load (j, RAX, base, d);
-  mov (j, RDX, RAX);
+    load (j, old, base, d);
+  if (old != RDX)
+    mov (j, RDX, RAX);
   bool w = c->size != 32;       /* As in gen_binop.  */
   if (is_s32 ((int64_t) c->k))
     alui_w (j, ALU_ADD, RDX, (int64_t) c->k, w);
@@ -967,7 +1014,12 @@ gen_incdec (jbuf *j, const cnode *c, bool value)
     }
   arith_result (j, c, RDX, R11, w);
   if (pr >= 0)
-    mov (j, pr, RDX);
+    {
+      if (value)
+        mov (j, pr, RDX);
+      else
+        mov_last (j, pr, RDX);
+    }
   else
     store (j, base, d, RDX);
   if (value && c->n->flag)
@@ -1127,7 +1179,7 @@ gen_ex (jbuf *j, const cnode *c, bool use_status)
         gen_ei (j, x);
         int pr = preg (j, global, c->slot);
         if (pr >= 0)
-          mov (j, pr, RAX);     /* Stored when the loop ends.  */
+          mov_last (j, pr, RAX);        /* Stored when the loop ends.  */
         else
           {
             store_int (j, global ? R14 : R13, c->slot, x->t);
@@ -1550,6 +1602,7 @@ vm_status (*jit_compile (vm *v, const cnode *root)) (vm *, pk_frame *)
     return NULL;
   jbuf j;
   memset (&j, 0, sizeof j);
+  j.sx_end = SIZE_MAX;
   j.brk = j.cont = -1;
   j.l_exit = label (&j);
   j.l_ovf = label (&j);
