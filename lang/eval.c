@@ -20,7 +20,7 @@
 
 typedef vm_status status;
 
-#define MAX_CALL_DEPTH 10000
+#define MAX_CALL_DEPTH 30000
 
 static vm *the_vm;              /* For the collector's root callback.  */
 
@@ -867,27 +867,25 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
   if ((uintptr_t) args >= (uintptr_t) v->roots
       && (uintptr_t) args < (uintptr_t) (v->roots + v->nroots))
     on_roots = args - v->roots;
-  if (++v->depth > MAX_CALL_DEPTH)
+  if (++v->depth > MAX_CALL_DEPTH
+      || (v->stack_guard
+          && (const char *) __builtin_frame_address (0) < v->stack_guard))
     {
       v->depth = 0;
       vm_raise_code (v, EC_GENERIC, "maximum call depth exceeded");
     }
-  vm_push_root (v, fnv);
-  pk_frame *fr = frame_new (clo->env, fn->nslots);
-  val frv;
-  frv.t = type_void;
-  frv.v.o = &fr->h;
-  /* Frames are not values, but the root stack only needs the pointer.  */
-  vm_pop_roots (v, 1);
   int base = v->nroots;
   vm_push_root (v, fnv);
-  v->roots[v->nroots - 1].t = fnv.t;
-  /* Keep the frame reachable through a dummy closure-typed root.  */
-  pk_closure *holder = closure_new (fn, fr);
+  /* The frame is reachable through a closure-typed root (frames are not
+     values), made first: making the frame may start a collection, which
+     must find it.  */
+  pk_closure *holder = closure_new (fn, NULL);
   val hv;
   hv.t = fnv.t;
   hv.v.o = &holder->h;
   vm_push_root (v, hv);
+  pk_frame *fr = frame_new (clo->env, fn->nslots);
+  holder->env = fr;
 
   int np = fn->nkids;
   bool variadic = np > 0 && fn->kids[np - 1]->flag;
@@ -917,7 +915,6 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
       for (int i = nfixed; i < nargs; i++)
         array_push (rest, args[i]);
     }
-  (void) frv;
   (void) callsite;
   if (fn->a->kind == A_EXTERN)
     {
@@ -2686,12 +2683,14 @@ vm_run (vm *v, ast *prog, val *result, val *exc)
       v->exc = val_void ();
       return false;
     }
-  pk_frame *cmd = frame_new (NULL, prog->nslots);
-  pk_closure *holder = closure_new (prog, cmd);
+  /* The command's frame is rooted as call_closure roots a call's.  */
+  pk_closure *holder = closure_new (prog, NULL);
   val hv;
   hv.t = type_function (type_void, 0, NULL, 0, false);
   hv.v.o = &holder->h;
   vm_push_root (v, hv);
+  pk_frame *cmd = frame_new (NULL, prog->nslots);
+  holder->env = cmd;
   int nstmts = prog->nkids;
   for (int i = 0; i < nstmts; i++)
     {

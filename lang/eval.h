@@ -46,6 +46,9 @@ typedef struct vm
   print_opts popts;
   FILE *out;                    /* Where print and printf write.  */
   int depth;                    /* Call depth, to stop runaway recursion.  */
+  const char *stack_guard;      /* Calls raise when the C stack is below
+                                   this (bpoke_set_stack_limit), or
+                                   NULL.  */
   bool big_endian;              /* .set endian: the default byte order.  */
   int endian;                   /* As set_endian set it (1 is big).  */
   bool ffi_off;                 /* .set ffi no: native calls raise.  */

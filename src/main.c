@@ -120,6 +120,11 @@ populate (uintptr_t lo, uintptr_t hi)
 #endif
 }
 
+/* The size of the interpreter's stack, and its lowest address once
+   run_interpreter has started on it.  */
+#define BIG_STACK ((size_t) 1 << 30)
+static const char *stack_limit;
+
 /* Run the program on the big stack, and exit from there.  */
 static void
 run_interpreter (main_args *a)
@@ -127,6 +132,9 @@ run_interpreter (main_args *a)
   /* The page in use and the ones below it.  */
   uintptr_t sp = (uintptr_t) __builtin_frame_address (0);
   populate (sp - STARTUP_STACK, (sp + 4095) & ~(uintptr_t) 4095);
+  /* This frame is near the top of the stack: what is below, less a
+     page for what is above it, is the interpreter's.  */
+  stack_limit = (const char *) (sp - BIG_STACK + 4096 * 4);
   exit (real_main (a->argc, a->argv));
 }
 
@@ -156,7 +164,7 @@ interpreter_context (void)
 static void
 run_on_big_stack (main_args *a)
 {
-  const size_t size = (size_t) 1 << 30, guard = (size_t) 64 << 10;
+  const size_t size = BIG_STACK, guard = (size_t) 64 << 10;
 #ifdef BIG_STACK_THREAD
   (void) guard;
   pthread_attr_t attr;
@@ -315,6 +323,8 @@ real_main (int argc, char **argv)
     }
 
   bpoke *pk = bpoke_new ();
+  if (stack_limit)
+    bpoke_set_stack_limit (pk, stack_limit);
   if (no_ffi)
     bpoke_disable_ffi (pk);
   int status = 0;
