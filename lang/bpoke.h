@@ -54,11 +54,11 @@ bool bpoke_set (bpoke *pk, const char *name, const char *value,
    does: they raise E_perm, and `.set ffi yes' is refused.  */
 void bpoke_disable_ffi (bpoke *pk);
 
-/* The interpreter's C stack ends at LIMIT (its lowest usable address,
-   the stack growing down): a call that finds less than a few MiB left
-   raises an exception (maximum call depth exceeded) rather than let
-   the recursion crash the process.  Without it only the call depth is
-   bounded.  */
+/* A call that finds the C stack pointer below LIMIT raises an exception
+   (maximum call depth exceeded) rather than let the recursion crash the
+   process: LIMIT is the bottom of the interpreter's stack (which grows
+   down) plus room for what one call may use without calling.  Without
+   it only the call depth is bounded.  */
 void bpoke_set_stack_limit (bpoke *pk, const void *limit);
 
 /* Make a running program raise E_signal at the next loop iteration or

@@ -473,15 +473,10 @@ bpoke_disable_ffi (bpoke *pk)
   pk->vm->ffi_locked = true;
 }
 
-/* Room left below the guard for what one call may still need: the
-   checker's and the evaluator's recursion over the deepest expression
-   the parser accepts (2000 levels) takes well under 1 MiB.  */
-#define STACK_MARGIN ((size_t) 8 << 20)
-
 void
 bpoke_set_stack_limit (bpoke *pk, const void *limit)
 {
-  pk->vm->stack_guard = (const char *) limit + STACK_MARGIN;
+  pk->vm->stack_guard = limit;
 }
 
 void

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -120,9 +121,13 @@ populate (uintptr_t lo, uintptr_t hi)
 #endif
 }
 
-/* The size of the interpreter's stack, and its lowest address once
-   run_interpreter has started on it.  */
+/* The size of the interpreter's stack; and the stack pointer below
+   which a call raises (bpoke_set_stack_limit), once known.  The room
+   kept below it is for what one call may use without calling again:
+   the checker's and the evaluator's recursion over the deepest
+   expression the parser takes (2000 levels) needs well under 1 MiB.  */
 #define BIG_STACK ((size_t) 1 << 30)
+#define STACK_ROOM ((size_t) 8 << 20)
 static const char *stack_limit;
 
 /* Run the program on the big stack, and exit from there.  */
@@ -132,9 +137,9 @@ run_interpreter (main_args *a)
   /* The page in use and the ones below it.  */
   uintptr_t sp = (uintptr_t) __builtin_frame_address (0);
   populate (sp - STARTUP_STACK, (sp + 4095) & ~(uintptr_t) 4095);
-  /* This frame is near the top of the stack: what is below, less a
-     page for what is above it, is the interpreter's.  */
-  stack_limit = (const char *) (sp - BIG_STACK + 4096 * 4);
+  /* This frame is near the top of the stack: what is below it, less
+     16 KiB for what is above, is the interpreter's.  */
+  stack_limit = (const char *) (sp - BIG_STACK + (16 << 10) + STACK_ROOM);
   exit (real_main (a->argc, a->argv));
 }
 
@@ -233,6 +238,12 @@ main (int argc, char **argv)
   main_args a = { .argc = argc, .argv = argv };
   tune_malloc ();
   run_on_big_stack (&a);
+  /* No big stack: the process's own, as far as its limit goes.  */
+  struct rlimit rl;
+  uintptr_t sp = (uintptr_t) __builtin_frame_address (0);
+  if (getrlimit (RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+      && rl.rlim_cur > 2 * STACK_ROOM / 8 && rl.rlim_cur < sp)
+    stack_limit = (const char *) (sp - rl.rlim_cur + STACK_ROOM / 8);
   return real_main (argc, argv);
 }
 
