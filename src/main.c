@@ -238,12 +238,14 @@ main (int argc, char **argv)
   main_args a = { .argc = argc, .argv = argv };
   tune_malloc ();
   run_on_big_stack (&a);
-  /* No big stack: the process's own, as far as its limit goes.  */
+  /* No big stack: the process's own, as far as its limit goes, with
+     1 MiB of room (such a stack is often 8 MiB in all).  */
+  const size_t room = (size_t) 1 << 20;
   struct rlimit rl;
   uintptr_t sp = (uintptr_t) __builtin_frame_address (0);
   if (getrlimit (RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
-      && rl.rlim_cur > 2 * STACK_ROOM / 8 && rl.rlim_cur < sp)
-    stack_limit = (const char *) (sp - rl.rlim_cur + STACK_ROOM / 8);
+      && rl.rlim_cur > 2 * room && rl.rlim_cur < sp)
+    stack_limit = (const char *) (sp - rl.rlim_cur + room);
   return real_main (argc, argv);
 }
 
