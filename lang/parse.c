@@ -1661,6 +1661,10 @@ diag_format (strbuf *out, const source *src, loc_t loc, int end,
 {
   sb_printf (out, "%s:%d:%d: %s: %s\n", src->filename, loc.line, loc.col,
              kind, msg);
+  /* Commands (the prompt, -c, -s) were just typed: as GNU poke does, the
+     source line is shown for files only.  */
+  if (strcmp (src->filename, "<stdin>") == 0)
+    return;
   /* The source line, then a caret under the start and tildes under the
      rest of the construct on that line.  */
   int ls = loc.pos;
