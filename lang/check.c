@@ -581,8 +581,6 @@ coerce (compiler *c, ast **e, type *to)
     *e = mk_cast (c, *e, to);
 }
 
-/* Make struct field NAME, of type T in slot K, visible as a variable of
-   the struct's frame.  */
 /* The flag that S, a local, is read by a struct type's code.  */
 static bool *
 read_by_type (compiler *c, sym *s)
@@ -595,6 +593,8 @@ read_by_type (compiler *c, sym *s)
   return s->read_by_type;
 }
 
+/* Make struct field NAME, of type T in slot K of struct type OWNER,
+   visible as a variable of the struct's frame.  */
 static sym *
 field_sym (compiler *c, const char *name, type *t, int k, type *owner)
 {
@@ -640,6 +640,16 @@ struct_as_int (compiler *c, ast **e)
   type *t = (*e)->type;
   if (t->kind == TY_STRUCT && t->u.s.itype)
     *e = mk_cast (c, *e, t->u.s.itype);
+}
+
+/* An integral struct where an integer of type WANT is to be stored (an
+   assignment, an argument, a return value, a constructor's field, a
+   format's argument) converts to its integer, as in GNU poke.  */
+static void
+int_wanted (compiler *c, ast **e, const type *want)
+{
+  if (is_int (want))
+    struct_as_int (c, e);
 }
 
 /* GNU poke tests a condition, except an if's, and the operands of !,
@@ -1188,8 +1198,7 @@ check_call (compiler *c, ast *n)
       if (!n->kids[i])
         continue;               /* An optional argument not given.  */
       type *pt = ft->u.f.args[i];
-      if (is_int (pt))
-        struct_as_int (c, &n->kids[i]);
+      int_wanted (c, &n->kids[i], pt);
       if (!type_assignable (pt, n->kids[i]->type))
         {
           const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
@@ -1599,6 +1608,7 @@ check_expr (compiler *c, ast *n)
             fi->slot = idx;
             fi->a = check_rvalue (c, fi->a);
             type *ft = t->u.s.fields[idx].type;
+            int_wanted (c, &fi->a, ft);
             if (!type_assignable (ft, fi->a->type))
               {
                 char what[300];
@@ -1641,6 +1651,7 @@ check_expr (compiler *c, ast *n)
               case FMT_CHAR:
                 arg = &n->kids[k++];
                 want = type_int (pc->size, pc->sign);
+                int_wanted (c, arg, want);
                 if (!is_int ((*arg)->type))
                   type_error (c, *arg, "invalid argument in format",
                               tname (want), (*arg)->type);
@@ -2315,6 +2326,7 @@ check_assign (compiler *c, ast *n)
   check_lvalue (c, n->a);
   type *lt = n->a->type;
   n->b = check_rvalue (c, n->b);
+  int_wanted (c, &n->b, lt);
   if (!type_assignable (lt, n->b->type))
     error_at (c, n, "r-value in assignment has the wrong type\n"
               "expected %s got %s", tname (lt), tname (n->b->type));
@@ -2444,6 +2456,9 @@ check_stmt (compiler *c, ast *n)
       {
         sym *saved = c->locals;
         int saved_level = c->level;
+        /* The initialization's declarations are a block of their own.  */
+        int saved_start = c->fn->block_start;
+        c->fn->block_start = c->fn->nslots;
         if (c->level < 0)
           c->level = 0;
         if (n->a)
@@ -2457,6 +2472,7 @@ check_stmt (compiler *c, ast *n)
         c->fn->loops--;
         c->locals = saved;
         c->level = saved_level;
+        c->fn->block_start = saved_start;
         return;
       }
     case S_FORIN:
@@ -2495,6 +2511,7 @@ check_stmt (compiler *c, ast *n)
           n->a = check_expr (c, n->a);
           if (c->fn->ret->kind == TY_VOID)
             error_at (c, n->a, "returning a value in a void function");
+          int_wanted (c, &n->a, c->fn->ret);
           if (!type_assignable (c->fn->ret, n->a->type))
             error_at (c, n->a, "returning an expression of the wrong type\n"
                       "expected %s, got %s", tname (c->fn->ret),

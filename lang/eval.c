@@ -2097,15 +2097,16 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
       else
         eval (v, vf, n->a);
       v->handler = h.prev;
-      return val_int (n->type, 1);
+      return val_int (n->type, 0);
     }
   vm_handler_caught (v, &h);
   val e = v->exc;
   vm_push_root (v, e);
   val want = eval (v, vf, n->b);
   vm_pop_roots (v, 1);
+  /* True when the exception is raised, as since GNU poke 3.0.  */
   if (vm_exc_code (e) == vm_exc_code (want))
-    return val_int (n->type, 0);
+    return val_int (n->type, 1);
   vm_raise (v, e);
 }
 
