@@ -117,6 +117,8 @@ pretty_hook (void *ctx, strbuf *sb, val x)
   return r;
 }
 
+static void out_of_memory (void);
+
 vm *
 vm_new (compiler *comp)
 {
@@ -139,6 +141,7 @@ vm_new (compiler *comp)
   v->popts.pp_ctx = v;
   the_vm = v;
   gc_mark_roots = mark_roots;
+  xalloc_fail_hook = out_of_memory;
   return v;
 }
 
@@ -155,6 +158,7 @@ vm_free (vm *v)
     {
       the_vm = NULL;
       gc_mark_roots = NULL;
+      xalloc_fail_hook = NULL;
     }
   free (v);
 }
@@ -306,6 +310,20 @@ make_exc (vm *v, int code, const char *msg, const char *location)
     s->fields[3] = val_cstring (location);
   vm_pop_roots (v, 1);
   return e;
+}
+
+/* Out of memory in the middle of running: the command fails with
+   E_generic, and the prompt survives.  Outside of any handler there is
+   nothing to unwind to, and bpoke gives up.  */
+static void
+out_of_memory (void)
+{
+  vm *v = the_vm;
+  if (!v || !v->handler)
+    return;
+  val e = make_exc (v, EC_GENERIC, "out of memory", NULL);
+  xalloc_fail_recovered ();
+  vm_raise (v, e);
 }
 
 _Noreturn void
@@ -603,6 +621,30 @@ str_concat (vm *v, val a, val b)
   return r;
 }
 
+/* A * B for a string A: a string is at most 4 GiB (the collector's
+   sizes are 32 bits).  */
+static val
+str_repeat (vm *v, val a, val b)
+{
+  const pk_string *s = val_str (a);
+  int64_t k = b.t->u.i.sign ? b.v.i : (int64_t) b.v.u;
+  uint64_t n;
+  if (k < 0 || s->len == 0)
+    k = 0;
+  if (__builtin_mul_overflow ((uint64_t) k, (uint64_t) s->len, &n)
+      || n > UINT32_MAX - sizeof (pk_string) - 1)
+    xalloc_fail ();
+  pk_string *d = gc_alloc (GC_STRING, sizeof *d + n + 1);
+  d->len = n;
+  for (int64_t i = 0; i < k; i++)
+    memcpy (d->data + (size_t) i * s->len, s->data, s->len);
+  d->data[n] = '\0';
+  val r;
+  r.t = type_string;
+  r.v.o = &d->h;
+  return r;
+}
+
 static int
 str_cmp (val a, val b)
 {
@@ -622,12 +664,8 @@ fits_signed (int64_t x, int size)
 }
 
 static val
-eval_binop (vm *v, pk_frame *f, ast *n)
+binop_values (vm *v, ast *n, val a, val b)
 {
-  val a = eval (v, f, n->a);
-  vm_push_root (v, a);
-  val b = eval (v, f, n->b);
-  vm_pop_roots (v, 1);
   type *t = n->type;
   type *ta = a.t;
 
@@ -784,39 +822,16 @@ eval_binop (vm *v, pk_frame *f, ast *n)
         case T_PLUS:
           return str_concat (v, a, b);
         case T_STAR:
-          {
-            pk_string *s = val_str (a);
-            int64_t k = b.t->u.i.sign ? b.v.i : (int64_t) b.v.u;
-            if (k < 0)
-              k = 0;
-            strbuf sb;
-            sb_init (&sb);
-            for (int64_t i = 0; i < k; i++)
-              sb_putn (&sb, s->data, s->len);
-            val r = val_string (sb.data ? sb.data : "", sb.len);
-            sb_free (&sb);
-            return r;
-          }
+          return str_repeat (v, a, b);
         case T_EQ: return val_int (t, str_cmp (a, b) == 0);
         case T_NE: return val_int (t, str_cmp (a, b) != 0);
         case T_LT: return val_int (t, str_cmp (a, b) < 0);
         case T_GT: return val_int (t, str_cmp (a, b) > 0);
         case T_LE: return val_int (t, str_cmp (a, b) <= 0);
         case T_GE: return val_int (t, str_cmp (a, b) >= 0);
-        case K_IN:
-          break;
         default:
           break;
         }
-    }
-
-  if (n->op == K_IN)
-    {
-      pk_array *arr = val_arr (b);
-      for (size_t i = 0; i < arr->len; i++)
-        if (val_equal (a, arr->elems[i]))
-          return val_int (t, 1);
-      return val_int (t, 0);
     }
 
   if (n->op == T_EQ || n->op == T_NE)
@@ -827,21 +842,31 @@ eval_binop (vm *v, pk_frame *f, ast *n)
 
   if (n->op == T_PLUS && ta->kind == TY_ARRAY)
     {
-      vm_push_root (v, a);
-      vm_push_root (v, b);
       pk_array *x = val_arr (a), *y = val_arr (b);
       pk_array *r = array_new (x->len + y->len);
       for (size_t i = 0; i < x->len; i++)
         array_push (r, x->elems[i]);
       for (size_t i = 0; i < y->len; i++)
         array_push (r, y->elems[i]);
-      vm_pop_roots (v, 2);
       val rv;
       rv.t = type_array (ta->u.a.elem, NULL, false);
       rv.v.o = &r->h;
       return rv;
     }
   vm_raise_code (v, EC_INVAL, "invalid operands");
+}
+
+/* A OP B: both operands stay rooted while the result is made.  */
+static val
+eval_binop (vm *v, pk_frame *f, ast *n)
+{
+  val a = eval (v, f, n->a);
+  vm_push_root (v, a);
+  val b = eval (v, f, n->b);
+  vm_push_root (v, b);
+  val r = binop_values (v, n, a, b);
+  vm_pop_roots (v, 2);
+  return r;
 }
 
 /* Calls.  */
@@ -1073,12 +1098,14 @@ eval_trim (vm *v, pk_frame *f, ast *n)
   uint64_t to = n->c ? eval (v, f, n->c).v.u : len;
   if (n->flag)
     to += from;                 /* a[i+:n] */
-  vm_pop_roots (v, 1);
   if (from >= len || to > len || from > to)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   if (c.t->kind == TY_STRING)
-    return val_string (val_str (c)->data + from, to - from);
-  vm_push_root (v, c);
+    {
+      val r = val_string (val_str (c)->data + from, to - from);
+      vm_pop_roots (v, 1);
+      return r;
+    }
   pk_array *r = array_new (to - from);
   for (uint64_t k = from; k < to; k++)
     array_push (r, val_arr (c)->elems[k]);
@@ -2305,6 +2332,23 @@ eval (vm *v, pk_frame *f, ast *n)
     }
 }
 
+bool
+vm_print_value (vm *v, strbuf *sb, val x)
+{
+  vm_handler h;
+  vm_handler_enter (v, &h);
+  if (setjmp (h.jb))
+    {
+      vm_handler_caught (v, &h);
+      return false;
+    }
+  vm_push_root (v, x);
+  bool ok = print_value (sb, x, &v->popts);
+  v->handler = h.prev;
+  v->nroots = h.nroots;
+  return ok;
+}
+
 /* Assignment.  */
 
 void
@@ -2647,7 +2691,15 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = n->b ? val_str (eval (v, f, n->b))->data : "";
+        const char *msg = "";
+        if (n->b)
+          {
+            /* Rooted while the exception is made (the raise unwinds the
+               root stack).  */
+            val m = eval (v, f, n->b);
+            vm_push_root (v, m);
+            msg = val_str (m)->data;
+          }
         char loc[512];
         snprintf (loc, sizeof loc, "%s:%d:%d:", n->src->filename,
                   n->loc.line, n->loc.col);

@@ -183,6 +183,11 @@ val vm_eval (vm *v, pk_frame *f, ast *n);
 vm_status vm_exec (vm *v, pk_frame *f, ast *n);
 void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
 
+/* Print X into SB as a value at the prompt shows, with X rooted (its
+   pretty-printers may collect).  False if an exception was raised (a
+   pretty-printer's, or running out of memory): it is in V->exc.  */
+bool vm_print_value (vm *v, strbuf *sb, val x);
+
 /* Call closure FN with ARGS from C (builtins use it for callbacks).  */
 val vm_call (vm *v, val fn, int nargs, val *args);
 /* The generation a mapped value decoded now is current at.  */

@@ -86,7 +86,7 @@ print_result (bpoke *pk, val r)
     return;
   strbuf sb;
   sb_init (&sb);
-  if (!print_value (&sb, r, &pk->vm->popts))
+  if (!vm_print_value (pk->vm, &sb, r))
     {
       /* A pretty-printer raised: GNU poke prints the value to its end,
          then the exception in place of the newline.  */
@@ -107,6 +107,35 @@ print_result (bpoke *pk, val r)
 enum { RUN_REPL = 1, RUN_INCOMPLETE = 2, RUN_LAZY = 4 };
 
 static bpoke_status run (bpoke *pk, const source *src, int how);
+
+/* Read the program in file PATH into SB (initialized here).  Returns
+   NULL, or why it could not: a program is text of at most
+   SOURCE_MAX bytes, which keeps `load "/dev/zero"' from reading for
+   ever.  */
+#define SOURCE_MAX ((size_t) 64 << 20)
+
+static const char *
+read_source (const char *path, strbuf *sb)
+{
+  sb_init (sb);
+  FILE *f = fopen (path, "rb");
+  if (!f)
+    return strerror (errno);
+  char chunk[65536];
+  size_t n;
+  while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
+    {
+      if (sb->len + n > SOURCE_MAX)
+        {
+          fclose (f);
+          return "file too large for a program (more than 64 MiB)";
+        }
+      sb_putn (sb, chunk, n);
+    }
+  bool failed = ferror (f);
+  fclose (f);
+  return failed ? strerror (errno) : NULL;
+}
 
 static bool
 readable (const char *path)
@@ -192,15 +221,15 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
       }
   pk->loaded = xrealloc (pk->loaded, sizeof (char *) * (pk->nloaded + 1));
   pk->loaded[pk->nloaded++] = path;
-  FILE *f = fopen (path, "rb");
   strbuf sb;
-  sb_init (&sb);
-  char chunk[65536];
-  size_t n;
-  while (f && (n = fread (chunk, 1, sizeof chunk, f)) > 0)
-    sb_putn (&sb, chunk, n);
-  if (f)
-    fclose (f);
+  const char *err = read_source (path, &sb);
+  if (err)
+    {
+      snprintf (buf, sizeof buf, "cannot load `%s': %s", name, err);
+      *msg = buf;
+      sb_free (&sb);
+      return false;
+    }
   source *src = keep_source (pk, sb.data ? sb.data : "", sb.len, path);
   sb_free (&sb);
   bpoke_status st = run (pk, src, 0);
@@ -348,20 +377,15 @@ bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 bpoke_status
 bpoke_script_file (bpoke *pk, const char *path)
 {
-  FILE *f = fopen (path, "rb");
-  if (!f)
+  strbuf sb;
+  const char *err = read_source (path, &sb);
+  if (err)
     {
-      fprintf (stderr, "%s: %s\n", path, strerror (errno));
+      fprintf (stderr, "%s: %s\n", path, err);
+      sb_free (&sb);
       pk->exit_code = 1;
       return BPOKE_ERROR;
     }
-  strbuf sb;
-  sb_init (&sb);
-  char buf[65536];
-  size_t n;
-  while ((n = fread (buf, 1, sizeof buf, f)) > 0)
-    sb_putn (&sb, buf, n);
-  fclose (f);
   bpoke_status st = bpoke_script (pk, sb.data ? sb.data : "", sb.len, path);
   sb_free (&sb);
   return st;
