@@ -29,8 +29,10 @@
 #     both.
 # The pickles listed in LIVE below are live; the others recorded.
 #
-# Usage: tests/e2e/pickles.sh [--record] [PATTERN]
-#   PATTERN selects the checks whose file name contains it.
+# Usage: tests/e2e/pickles.sh [--record | --oracle] [PATTERN]
+#   PATTERN selects the checks whose file name contains it; --oracle
+#   prints GNU poke's output and bytes for each check, to read when
+#   writing one.
 # Environment: BPOKE, POKE (default poke), PICKLES (default
 # /usr/share/poke/pickles).
 # Exit status: 0 all passed, 1 a check failed, 77 no pickles or no
@@ -42,8 +44,11 @@ dir=$here/pickles
 POKE=${POKE:-poke}
 PICKLES=${PICKLES:-/usr/share/poke/pickles}
 
-record=0
-if [ "${1-}" = --record ]; then record=1; shift; fi
+record=0 show=0
+case ${1-} in
+  --record) record=1; shift ;;
+  --oracle) record=1 show=1; shift ;;
+esac
 pattern=${1-}
 
 [ -d "$PICKLES" ] \
@@ -107,6 +112,81 @@ with open (sys.argv[1] + '/old.mp3', 'wb') as f:
 EOF
 }
 
+# A ustar archive: a file, a directory with a file, a symbolic link and
+# a FIFO, owned by fixed names and dated at a fixed time.
+data_ustar ()
+{
+  need_tools tar
+  t=$work/ustar-tree
+  mkdir -p "$t/dir"
+  printf 'hello, world\n' > "$t/hello.txt"
+  head -c 1500 /dev/zero | tr '\0' x > "$t/dir/big.dat"
+  ln -s hello.txt "$t/link"
+  mkfifo "$t/fifo" || die mkfifo
+  tar --format=ustar --owner=user:1000 --group=staff:50 \
+      --mtime=@1700000000 --sort=name -C "$t" -cf "$1/a.tar" \
+      hello.txt dir link fifo || die tar
+}
+
+# Three BMP files: 5x3 pixels of 24 bits (rows padded to 4 bytes), 4x2
+# of 8 bits with a palette of four colours, the same run-length encoded.
+data_bmp ()
+{
+  python3 - "$1" <<'EOF' || die "python3"
+import struct, sys
+def bmp (path, w, h, bpp, rows, palette=b'', compression=0, data=None):
+    if data is None:
+        stride = (w * bpp // 8 + 3) & ~3
+        data = b''.join (r.ljust (stride, b'\0') for r in rows)
+    info = struct.pack ('<IiiHHIIiiII', 40, w, h, 1, bpp, compression,
+                        len (data), 2835, 2835, len (palette) // 4, 0)
+    off = 14 + 40 + len (palette)
+    hdr = b'BM' + struct.pack ('<IHHI', off + len (data), 0, 0, off)
+    with open (sys.argv[1] + '/' + path, 'wb') as f:
+        f.write (hdr + info + palette + data)
+rows = [bytes ((x * 40 + y, y * 80, 255 - x * 50)[c]
+               for x in range (5) for c in range (3)) for y in range (3)]
+bmp ('rgb.bmp', 5, 3, 24, rows)
+pal = bytes ([0,0,0,0, 255,0,0,0, 0,255,0,0, 0,0,255,0])
+bmp ('pal.bmp', 4, 2, 8, [bytes ([0,1,2,3]), bytes ([3,2,1,0])], palette=pal)
+bmp ('rle.bmp', 4, 2, 8, None, palette=pal, compression=1,
+     data=bytes ([4,1, 0,0, 2,2,2,3, 0,1]))
+EOF
+}
+
+# rgb24 maps its colours on the pixels of the same BMP files.
+data_rgb24 () { data_bmp "$@"; }
+
+# color has no data of its own: a file to open all the same.
+data_color () { printf 'no data' > "$1/empty"; }
+data_argp () { data_color "$@"; }
+
+# LEB128 numbers, unsigned then signed, as DWARF writes them, followed
+# by POSIX times: 32 and 64 bits big-endian, then 32 bits little-endian.
+data_leb128 ()
+{
+  python3 - "$1" <<'EOF' || die "python3"
+import struct, sys
+out = bytearray ()
+for v in [0, 1, 127, 128, 624485, 2**63 - 1, 2**64 - 1]:
+    while True:
+        b = v & 0x7f; v >>= 7
+        if v: out.append (b | 0x80)
+        else: out.append (b); break
+for v in [-1, -128, 63, -64, -123456, 2**40]:
+    while True:
+        b = v & 0x7f; v >>= 7
+        if (v == 0 and not b & 0x40) or (v == -1 and b & 0x40):
+            out.append (b); break
+        out.append (b | 0x80)
+out += struct.pack ('>IQ', 1700000000, 4102444800)
+out += struct.pack ('<I', 86400 * 365 + 3661)
+with open (sys.argv[1] + '/leb.bin', 'wb') as f:
+    f.write (out)
+EOF
+}
+data_time () { data_leb128 "$@"; }
+
 ## Running one check.
 
 # run_poke DIR CMDS: run the oracle in DIR on the commands file CMDS;
@@ -136,10 +216,14 @@ bytes_of ()
   done
 }
 
-# compare WHAT GOT WANT: one ok/FAIL line.
+# compare WHAT GOT WANT [SAME]: one ok/FAIL line, then the start of the
+# differences, unless GOT is the same as file SAME (the JIT's output,
+# whose differences are shown already).
 compare ()
 {
   if cmp -s "$2" "$3"; then ok "$1"
+  elif [ -n "${4-}" ] && cmp -s "$2" "$4"; then
+    ko "$1 (as with the JIT)"
   else
     ko "$1 (< bpoke, > poke)"
     diff "$2" "$3" 2>&1 | head -n 8 | cut -c 1-200
@@ -154,6 +238,9 @@ check ()
   if [ $record -eq 1 ] || live_p "$pickle"; then
     run_in "$o" "$cmds" env "$POKE" --no-hserver
     bytes_of "$o" > "$o/.bytes"
+    if [ $show -eq 1 ]; then
+      echo "=== $name"; cat "$o/.out" "$o/.bytes"; return
+    fi
     if [ $record -eq 1 ] && ! live_p "$pickle"; then
       cp "$o/.out" "$dir/$name.out"
       cp "$o/.bytes" "$dir/$name.bytes"
@@ -175,8 +262,14 @@ check ()
     b=$work/bpoke-$path
     run_in "$b" "$cmds" "$@" "$BPOKE"
     bytes_of "$b" > "$b/.bytes"
-    compare "$name: output ($path)" "$b/.out" "$o/.out"
-    compare "$name: bytes written ($path)" "$b/.bytes" "$o/.bytes"
+    j=
+    [ $path = jit ] || j=$work/jit
+    compare "$name: output ($path)" "$b/.out" "$o/.out" ${j:+"$j.out"}
+    compare "$name: bytes written ($path)" "$b/.bytes" "$o/.bytes" \
+      ${j:+"$j.bytes"}
+    if [ $path = jit ]; then
+      cp "$b/.out" "$work/jit.out"; cp "$b/.bytes" "$work/jit.bytes"
+    fi
   done
 }
 
