@@ -187,6 +187,49 @@ EOF
 }
 data_time () { data_leb128 "$@"; }
 
+# prog.c: a small C program with a struct, an enum, a typedef, globals
+# of several kinds (static, initialised, weak, thread-local), for the
+# ELF, DWARF, CTF, BTF and BPF pickles.  No #include, so that it also
+# compiles for targets without their C library (i386, bpf).
+write_prog_c ()
+{
+  cat > "$1" <<'EOF'
+int printf (const char *, ...);
+struct point { int x, y; const char *name; };
+enum colour { RED, GREEN = 5, BLUE };
+typedef unsigned long counter_t;
+static counter_t hits;
+int table[4] = { 1, 2, 3, 4 };
+struct point origin = { 0, 0, "origin" };
+__attribute__ ((weak)) int weak_one = 7;
+__thread int tls_var;
+int
+area (struct point *p, enum colour c)
+{
+  hits++;
+  return p->x * p->y + (int) c;
+}
+int
+main (int argc, char **argv)
+{
+  struct point p = { argc, 3, argv[0] };
+  printf ("%d %s\n", area (&p, BLUE), origin.name);
+  return 0;
+}
+EOF
+}
+
+# prog.o (gcc -g -O1), prog (linked), prog32.o (clang, i386).
+data_elf ()
+{
+  need_tools gcc clang
+  write_prog_c "$work/prog.c"
+  gcc -g -O1 -c -o "$1/prog.o" "$work/prog.c" || die "gcc -c"
+  gcc -O1 -o "$1/prog" "$work/prog.c" || die "gcc"
+  clang -target i386-linux-gnu -O1 -c -o "$1/prog32.o" "$work/prog.c" \
+    || die "clang -target i386"
+}
+
 ## Running one check.
 
 # run_poke DIR CMDS: run the oracle in DIR on the commands file CMDS;
