@@ -230,6 +230,53 @@ data_elf ()
     || die "clang -target i386"
 }
 
+# kern.o: a BPF program (clang -target bpf -g -O2) with BTF (.BTF) and
+# its extension (.BTF.ext): functions, a struct, an enum, a union, a
+# typedef, a float, a CO-RE relocation (preserve_access_index), a 64-bit
+# immediate, a call, jumps; and kern.bin, its code alone (objcopy).
+data_bpf ()
+{
+  need_tools clang
+  cat > "$work/kern.c" <<'EOF'
+struct event { unsigned int pid; unsigned long long ts; char comm[16]; };
+enum state { IDLE, BUSY = 3, DONE };
+union value { int i; float f; unsigned char bytes[4]; };
+typedef unsigned long counter_t;
+struct task { int pid; int tgid; } __attribute__ ((preserve_access_index));
+struct event last __attribute__ ((section (".data.last")));
+counter_t counter;
+enum state current = BUSY;
+union value val;
+const volatile int limit = 42;
+__attribute__ ((noinline)) static int
+helper (struct event *e, enum state s)
+{
+  return e->pid * 3 + s + val.i;
+}
+__attribute__ ((section ("tracepoint/sched"), used)) int
+trace (struct event *e)
+{
+  unsigned long long big = 0x123456789abcdefULL;
+  counter += big;
+  if (e->pid > limit)
+    return helper (e, current) ^ (int) e->ts;
+  last = *e;
+  if (e->comm[0])
+    return ((struct task *) e)->tgid;
+  return -1;
+}
+char LICENSE[] __attribute__ ((section ("license"), used)) = "GPL";
+EOF
+  (cd "$work" && clang -target bpf -g -O2 -c -o "$1/kern.o" kern.c) \
+    || die "clang -target bpf"
+  # kern.bin: the program's instructions alone, up to the end of the file.
+  objcopy -I elf64-little -O binary --only-section=tracepoint/sched \
+    "$1/kern.o" "$1/kern.bin" || die "objcopy"
+}
+data_btf () { data_bpf "$@"; }
+data_btf_ext () { data_bpf "$@"; }
+data_btf_dump () { data_bpf "$@"; }
+
 ## Running one check.
 
 # run_poke DIR CMDS: run the oracle in DIR on the commands file CMDS;
