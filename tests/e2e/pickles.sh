@@ -187,8 +187,9 @@ EOF
 }
 data_time () { data_leb128 "$@"; }
 
-# prog.c: a small C program with a struct, an enum, a typedef, globals
-# of several kinds (static, initialised, weak, thread-local), for the
+# prog.c: a small C program with a struct, a union, bit-fields, an enum,
+# a typedef, a float, globals of several kinds (static, initialised,
+# weak, thread-local, volatile), for the
 # ELF, DWARF, CTF, BTF and BPF pickles.  No #include, so that it also
 # compiles for targets without their C library (i386, bpf).
 write_prog_c ()
@@ -203,6 +204,9 @@ int table[4] = { 1, 2, 3, 4 };
 struct point origin = { 0, 0, "origin" };
 __attribute__ ((weak)) int weak_one = 7;
 __thread int tls_var;
+union number { int i; float f; double d; } number;
+struct flags { unsigned ready : 1, mode : 3, level : 4; } flags;
+volatile double ratio = 1.5;
 int
 area (struct point *p, enum colour c)
 {
@@ -229,6 +233,15 @@ data_elf ()
   clang -target i386-linux-gnu -O1 -c -o "$1/prog32.o" "$work/prog.c" \
     || die "clang -target i386"
 }
+
+# ctf.o: the same program with CTF (gcc -gctf), no DWARF.
+data_ctf ()
+{
+  need_tools gcc
+  write_prog_c "$work/prog.c"
+  (cd "$work" && gcc -gctf -O1 -c -o "$1/ctf.o" prog.c) || die "gcc -gctf"
+}
+data_ctf_dump () { data_ctf "$@"; }
 
 # kern.o: a BPF program (clang -target bpf -g -O2) with BTF (.BTF) and
 # its extension (.BTF.ext): functions, a struct, an enum, a union, a
