@@ -243,6 +243,17 @@ data_ctf ()
 }
 data_ctf_dump () { data_ctf "$@"; }
 
+# dw.o: the same program as C++ (g++), DWARF 4 with .debug_frame instead
+# of .eh_frame, .debug_pubnames and type units in .debug_types.
+data_dwarf ()
+{
+  need_tools g++
+  write_prog_c "$work/prog.c"
+  (cd "$work" && g++ -x c++ -gdwarf-4 -gpubnames -fdebug-types-section \
+     -fno-asynchronous-unwind-tables -fno-exceptions -fno-unwind-tables \
+     -O1 -c -o "$1/dw.o" prog.c) || die "g++ -gdwarf-4"
+}
+
 # kern.o: a BPF program (clang -target bpf -g -O2) with BTF (.BTF) and
 # its extension (.BTF.ext): functions, a struct, an enum, a union, a
 # typedef, a float, a CO-RE relocation (preserve_access_index), a 64-bit
