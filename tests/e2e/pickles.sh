@@ -301,6 +301,44 @@ data_btf () { data_bpf "$@"; }
 data_btf_ext () { data_bpf "$@"; }
 data_btf_dump () { data_bpf "$@"; }
 
+# fs.img: a JFFS2 image (mkfs.jffs2, little-endian, clean markers) of a
+# tree with a file, a symbolic link and a directory holding a larger,
+# compressed file.
+data_jffs2 ()
+{
+  need_tools mkfs.jffs2
+  t=$work/jffs2-tree
+  mkdir -p "$t/sub"
+  printf 'hello jffs2\n' > "$t/a.txt"
+  seq 1 2000 > "$t/sub/numbers"
+  ln -s a.txt "$t/link"
+  mkfs.jffs2 -r "$t" -o "$1/fs.img" -e 0x10000 -l -U || die "mkfs.jffs2"
+}
+
+# cert.der: a self-signed X.509 certificate (openssl, an EC key), DER.
+data_asn1_ber ()
+{
+  need_tools openssl
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -subj "/CN=bpoke test/O=Example" -days 1 -outform DER \
+    -out "$1/cert.der" -keyout "$work/key.pem" > /dev/null 2>&1 \
+    || die "openssl req"
+}
+
+# m.mcr: CADR microcode, two sections (big-endian header words) holding
+# bytes of a fixed pseudo-random sequence.
+data_mcr ()
+{
+  python3 - "$1" <<'EOF' || die "python3"
+import random, struct, sys
+r = random.Random (7)
+d = struct.pack ('>iii', 1, 0, 4) + bytes (r.randrange (256) for _ in range (64))
+d += struct.pack ('>iii', 2, 0, 2) + bytes (r.randrange (256) for _ in range (16))
+with open (sys.argv[1] + '/m.mcr', 'wb') as f:
+    f.write (d)
+EOF
+}
+
 ## Running one check.
 
 # run_poke DIR CMDS: run the oracle in DIR on the commands file CMDS;
