@@ -4,7 +4,7 @@
 #
 # Each check is a file tests/e2e/pickles/PICKLE.WHAT.cmds: commands typed
 # at the prompt, one a line (lines starting with `#' are comments; a
-# first line `#! -l NAME' loads pickle NAME.pk with -l, for the pickles
+# first line `#! -l NAME...' loads pickles NAME.pk with -l, for those
 # whose name has a dash, which `load' cannot name).  The data for PICKLE
 # is made once, at test time, by data_PICKLE below with a real tool
 # (gcc, clang, tar, sfdisk, mkfs.jffs2, openssl, python3); every check
@@ -160,6 +160,7 @@ data_rgb24 () { data_bmp "$@"; }
 # color has no data of its own: a file to open all the same.
 data_color () { printf 'no data' > "$1/empty"; }
 data_argp () { data_color "$@"; }
+data_load () { data_color "$@"; }
 
 # LEB128 numbers, unsigned then signed, as DWARF writes them, followed
 # by POSIX times: 32 and 64 bits big-endian, then 32 bits little-endian.
@@ -350,8 +351,9 @@ run_in ()
   cp -p "$work/data/$pickle"/* "$rdir/"
   grep -v '^#' "$cmds" > "$rdir/.cmds"
   lflag=
-  l=$(sed -n '1s/^#! -l //p' "$cmds")
-  [ -n "$l" ] && lflag="-l $PICKLES/$l.pk"
+  for l in $(sed -n '1s/^#!//p' "$cmds"); do
+    [ "$l" = -l ] || lflag="$lflag -l $PICKLES/$l.pk"
+  done
   # shellcheck disable=SC2086
   (cd "$rdir" && BPOKE_LOAD_PATH=$PICKLES timeout 30 "$@" -q $lflag \
      -s .cmds < /dev/null > .out 2>&1; rc=$?
