@@ -224,7 +224,8 @@ main (int argc, char **argv)
 EOF
 }
 
-# prog.o (gcc -g -O1), prog (linked), prog32.o (clang, i386).
+# prog.o (gcc -g -O1), prog (linked), prog32.o (clang, i386), prog_sysv
+# (a SysV hash table), cxx.o (g++: COMDAT groups, compressed DWARF).
 data_elf ()
 {
   need_tools gcc clang
@@ -233,6 +234,14 @@ data_elf ()
   gcc -O1 -o "$1/prog" "$work/prog.c" || die "gcc"
   clang -target i386-linux-gnu -O1 -c -o "$1/prog32.o" "$work/prog.c" \
     || die "clang -target i386"
+  gcc -O1 -Wl,--hash-style=sysv -o "$1/prog_sysv" "$work/prog.c" \
+    || die "gcc -Wl,--hash-style=sysv"
+  cat > "$work/cxx.cc" <<'EOF'
+template <typename T> T twice (T a) { return 2 * a; }
+inline int thrice (int a) { return 3 * a; }
+int use (int x) { return twice (x) + thrice (x) + (int) twice (1.5); }
+EOF
+  g++ -O0 -g -gz -c -o "$1/cxx.o" "$work/cxx.cc" || die "g++ -gz"
 }
 
 # ctf.o: the same program with CTF (gcc -gctf), no DWARF.
