@@ -161,6 +161,7 @@ data_rgb24 () { data_bmp "$@"; }
 data_color () { printf 'no data' > "$1/empty"; }
 data_argp () { data_color "$@"; }
 data_load () { data_color "$@"; }
+data_pktest () { data_color "$@"; }
 
 # LEB128 numbers, unsigned then signed, as DWARF writes them, followed
 # by POSIX times: 32 and 64 bits big-endian, then 32 bits little-endian.
