@@ -226,7 +226,8 @@ EOF
 }
 
 # prog.o (gcc -g -O1), prog (linked), prog32.o (clang, i386), prog_sysv
-# (a SysV hash table), cxx.o (g++: COMDAT groups, compressed DWARF).
+# (a SysV hash table), cxx.o (g++: COMDAT groups, compressed DWARF),
+# ppc64.o and mips.o (clang: big-endian ELF64 and ELF32).
 data_elf ()
 {
   need_tools gcc clang
@@ -235,6 +236,10 @@ data_elf ()
   gcc -O1 -o "$1/prog" "$work/prog.c" || die "gcc"
   clang -target i386-linux-gnu -O1 -c -o "$1/prog32.o" "$work/prog.c" \
     || die "clang -target i386"
+  clang -target powerpc64-linux-gnu -O1 -c -o "$1/ppc64.o" "$work/prog.c" \
+    || die "clang -target powerpc64"
+  clang -target mips-linux-gnu -O1 -c -o "$1/mips.o" "$work/prog.c" \
+    || die "clang -target mips"
   gcc -O1 -Wl,--hash-style=sysv -o "$1/prog_sysv" "$work/prog.c" \
     || die "gcc -Wl,--hash-style=sysv"
   cat > "$work/cxx.cc" <<'EOF'
