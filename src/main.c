@@ -367,9 +367,11 @@ real_main (int argc, char **argv)
       switch (actions[i].kind)
         {
         case 'l':
+          /* As in GNU poke, a file that does not load (or raises) ends
+             the options, with exit status 0.  */
           st = bpoke_script_file (pk, arg);
           if (st == BPOKE_ERROR || st == BPOKE_EXCEPTION)
-            status = 1;
+            quit = true;
           break;
         case 'c':
           st = repl_line (pk, arg, &quit);

@@ -442,10 +442,21 @@ check ()
   done
 }
 
+# GNU poke 3.0 reversed the truth of `EXP ?! E' (1 when E is raised);
+# bpoke follows GNU poke 4.3 there, and 2.4's btf-dump, ctf-dump and
+# asn1-ber rely on 2.4's value.  Their checks belong with GNU poke 4.3's
+# versions of these pickles, against GNU poke 4.3.
+OLD_EXCCOND="btf-dump ctf-dump asn1-ber"
+
 made=
 for cmds in "$dir"/*.cmds; do
   name=$(basename "$cmds" .cmds)
   case $name in *"$pattern"*) ;; *) continue;; esac
+  case " $OLD_EXCCOND " in
+    *" ${name%%.*} "*)
+      echo "skip: $name (GNU poke 2.4's pickle relies on 2.4's ?!)"
+      continue ;;
+  esac
   pickle=${name%%.*}
   case " $made " in
     *" $pickle "*) ;;
