@@ -458,12 +458,17 @@ bpoke_new (void)
      compiled piecemeal, when first used.  */
   compiler_set_lazy (pk->comp, compile_lazy, pk);
   install_builtins (pk);
-  source *src = keep_source (pk, bpoke_prelude_src,
-                             strlen (bpoke_prelude_src), "<prelude>");
-  if (end_transaction (pk, run (pk, src, RUN_LAZY)) != BPOKE_OK)
+  const char *prelude[] = { vm_exceptions_src, bpoke_prelude_src };
+  for (size_t i = 0; i < countof (prelude); i++)
     {
-      fputs ("bpoke: internal error: the prelude does not compile\n", stderr);
-      abort ();
+      source *src = keep_source (pk, prelude[i], strlen (prelude[i]),
+                                 "<prelude>");
+      if (end_transaction (pk, run (pk, src, RUN_LAZY)) != BPOKE_OK)
+        {
+          fputs ("bpoke: internal error: the prelude does not compile\n",
+                 stderr);
+          abort ();
+        }
     }
   return pk;
 }
