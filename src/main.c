@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,10 @@ int
 main (int argc, char **argv)
 {
   main_args a = { .argc = argc, .argv = argv };
+  /* A write past the file size limit (ulimit -f) fails with EFBIG, and
+     the command's writes are undone, rather than the signal killing
+     bpoke in the middle of a commit.  */
+  signal (SIGXFSZ, SIG_IGN);
   tune_malloc ();
   run_on_big_stack (&a);
   /* No big stack: the process's own, as far as its limit goes, with
