@@ -96,6 +96,20 @@ load_init_file (bpoke *pk)
 
 static int real_main (int argc, char **argv);
 
+/* Run the lines of F (named NAME) as commands, as -s does: stop at one
+   that does not compile or whose writes cannot be made, and give status
+   1; after `.exit', the exit code.  Otherwise STATUS is kept.  */
+static int
+source_lines (bpoke *pk, FILE *f, const char *name, bool *quit, int status)
+{
+  if (!repl_source (pk, f, name, quit))
+    {
+      *quit = true;
+      return 1;
+    }
+  return *quit ? bpoke_exit_code (pk) : status;
+}
+
 typedef struct main_args
 {
   int argc;
@@ -399,13 +413,7 @@ real_main (int argc, char **argv)
                 quit = true;
                 break;
               }
-            if (!repl_source (pk, f, arg, &quit))
-              {
-                status = 1;
-                quit = true;
-              }
-            else if (quit)
-              status = bpoke_exit_code (pk);
+            status = source_lines (pk, f, arg, &quit, status);
             fclose (f);
             break;
           }
@@ -419,9 +427,13 @@ real_main (int argc, char **argv)
         status = st == BPOKE_ERROR ? 1 : bpoke_exit_code (pk);
       quit = true;
     }
-  if (!quit && !batch)
+  /* Commands piped in run as those of -s do (GNU poke reads nothing
+     from a standard input that is not a terminal).  */
+  if (!quit && !batch && !isatty (STDIN_FILENO))
+    status = source_lines (pk, stdin, "<stdin>", &quit, status);
+  else if (!quit && !batch)
     {
-      cmd_interactive = !quiet && isatty (STDIN_FILENO);
+      cmd_interactive = !quiet;
       status = repl_run (pk, quiet);
     }
 
