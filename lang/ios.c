@@ -52,6 +52,7 @@ typedef struct store
   uint64_t dev_size;            /* Committed size in bytes.  */
   uint64_t size;                /* Size with the pending writes.  */
   int nrefs;                    /* Open spaces on it.  */
+  uint64_t seq;                 /* Stores are committed in this order.  */
   uint64_t txn;                 /* The transaction it was checked in.  */
   char *label;                  /* "#ID (NAME)" of its first space.  */
   struct store *next;
@@ -109,7 +110,9 @@ ios_error (void)
 static store *
 store_new (iodev *d, int id, const char *name)
 {
+  static uint64_t nstores;
   store *st = xcalloc (1, sizeof *st);
+  st->seq = nstores++;
   st->dev = d;
   iocache_init (&st->cache);
   st->dev_size = st->size = d->ops->size (d);
@@ -679,7 +682,7 @@ undo (store *st)
 }
 
 /* Files first, since their journals can undo them; processes; memory
-   last, since it cannot fail.  */
+   last, since it cannot fail.  Then in the order they were opened.  */
 static int
 rank (const store *st)
 {
@@ -690,7 +693,10 @@ rank (const store *st)
 static int
 rank_cmp (const void *a, const void *b)
 {
-  return rank (*(store *const *) a) - rank (*(store *const *) b);
+  const store *x = *(store *const *) a, *y = *(store *const *) b;
+  if (rank (x) != rank (y))
+    return rank (x) - rank (y);
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* After a failed commit, the stores show their devices anew.  */

@@ -756,10 +756,9 @@ test_cache_writes_assigned_bytes (void **state)
   ios *io = open_ok (p, 0);
   uint64_t v;
   assert_int_equal (ios_read_int (io, 50 * 8, 8, true, &v), IOS_OK);
-  assert_int_equal (ios_commit (), IOS_OK);
   poke_behind (p, 50, 0x55);
-  /* In the same transaction as the stale read, so that the page is
-     used as it was cached.  */
+  /* In the same transaction as the read, so that the page is used as
+     it was cached, byte 50 stale.  */
   assert_int_equal (ios_write_int (io, 0, 8, true, 1), IOS_OK);
   assert_int_equal (ios_write_int (io, 100 * 8, 8, true, 1), IOS_OK);
   assert_int_equal (ios_commit (), IOS_OK);
@@ -769,7 +768,9 @@ test_cache_writes_assigned_bytes (void **state)
   assert_int_equal (buf[50], 0x55);
   assert_int_equal (buf[100], 1);
   /* Bits: a 4-bit write writes its byte, not the bytes around.  */
+  assert_int_equal (ios_read_int (io, 51 * 8, 8, true, &v), IOS_OK);
   poke_behind (p, 51, 0x66);
+  assert_int_equal (ios_write_int (io, 50 * 8, 8, true, 0x55), IOS_OK);
   assert_int_equal (ios_write_int (io, 52 * 8 + 4, 4, true, 0xf), IOS_OK);
   assert_int_equal (ios_commit (), IOS_OK);
   read_file (p, buf, sizeof buf, &n);
@@ -914,8 +915,9 @@ test_commit_truncated (void **state)
   assert_int_equal (ios_size (io), 100);
 }
 
-/* In a child limited to 64 KiB files: a commit writing three spaces, the
-   second of which fails (EFBIG), writes none of them.  */
+/* In a child limited to 64 KiB files: a commit writing three spaces,
+   the second of which fails (EFBIG) after the first was written, writes
+   none of them.  Files are written in the order they were opened.  */
 static void
 test_commit_all_or_none (void **state)
 {
