@@ -295,13 +295,15 @@ exec_program (bpoke *pk, ast *prog, bool repl)
 
 /* A top-level command is a transaction over the IO spaces: its writes
    reach the devices when it ends well (or exits), and are dropped when
-   it ends in an unhandled exception.  WHAT names it in messages.  When
-   the writes cannot be made, none are, and the command fails as a
-   compile error does: a batch run stops there, with status 1.  */
+   it ends in an unhandled exception, or does not compile (a module it
+   loads runs while it is read: GNU poke, which reads it all first,
+   runs nothing then).  WHAT names it in messages.  When the writes
+   cannot be made, none are, and the command fails as a compile error
+   does: a batch run stops there, with status 1.  */
 static bpoke_status
 end_transaction (bpoke *pk, bpoke_status st, const char *what)
 {
-  if (st == BPOKE_EXCEPTION)
+  if (st == BPOKE_EXCEPTION || st == BPOKE_ERROR)
     {
       if (ios_rollback ())
         {
@@ -379,7 +381,11 @@ bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {
   source *src = keep_source (pk, text, len, filename);
-  return run (pk, src, RUN_EACH);
+  /* The statements are transactions of their own; what is left is what
+     modules loaded while the script was read wrote, kept if it
+     compiles.  */
+  ios_begin ();
+  return end_transaction (pk, run (pk, src, RUN_EACH), "script");
 }
 
 bpoke_status
