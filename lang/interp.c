@@ -209,8 +209,9 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
   return st == BPOKE_OK;
 }
 
-static bpoke_status exec_program (bpoke *pk, ast *prog, bool repl);
-static bpoke_status run_each (bpoke *pk, ast *prog);
+static bpoke_status exec_program (bpoke *pk, ast *prog, bool repl,
+                                  compiler_mark mark);
+static bpoke_status run_each (bpoke *pk, ast *prog, compiler_mark mark);
 
 /* Compile and run SRC.  */
 static bpoke_status
@@ -248,6 +249,7 @@ run (bpoke *pk, const source *src, int how)
       }
   if (repl && nreal == 1 && last->kind == S_EXPR)
     last->flag = true;
+  compiler_mark mark = compiler_get_mark (pk->comp);
   if (!check_program (pk->comp, prog, &err))
     {
       fflush (stdout);
@@ -262,13 +264,14 @@ run (bpoke *pk, const source *src, int how)
     }
   sb_free (&err);
   if (how & RUN_EACH)
-    return run_each (pk, prog);
-  return exec_program (pk, prog, repl);
+    return run_each (pk, prog, mark);
+  return exec_program (pk, prog, repl, mark);
 }
 
-/* Run the checked PROG; a lone expression's value is printed if REPL.  */
+/* Run the checked PROG; a lone expression's value is printed if REPL.
+   If it raises, the declarations checked since MARK are forgotten.  */
 static bpoke_status
-exec_program (bpoke *pk, ast *prog, bool repl)
+exec_program (bpoke *pk, ast *prog, bool repl, compiler_mark mark)
 {
   val result, exc;
   if (!vm_run (pk->vm, prog, repl ? &result : NULL, &exc))
@@ -281,6 +284,7 @@ exec_program (bpoke *pk, ast *prog, bool repl)
              ignores it there.  */
           return repl ? BPOKE_OK : BPOKE_EXIT;
         }
+      compiler_forget (pk->comp, mark);
       /* An interruption (E_signal) says nothing.  */
       if (!(exc.t->kind == TY_STRUCT && vm_exc_code (exc) == EC_SIGNAL))
         report_exception (pk, exc);
@@ -329,7 +333,7 @@ end_transaction (bpoke *pk, bpoke_status st, const char *what)
    one fails, the writes of those before it stay made, as GNU poke (which
    writes at once) keeps them.  */
 static bpoke_status
-run_each (bpoke *pk, ast *prog)
+run_each (bpoke *pk, ast *prog, compiler_mark mark)
 {
   for (int i = 0; i < prog->nkids; i++)
     {
@@ -339,7 +343,8 @@ run_each (bpoke *pk, ast *prog)
       one->nkids = 1;
       one->nslots = prog->nslots;
       ios_begin ();
-      bpoke_status st = end_transaction (pk, exec_program (pk, one, false),
+      bpoke_status st = end_transaction (pk, exec_program (pk, one, false,
+                                                           mark),
                                          "statement");
       if (st != BPOKE_OK)
         return st;
