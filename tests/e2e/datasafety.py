@@ -370,7 +370,7 @@ def changes_under_bpoke():
     check(get("u.bin") == want, "... and written, not the old one",
           diff(get("u.bin"), want))
     # A command that fails writes nothing, even after close ().
-    s.run('var g = open ("%s")' % path("u.bin"))
+    s.run('var g = open ("%s")' % os.path.join(work, ".", "u.bin"))
     s.run("{ byte @ g : 2#B = 6; close (g); raise E_inval; }")
     check(get("u.bin") == want, "a failed command that closed its space "
           "writes nothing", diff(get("u.bin"), want))
