@@ -1116,8 +1116,9 @@ eval (vm *v, pk_frame *f, ast *n)
       {
         val x;
         x.t = n->type;
+        /* Not decoded again, even when the IO space has changed: a
+           method sees its struct as it was called on, as in GNU poke.  */
         x.v.o = &vm_frame_at (v, f, n->depth)->h;
-        vm_fresh (v, x);
         return x;
       }
     case A_OFFSET:
