@@ -204,7 +204,7 @@ expect_error "a constant of tag 2" badtag.class map.bpk 1 "$cv" \
   "javaclass: no constant has tag 2 (at offset 10)"
 head -c 200 classes/Hello.class > cut.class
 expect_error "the constant pool cut" cut.class map.bpk 1 \
-  'unhandled EOF exception' 'while mapping field Java_Class.constant_pool'
+  'unhandled EOF exception' 'javaclass: the constant pool runs past the end'
 robustness Hello.class classes/Hello.class walk.bpk
 robustness module-info.class modclasses/module-info.class walk.bpk
 
