@@ -72,3 +72,9 @@ expect_clean ()
     tail -n 3 "$work/$2.out"; head -n 5 "$work/$2.err"
   fi
 }
+
+# KEEP_WORK=1 keeps the scratch directory, to look at a failure.
+if [ -n "${KEEP_WORK-}" ]; then
+  trap - EXIT
+  echo "scratch directory: $work"
+fi
