@@ -142,7 +142,7 @@ expected ()
       *) file=$src/long.txt ;;
     esac
     python3 -c 'import sys, zlib
-print("crc %s %x" % (sys.argv[1], zlib.crc32(open(sys.argv[2], "rb").read())))' \
+print("crc %s %08x" % (sys.argv[1], zlib.crc32(open(sys.argv[2], "rb").read())))' \
       "$p" "$file"
   done
 }
