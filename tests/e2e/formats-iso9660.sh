@@ -12,8 +12,9 @@
 #   - xorriso -pvd_info: the four dates of the PVD;
 #   - isoinfo -l: the extent and size of every file and directory;
 #   - the tree put in: the CRC-32 of every file (python3's zlib).
-# Then the volume identifier is set by bpoke, and isoinfo -d and
-# xorriso -pvd_info show it.  Last, corrupted and truncated copies must
+# Then the volume identifier and the volume set size (a both-endian
+# number) are set by bpoke, and isoinfo -d and xorriso -pvd_info show
+# them.  Last, corrupted and truncated copies must
 # end in an exception saying what is wrong, never a crash or a hang.
 # Exit status 0 all passed, 1 a check failed, 77 a tool missing.
 set -u
@@ -137,13 +138,19 @@ for img in x g; do
   cat > "$work/id.bpk" <<EOF
 load iso9660;
 set_ios (open ("$work/$img-id.iso"));
-(ISO9660_File @ 0#B).set_volume_id ("EDITED_ID");
+var f = ISO9660_File @ 0#B;
+f.set_volume_id ("EDITED_ID");
+iso9660_set_both16 (f.pvd.volume_set_size, 2);
 EOF
   bp id
   [ $rc -eq 0 ] || { ko "$img: set_volume_id: status $rc"; cat "$work/id.out"; }
   got=$(isoinfo -d -i "$work/$img-id.iso" 2>&1 | sed -n 's/^Volume id: //p')
   if [ "$got" = EDITED_ID ]; then ok "$img.iso: isoinfo -d shows the new id"
   else ko "$img.iso: isoinfo -d shows [$got]"; fi
+  got=$(isoinfo -d -i "$work/$img-id.iso" 2>&1 \
+        | sed -n 's/^Volume set size is: //p')
+  if [ "$got" = 2 ]; then ok "$img.iso: isoinfo -d shows the volume set size set"
+  else ko "$img.iso: isoinfo -d shows the volume set size [$got]"; fi
   got=$(xorriso -indev "$work/$img-id.iso" -pvd_info 2>/dev/null \
         | sed -n 's/^Volume Id *: //p')
   if [ "$got" = EDITED_ID ]; then ok "$img.iso: xorriso shows the new id"
