@@ -80,8 +80,8 @@ printf ("hidden sectors: %u32d\n", bs.hidden_sectors);
 if (bs.total_sectors_16 == 0)
   printf ("big size: %u32d sectors\n", bs.total_sectors_32);
 printf ("serial number: %u32x\n", bs.volume_id);
-printf ("disk label=\"%s\"\n", catos (bs.volume_label));
-printf ("disk type=\"%s\"\n", catos (bs.fs_type));
+printf ("disk label=\"%s\"\n", fat_string (bs.volume_label));
+printf ("disk type=\"%s\"\n", fat_string (bs.fs_type));
 if (bs.fat_type == 32)
   {
     printf ("Big fatlen=%u32d\n", bs.fat32.sectors_per_fat_32);

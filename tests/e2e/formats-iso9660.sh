@@ -48,11 +48,16 @@ load iso9660;
 set_ios (open ("@FILE@", IOS_F_READ));
 var f = ISO9660_File @ 0#B;
 var p = f.pvd;
-fun id = (char[] c) string: { return rtrim (catos (c), " "); }
-fun date = (ISO9660_Dec_Datetime d) string:
+fun id = (char[] c) string: { return rtrim (iso9660_string (c), " "); }
+fun date = (string name, ISO9660_Dec_Datetime d) void:
 {
-  return catos (d.year) + catos (d.month) + catos (d.day) + catos (d.hour)
-         + catos (d.minute) + catos (d.second) + catos (d.hundredths);
+  printf ("date %s: %s", name, iso9660_string (d.year));
+  printf ("%s", iso9660_string (d.month));
+  printf ("%s", iso9660_string (d.day));
+  printf ("%s", iso9660_string (d.hour));
+  printf ("%s", iso9660_string (d.minute));
+  printf ("%s", iso9660_string (d.second));
+  printf ("%s\n", iso9660_string (d.hundredths));
 }
 printf ("System id: %s\n", p.get_system_id);
 printf ("Volume id: %s\n", p.get_volume_id);
@@ -72,10 +77,10 @@ var joliet = 0;
 for (t in f.vd_types where t == ISO9660_VD_SUPPLEMENTARY)
   joliet = f.svd.joliet_p;
 printf ("joliet %i32d\n", joliet);
-printf ("date Creation Time: %s\n", date (p.creation_date));
-printf ("date Modif. Time: %s\n", date (p.modification_date));
-printf ("date Expir. Time: %s\n", date (p.expiration_date));
-printf ("date Eff. Time: %s\n", date (p.effective_date));
+date ("Creation Time", p.creation_date);
+date ("Modif. Time", p.modification_date);
+date ("Expir. Time", p.expiration_date);
+date ("Eff. Time", p.effective_date);
 for (path in f.walk)
   {
     var r = f.lookup (path);

@@ -68,10 +68,16 @@ for (e in f.schema)
 for (row in f.table_rows (f.root_page ("t")))
   {
     var v = row.values;
-    printf ("row %i64d|%s|%s|%s\n", row.rowid,
-            v[1].null_p ? "" : ltos (v[1].bytes'length),
-            v[2].null_p ? "" : format ("%i64d", v[2].integer),
-            v[4].null_p ? "" : ltos (v[4].bytes'length));
+    printf ("row %i64d|", row.rowid);
+    if (!v[1].null_p)
+      printf ("%u64d", v[1].bytes'length);
+    print "|";
+    if (!v[2].null_p)
+      printf ("%i64d", v[2].integer);
+    print "|";
+    if (!v[4].null_p)
+      printf ("%u64d", v[4].bytes'length);
+    print "\n";
   }
 printf ("index %u64d\n", f.btree_cells (f.root_page ("t_name"))'length);
 printf ("free %u64d\n", f.free_pages'length);
