@@ -13,7 +13,8 @@
 #   - fsck.fat -nv: FAT type and entry width, bytes per cluster and
 #     per FAT, where the first FAT and the data area start, the number
 #     of data clusters;
-#   - mdir -/ -b: every path;
+#   - mdir -/ -b: every path; mdir: the short name and the date and
+#     time of each file of the root directory (FAT_Date, FAT_Time);
 #   - the files put in: the CRC-32 of each, read through its cluster
 #     chain (python3's zlib).
 # Then the volume label is set by bpoke, on a file system with a label
@@ -103,6 +104,20 @@ printf ("Data area starts at byte %u64d (sector %u32d)\n",
         bs.first_data_sector);
 printf ("%u32d data clusters (%u64d bytes)\n", bs.cluster_count,
         bs.cluster_count * (f.cluster_size / 1#B));
+fun two = (uint<16> n) void: { printf ("%s%u16d", n < 10 ? "0" : "", n); }
+for (x in f.dir (0))
+  {
+    var e = x.entry;
+    printf ("date %s %u16d-", e.get_name (1), e.write_date.year);
+    two (e.write_date.month);
+    print "-";
+    two (e.write_date.day);
+    print " ";
+    two (e.write_time.hour);
+    print ":";
+    two (e.write_time.minute);
+    print "\n";
+  }
 for (p in f.walk)
   {
     printf ("path %s\n", p);
@@ -135,6 +150,14 @@ expected ()
     -e 's/^\(Data area starts at byte .*\)$/\1/p' \
     -e 's/^ *\([0-9]* data clusters .*\)$/\1/p'
   mdir -/ -b -i "$1" :: 2>/dev/null | sed 's|^::|path |'
+  mdir -i "$1" :: 2>/dev/null | awk '
+    match($0, /[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]  *[0-9]*:[0-9][0-9]/) {
+      base = substr($0, 1, 8); sub(/ *$/, "", base)
+      ext = substr($0, 10, 3); sub(/ *$/, "", ext)
+      split(substr($0, RSTART, RLENGTH), dt, " +")
+      split(dt[2], hm, ":")
+      printf "date %s%s %s %02d:%s\n", base, (ext == "" ? "" : "." ext),
+             dt[1], hm[1], hm[2] }'
   for p in /HELLO.TXT /big.bin "/A Long Directory Name/inner/Some long file name.txt" /readme.txt; do
     case $p in
       /HELLO.TXT|/readme.txt) file=$src/hello.txt ;;
@@ -157,7 +180,7 @@ for t in 12 16 32; do
   fi
   expected "$work/f$t.img" > "$work/$name.exp"
   for aspect in '[a-zA-Z (]+[:=]' '[0-9]+ |First FAT|Data area' 'path ' \
-                'crc '; do
+                'crc ' 'date '; do
     grep -E "^($aspect)" "$work/$name.out" | LC_ALL=C sort > "$work/$name.got.a"
     grep -E "^($aspect)" "$work/$name.exp" | LC_ALL=C sort > "$work/$name.exp.a"
     [ -s "$work/$name.exp.a" ] || ko "$name: the tools printed no $aspect"

@@ -8,7 +8,9 @@
 # directory spans several sectors.  For each image, bpoke's reading is
 # compared with:
 #   - isoinfo -d: the identifiers, volume set size and sequence
-#     number, logical block size, volume size, whether Joliet is there;
+#     number, logical block size, volume size, whether Joliet is there
+#     (and so the volume descriptors, each the union's alternative its
+#     type names: primary, supplementary, terminator);
 #   - xorriso -pvd_info: the four dates of the PVD;
 #   - isoinfo -l: the extent and size of every file and directory;
 #   - the tree put in: the CRC-32 of every file (python3's zlib).
@@ -73,6 +75,15 @@ printf ("Volume set sequence number is: %u16d\n",
         p.volume_sequence_number.value);
 printf ("Logical block size is: %u16d\n", p.logical_block_size.value);
 printf ("Volume size is: %u32d\n", p.volume_space_size.value);
+for (d in f.descriptors)
+  {
+    var kind = "other";
+    try { var x = d.primary; kind = "primary"; } catch if E_elem { }
+    try { var x = d.supplementary; kind = "supplementary"; }
+    catch if E_elem { }
+    try { var x = d.terminator; kind = "terminator"; } catch if E_elem { }
+    printf ("descriptor %s\n", kind);
+  }
 var joliet = 0;
 for (t in f.vd_types where t == ISO9660_VD_SUPPLEMENTARY)
   joliet = f.svd.joliet_p;
@@ -102,8 +113,11 @@ walk ()
 expected ()
 {
   isoinfo -d -i "$1" 2>/dev/null | grep -E '^(System|Volume|Publisher|Data preparer|Application|Copyright|Abstract|Bibliographic|Logical)'
-  if isoinfo -d -i "$1" 2>/dev/null | grep -q '^Joliet'; then echo "joliet 1"
+  echo "descriptor primary"
+  if isoinfo -d -i "$1" 2>/dev/null | grep -q '^Joliet'; then
+    echo "joliet 1"; echo "descriptor supplementary"
   else echo "joliet 0"; fi
+  echo "descriptor terminator"
   xorriso -indev "$1" -pvd_info 2>/dev/null \
     | sed -n 's/^\(Creation Time\|Modif. Time\|Expir. Time\|Eff. Time\) *: \(.*\)/date \1: \2/p'
   isoinfo -l -i "$1" 2>/dev/null | awk '
@@ -129,7 +143,8 @@ for img in x g; do
     continue
   fi
   expected "$work/$img.iso" > "$work/$img.exp"
-  for aspect in '[A-Z][a-z]' 'joliet ' 'date ' 'entry ' 'crc '; do
+  for aspect in '[A-Z][a-z]' 'joliet ' 'descriptor ' 'date ' 'entry ' \
+                'crc '; do
     grep -E "^($aspect)" "$work/$img.out" | LC_ALL=C sort > "$work/$img.got.a"
     grep -E "^($aspect)" "$work/$img.exp" | LC_ALL=C sort > "$work/$img.exp.a"
     [ -s "$work/$img.exp.a" ] || ko "$img.iso: the tools printed no $aspect"
