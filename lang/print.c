@@ -1,28 +1,38 @@
-/* print.c -- printing values as GNU poke does, and printf/format.
+/* print.c -- printing values as GNU poke 4.3 does, and printf/format.
 
-   GNU poke has two value printers that differ in small, visible ways, and
-   bpoke must reproduce both byte for byte:
+   GNU poke prints a value in two places: the REPL, for the value of an
+   expression statement (print_value), and printf's %v (fmt_run).  Both
+   write values the same way:
 
-   - the REPL's, for the value of an expression statement (print_value).
-     Integers of a width other than 4, 8, 16, 32 or 64 get a "(int<N>) "
-     cast prefix (except in binary) and no suffix; hexadecimal and octal
-     digits are not padded, binary digits are padded to the width; an
-     array cut by oacutoff ends in ",...".  It honours omode and odepth.
+   - an integer of a width other than 4, 8, 16, 32 or 64 gets a
+     "(int<N>) " or "(uint<N>) " cast prefix and no suffix, except
+     uint<1>, which is written as its digit and "T" (1T, 0x0T); in bases
+     2, 8 and 16 the digits are padded with zeros to the width
+     (0x0000000a, 0o001UB, (uint<12>) 0x00c);
+   - strings are written as literals: \n, \t, \" and \\, and every byte
+     that is not printable ASCII as \xNN;
+   - an array cut by oacutoff ends in ",...";
+   - with omaps, offsets are in bytes when they are whole bytes
+     (" @ 4UL#B"), else in bits (" @ 155UL#b").
 
-   - printf's %v.  No cast prefix: odd widths carry just "U" when
-     unsigned; every non-decimal base pads to the digits the width needs;
-     a cut array ends in "..." with no comma.  It ignores omode and odepth:
-     flat and unlimited unless the directive says %T or %N.
+   They differ in three ways: %v ignores omode and odepth (flat and
+   unlimited unless the directive says %T or %N), writes an argument of
+   a function type as "#<closure>" where the REPL names the function
+   ("#<closure:f>", as both do inside arrays and structs, and %v does
+   for a function passed as `any'), and stops at a pretty-printer that
+   raises, where the REPL finishes the value.
 
-   Both honour obase, oacutoff and oindent.  Each kind of value has its
-   own function below, dispatched from print_val, so struct printing
-   (flat, tree, depth) stays in one place.  */
+   Each kind of value has its own function below, dispatched from
+   print_val, so struct printing (flat, tree, depth) stays in one
+   place.  */
 
 #include "print.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ast.h"
 #include "type.h"
 
 void
@@ -155,29 +165,43 @@ int_suffix (int size)
     }
 }
 
+/* The cast prefix of an integer of a non-standard width, built once
+   per width and signedness: "(int<N>) " is on the hot path of printing
+   arrays of bit-fields.  */
+static const char *
+int_cast_prefix (int size, bool sign)
+{
+  static char prefix[2][65][16];
+  char *p = prefix[sign][size];
+  if (!p[0])
+    snprintf (p, sizeof prefix[0][0], "(%s<%d>) ", sign ? "int" : "uint",
+              size);
+  return p;
+}
+
 static void
 print_int (pctx *c, uint64_t bits, int size, bool sign)
 {
   bool std = int_std_width (size);
+  bool bit = size == 1 && !sign;
   int base = c->obase;
-  if (!c->fmtv && !std && base != 2)
-    sb_printf (c->sb, "(%s<%d>) ", sign ? "int" : "uint", size);
+  if (!std && !bit)
+    sb_puts (c->sb, int_cast_prefix (size, sign));
   if (base == 16)
     sb_puts (c->sb, "0x");
   else if (base == 8)
     sb_puts (c->sb, "0o");
   else if (base == 2)
     sb_puts (c->sb, "0b");
-  put_int_digits (c->sb, bits, size, sign, base, c->fmtv || base == 2);
-  if (std)
+  put_int_digits (c->sb, bits, size, sign, base, true);
+  if (bit)
+    sb_putc (c->sb, 'T');
+  else if (std)
     {
-      /* GNU poke's REPL drops the U of uint<32> in binary.  */
-      if (!sign && (c->fmtv || base != 2 || size != 32))
+      if (!sign)
         sb_putc (c->sb, 'U');
       sb_puts (c->sb, int_suffix (size));
     }
-  else if (c->fmtv && !sign)
-    sb_putc (c->sb, 'U');
 }
 
 /* Offsets: the magnitude as an integer of the base type, then the unit
@@ -196,41 +220,63 @@ print_offset (pctx *c, val v)
     sb_printf (c->sb, "%llu", (unsigned long long) v.t->u.o.unit);
 }
 
-/* Only these four are escaped; every other byte, control characters and
-   non-ASCII included, goes out raw.  */
+/* A string as a literal: \n, \t, \" and \\ by their escapes, the other
+   bytes outside printable ASCII as \xNN; runs of plain bytes are copied
+   at once.  */
 static void
 print_string (pctx *c, val v)
 {
   const pk_string *s = val_str (v);
+  const unsigned char *d = (const unsigned char *) s->data;
+  size_t run = 0;
   sb_putc (c->sb, '"');
   for (size_t i = 0; i < s->len; i++)
     {
-      char ch = s->data[i];
+      unsigned char ch = d[i];
+      if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+        continue;
+      sb_putn (c->sb, s->data + run, i - run);
+      run = i + 1;
       switch (ch)
         {
         case '\n': sb_puts (c->sb, "\\n"); break;
         case '\t': sb_puts (c->sb, "\\t"); break;
         case '"': sb_puts (c->sb, "\\\""); break;
         case '\\': sb_puts (c->sb, "\\\\"); break;
-        default: sb_putc (c->sb, ch); break;
+        default:
+          sb_puts (c->sb, "\\x");
+          sb_putc (c->sb, "0123456789abcdef"[ch >> 4]);
+          sb_putc (c->sb, "0123456789abcdef"[ch & 15]);
+          break;
         }
     }
+  sb_putn (c->sb, s->data + run, s->len - run);
   sb_putc (c->sb, '"');
 }
 
-/* With omaps, where a value is: " @ " and the offset in bits (printf's
-   %v writes it in hexadecimal, 16 digits).  */
+/* With omaps, where a value is: " @ " and the offset as a uint<64>, in
+   bytes when it is a whole number of them, else in bits.  */
 static void
 print_map_off (pctx *c, uint64_t off)
 {
   sb_puts (c->sb, " @ ");
-  if (c->fmtv)
-    sb_printf (c->sb, "0x%016llx#b", (unsigned long long) off);
-  else
+  bool bytes = off % 8 == 0;
+  print_int (c, bytes ? off / 8 : off, 64, false);
+  sb_puts (c->sb, bytes ? "#B" : "#b");
+}
+
+/* A closure by the name of its function, if it has one.  */
+static void
+print_closure (pctx *c, val v)
+{
+  const pk_closure *k = val_clo (v);
+  sb_puts (c->sb, "#<closure");
+  if (k->fn && k->fn->kind == A_FUNC && k->fn->name)
     {
-      print_int (c, off, 64, false);
-      sb_puts (c->sb, "#b");
+      sb_putc (c->sb, ':');
+      sb_puts (c->sb, k->fn->name);
     }
+  sb_putc (c->sb, '>');
 }
 
 /* %v stops at a failing pretty-printer; the REPL finishes the value.  */
@@ -264,7 +310,7 @@ print_array (pctx *c, val v, int level)
         }
     }
   if (cut)
-    sb_puts (c->sb, c->fmtv ? "..." : ",...");
+    sb_puts (c->sb, ",...");
   sb_putc (c->sb, ']');
   if (c->omaps)
     print_map_off (c, base);
@@ -371,7 +417,7 @@ print_val (pctx *c, val v, int level)
       print_struct (c, v, level);
       break;
     case TY_FUNCTION:
-      sb_puts (c->sb, "#<closure>");
+      print_closure (c, v);
       break;
     case TY_VOID:
     case TY_ANY:
@@ -409,8 +455,8 @@ print_value (strbuf *sb, val v, const print_opts *o)
 
 /* Format strings.
 
-   The directives, as GNU poke 2.4 accepts them (there are no field
-   widths, precisions or '-' flags):
+   The directives, as GNU poke 4.3 accepts them (there are no field
+   widths or flags):
      %%                 a '%'
      %s %c %v           string, uint<8> as a raw byte, any value
      %DFv %DTv %Dv      D: one digit, struct depth (0: unlimited);
@@ -725,7 +771,13 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
             c.fmtv = true;
             c.tree = p->vmode == 'T';
             c.maxdepth = p->vdepth;
-            print_val (&c, args[a++], 0);
+            if (p->vfunction)
+              {
+                sb_puts (sb, "#<closure>");
+                a++;
+              }
+            else
+              print_val (&c, args[a++], 0);
             if (c.failed)
               return false;
             break;

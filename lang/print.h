@@ -1,4 +1,4 @@
-/* print.h -- printing values as GNU poke does: the REPL's value display
+/* print.h -- printing values as GNU poke 4.3 does: the REPL's value display
    (obase, flat and tree modes) and the printf/format directives.  */
 
 #ifndef BPOKE_PRINT_H
@@ -32,8 +32,8 @@ void print_opts_default (print_opts *o);
 /* Append V to SB as the REPL shows the value of an expression statement
    (e.g. 1UB, -3L, 0x10, 8UL#b, "a\n", [1,2,3], (int<3>) 2).  A void
    value appends nothing.  Returns false if a pretty-printer raised an
-   exception (the rest of the value is printed all the same).  printf's %v prints slightly differently (see
-   print.c); fmt_run does that.  */
+   exception (the rest of the value is printed all the same).  printf's
+   %v differs in small ways (see print.c); fmt_run does that.  */
 bool print_value (strbuf *sb, val v, const print_opts *o);
 
 /* printf/format.  A format string is parsed once, when the program is
@@ -59,13 +59,16 @@ typedef struct fmt_piece
   bool sign;            /* FMT_INT, FMT_CHAR: %i (true) or %u (and %c).  */
   int base;             /* FMT_INT: 2, 8, 10, 16 (b o d x).  */
   char conv;            /* The conversion letter as written.  */
-  /* GNU poke 2.4 has no field widths or flags ("%4i32d" is an invalid
+  /* GNU poke has no field widths or flags ("%4i32d" is an invalid
      numerical prefix): these three are always 0.  */
   int width;
   bool zero_pad;
   bool left;
   int vdepth;           /* %Nv: the depth for %v, 0 for the default.  */
   char vmode;           /* %v with mode: 'F' flat, 'T' tree, 0 default.  */
+  bool vfunction;       /* %v of an argument of a function type (set by
+                           the checker): "#<closure>", without the name
+                           the REPL gives it, as GNU poke does.  */
 } fmt_piece;
 
 typedef struct fmt
