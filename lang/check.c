@@ -1648,6 +1648,7 @@ check_expr (compiler *c, ast *n)
             switch (pc->kind)
               {
               case FMT_INT:
+              case FMT_FLOAT:
               case FMT_CHAR:
                 arg = &n->kids[k++];
                 want = type_int (pc->size, pc->sign);

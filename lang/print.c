@@ -28,6 +28,8 @@
 
 #include "print.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +465,11 @@ print_value (strbuf *sb, val v, const print_opts *o)
                         F flat (the default), T tree
      %iNB %uNB          N: 1..64 (at most two digits); B: d x o b, or c
                         with N = 8
+     %fN[.P]d %eN[.P]d %gN[.P]d
+                        the uint<N> argument's bits as an IEEE 754
+                        number, N 32 or 64, printed as C's %f, %e, %g
+                        with precision P (default 7 for 32 bits, 15
+                        for 64)
      %<class:  %>       styling; nothing is printed without colour
    Everything after '%' that is not %%, %< or %> takes an argument, even
    when it turns out invalid: the argument count check comes first in the
@@ -546,6 +553,62 @@ fb_finish (fmt_builder *b)
   return f;
 }
 
+/* Digits of a precision: more than an int holds is refused (GNU poke
+   4.3 takes such a precision modulo 2^32, or prints nothing).  */
+static const char *
+fmt_precision (const char *s, size_t len, size_t *k, int *prec)
+{
+  if (*k >= len || s[*k] < '0' || s[*k] > '9')
+    return FMT_TAG_ERR "expected a precision number after dot";
+  uint64_t n = 0;
+  while (*k < len && s[*k] >= '0' && s[*k] <= '9')
+    {
+      n = n * 10 + (uint64_t) (s[(*k)++] - '0');
+      if (n > INT_MAX)
+        return FMT_TAG_ERR "invalid precision";
+    }
+  *prec = (int) n;
+  return NULL;
+}
+
+/* %fN[.P]d, %eN[.P]d, %gN[.P]d at S[*I], the 'f', 'e' or 'g'.  */
+static const char *
+fmt_float_directive (fmt_builder *b, const char *s, size_t len, size_t *i)
+{
+  size_t k = *i;
+  char conv = s[k++];
+  if (k >= len || s[k] < '0' || s[k] > '9')
+    return conv == 'f' ? FMT_TAG_ERR "expected decimal digit after %f"
+           : conv == 'e' ? FMT_TAG_ERR "expected decimal digit after %e"
+                         : FMT_TAG_ERR "expected decimal digit after %g";
+  int size = s[k++] - '0';
+  if (k < len && s[k] >= '0' && s[k] <= '9')
+    size = size * 10 + (s[k++] - '0');
+  if (size != 32 && size != 64)
+    return FMT_TAG_ERR "invalid bit-width for a floating-point number";
+  int prec = -1;
+  if (k < len && s[k] == '.')
+    {
+      k++;
+      const char *e = fmt_precision (s, len, &k, &prec);
+      if (e)
+        return e;
+    }
+  char base = k < len ? s[k] : '\0';
+  if (base == 'x' || base == 'o' || base == 'b')
+    return FMT_TAG_ERR "only base 10 is supported for floating-point numbers";
+  if (base != 'd')
+    return FMT_TAG_ERR "invalid base";
+  fmt_piece *p = fb_add (b, FMT_FLOAT);
+  p->size = size;
+  p->sign = false;
+  p->base = 10;
+  p->conv = conv;
+  p->prec = prec;
+  *i = k + 1;
+  return NULL;
+}
+
 /* Parse the argument-taking directive at S[*I] (just after the '%').
    Returns NULL or the reason it is invalid.  */
 static const char *
@@ -600,6 +663,9 @@ fmt_directive (fmt_builder *b, const char *s, size_t len, size_t *i)
       *i = k + 1;
       return NULL;
     }
+
+  if (ch == 'f' || ch == 'e' || ch == 'g')
+    return fmt_float_directive (b, s, len, i);
 
   /* %[D][F|T]v.  A digit or a capital letter commits to %v.  */
   int depth = 0;
@@ -731,6 +797,68 @@ fmt_free (fmt *f)
   free (f);
 }
 
+/* Precisions above this are printed as this one followed by zeros: no
+   double has more than 1074 digits after the point, nor more than 767
+   significant ones, and %g's trailing zeros are dropped anyway.  */
+#define FLOAT_PREC_MAX 1100
+
+/* %f, %e, %g: the bits of the argument's uint<32> or uint<64> as an
+   IEEE 754 number, written by C's printf; a NaN is "nan" whatever its
+   sign, as in GNU poke.  */
+static void
+fmt_float (strbuf *sb, const fmt_piece *p, val v)
+{
+  double d;
+  if (p->size == 32)
+    {
+      uint32_t b32 = (uint32_t) v.v.u;
+      float fl;
+      memcpy (&fl, &b32, sizeof fl);
+      d = fl;
+    }
+  else
+    memcpy (&d, &v.v.u, sizeof d);
+  if (isnan (d))
+    {
+      sb_puts (sb, "nan");
+      return;
+    }
+  int prec = p->prec >= 0 ? p->prec : p->size == 32 ? 7 : 15;
+  int zeros = 0;
+  if (prec > FLOAT_PREC_MAX && !isinf (d))
+    {
+      zeros = p->conv == 'g' ? 0 : prec - FLOAT_PREC_MAX;
+      prec = FLOAT_PREC_MAX;
+    }
+  size_t start = sb->len;
+  if (p->conv == 'f')
+    sb_printf (sb, "%.*f", prec, d);
+  else if (p->conv == 'e')
+    sb_printf (sb, "%.*e", prec, d);
+  else
+    sb_printf (sb, "%.*g", prec, d);
+  if (!zeros)
+    return;
+  /* %e: the zeros go between the digits and the exponent.  */
+  char tail[16];
+  size_t ntail = 0;
+  if (p->conv == 'e')
+    {
+      size_t e = sb->len;
+      while (e > start && sb->data[e - 1] != 'e')
+        e--;
+      if (e > start && sb->len - (e - 1) <= sizeof tail)
+        ntail = sb->len - (e - 1);
+      memcpy (tail, sb->data + sb->len - ntail, ntail);
+      sb->len -= ntail;
+    }
+  static const char z64[] = "0000000000000000000000000000000000000000"
+                            "000000000000000000000000";
+  for (; zeros > 0; zeros -= 64)
+    sb_putn (sb, z64, zeros < 64 ? (size_t) zeros : 64);
+  sb_putn (sb, tail, ntail);
+}
+
 /* %iN and %uN: no prefix, no suffix; non-decimal bases are padded with
    zeros to the digits of the width ("%i32x" of 10 is "0000000a").  */
 static void
@@ -753,6 +881,9 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
           break;
         case FMT_INT:
           fmt_int (sb, p, args[a++]);
+          break;
+        case FMT_FLOAT:
+          fmt_float (sb, p, args[a++]);
           break;
         case FMT_STRING:
           {

@@ -42,6 +42,8 @@ typedef enum fmt_kind
 {
   FMT_TEXT,             /* Literal text (escapes already decoded).  */
   FMT_INT,              /* %iNd %uNx %i32o ... : an integral argument.  */
+  FMT_FLOAT,            /* %f32d %e64.3d %g32d: a uint<N> argument's bits
+                           as an IEEE 754 number.  */
   FMT_STRING,           /* %s.  */
   FMT_CHAR,             /* %c.  */
   FMT_VALUE,            /* %v: any value, printed as the REPL would.  */
@@ -54,11 +56,15 @@ typedef struct fmt_piece
   fmt_kind kind;
   const char *text;     /* FMT_TEXT: the text; FMT_STYLE_BEGIN: class.  */
   size_t len;
-  int size;             /* FMT_INT, FMT_CHAR: bits of the argument type,
-                           1..64 (8 for FMT_CHAR).  */
-  bool sign;            /* FMT_INT, FMT_CHAR: %i (true) or %u (and %c).  */
+  int size;             /* FMT_INT, FMT_CHAR, FMT_FLOAT: bits of the
+                           argument type, 1..64 (8 for FMT_CHAR, 32 or 64
+                           for FMT_FLOAT).  */
+  bool sign;            /* FMT_INT, FMT_CHAR: %i (true) or %u (and %c).
+                           FMT_FLOAT: false.  */
   int base;             /* FMT_INT: 2, 8, 10, 16 (b o d x).  */
-  char conv;            /* The conversion letter as written.  */
+  char conv;            /* The conversion letter as written (f e g for
+                           FMT_FLOAT).  */
+  int prec;             /* FMT_FLOAT: the precision, -1 for the default.  */
   /* GNU poke has no field widths or flags ("%4i32d" is an invalid
      numerical prefix): these three are always 0.  */
   int width;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -691,6 +692,51 @@ test_fmt_char_string (void **state)
   assert_string_equal (fr0 (""), "");
 }
 
+/* %f, %e and %g: the bits of a uint<32> or uint<64> as IEEE 754.  */
+
+static void
+test_fmt_float (void **state)
+{
+  (void) state;
+  val pi32 = U (32, 0x4048f5c3), pi64 = U (64, 0x40091eb851eb851fLL);
+  assert_string_equal (fr ("[%f32d|%e32d|%g32d]", pi32, pi32, pi32),
+                       "[3.1400001|3.1400001e+00|3.14]");
+  assert_string_equal (fr ("[%f64d|%e64d|%g64d]", pi64, pi64, pi64),
+                       "[3.140000000000000|3.140000000000000e+00|3.14]");
+  assert_string_equal (fr ("[%f32.2d|%e64.3d|%g64.3d|%f32.0d|%g32.0d]", pi32,
+                           pi64, pi64, pi32, pi32), "[3.14|3.140e+00|3.14|3|3]");
+  /* A NaN is "nan" whatever its sign and payload.  */
+  assert_string_equal (fr ("[%f32d|%f32d|%e32d|%g64d|%g64d]",
+                           U (32, 0x7f800000), U (32, 0xff800000),
+                           U (32, 0x7fc00000), U (64, 0xfff8000000000001LL),
+                           U (64, INT64_MIN)), "[inf|-inf|nan|nan|-0]");
+  assert_string_equal (fr ("[%g64d|%e64d|%g32d|%g64d]", U (64, 1), U (64, 1),
+                           U (32, 0x7f7fffff), U (64, 0x3ee4f8b588e368f1LL)),
+                       "[4.94065645841247e-324|4.940656458412465e-324|"
+                       "3.402823e+38|1e-05]");
+  /* obase does not touch them.  */
+  opts.obase = 16;
+  assert_string_equal (fr ("%f32.1d", pi32), "3.1");
+  opts.obase = 10;
+  /* Past 1100 digits, zeros are appended rather than computed: check
+     them against the C library's.  */
+  static const uint64_t bits[] = { 1, 0x40091eb851eb851fULL,
+                                   0x7fefffffffffffffULL,
+                                   0xc00921fb54442d18ULL, 0 };
+  char want[4096], spec[32];
+  for (size_t i = 0; i < countof (bits); i++)
+    for (int prec = 1095; prec <= 1300; prec += 41)
+      for (const char *c = "feg"; *c; c++)
+        {
+          double d;
+          memcpy (&d, &bits[i], sizeof d);
+          snprintf (want, sizeof want, *c == 'f' ? "%.*f" : *c == 'e'
+                    ? "%.*e" : "%.*g", prec, d);
+          snprintf (spec, sizeof spec, "%%%c64.%dd", *c, prec);
+          assert_string_equal (fr (spec, U (64, (int64_t) bits[i])), want);
+        }
+}
+
 /* fmt_parse: the pieces.  */
 
 static void
@@ -740,6 +786,21 @@ test_fmt_pieces (void **state)
   assert_int_equal (f->pieces[0].kind, FMT_CHAR);
   assert_true (f->pieces[0].sign);
   fmt_free (f);
+
+  s = "%f32d%e64.12d%g32.0d";
+  f = fmt_parse (s, strlen (s), &err);
+  assert_non_null (f);
+  assert_int_equal (f->nargs, 3);
+  p = f->pieces;
+  for (int i = 0; i < 3; i++)
+    {
+      assert_int_equal (p[i].kind, FMT_FLOAT);
+      assert_false (p[i].sign);
+      assert_int_equal (p[i].conv, "feg"[i]);
+      assert_int_equal (p[i].size, i == 1 ? 64 : 32);
+      assert_int_equal (p[i].prec, i == 0 ? -1 : i == 1 ? 12 : 0);
+    }
+  fmt_free (f);
 }
 
 /* fmt_parse: every invalid tag and GNU poke's message for it.  */
@@ -756,7 +817,7 @@ test_fmt_errors (void **state)
   } cases[] = {
     {"%d", TAG "invalid format specifier"},
     {"%q", TAG "invalid format specifier"},
-    {"%e", TAG "invalid format specifier"},
+    {"%e", TAG "expected decimal digit after %e"},
     {"%p", TAG "invalid format specifier"},
     {"%x", TAG "invalid format specifier"},
     {"%b", TAG "invalid format specifier"},
@@ -837,6 +898,31 @@ test_fmt_errors (void **state)
     {"%<a:%i32d%>%>", TAG "unpaired styling class"},
     {"%>%q", TAG "unpaired styling class"},
     {"%<a:%>%1", TAG "invalid numerical prefix"},
+    {"%f", TAG "expected decimal digit after %f"},
+    {"%g", TAG "expected decimal digit after %g"},
+    {"%fd", TAG "expected decimal digit after %f"},
+    {"%f16d", TAG "invalid bit-width for a floating-point number"},
+    {"%e8d", TAG "invalid bit-width for a floating-point number"},
+    {"%g99d", TAG "invalid bit-width for a floating-point number"},
+    {"%f3", TAG "invalid bit-width for a floating-point number"},
+    {"%f16x", TAG "invalid bit-width for a floating-point number"},
+    {"%f320d", TAG "invalid base"},
+    {"%f32", TAG "invalid base"},
+    {"%f32c", TAG "invalid base"},
+    {"%f32.1", TAG "invalid base"},
+    {"%f32.2c", TAG "invalid base"},
+    {"%f32x", TAG "only base 10 is supported for floating-point numbers"},
+    {"%e64o", TAG "only base 10 is supported for floating-point numbers"},
+    {"%g64.3b", TAG "only base 10 is supported for floating-point numbers"},
+    {"%f32.d", TAG "expected a precision number after dot"},
+    {"%f32.", TAG "expected a precision number after dot"},
+    {"%f32.-1d", TAG "expected a precision number after dot"},
+    {"%f32.18446744073709551619d", TAG "invalid precision"},
+    /* GNU poke 4.3 takes these modulo 2^32; bpoke refuses them.  */
+    {"%f32.2147483648d", TAG "invalid precision"},
+    {"%f32.4294967296d", TAG "invalid precision"},
+    {"%F32d", TAG "invalid flag"},
+    {"%E32d", TAG "invalid flag"},
     /* Valid, for contrast.  */
     {"%i64d", "(valid)"},
     {"%u1d", "(valid)"},
@@ -844,6 +930,8 @@ test_fmt_errors (void **state)
     {"%0Tv", "(valid)"},
     {"%9v", "(valid)"},
     {"%5Fv", "(valid)"},
+    {"%f32.05d", "(valid)"},
+    {"%e64.2147483647d", "(valid)"},
     {"%<a\nb:x%>", "(valid)"},
   };
   for (size_t i = 0; i < countof (cases); i++)
@@ -934,6 +1022,7 @@ main (void)
     cmocka_unit_test (test_fmt_v_struct),
     cmocka_unit_test (test_fmt_int),
     cmocka_unit_test (test_fmt_char_string),
+    cmocka_unit_test (test_fmt_float),
     cmocka_unit_test (test_fmt_pieces),
     cmocka_unit_test (test_fmt_errors),
     cmocka_unit_test (test_fmt_arg_count),
