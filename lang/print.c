@@ -60,7 +60,7 @@ typedef struct pctx
   int oacutoff;
   int maxdepth;         /* Struct nesting shown in full; 0: unlimited.  */
   bool tree;
-  bool fmtv;            /* %v's rules rather than the REPL's.  */
+  bool fmtv;            /* printf's %v: stop at a failing _print.  */
   bool omaps;           /* Each value followed by " @ OFFSET".  */
   bool pretty;          /* Structs with a _print method use it.  */
   int (*pp) (void *, strbuf *, val);

@@ -30,8 +30,8 @@ typedef struct print_opts
 void print_opts_default (print_opts *o);
 
 /* Append V to SB as the REPL shows the value of an expression statement
-   (e.g. 1UB, -3L, 0x10, 8UL#b, "a\n", [1,2,3], (int<3>) 2).  A void
-   value appends nothing.  Returns false if a pretty-printer raised an
+   (e.g. 1UB, -3L, 0x00000010, 8UL#b, "a\n", [1,2,3], (int<3>) 2, 1T).
+   A void value appends nothing.  Returns false if a pretty-printer raised an
    exception (the rest of the value is printed all the same).  printf's
    %v differs in small ways (see print.c); fmt_run does that.  */
 bool print_value (strbuf *sb, val v, const print_opts *o);
