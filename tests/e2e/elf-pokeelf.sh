@@ -10,15 +10,15 @@
 # 4.3's output recorded by `--record'.  A check that writes to the files
 # also has NAME.bytes, the `cmp -l' of each file before and after.
 #
-#   session    the session of tests/e2e/seed.sh written with poke-elf's
-#              names, and Elf_Verneed / Elf_Vernaux.  Its lines f.ehdr,
-#              f.phdr and f.shdr are left out: Elf64_Ehdr, Elf64_Phdr and
-#              Elf64_Shdr are names of both APIs, and print as in GNU
-#              poke 2.4 (Elf_Ident's ei_nident, the flags structs), which
-#              tests/e2e/seed.sh checks.
-#   verneed    the version-need patch of seed-verneed.bpk written with
-#              poke-elf's names (elf-pokeelf/verneed.bpk), and the bytes
-#              it writes.
+#   prompt     what the README and the manual's tutorial type at the
+#              prompt (the interpreter, the version needs), written with
+#              poke-elf's names, and Elf_Verneed / Elf_Vernaux.  Their
+#              f.ehdr, f.phdr and f.shdr are left out: Elf64_Ehdr,
+#              Elf64_Phdr and Elf64_Shdr are names of both APIs, and print
+#              as in GNU poke 2.4 (Elf_Ident's ei_nident, the flags
+#              structs), which elf-objects.sh checks against GNU poke 2.4.
+#   verneed    the tutorial's version-need patch written with poke-elf's
+#              names (elf-pokeelf/verneed.bpk), and the bytes it writes.
 #   api-*      the registry's names of the headers' values, vaddr_to_sec,
 #              vaddr_to_file_offset, get_load_base, notes, properties.
 #   pretty     poke-elf's field pretty-printers (_print_FIELD methods):
