@@ -749,7 +749,7 @@ eval_attr (vm *v, pk_frame *f, ast *n)
         if (n->op == ATTR_MAPPED)
           return val_int (n->type, m && m->mapped);
         if (n->op == ATTR_STRICT)
-          return val_int (n->type, m ? m->strict || !m->mapped : 1);
+          return val_int (n->type, !m || !m->lax);
         if (!m || !m->mapped)
           vm_raise_code (v, EC_MAP, n->op == ATTR_OFFSET
                          ? "evaluating an 'offset attribute"
@@ -1116,8 +1116,9 @@ eval (vm *v, pk_frame *f, ast *n)
       {
         val x;
         x.t = n->type;
+        /* Not decoded again, even when the IO space has changed: a
+           method sees its struct as it was called on, as in GNU poke.  */
         x.v.o = &vm_frame_at (v, f, n->depth)->h;
-        vm_fresh (v, x);
         return x;
       }
     case A_OFFSET:

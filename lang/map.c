@@ -199,7 +199,10 @@ constraint_failed (vm *v, const type *t, const char *field)
 }
 
 /* Build one field (or union alternative) I of S into S->fields[I].
-   Returns the field's size; *OFF gives where it went (maps).  */
+   Returns the field's size, or FIELD_ABSENT for an optional field that
+   is not there; *OFF gives where it went (maps).  */
+#define FIELD_ABSENT UINT64_MAX
+
 static uint64_t
 build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
              uint64_t cur, uint64_t base, uint64_t *off)
@@ -265,6 +268,14 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         }
     }
   s->fields[i] = fv;
+  /* An optional field (T F if COND) is built first, then COND, which
+     may name F, says whether it is there, as in GNU poke: an absent
+     field takes no room, and its constraint is not checked.  */
+  if (kid->d && !vm_eval (v, sf, kid->d).v.u)
+    {
+      s->fields[i].t = NULL;
+      return FIELD_ABSENT;
+    }
   /* A union chooses its alternative by the constraints, even when the
      map is not strict.  */
   if ((bc->strict || t->u.s.is_union) && kid->b && !vm_eval (v, sf, kid->b).v.u)
@@ -275,8 +286,10 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
 }
 
 /* Run build_field, or build_value when KID is NULL, catching the
-   exceptions CODE1 and CODE2: returns false if one was raised.  Kept
-   apart so that setjmp does not constrain the callers' variables.  */
+   exceptions whose codes are in the mask CODES: returns false, with the
+   exception in A->out, if one was raised.  Kept apart so that setjmp
+   does not constrain the callers' variables.  */
+#define CODE(c) (1u << (c))
 typedef struct try_args
 {
   type *t;
@@ -289,7 +302,7 @@ typedef struct try_args
 } try_args;
 
 static bool
-try_build (vm *v, try_args *a, int code1, int code2)
+try_build (vm *v, try_args *a, unsigned codes)
 {
   vm_handler h;
   vm_handler_enter (v, &h);
@@ -304,9 +317,10 @@ try_build (vm *v, try_args *a, int code1, int code2)
       return true;
     }
   vm_handler_caught (v, &h);
-  int code = (int) vm_exc_code (v->exc);
-  if (code != code1 && code != code2)
+  int64_t code = vm_exc_code (v->exc);
+  if (code < 0 || code >= 32 || !(codes & (1u << code)))
     vm_raise (v, v->exc);
+  a->out = v->exc;
   return false;
 }
 
@@ -317,7 +331,7 @@ set_map (pk_map *m, const build_ctx *bc, uint64_t off, uint64_t size,
          pk_frame *env)
 {
   m->mapped = true;
-  m->strict = bc->strict;
+  m->lax = !bc->strict;
   m->endian = (int8_t) bc->endian;
   m->ios = bc->ios_id;
   m->offset = off - (uint64_t) bc->bias;
@@ -365,6 +379,9 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   uint64_t base = bc->off, cur = base, end = base;
   bool chosen = false;
   int chosen_field = -1;
+  /* Unions: how the last alternative tried failed.  */
+  int failure = v->nroots;
+  vm_push_root (v, val_void ());
   for (int k = 0; k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
@@ -382,18 +399,24 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       if (t->u.s.is_union && bc->cons && bc->cons->nkids
           && bc->cons->kids[0]->slot != i)
         continue;
-      if (kid->d && !vm_eval (v, &s->fr, kid->d).v.u)
-        continue;
       uint64_t off, fsize;
       if (t->u.s.is_union)
         {
           /* The first alternative that builds without a constraint
              failure is the union's value.  */
           try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
-          /* An alternative fails by its constraint or by running out of
-             data.  One that failed by its constraint keeps its value for
-             the next ones' constraints, until the union is built.  */
-          if (!try_build (v, &a, EC_CONSTRAINT, EC_EOF))
+          /* An alternative fails by its constraint, or by running out
+             of data or of its array's bound (as in GNU poke 4.3).  One
+             that failed by its constraint keeps its value for the next
+             ones' constraints, until the union is built.  */
+          if (!try_build (v, &a, CODE (EC_CONSTRAINT) | CODE (EC_EOF)
+                                 | CODE (EC_MAP_BOUNDS)))
+            {
+              v->roots[failure] = a.out;
+              continue;
+            }
+          v->roots[failure] = val_void ();
+          if (a.size == FIELD_ABSENT)
             continue;
           fsize = a.size;
           off = a.off;
@@ -402,6 +425,8 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       else
         fsize = build_field (v, t, s, kid, bc, cur, base, &off);
+      if (fsize == FIELD_ABSENT)
+        continue;
       if (s->offs)
         s->offs[i] = bc->map ? off - (uint64_t) bc->bias : off - base;
       if (t->u.s.pinned || t->u.s.is_union)
@@ -415,7 +440,14 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         end = cur;
     }
   if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
-    no_alternative (v, t);
+    {
+      /* The last alternative ran out of data: GNU poke says so.  */
+      val last = v->roots[failure];
+      if (last.t && last.t->kind == TY_STRUCT
+          && vm_exc_code (last) != EC_CONSTRAINT)
+        vm_raise (v, last);
+      no_alternative (v, t);
+    }
   if (t->u.s.is_union)
     for (int i = 0; i < t->u.s.nfields; i++)
       if (i != chosen_field)
@@ -423,7 +455,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   if (bc->map)
     set_map (&s->map, bc, base, end - base, f);
   *size = end - base;
-  vm_pop_roots (v, 1);
+  vm_pop_roots (v, 2);
   return sv;
 }
 
@@ -514,7 +546,7 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         {
           /* Unbounded: stop quietly at the end or a failing element.  */
           try_args ta = { et, NULL, NULL, &sub, 0, 0, 0, 0, f, val_void () };
-          if (!try_build (v, &ta, EC_EOF, EC_CONSTRAINT))
+          if (!try_build (v, &ta, CODE (EC_EOF) | CODE (EC_CONSTRAINT)))
             break;
           e = ta.out;
           esize = ta.size;
@@ -741,7 +773,7 @@ map_remap (vm *v, val x)
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
   bc.map = true;
-  bc.strict = m->strict;
+  bc.strict = !m->lax;
   bc.io = io;
   bc.ios_id = m->ios;
   bc.bias = ios_bias (io);
@@ -757,6 +789,18 @@ map_remap (vm *v, val x)
   build_value (v, m->env, x.t, &bc, &size);
   v->mapping--;
   vm_pop_roots (v, 1);
+}
+
+/* The byte order of field I of struct type T: its own (`little',
+   `big') or ENDIAN, its struct's.  */
+static int
+field_endian (const type *t, int i, int endian)
+{
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    if (decl->kids[k]->kind == TN_FIELD && decl->kids[k]->slot == i)
+      return decl->kids[k]->op ? decl->kids[k]->op : endian;
+  return endian;
 }
 
 /* Writing values to IO: the encoder, the inverse of build_value.  */
@@ -820,9 +864,8 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
             if (!s->fields[i].t)
               continue;
             uint64_t fo = s->offs ? off + (s->offs[i] - s->map.offset) : cur;
-            write_value (v, io, fo, s->fields[i], endian);
+            write_value (v, io, fo, s->fields[i], field_endian (t, i, endian));
             cur = fo + val_size_bits (s->fields[i]);
-            (void) t;
           }
         return;
       }
@@ -954,7 +997,13 @@ static void
 keep_current (vm *v, const place *p, uint64_t g0, val x)
 {
   if (val_map (x))
-    return;                     /* X's parts are to be mapped.  */
+    {
+      /* X's parts are to be mapped: the values it was stored in decode
+         again, even when writing it changed no byte.  */
+      for (int k = 0; k < p->n; k++)
+        val_map (p->objs[k])->gen = 0;
+      return;
+    }
   uint64_t g1 = vm_map_gen (v);
   for (int k = p->n - 1; k >= 0; k--)
     {
@@ -970,14 +1019,16 @@ val
 map_unmap (vm *v, val x)
 {
   val r = x;
-  if (!val_map (x))
-    return x;
+  const pk_map *m = val_map (x);
+  if (!m || !m->mapped)
+    return x;                   /* Itself, as in GNU poke.  */
   vm_fresh (v, x);
   vm_push_root (v, x);
   if (x.t->kind == TY_ARRAY)
     {
       const pk_array *a = val_arr (x);
       pk_array *c = array_new (a->len);
+      c->map.lax = a->map.lax;
       r.v.o = &c->h;
       vm_push_root (v, r);
       for (size_t i = 0; i < a->len; i++)
@@ -988,6 +1039,7 @@ map_unmap (vm *v, val x)
       const pk_struct *s = val_sct (x);
       pk_struct *c = struct_new_frame (s->fr.parent, s->nfields,
                                        s->fr.nslots);
+      c->map.lax = s->map.lax;
       r.v.o = &c->fr.h;
       vm_push_root (v, r);
       for (int i = 0; i < s->fr.nslots; i++)
@@ -1074,7 +1126,7 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
      E_constraint (the old value is back; for a union, no
      alternative is valid).  */
   ast *decl = sv.t->u.s.decl, *fkid = NULL;
-  bool strict = !s->map.mapped || s->map.strict;
+  bool strict = !s->map.lax;
   for (int k = 0; decl && k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
