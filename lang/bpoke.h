@@ -40,6 +40,18 @@ bpoke_status bpoke_script (bpoke *pk, const char *src, size_t len,
 /* The same, reading PATH.  */
 bpoke_status bpoke_script_file (bpoke *pk, const char *path);
 
+/* The directory of the standard library (elf.bpk...): by default the
+   installed one; an uninstalled program sets its source tree's.  */
+void bpoke_set_datadir (bpoke *pk, const char *dir);
+
+/* The directories `load NAME' searches, after the directory of the
+   file being loaded, colon-separated: the current directory, those of
+   BPOKE_LOAD_PATH, the standard library, then where GNU poke's pickles
+   are (POKE_LOAD_PATH, $XDG_DATA_HOME/poke or ~/.local/share/poke,
+   /usr/local/share/poke/pickles, /usr/share/poke/pickles).  The caller
+   frees the string.  */
+char *bpoke_load_path (const bpoke *pk);
+
 /* The exit status a failed program asks for (an unhandled exception's
    exit_status, or exit's argument).  */
 int bpoke_exit_code (const bpoke *pk);

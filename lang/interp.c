@@ -38,6 +38,7 @@ struct bpoke
   source **sources;
   int nsources, capsources;
   const source *builtins;       /* The builtins' declarations.  */
+  char *datadir;                /* The standard library's directory.  */
 };
 
 
@@ -118,12 +119,55 @@ readable (const char *path)
   return true;
 }
 
-/* Find module NAME: in the loading file's directory, the current
-   directory, BPOKE_LOAD_PATH, then the standard library (BPOKE_DATADIR
-   when set, as the tests do for an uninstalled bpoke); `.bpk' before
-   `.pk'.  */
+/* Append the directory list LIST (colon-separated; empty entries are
+   dropped) to DIRS.  */
+static void
+add_dirs (strbuf *dirs, const char *list)
+{
+  for (const char *d = list; d && *d;)
+    {
+      size_t n = strcspn (d, ":");
+      if (n > 0)
+        {
+          if (dirs->len)
+            sb_putc (dirs, ':');
+          sb_putn (dirs, d, n);
+        }
+      d += n + (d[n] == ':');
+    }
+}
+
+char *
+bpoke_load_path (const bpoke *pk)
+{
+  strbuf dirs;
+  sb_init (&dirs);
+  add_dirs (&dirs, ".");
+  add_dirs (&dirs, getenv ("BPOKE_LOAD_PATH"));
+  add_dirs (&dirs, pk->datadir ? pk->datadir : BPOKE_DATADIR);
+  /* Then GNU poke's pickles, where GNU poke looks for them: its users'
+     `load mbr' works here too, and bpoke's own modules come first.  */
+  add_dirs (&dirs, getenv ("POKE_LOAD_PATH"));
+  const char *xdg = getenv ("XDG_DATA_HOME"), *home = getenv ("HOME");
+  if (xdg && *xdg)
+    sb_printf (&dirs, ":%s/poke", xdg);
+  else if (home && *home)
+    sb_printf (&dirs, ":%s/.local/share/poke", home);
+  add_dirs (&dirs, "/usr/local/share/poke/pickles:/usr/share/poke/pickles");
+  return sb_steal (&dirs);
+}
+
+void
+bpoke_set_datadir (bpoke *pk, const char *dir)
+{
+  free (pk->datadir);
+  pk->datadir = xstrdup (dir);
+}
+
+/* Find module NAME: in the loading file's directory, then the load
+   path (bpoke_load_path); `.bpk' before `.pk'.  */
 static char *
-find_module (const source *from, const char *name, bool is_path)
+find_module (bpoke *pk, const source *from, const char *name, bool is_path)
 {
   static const char *const exts[] = { ".bpk", ".pk" };
   strbuf dirs;
@@ -133,16 +177,10 @@ find_module (const source *from, const char *name, bool is_path)
     sb_putn (&dirs, from->filename, (size_t) (slash - from->filename));
   else
     sb_putc (&dirs, '.');
-  sb_puts (&dirs, ":.");
-  const char *lp = getenv ("BPOKE_LOAD_PATH");
-  if (lp && *lp)
-    {
-      sb_putc (&dirs, ':');
-      sb_puts (&dirs, lp);
-    }
-  const char *dd = getenv ("BPOKE_DATADIR");
+  char *path = bpoke_load_path (pk);
   sb_putc (&dirs, ':');
-  sb_puts (&dirs, dd && *dd ? dd : BPOKE_DATADIR);
+  sb_puts (&dirs, path);
+  free (path);
   char *result = NULL;
   if (is_path && name[0] == '/')
     result = readable (name) ? xstrdup (name) : NULL;
@@ -175,7 +213,7 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
 {
   bpoke *pk = ctx;
   static char buf[512];
-  char *path = find_module (from, name, is_path);
+  char *path = find_module (pk, from, name, is_path);
   if (!path)
     {
       snprintf (buf, sizeof buf, is_path
@@ -463,6 +501,7 @@ bpoke_free (bpoke *pk)
   for (int i = 0; i < pk->nloaded; i++)
     free (pk->loaded[i]);
   free (pk->loaded);
+  free (pk->datadir);
   free (pk);
 }
 

@@ -13,6 +13,14 @@ pending=""
 if [ "${1-}" = --pending ]; then shift; pattern=${1-}; pending_only=yes
 else pending_only=no; fi
 [ -f "$here/PENDING" ] && pending=$(grep -v '^#' "$here/PENDING")
+# One scratch directory for all the tests (see check.sh).
+scratch=$(mktemp -d) || exit 99
+trap 'rm -rf "$scratch"' EXIT
+CHECK_SCRATCH=$scratch/$(basename "$here")
+mkdir "$CHECK_SCRATCH" || exit 99
+find "$here" -mindepth 1 -maxdepth 1 ! -name '*.bpk' ! -name '*.out' \
+  ! -name 'tmp-*' -exec ln -s {} "$CHECK_SCRATCH/" \; || exit 99
+export CHECK_SCRATCH
 for t in "$here"/*.bpk; do
   name=$(basename "$t" .bpk)
   case "$name" in *"$pattern"*) ;; *) continue ;; esac
