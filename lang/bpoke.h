@@ -55,12 +55,25 @@ char *bpoke_load_path (const bpoke *pk);
 /* The exit status a failed program asks for (an unhandled exception's
    exit_status, or exit's argument).  */
 int bpoke_exit_code (const bpoke *pk);
+/* Set it, as `.exit CODE` does.  */
+void bpoke_set_exit_code (bpoke *pk, int code);
+
+/* Read an integer argument of a dot-command as GNU poke does: C's
+   notation (0x, 0b, a leading 0 for octal) with a sign, cut to 32
+   bits.  False if S is not one.  */
+bool bpoke_parse_int (const char *s, int *out);
 
 /* Settings, as `.set NAME VALUE` changes them.  Returns false with a
-   message in *ERR for an unknown setting or a bad value.  With VALUE
-   NULL, prints the current value.  */
+   message in *ERR (GNU poke's) for an unknown setting or a bad value.  */
 bool bpoke_set (bpoke *pk, const char *name, const char *value,
                 const char **err);
+/* The value of setting NAME as `.set NAME` prints it, or NULL if there
+   is no such setting.  The string may change at the next call.  */
+const char *bpoke_get (bpoke *pk, const char *name);
+/* The name of the Ith setting, in the order `.set` lists them (NULL
+   past the last), and in *VALUES the values it takes, comma-separated
+   ("yes,no"), or NULL for an integer.  */
+const char *bpoke_setting (int i, const char **values);
 
 /* Disable calls to native (extern) functions for good, as --no-ffi
    does: they raise E_perm, and `.set ffi yes' is refused.  */

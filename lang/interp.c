@@ -4,6 +4,7 @@
 
 #include "bpoke.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <regex.h>
@@ -39,6 +40,7 @@ struct bpoke
   int nsources, capsources;
   const source *builtins;       /* The builtins' declarations.  */
   char *datadir;                /* The standard library's directory.  */
+  bool pager;                   /* .set pager: kept for the program.  */
 };
 
 
@@ -409,6 +411,12 @@ bpoke_exit_code (const bpoke *pk)
   return pk->exit_code;
 }
 
+void
+bpoke_set_exit_code (bpoke *pk, int code)
+{
+  pk->exit_code = code;
+}
+
 /* The checker's hook for a lazy declaration: parse, check and run it,
    where the checker has arranged what it sees.  */
 static bool
@@ -524,124 +532,222 @@ bpoke_interrupt (bpoke *pk)
   pk->vm->interrupted = 1;
 }
 
+/* The settings of `.set', in the order GNU poke 4.3 lists them, then
+   bpoke's own; VALUES are the words a setting takes, NULL for an
+   integer.  auto-map, prompt-maps, doc-viewer, tracer, autoremap and
+   error-on-warning are GNU poke's features that bpoke does not have:
+   they keep the value that says what bpoke does (FIXED).  pager is the
+   program's: the library only keeps it.  */
+enum
+{
+  SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
+  SET_OACUTOFF, SET_ODEPTH, SET_OINDENT, SET_OMODE, SET_ENDIAN,
+  SET_DOC_VIEWER, SET_PAGER, SET_TRACER, SET_AUTOREMAP, SET_ERROR_ON_WARNING,
+  SET_FFI, SET_COUNT
+};
+
+static const struct
+{
+  const char *name, *values, *fixed;
+} settings[SET_COUNT] = {
+  [SET_PRETTY] = { "pretty-print", "yes,no", NULL },
+  [SET_AUTO_MAP] = { "auto-map", "yes,no", "no" },
+  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no", "no" },
+  [SET_OMAPS] = { "omaps", "yes,no", NULL },
+  [SET_OBASE] = { "obase", "2,8,10,16", NULL },
+  [SET_OACUTOFF] = { "oacutoff", NULL, NULL },
+  [SET_ODEPTH] = { "odepth", NULL, NULL },
+  [SET_OINDENT] = { "oindent", NULL, NULL },
+  [SET_OMODE] = { "omode", "flat,tree", NULL },
+  [SET_ENDIAN] = { "endian", "little,big,host,network", NULL },
+  [SET_DOC_VIEWER] = { "doc-viewer", "info,less", "info" },
+  [SET_PAGER] = { "pager", "yes,no", NULL },
+  [SET_TRACER] = { "tracer", "yes,no", "no" },
+  [SET_AUTOREMAP] = { "autoremap", "yes,no", "yes" },
+  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no", "no" },
+  [SET_FFI] = { "ffi", "yes,no", NULL },
+};
+
+const char *
+bpoke_setting (int i, const char **values)
+{
+  if (i < 0 || i >= SET_COUNT)
+    return NULL;
+  if (values)
+    *values = settings[i].values;
+  return settings[i].name;
+}
+
+static int
+setting_id (const char *name)
+{
+  for (int i = 0; i < SET_COUNT; i++)
+    if (strcmp (settings[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+/* Is WORD one of the comma-separated LIST?  */
+static bool
+in_list (const char *list, const char *word)
+{
+  size_t n = strlen (word);
+  for (const char *p = list; *p;)
+    {
+      size_t k = strcspn (p, ",");
+      if (k == n && strncmp (p, word, n) == 0)
+        return true;
+      p += k + (p[k] == ',');
+    }
+  return false;
+}
+
+/* GNU poke's dot-commands read their integers in C's notation (0x,
+   0b and a leading 0 for octal) with a sign; beyond 64 bits they
+   saturate, then are cut to 32 bits (`.set oindent 4294967312' is
+   16).  */
 bool
-bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
+bpoke_parse_int (const char *s, int *out)
+{
+  const char *p = s;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  bool neg = *p == '-';
+  if (*p == '-' || *p == '+')
+    p++;
+  int base = 10;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit ((unsigned char) p[2]))
+    base = 16, p += 2;
+  else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')
+           && (p[2] == '0' || p[2] == '1'))
+    base = 2, p += 2;
+  else if (p[0] == '0')
+    base = 8;
+  uint64_t v = 0;
+  bool over = false;
+  const char *digits = p;
+  for (;; p++)
+    {
+      int d = isdigit ((unsigned char) *p) ? *p - '0'
+              : isxdigit ((unsigned char) *p) ? tolower (*p) - 'a' + 10 : 99;
+      if (d >= base)
+        break;
+      if (v > (UINT64_MAX - (uint64_t) d) / (uint64_t) base)
+        over = true;
+      else
+        v = v * (uint64_t) base + (uint64_t) d;
+    }
+  if (p == digits || *p)
+    return false;
+  int64_t r;
+  if (neg)
+    r = over || v > (uint64_t) INT64_MAX + 1 ? INT64_MIN : (int64_t) (0 - v);
+  else
+    r = over || v > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) v;
+  *out = (int) (uint32_t) (uint64_t) r;
+  return true;
+}
+
+const char *
+bpoke_get (bpoke *pk, const char *name)
+{
+  static char buf[16];
+  const print_opts *o = &pk->vm->popts;
+  int id = setting_id (name);
+  if (id < 0)
+    return NULL;
+  if (settings[id].fixed)
+    return settings[id].fixed;
+  switch (id)
+    {
+    case SET_PRETTY: return o->pretty ? "yes" : "no";
+    case SET_OMAPS: return o->omaps ? "yes" : "no";
+    case SET_OMODE: return o->tree ? "tree" : "flat";
+    case SET_ENDIAN: return pk->vm->big_endian ? "big" : "little";
+    case SET_PAGER: return pk->pager ? "yes" : "no";
+    case SET_FFI: return pk->vm->ffi_off ? "no" : "yes";
+    default:
+      break;
+    }
+  int v = id == SET_OBASE ? o->obase : id == SET_OACUTOFF ? o->oacutoff
+          : id == SET_ODEPTH ? o->odepth : o->oindent;
+  snprintf (buf, sizeof buf, "%d", v);
+  return buf;
+}
+
+/* Change setting ID to VALUE, which is valid for it.  */
+static bool
+apply_setting (bpoke *pk, int id, const char *value, const char **err)
 {
   print_opts *o = &pk->vm->popts;
-  *err = NULL;
-  if (strcmp (name, "endian") == 0)
+  bool yes = strcmp (value, "yes") == 0;
+  int n = 0;
+  if (!settings[id].values)
+    bpoke_parse_int (value, &n);
+  switch (id)
     {
-      bool host_big = *(const unsigned char *) &(const uint16_t) { 1 } == 0;
-      if (!value)
-        printf ("%s\n", pk->vm->big_endian ? "big" : "little");
-      else if (strcmp (value, "big") == 0 || strcmp (value, "network") == 0)
-        pk->vm->big_endian = true;
-      else if (strcmp (value, "little") == 0)
-        pk->vm->big_endian = false;
-      else if (strcmp (value, "host") == 0)
-        pk->vm->big_endian = host_big;
+    case SET_PRETTY: o->pretty = yes; break;
+    case SET_OMAPS: o->omaps = yes; break;
+    case SET_OBASE: o->obase = atoi (value); break;
+    case SET_OACUTOFF: o->oacutoff = n; break;
+    case SET_ODEPTH: o->odepth = n; break;
+    case SET_OINDENT: o->oindent = n; break;
+    case SET_OMODE: o->tree = strcmp (value, "tree") == 0; break;
+    case SET_PAGER: pk->pager = yes; break;
+    case SET_ENDIAN:
+      if (strcmp (value, "host") == 0)
+        pk->vm->big_endian = *(const unsigned char *) &(const uint16_t) { 1 }
+                             == 0;
       else
-        {
-          *err = "Usage: .set endian {little,big,host,network}";
-          return false;
-        }
-      return true;
-    }
-  if (strcmp (name, "obase") == 0)
-    {
-      if (!value)
-        {
-          printf ("%d\n", o->obase);
-          return true;
-        }
-      int b = atoi (value);
-      if (b != 2 && b != 8 && b != 10 && b != 16)
-        {
-          *err = "Usage: .set obase {2,8,10,16}";
-          return false;
-        }
-      o->obase = b;
-      return true;
-    }
-  if (strcmp (name, "omode") == 0)
-    {
-      if (!value)
-        {
-          printf ("%s\n", o->tree ? "tree" : "flat");
-          return true;
-        }
-      if (strcmp (value, "tree") == 0)
-        o->tree = true;
-      else if (strcmp (value, "flat") == 0)
-        o->tree = false;
-      else
-        {
-          *err = "error: omode should be one of `flat' or `tree'.";
-          return false;
-        }
-      return true;
-    }
-  struct
-  {
-    const char *name;
-    int *p;
-  } ints[] = {
-    {"odepth", &o->odepth}, {"oindent", &o->oindent},
-    {"oacutoff", &o->oacutoff},
-  };
-  for (size_t i = 0; i < countof (ints); i++)
-    if (strcmp (name, ints[i].name) == 0)
-      {
-        if (!value)
-          {
-            printf ("%d\n", *ints[i].p);
-            return true;
-          }
-        *ints[i].p = atoi (value);
-        return true;
-      }
-  if (strcmp (name, "ffi") == 0)
-    {
-      if (!value)
-        printf ("%s\n", pk->vm->ffi_off ? "no" : "yes");
-      else if (strcmp (value, "no") == 0)
-        pk->vm->ffi_off = true;
-      else if (strcmp (value, "yes") != 0)
-        {
-          *err = "Usage: .set ffi {yes,no}";
-          return false;
-        }
-      else if (pk->vm->ffi_locked)
+        pk->vm->big_endian = strcmp (value, "little") != 0;
+      break;
+    case SET_FFI:
+      if (yes && pk->vm->ffi_locked)
         {
           *err = "error: native calls were disabled by --no-ffi";
           return false;
         }
+      pk->vm->ffi_off = !yes;
+      break;
+    }
+  return true;
+}
+
+bool
+bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
+{
+  static char msg[128];
+  *err = NULL;
+  int id = setting_id (name);
+  if (id < 0)
+    {
+      snprintf (msg, sizeof msg, "set %s: command not found.", name);
+      *err = msg;
+      return false;
+    }
+  int n;
+  if (settings[id].values ? !in_list (settings[id].values, value)
+      : !bpoke_parse_int (value, &n))
+    {
+      if (id == SET_ERROR_ON_WARNING)
+        snprintf (msg, sizeof msg, "error: error-on-warning should be one "
+                  "of `yes' or `no'");
       else
-        pk->vm->ffi_off = false;
-      return true;
+        snprintf (msg, sizeof msg, "Usage: .set %s %s%s%s", name,
+                  settings[id].values ? "{" : "",
+                  settings[id].values ? settings[id].values : "INTEGER",
+                  settings[id].values ? "}" : "");
+      *err = msg;
+      return false;
     }
-  if (strcmp (name, "pretty-print") == 0)
+  if (settings[id].fixed && strcmp (value, settings[id].fixed) != 0)
     {
-      if (!value)
-        {
-          printf ("%s\n", o->pretty ? "yes" : "no");
-          return true;
-        }
-      o->pretty = strcmp (value, "yes") == 0;
-      return true;
+      snprintf (msg, sizeof msg, "error: in bpoke, %s is always %s", name,
+                settings[id].fixed);
+      *err = msg;
+      return false;
     }
-  if (strcmp (name, "omaps") == 0)
-    {
-      if (!value)
-        {
-          printf ("%s\n", o->omaps ? "yes" : "no");
-          return true;
-        }
-      o->omaps = strcmp (value, "yes") == 0;
-      return true;
-    }
-  *err = "error: invalid setting";
-  return false;
+  return apply_setting (pk, id, value, err);
 }
 
 typedef struct complete_ctx

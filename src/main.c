@@ -394,8 +394,9 @@ real_main (int argc, char **argv)
               status = 1;
               quit = true;
             }
-          else if (st == BPOKE_EXIT)
+          else if (st == BPOKE_EXIT || quit)
             {
+              /* exit (N) in a -c command, or .exit [N].  */
               status = bpoke_exit_code (pk);
               quit = true;
             }
