@@ -1059,6 +1059,7 @@ eval_index (vm *v, pk_frame *f, ast *n)
   if (i.v.u >= a->len)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   vm_fresh (v, a->elems[i.v.u]);
+  vm_note_map_read (v, a->elems[i.v.u]);
   return a->elems[i.v.u];
 }
 
@@ -1319,6 +1320,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
   uint64_t base = bc->off, cur = base, end = base;
   bool chosen = false;
+  int chosen_field = -1;
   for (int k = 0; k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
@@ -1344,14 +1346,15 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
           /* The first alternative that builds without a constraint
              failure is the union's value.  */
           try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
-          if (!try_build (v, &a, EC_CONSTRAINT, EC_CONSTRAINT))
-            {
-              s->fields[i].t = NULL;
-              continue;
-            }
+          /* An alternative fails by its constraint or by running out of
+             data.  One that failed by its constraint keeps its value for
+             the next ones' constraints, until the union is built.  */
+          if (!try_build (v, &a, EC_CONSTRAINT, EC_EOF))
+            continue;
           fsize = a.size;
           off = a.off;
           chosen = true;
+          chosen_field = i;
         }
       else
         fsize = build_field (v, t, s, kid, bc, cur, base, &off);
@@ -1369,6 +1372,10 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     }
   if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
     no_alternative (v, t);
+  if (t->u.s.is_union)
+    for (int i = 0; i < t->u.s.nfields; i++)
+      if (i != chosen_field)
+        s->fields[i].t = NULL;
   if (bc->map)
     set_map (&s->map, bc, base, end - base, f);
   *size = end - base;
@@ -2090,15 +2097,16 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
       else
         eval (v, vf, n->a);
       v->handler = h.prev;
-      return val_int (n->type, 1);
+      return val_int (n->type, 0);
     }
   vm_handler_caught (v, &h);
   val e = v->exc;
   vm_push_root (v, e);
   val want = eval (v, vf, n->b);
   vm_pop_roots (v, 1);
+  /* True when the exception is raised, as since GNU poke 3.0.  */
   if (vm_exc_code (e) == vm_exc_code (want))
-    return val_int (n->type, 0);
+    return val_int (n->type, 1);
   vm_raise (v, e);
 }
 
@@ -2124,6 +2132,7 @@ eval (vm *v, pk_frame *f, ast *n)
         if (n->flag && !x.t)
           vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
         vm_fresh (v, x);
+        vm_note_map_read (v, x);
         return x;
       }
     case A_BINOP:
@@ -2220,6 +2229,15 @@ eval (vm *v, pk_frame *f, ast *n)
         if (!x.t)
           vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
         vm_fresh (v, x);
+        vm_note_map_read (v, x);
+        return x;
+      }
+    case A_SELF:
+      {
+        val x;
+        x.t = n->type;
+        x.v.o = &vm_frame_at (v, f, n->depth)->h;
+        vm_fresh (v, x);
         return x;
       }
     case A_OFFSET:
@@ -2297,6 +2315,7 @@ vm_array_set (vm *v, val c, uint64_t i, val x)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   if (a->map.mapped)
     write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
+  vm_obj_written (v, &a->h);
   a->elems[i] = x;
 }
 
@@ -2309,7 +2328,11 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
       if (lv->depth < 0)
         set_global (v, lv->slot, x);
       else
-        vm_frame_at (v, f, lv->depth)->slots[lv->slot] = x;
+        {
+          vm_frame_at (v, f, lv->depth)->slots[lv->slot] = x;
+          if (vm_read_by_type (lv))
+            v->var_gen++;
+        }
       return;
     case A_INDEX:
       {
@@ -2347,6 +2370,7 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
                 || ft->u.a.bound_is_size))
           check_array_bound (v, &s->fr, ft, x);
         val old = s->fields[i];
+        vm_obj_written (v, &s->fr.h);
         s->fields[i] = x;
         /* The struct is checked again, field by field, as GNU poke
            does: an array that no longer fits its bound raises E_conv

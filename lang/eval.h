@@ -118,6 +118,34 @@ vm_global_written (vm *v, int slot)
     v->var_gen++;
 }
 
+/* A composite value X was read while decoding a mapped value: changing
+   it in place must make mapped values out of date, as assigning to a
+   global they read does.  Mapped values need no note: writing to them
+   writes to their IO space, which does it.  */
+static inline void
+vm_note_map_read (vm *v, val x)
+{
+  if (v->mapping && x.t && (x.t->kind == TY_ARRAY || x.t->kind == TY_STRUCT))
+    x.v.o->map_read = 1;
+}
+
+/* Whether LV, a local variable as an l-value, is read by the code of a
+   struct type (its bounds, constraints...): assigning to it makes mapped
+   values out of date.  */
+static inline bool
+vm_read_by_type (const ast *lv)
+{
+  return lv->aux && *(const bool *) lv->aux;
+}
+
+/* Object O is being changed in place.  */
+static inline void
+vm_obj_written (vm *v, const gcobj *o)
+{
+  if (o->map_read)
+    v->var_gen++;
+}
+
 /* Exception codes, as GNU poke numbers them (see stdlib/prelude.bpk).  */
 enum
 {

@@ -284,6 +284,7 @@ run (bpoke *pk, const source *src, int how)
       }
   if (repl && nreal == 1 && last->kind == S_EXPR)
     last->flag = true;
+  compiler_mark mark = compiler_get_mark (pk->comp);
   if (!check_program (pk->comp, prog, &err))
     {
       fflush (stdout);
@@ -308,6 +309,7 @@ run (bpoke *pk, const source *src, int how)
              ignores it there.  */
           return repl ? BPOKE_OK : BPOKE_EXIT;
         }
+      compiler_forget (pk->comp, mark);
       /* An interruption (E_signal) says nothing.  */
       if (!(exc.t->kind == TY_STRUCT && vm_exc_code (exc) == EC_SIGNAL))
         report_exception (pk, exc);

@@ -32,6 +32,9 @@ typedef struct gcobj
   uint8_t kind;                 /* gc_kind.  */
   uint8_t marked;
   uint8_t permanent;            /* Never collected (literals).  */
+  uint8_t map_read;             /* Read while decoding a mapped value:
+                                   changing it makes mapped values out of
+                                   date (vm_obj_written).  */
   uint32_t size;                /* Bytes allocated (for the pacing).  */
 } gcobj;
 
