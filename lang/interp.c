@@ -248,6 +248,13 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
   return st == BPOKE_OK;
 }
 
+/* For parse_env.is_variable.  */
+static bool
+is_global_variable (void *comp, const char *name)
+{
+  return compiler_global (comp, name, NULL) >= 0;
+}
+
 /* Compile and run SRC.  */
 static bpoke_status
 run (bpoke *pk, const source *src, int how)
@@ -257,7 +264,7 @@ run (bpoke *pk, const source *src, int how)
   sb_init (&err);
   parse_env env = { compiler_is_type_name, pk->comp,
                     compiler_arena (pk->comp), load_module, pk,
-                    how & RUN_LAZY };
+                    how & RUN_LAZY, is_global_variable };
   bool incomplete = false;
   ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
@@ -428,7 +435,8 @@ compile_lazy (void *ctx, const ast *decl)
   strbuf err;
   sb_init (&err);
   parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk, false };
+                    compiler_arena (pk->comp), load_module, pk, false,
+                    is_global_variable };
   ast *prog = parse_lazy (&env, decl->src, decl, &err);
   val exc;
   bool ok = prog && check_program (pk->comp, prog, &err)
