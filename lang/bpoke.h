@@ -90,10 +90,25 @@ void bpoke_set_stack_limit (bpoke *pk, const void *limit);
    call: for Ctrl-C.  Safe to call from a signal handler.  */
 void bpoke_interrupt (bpoke *pk);
 
-/* Completion: call FN for every global name (variables, functions,
-   types) that starts with PREFIX.  */
-void bpoke_complete (bpoke *pk, const char *prefix,
+/* Completion: call FN for every global name that starts with PREFIX
+   and is of one of KINDS: 'v' variables, 'f' functions, 't' types
+   (KINDS NULL: all).  */
+void bpoke_complete (bpoke *pk, const char *prefix, const char *kinds,
                      void (*fn) (void *ctx, const char *name), void *ctx);
+/* Call FN for every attribute name (size, length...) that starts with
+   PREFIX.  */
+void bpoke_complete_attributes (const char *prefix,
+                                void (*fn) (void *ctx, const char *name),
+                                void *ctx);
+/* Call FN for every field and method that starts with PREFIX of the
+   struct value denoted by the expression at the end of TEXT (LEN
+   bytes, just before a `.'): a global name followed by .FIELD, [INDEX]
+   and (ARGUMENTS).  Its type is found from the declarations, without
+   running anything.  */
+void bpoke_complete_members (bpoke *pk, const char *text, size_t len,
+                             const char *prefix,
+                             void (*fn) (void *ctx, const char *name),
+                             void *ctx);
 
 /* The scripts' command-line arguments, as `argv` sees them.  */
 void bpoke_set_argv (bpoke *pk, int argc, char **argv);

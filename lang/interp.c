@@ -760,10 +760,26 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
   return apply_setting (pk, id, value, err);
 }
 
+/* Completion.  */
+
+/* Can NAME be typed?  The checker's own names (` env Exception 19')
+   cannot.  */
+static bool
+public_name (const char *name)
+{
+  if (!name || !(isalpha ((unsigned char) *name) || *name == '_'))
+    return false;
+  for (const char *p = name + 1; *p; p++)
+    if (!(isalnum ((unsigned char) *p) || *p == '_'))
+      return false;
+  return true;
+}
+
 typedef struct complete_ctx
 {
   const char *prefix;
   size_t plen;
+  const char *kinds;
   void (*fn) (void *, const char *);
   void *ctx;
 } complete_ctx;
@@ -772,18 +788,138 @@ static void
 complete_one (void *cv, const char *name, char kind, type *t)
 {
   complete_ctx *c = cv;
-  (void) kind;
   (void) t;
-  if (strncmp (name, c->prefix, c->plen) == 0)
+  if ((!c->kinds || strchr (c->kinds, kind))
+      && strncmp (name, c->prefix, c->plen) == 0 && public_name (name))
     c->fn (c->ctx, name);
 }
 
 void
-bpoke_complete (bpoke *pk, const char *prefix,
+bpoke_complete (bpoke *pk, const char *prefix, const char *kinds,
                 void (*fn) (void *ctx, const char *name), void *ctx)
 {
-  complete_ctx c = { prefix, strlen (prefix), fn, ctx };
+  complete_ctx c = { prefix, strlen (prefix), kinds, fn, ctx };
   compiler_each_global (pk->comp, complete_one, &c);
+}
+
+void
+bpoke_complete_attributes (const char *prefix,
+                           void (*fn) (void *ctx, const char *name),
+                           void *ctx)
+{
+  const char *a;
+  for (int i = 0; (a = check_attr_name (i)); i++)
+    if (strncmp (a, prefix, strlen (prefix)) == 0)
+      fn (ctx, a);
+}
+
+/* The index of the token that closes the group opened at I (a `(' or
+   `['), or that opens the one closed at I: STEP is 1 or -1.  -1 if
+   there is none.  */
+static int
+group_end (const token *t, int n, int i, int step)
+{
+  int depth = 0;
+  for (; i >= 0 && i < n; i += step)
+    {
+      bool opens = t[i].kind == T_LPAREN || t[i].kind == T_LBRACK;
+      bool closes = t[i].kind == T_RPAREN || t[i].kind == T_RBRACK;
+      depth += (opens ? 1 : closes ? -1 : 0) * step;
+      if (depth == 0 && (opens || closes))
+        return i;
+    }
+  return -1;
+}
+
+/* The type of field or method NAME of T, or NULL.  */
+static type *
+member_type (const type *t, const char *name)
+{
+  if (t->kind != TY_STRUCT)
+    return NULL;
+  for (int i = 0; i < t->u.s.nfields; i++)
+    if (t->u.s.fields[i].name && strcmp (t->u.s.fields[i].name, name) == 0)
+      return t->u.s.fields[i].type;
+  for (int i = 0; i < t->u.s.nmethods; i++)
+    if (t->u.s.methods[i].name && strcmp (t->u.s.methods[i].name, name) == 0)
+      return t->u.s.methods[i].type;
+  return NULL;
+}
+
+/* The type of the expression that ends the N tokens T: a global name
+   followed by .FIELD, [INDEX] and (ARGUMENTS), as `f.shdr[1].' or
+   `f.get_sections_by_name (".text")[0].'.  Nothing is run or compiled:
+   the type follows from the name's declaration.  NULL when it does
+   not.  */
+static type *
+postfix_type (const compiler *c, const token *t, int n)
+{
+  int i = n - 1;
+  while (i >= 0)
+    {
+      if (t[i].kind == T_RPAREN || t[i].kind == T_RBRACK)
+        {
+          i = group_end (t, n, i, -1);
+          if (i < 0)
+            return NULL;
+          i--;
+        }
+      else if (t[i].kind == T_IDENT && i > 0 && t[i - 1].kind == T_DOT)
+        i -= 2;
+      else
+        break;
+    }
+  type *ty = NULL;
+  if (i < 0 || t[i].kind != T_IDENT || compiler_global (c, t[i].sval, &ty) < 0)
+    return NULL;
+  for (int j = i + 1; j < n && ty;)
+    {
+      if (t[j].kind == T_DOT)
+        {
+          ty = j + 1 < n ? member_type (ty, t[j + 1].sval) : NULL;
+          j += 2;
+          continue;
+        }
+      if (t[j].kind == T_LBRACK)
+        ty = ty->kind == TY_ARRAY ? ty->u.a.elem : NULL;
+      else
+        ty = ty->kind == TY_FUNCTION ? ty->u.f.ret : NULL;
+      j = group_end (t, n, j, 1) + 1;
+      if (j == 0)
+        return NULL;
+    }
+  return ty;
+}
+
+void
+bpoke_complete_members (bpoke *pk, const char *text, size_t len,
+                        const char *prefix,
+                        void (*fn) (void *ctx, const char *name), void *ctx)
+{
+  lexer *lx = lex_new (text, len, "<stdin>");
+  token *toks = NULL;
+  int n = 0, cap = 0;
+  token tok;
+  while (lex_next (lx, &tok) != T_EOF)
+    {
+      if (n == cap)
+        toks = xrealloc (toks, sizeof *toks * (size_t) (cap = cap ? 2 * cap
+                                                                  : 32));
+      toks[n++] = tok;
+    }
+  const type *t = postfix_type (pk->comp, toks, n);
+  size_t plen = strlen (prefix);
+  for (int m = 0; t && t->kind == TY_STRUCT && m < 2; m++)
+    {
+      int count = m ? t->u.s.nmethods : t->u.s.nfields;
+      const type_field *fs = m ? t->u.s.methods : t->u.s.fields;
+      for (int i = 0; i < count; i++)
+        if (public_name (fs[i].name)
+            && strncmp (fs[i].name, prefix, plen) == 0)
+          fn (ctx, fs[i].name);
+    }
+  free (toks);
+  lex_free (lx);
 }
 
 void

@@ -1,5 +1,5 @@
 /* repl.c -- the read-eval-print loop on readline: prompt, history,
-   multi-line input, completion and Ctrl-C.  */
+   multi-line input and Ctrl-C.  Completion is complete.c's.  */
 
 #include <config.h>
 
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "complete.h"
 
 static bpoke *the_pk;
 static volatile sig_atomic_t got_sigint;
@@ -57,79 +58,6 @@ repl_source (bpoke *pk, FILE *f, const char *name, bool *quit)
     }
   free (line);
   return ok;
-}
-
-/* Completion: dot-commands at the start of a line, otherwise keywords
-   and global names.  */
-static const char *const keywords[] = {
-  "var", "type", "unit", "fun", "method", "struct", "union", "pinned", "if",
-  "else", "while", "for", "in", "where", "break", "continue", "return",
-  "raise", "try", "catch", "until", "assert", "as", "isa", "sizeof",
-  "typeof", "lambda", "print", "printf", "format", "unmap", "big",
-  "little", "load", "int", "uint", "offset", "string", "void", "any", NULL
-};
-
-typedef struct match_list
-{
-  char **v;
-  int n, cap;
-} match_list;
-
-static void
-add_match (void *ctx, const char *name)
-{
-  match_list *m = ctx;
-  for (int i = 0; i < m->n; i++)
-    if (strcmp (m->v[i], name) == 0)
-      return;
-  if (m->n + 1 >= m->cap)
-    {
-      m->cap = m->cap ? m->cap * 2 : 32;
-      m->v = realloc (m->v, sizeof (char *) * m->cap);
-    }
-  m->v[m->n++] = strdup (name);
-  m->v[m->n] = NULL;
-}
-
-static match_list matches;
-static int match_index;
-
-static char *
-generator (const char *text, int state)
-{
-  if (state == 0)
-    {
-      for (int i = 0; i < matches.n; i++)
-        free (matches.v[i]);
-      matches.n = 0;
-      match_index = 0;
-      size_t len = strlen (text);
-      if (text[0] == '.' && rl_point == (int) len)
-        {
-          for (int i = 0; cmd_names[i]; i++)
-            if (strncmp (cmd_names[i], text, len) == 0)
-              add_match (&matches, cmd_names[i]);
-        }
-      else
-        {
-          for (int i = 0; keywords[i]; i++)
-            if (strncmp (keywords[i], text, len) == 0)
-              add_match (&matches, keywords[i]);
-          bpoke_complete (the_pk, text, add_match, &matches);
-        }
-    }
-  if (match_index < matches.n)
-    return strdup (matches.v[match_index++]);
-  return NULL;
-}
-
-static char **
-complete (const char *text, int start, int end)
-{
-  (void) start;
-  (void) end;
-  rl_attempted_completion_over = 1;
-  return rl_completion_matches (text, generator);
 }
 
 static void
@@ -236,8 +164,7 @@ repl_run (bpoke *pk, bool quiet)
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);
   rl_readline_name = "bpoke";
   rl_catch_signals = 0;         /* Our handler deals with Ctrl-C.  */
-  rl_attempted_completion_function = complete;
-  rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/%^~!:";
+  complete_init (pk);
   char *hist = history_path ();
   if (hist)
     read_history (hist);
