@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct bpoke bpoke;
 
@@ -28,8 +29,9 @@ void bpoke_free (bpoke *pk);
 /* Run one REPL command (also used for -c and each line of -s): a
    statement, declaration or expression; the value of a lone expression
    is printed.  FILENAME is "<stdin>" for typed input.  With
-   ALLOW_INCOMPLETE, input that ends too early (an open brace, string or
-   comment) returns BPOKE_INCOMPLETE and runs nothing.  */
+   ALLOW_INCOMPLETE, input that ends too early (an open parenthesis,
+   bracket or brace, a string or comment, a function without its body)
+   returns BPOKE_INCOMPLETE and runs nothing.  */
 bpoke_status bpoke_command (bpoke *pk, const char *src, size_t len,
                             const char *filename, bool allow_incomplete);
 
@@ -85,6 +87,10 @@ void bpoke_disable_ffi (bpoke *pk);
    down) plus room for what one call may use without calling.  Without
    it only the call depth is bounded.  */
 void bpoke_set_stack_limit (bpoke *pk, const void *limit);
+
+/* Where the programs' output (print, printf, dump...) goes: stdout at
+   first.  The prompt's pager changes it while a command runs.  */
+void bpoke_set_output (bpoke *pk, FILE *out);
 
 /* Make a running program raise E_signal at the next loop iteration or
    call: for Ctrl-C.  Safe to call from a signal handler.  */

@@ -356,6 +356,40 @@ end_transaction (bpoke *pk, bpoke_status st)
   return st;
 }
 
+/* Does TEXT end inside a construct: an open parenthesis, bracket or
+   brace, a block comment or a string?  Then the prompt reads another
+   line, without parsing (which would run the `load's of the text).  A
+   closing bracket that matches nothing is no reason to wait: the
+   parser then says what is wrong.  */
+static bool
+unfinished (const char *text, size_t len)
+{
+  lexer *lx = lex_new (text, len, "<stdin>");
+  char *open = NULL;
+  size_t depth = 0, cap = 0;
+  bool mismatch = false;
+  token t;
+  for (tok_kind k; !mismatch && (k = lex_next (lx, &t)) != T_EOF;)
+    {
+      if (k == T_ERROR && lex_incomplete (lx))
+        break;
+      char close = k == T_RPAREN ? '(' : k == T_RBRACK ? '[' : k == T_RBRACE
+                   ? '{' : 0;
+      if (close)
+        mismatch = depth == 0 || open[--depth] != close;
+      else if (k == T_LPAREN || k == T_LBRACK || k == T_LBRACE)
+        {
+          if (depth == cap)
+            open = xrealloc (open, cap = cap ? 2 * cap : 16);
+          open[depth++] = k == T_LPAREN ? '(' : k == T_LBRACK ? '[' : '{';
+        }
+    }
+  bool r = !mismatch && (depth > 0 || lex_incomplete (lx));
+  free (open);
+  lex_free (lx);
+  return r;
+}
+
 bpoke_status
 bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
                bool allow_incomplete)
@@ -371,6 +405,8 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
   /* GNU poke ignores command lines that start with `#'.  */
   if (len > 0 && *text == '#')
     return BPOKE_OK;
+  if (allow_incomplete && unfinished (text, len))
+    return BPOKE_INCOMPLETE;
   bool is_fun = len >= 4 && memcmp (text, "fun", 3) == 0
                 && (text[3] == ' ' || text[3] == '\t');
   strbuf sb;
@@ -534,6 +570,12 @@ void
 bpoke_set_stack_limit (bpoke *pk, const void *limit)
 {
   pk->vm->stack_guard = limit;
+}
+
+void
+bpoke_set_output (bpoke *pk, FILE *out)
+{
+  pk->vm->out = out;
 }
 
 void
