@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -83,19 +84,39 @@ on_sigint (int sig)
 
 /* Readline's input: a key, or KEY_INTERRUPT once Ctrl-C was pressed.
    Readline's own reading would go on waiting for a key after the
-   signal.  */
+   signal.  SIGINT is blocked but while pselect waits, so that a signal
+   that comes just before the wait cannot be missed.  */
 static int
 read_key (FILE *f)
 {
+  int fd = fileno (f);
+  sigset_t intr, old, waiting;
+  sigemptyset (&intr);
+  sigaddset (&intr, SIGINT);
   for (;;)
     {
+      sigprocmask (SIG_BLOCK, &intr, &old);
+      waiting = old;
+      sigdelset (&waiting, SIGINT);
+      fd_set in;
+      FD_ZERO (&in);
+      FD_SET (fd, &in);
+      int r = got_sigint ? -1 : pselect (fd + 1, &in, NULL, NULL, NULL,
+                                         &waiting);
+      int e = errno;
+      sigprocmask (SIG_SETMASK, &old, NULL);
       if (got_sigint)
         return KEY_INTERRUPT;
-      unsigned char c;
-      ssize_t n = read (fileno (f), &c, 1);
-      if (n == 1)
-        return c;
-      if (n == 0 || errno != EINTR)
+      if (r > 0)
+        {
+          unsigned char c;
+          ssize_t n = read (fd, &c, 1);
+          if (n == 1)
+            return c;
+          if (n == 0 || errno != EINTR)
+            return EOF;
+        }
+      else if (e != EINTR)
         return EOF;
       rl_check_signals ();      /* Readline's own: a resized terminal.  */
     }
