@@ -227,6 +227,19 @@ add_match (void *ctx, const char *name)
   m->v[m->n] = NULL;
 }
 
+/* Can NAME follow `load'?  elf-32.pk, say, can only be loaded by its
+   file name.  */
+static bool
+module_name (const char *name)
+{
+  if (!isalpha ((unsigned char) *name) && *name != '_')
+    return false;
+  for (; *name; name++)
+    if (!isalnum ((unsigned char) *name) && *name != '_')
+      return false;
+  return true;
+}
+
 /* Modules on the load path: NAME.bpk and NAME.pk give NAME.  */
 static void
 add_modules (match_list *m)
@@ -243,7 +256,8 @@ add_modules (match_list *m)
               && (strcmp (dot, ".bpk") == 0 || strcmp (dot, ".pk") == 0))
             {
               *dot = '\0';
-              add_match (m, e->d_name);
+              if (module_name (e->d_name))
+                add_match (m, e->d_name);
             }
         }
       if (dir)
@@ -292,17 +306,18 @@ candidates (match_list *m, const context *cx, const char *text, int start)
         add_match (m, s);
       break;
     case CX_SETTING_VALUE:
-      s = cmd_setting_name (cx->arg);
-      if (s)
-        for (int i = 0; bpoke_setting (i, &values); i++)
-          if (strcmp (bpoke_setting (i, NULL), s) == 0 && values)
+      {
+        const char *name = cmd_setting_name (cx->arg);
+        for (int i = 0; name && (s = bpoke_setting (i, &values)); i++)
+          if (strcmp (s, name) == 0 && values)
             {
               char *copy = strdup (values);
               for (char *v = strtok (copy, ","); v; v = strtok (NULL, ","))
                 add_match (m, v);
               free (copy);
             }
-      break;
+        break;
+      }
     case CX_INFO:
       {
         static const char *const topics[] = { "ios", "variables",

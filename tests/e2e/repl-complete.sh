@@ -14,6 +14,7 @@ cp /bin/ls "$work/ls"
 : > "$work/trial.bin"
 echo 'var from_script = 1;' > "$work/script.bpk"
 echo 'var mine = 1;' > "$work/mymodule.pk"
+: > "$work/not-a-name.pk"
 start ls
 line 'load elf'
 line 'var f = Elf64_File @ 0#B;'
@@ -53,6 +54,7 @@ done_line
 complete 'load '
 check "load lists the modules of the standard library" "time"
 check "load lists the modules of the current directory" "mymodule"
+check_not "but not files whose name load cannot take" "not-a-name"
 done_line
 
 complete '.set '
