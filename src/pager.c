@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ static FILE *paged;
 static int rows, cols;          /* The terminal's size.  */
 static int row, col;            /* Where the next character goes.  */
 static bool dropping;           /* q was typed: discard the rest.  */
+static volatile sig_atomic_t *interrupted;      /* Set by Ctrl-C.  */
 
 static void
 write_all (const char *buf, size_t n)
@@ -40,6 +42,27 @@ write_all (const char *buf, size_t n)
       buf += w;
       n -= (size_t) w;
     }
+}
+
+/* Wait for a key (SIGINT is blocked but while pselect waits, so that a
+   Ctrl-C just before the wait is not missed) and read it.  */
+static int
+wait_key (void)
+{
+  sigset_t intr, old, waiting;
+  sigemptyset (&intr);
+  sigaddset (&intr, SIGINT);
+  sigprocmask (SIG_BLOCK, &intr, &old);
+  waiting = old;
+  sigdelset (&waiting, SIGINT);
+  fd_set in;
+  FD_ZERO (&in);
+  FD_SET (STDIN_FILENO, &in);
+  int r = *interrupted ? -1 : pselect (STDIN_FILENO + 1, &in, NULL, NULL,
+                                       NULL, &waiting);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  unsigned char c;
+  return r > 0 && !*interrupted && read (STDIN_FILENO, &c, 1) == 1 ? c : -1;
 }
 
 /* Read one key from the terminal, without echo and without waiting for
@@ -57,11 +80,10 @@ read_key (void)
       raw.c_cc[VTIME] = 0;
       tcsetattr (STDIN_FILENO, TCSANOW, &raw);
     }
-  unsigned char c;
-  ssize_t n = read (STDIN_FILENO, &c, 1);
+  int c = wait_key ();
   if (tty)
     tcsetattr (STDIN_FILENO, TCSANOW, &saved);
-  return n == 1 ? c : -1;
+  return c;
 }
 
 /* Show --More-- and wait for a key: the number of lines to show next,
@@ -121,7 +143,7 @@ pager_write (void *cookie, const char *buf, size_t n)
 }
 
 void
-pager_begin (void)
+pager_begin (volatile sig_atomic_t *interrupt_flag)
 {
   struct winsize ws;
   if (real_stdout || !isatty (STDOUT_FILENO)
@@ -139,6 +161,7 @@ pager_begin (void)
   cols = ws.ws_col ? ws.ws_col : 80;
   row = col = 0;
   dropping = false;
+  interrupted = interrupt_flag;
   fflush (stdout);
   real_stdout = stdout;
   stdout = paged;

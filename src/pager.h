@@ -4,11 +4,13 @@
 #ifndef BPOKE_PAGER_H
 #define BPOKE_PAGER_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 /* Page what is printed on stdout until pager_end, when standard output
-   is a terminal.  */
-void pager_begin (void);
+   is a terminal.  *INTERRUPTED is set by Ctrl-C: the rest of the output
+   is dropped.  */
+void pager_begin (volatile sig_atomic_t *interrupted);
 void pager_end (void);
 
 #endif

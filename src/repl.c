@@ -170,7 +170,8 @@ run_entry (bpoke *pk, const char *entry, bool *quit)
   bool page = strcmp (bpoke_get (pk, "pager"), "yes") == 0;
   if (page)
     {
-      pager_begin ();
+      got_sigint = 0;
+      pager_begin (&got_sigint);
       bpoke_set_output (pk, stdout);
     }
   bpoke_status st = *p == '.' ? repl_line (pk, p, quit)
