@@ -997,7 +997,8 @@ postfix_type (const compiler *c, const token *t, int n)
     {
       if (t[j].kind == T_DOT)
         {
-          ty = j + 1 < n ? member_type (ty, t[j + 1].sval) : NULL;
+          ty = j + 1 < n && t[j + 1].kind == T_IDENT
+               ? member_type (ty, t[j + 1].sval) : NULL;
           j += 2;
           continue;
         }
@@ -1028,7 +1029,9 @@ bpoke_complete_members (bpoke *pk, const char *text, size_t len,
                                                                   : 32));
       toks[n++] = tok;
     }
-  const type *t = postfix_type (pk->comp, toks, n);
+  /* Inside a string or a comment there are no members.  */
+  const type *t = lex_incomplete (lx) ? NULL : postfix_type (pk->comp, toks,
+                                                             n);
   size_t plen = strlen (prefix);
   for (int m = 0; t && t->kind == TY_STRUCT && m < 2; m++)
     {

@@ -160,7 +160,7 @@ line_context (const char *line, int pos, int start)
 {
   context cx = { CX_CODE, "" };
   const char *p = line + strspn (line, " \t");
-  if (*p == '.')
+  if (*p == '.' && p < line + pos)
     {
       char *copy = strndup (p + 1, (size_t) (line + pos - p - 1));
       cx = command_context (copy);

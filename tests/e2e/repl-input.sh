@@ -3,7 +3,9 @@
 # or `/*' continues on the next line, whose prompt shows it; Ctrl-C
 # there drops the whole entry, `.exit' there leaves; a multi-line entry
 # is one history item, also after a restart; `.exit N' exits with N;
-# `exit', `quit' and `help' without their dot get a hint.
+# `exit', `quit' and `help' without their dot get a hint; bad settings
+# and a mistyped type before `@' get GNU poke's messages (golden tests
+# check these in batch too).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -53,6 +55,16 @@ check "quit without its dot gets a hint" "Type \`.exit' or Ctrl-D to leave bpoke
 clear
 line 'help'
 check "help without its dot gets a hint" "Type \`.help' for help."
+clear
+line '.set obase 8x'
+check "a bad setting is refused with GNU poke's message" \
+  "Usage: .set obase {2,8,10,16}"
+line '.set'
+check ".set lists GNU poke's settings" "error-on-warning no"
+clear
+line 'Elf64_Ehdrr @ 0#B'
+check "a mistyped type before @ is an undefined variable" \
+  "<stdin>:1:1: error: undefined variable 'Elf64_Ehdrr'"
 clear
 line 'while (1) {'
 line '.exit 7'
