@@ -31,6 +31,7 @@
 #include "value.h"
 
 extern const char bpoke_prelude_src[];
+extern const char vm_exceptions_src[];
 int builtins_count (void);
 const char *builtin_name (int id);
 const char *builtin_sig (int id);
@@ -98,9 +99,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                err.data);
       abort ();
     }
+  /* The standard exceptions, then the prelude, as bpoke_new does.  */
+  source exceptions = { "<exceptions>", vm_exceptions_src,
+                        strlen (vm_exceptions_src) };
   source prelude = { "<prelude>", bpoke_prelude_src,
                      strlen (bpoke_prelude_src) };
-  if (!compile (c, &prelude, &err))
+  if (!compile (c, &exceptions, &err) || !compile (c, &prelude, &err))
     {
       fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
                err.data);
