@@ -286,8 +286,10 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
 }
 
 /* Run build_field, or build_value when KID is NULL, catching the
-   exceptions CODE1 and CODE2: returns false if one was raised.  Kept
-   apart so that setjmp does not constrain the callers' variables.  */
+   exceptions whose codes are in the mask CODES: returns false, with the
+   exception in A->out, if one was raised.  Kept apart so that setjmp
+   does not constrain the callers' variables.  */
+#define CODE(c) (1u << (c))
 typedef struct try_args
 {
   type *t;
@@ -300,7 +302,7 @@ typedef struct try_args
 } try_args;
 
 static bool
-try_build (vm *v, try_args *a, int code1, int code2)
+try_build (vm *v, try_args *a, unsigned codes)
 {
   vm_handler h;
   vm_handler_enter (v, &h);
@@ -315,9 +317,10 @@ try_build (vm *v, try_args *a, int code1, int code2)
       return true;
     }
   vm_handler_caught (v, &h);
-  int code = (int) vm_exc_code (v->exc);
-  if (code != code1 && code != code2)
+  int64_t code = vm_exc_code (v->exc);
+  if (code < 0 || code >= 32 || !(codes & (1u << code)))
     vm_raise (v, v->exc);
+  a->out = v->exc;
   return false;
 }
 
@@ -376,6 +379,9 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   uint64_t base = bc->off, cur = base, end = base;
   bool chosen = false;
   int chosen_field = -1;
+  /* Unions: how the last alternative tried failed.  */
+  int failure = v->nroots;
+  vm_push_root (v, val_void ());
   for (int k = 0; k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
@@ -399,11 +405,18 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
           /* The first alternative that builds without a constraint
              failure is the union's value.  */
           try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
-          /* An alternative fails by its constraint or by running out of
-             data.  One that failed by its constraint keeps its value for
-             the next ones' constraints, until the union is built.  */
-          if (!try_build (v, &a, EC_CONSTRAINT, EC_EOF)
-              || a.size == FIELD_ABSENT)
+          /* An alternative fails by its constraint, or by running out
+             of data or of its array's bound (as in GNU poke 4.3).  One
+             that failed by its constraint keeps its value for the next
+             ones' constraints, until the union is built.  */
+          if (!try_build (v, &a, CODE (EC_CONSTRAINT) | CODE (EC_EOF)
+                                 | CODE (EC_MAP_BOUNDS)))
+            {
+              v->roots[failure] = a.out;
+              continue;
+            }
+          v->roots[failure] = val_void ();
+          if (a.size == FIELD_ABSENT)
             continue;
           fsize = a.size;
           off = a.off;
@@ -427,7 +440,14 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         end = cur;
     }
   if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
-    no_alternative (v, t);
+    {
+      /* The last alternative ran out of data: GNU poke says so.  */
+      val last = v->roots[failure];
+      if (last.t && last.t->kind == TY_STRUCT
+          && vm_exc_code (last) != EC_CONSTRAINT)
+        vm_raise (v, last);
+      no_alternative (v, t);
+    }
   if (t->u.s.is_union)
     for (int i = 0; i < t->u.s.nfields; i++)
       if (i != chosen_field)
@@ -435,7 +455,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   if (bc->map)
     set_map (&s->map, bc, base, end - base, f);
   *size = end - base;
-  vm_pop_roots (v, 1);
+  vm_pop_roots (v, 2);
   return sv;
 }
 
@@ -526,7 +546,7 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         {
           /* Unbounded: stop quietly at the end or a failing element.  */
           try_args ta = { et, NULL, NULL, &sub, 0, 0, 0, 0, f, val_void () };
-          if (!try_build (v, &ta, EC_EOF, EC_CONSTRAINT))
+          if (!try_build (v, &ta, CODE (EC_EOF) | CODE (EC_CONSTRAINT)))
             break;
           e = ta.out;
           esize = ta.size;
