@@ -1037,17 +1037,25 @@ enum
   ATTR_ESIZE, ATTR_ENAME
 };
 
+static const char *const attr_names[] = {
+  NULL, "size", "signed", "magnitude", "unit", "length", "mapped",
+  "strict", "offset", "ios", "elem", "eoffset", "esize", "ename"
+};
+
 static uint64_t
 attr_id (const char *name)
 {
-  static const char *const names[] = {
-    NULL, "size", "signed", "magnitude", "unit", "length", "mapped",
-    "strict", "offset", "ios", "elem", "eoffset", "esize", "ename"
-  };
-  for (size_t i = 1; i < countof (names); i++)
-    if (strcmp (names[i], name) == 0)
+  for (size_t i = 1; i < countof (attr_names); i++)
+    if (strcmp (attr_names[i], name) == 0)
       return i;
   return 0;
+}
+
+const char *
+check_attr_name (int i)
+{
+  return i >= 0 && (size_t) i + 1 < countof (attr_names) ? attr_names[i + 1]
+         : NULL;
 }
 
 static ast *

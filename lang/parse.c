@@ -281,6 +281,17 @@ is_type_name (parser *p, const char *name)
   return p->env->is_type_name && p->env->is_type_name (p->env->ctx, name);
 }
 
+/* Is NAME a variable or function, declared in the text or before it?
+   Without the caller's is_variable, any name may be.  */
+static bool
+is_variable (parser *p, const char *name)
+{
+  for (scope_name *s = p->names; s; s = s->next)
+    if (strcmp (s->name, name) == 0)
+      return !s->is_type;
+  return !p->env->is_variable || p->env->is_variable (p->env->ctx, name);
+}
+
 /* Does the current token start a type?  */
 static bool
 starts_type (parser *p)
@@ -819,6 +830,26 @@ parse_postfix_ops (parser *p, ast *e)
     }
 }
 
+/* TYPE @ [IOS :] OFFSET, at the `@' (or `@!').  */
+static ast *
+parse_map (parser *p, ast *t)
+{
+  ast *n = node (p, A_MAP, t->loc);
+  n->flag = p->tok.kind == T_ATBANG;
+  next (p);
+  n->a = t;
+  p->no_named++;
+  ast *off = parse_binary (p, MAP_RHS_PREC);
+  p->no_named--;
+  if (accept (p, T_COLON))
+    {
+      n->c = off;
+      off = parse_binary (p, MAP_RHS_PREC);
+    }
+  n->b = off;
+  return finish (p, n);
+}
+
 /* What follows a type in expression position: a map, a struct or array
    constructor.  */
 static ast *
@@ -827,22 +858,7 @@ parse_type_expr (parser *p)
   ast *t = parse_type (p);
   loc_t loc = t->loc;
   if (p->tok.kind == T_AT || p->tok.kind == T_ATBANG)
-    {
-      ast *n = node (p, A_MAP, loc);
-      n->flag = p->tok.kind == T_ATBANG;
-      next (p);
-      n->a = t;
-      p->no_named++;
-      ast *off = parse_binary (p, MAP_RHS_PREC);
-      p->no_named--;
-      if (accept (p, T_COLON))
-        {
-          n->c = off;
-          off = parse_binary (p, MAP_RHS_PREC);
-        }
-      n->b = off;
-      return finish (p, n);
-    }
+    return parse_map (p, t);
   if (p->tok.kind == T_LBRACE)
     {
       next (p);
@@ -948,6 +964,18 @@ parse_primary (parser *p)
             next (p);
           expect (p, T_RBRACE);
           return finish (p, n);
+        }
+      if ((peek (p)->kind == T_AT || peek (p)->kind == T_ATBANG)
+          && !is_variable (p, p->tok.sval))
+        {
+          /* A name that is neither a type nor a variable before `@':
+             a mistyped type, which GNU poke (resolving names as it
+             parses) calls an undefined variable.  The checker says so
+             of the map of an undefined type.  */
+          ast *t = node (p, TN_NAME, loc);
+          t->name = expect_ident (p);
+          t->flag = true;
+          return parse_map (p, finish (p, t));
         }
       n = node (p, A_VAR, loc);
       n->name = expect_ident (p);

@@ -31,18 +31,26 @@
 #include "value.h"
 
 extern const char bpoke_prelude_src[];
+extern const char vm_exceptions_src[];
 int builtins_count (void);
 const char *builtin_name (int id);
 const char *builtin_sig (int id);
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* As the interpreter's parse_env.is_variable.  */
+static bool
+is_global_variable (void *c, const char *name)
+{
+  return compiler_global (c, name, NULL) >= 0;
+}
+
 /* Parse and check SRC in C.  Returns whether both succeeded.  */
 static bool
 compile (compiler *c, const source *src, strbuf *err)
 {
   parse_env env = { compiler_is_type_name, c, compiler_arena (c), NULL, NULL,
-                    false };
+                    false, is_global_variable };
   bool incomplete = false;
   ast *prog = parse_program (&env, src, err, &incomplete);
   if (!prog)
@@ -91,9 +99,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                err.data);
       abort ();
     }
+  /* The standard exceptions, then the prelude, as bpoke_new does.  */
+  source exceptions = { "<exceptions>", vm_exceptions_src,
+                        strlen (vm_exceptions_src) };
   source prelude = { "<prelude>", bpoke_prelude_src,
                      strlen (bpoke_prelude_src) };
-  if (!compile (c, &prelude, &err))
+  if (!compile (c, &exceptions, &err) || !compile (c, &prelude, &err))
     {
       fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
                err.data);
@@ -110,7 +121,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* The lazy reading of the prelude, on the input: the scan for the end
      of each declaration that can wait, and the parse of its text.  */
   parse_env lazy = { compiler_is_type_name, c, compiler_arena (c), NULL,
-                     NULL, true };
+                     NULL, true, is_global_variable };
   sb_reset (&err);
   ast *prog = parse_program (&lazy, &input, &err, NULL);
   for (int i = 0; prog && i < prog->nkids; i++)
