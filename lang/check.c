@@ -19,8 +19,13 @@
 #include <string.h>
 
 #include "arith.h"
-#include "pkffi.h"
+#include "pkffi-decl.h"
 #include "print.h"
+
+/* The checker does not see the evaluator (see pkffi-decl.h).  */
+#ifdef BPOKE_EVAL_H
+# error "the checker must not include eval.h"
+#endif
 
 typedef enum sym_kind
 {
