@@ -304,20 +304,6 @@ compiler_each_global (const compiler *c,
     }
 }
 
-void
-compiler_declare_builtin (compiler *c, const char *name, type *t, int id)
-{
-  sym *s = global_add (c, name, SYM_VAR, t);
-  s->is_fun = true;
-  (void) id;
-}
-
-void
-compiler_declare_type (compiler *c, const char *name, type *t)
-{
-  global_add (c, name, SYM_TYPE, t);
-}
-
 /* Errors.  */
 
 static void

@@ -129,16 +129,10 @@ uint64_t type_size (const type *t);
 struct strbuf;
 void type_print (struct strbuf *sb, const type *t);
 
-/* The name of a unit of UNIT bits (B, b, KiB, ...) or NULL.  Units
-   declared with `unit` are added with type_unit_define.  */
+/* The name of a predefined unit of UNIT bits (B, b, KiB, ...) or NULL.
+   Units declared with `unit' are the checker's symbols.  */
 const char *type_unit_name (uint64_t unit);
-void type_unit_define (const char *name, uint64_t unit);
+/* The bits of the predefined unit NAME; false if there is none.  */
 bool type_unit_lookup (const char *name, uint64_t *unit);
-
-static inline bool
-type_is_int (const type *t)
-{
-  return t->kind == TY_INT;
-}
 
 #endif
