@@ -173,7 +173,7 @@ global_lookup (const compiler *c, const char *name, bool types)
 }
 
 static sym *
-global_add (compiler *c, const char *name, sym_kind kind, type *t)
+ck_global_add (compiler *c, const char *name, sym_kind kind, type *t)
 {
   if (c->fill && kind == SYM_VAR && strcmp (c->fill->name, name) == 0)
     {
@@ -212,7 +212,7 @@ global_add (compiler *c, const char *name, sym_kind kind, type *t)
 
 /* Forget the globals declared after MARK (a failed command).  */
 static void
-global_rollback (compiler *c, int mark, int nglobals)
+ck_global_rollback (compiler *c, int mark, int nglobals)
 {
   while (c->norder > mark)
     {
@@ -240,7 +240,7 @@ compiler_get_mark (const compiler *c)
 void
 compiler_forget (compiler *c, compiler_mark m)
 {
-  global_rollback (c, m.norder, c->nglobals);
+  ck_global_rollback (c, m.norder, c->nglobals);
 }
 
 bool
@@ -307,7 +307,7 @@ compiler_each_global (const compiler *c,
 /* Errors.  */
 
 static void
-error_at (compiler *c, const ast *n, const char *fmt, ...)
+ck_error_at (compiler *c, const ast *n, const char *fmt, ...)
 {
   char msg[512];
   va_list ap;
@@ -333,7 +333,7 @@ error_at (compiler *c, const ast *n, const char *fmt, ...)
 /* A warning: the message is kept with the errors, and shown even when
    the checking succeeds.  */
 static void
-warning_at (compiler *c, const ast *n, const char *msg)
+ck_warning_at (compiler *c, const ast *n, const char *msg)
 {
   diag_format (c->err, n->src, n->loc, n->end, "warning", msg);
 }
@@ -341,7 +341,7 @@ warning_at (compiler *c, const ast *n, const char *msg)
 /* An error at byte POS .. N's end (for GNU poke's locations that start
    at the end of the token before a construct).  */
 static void
-error_from (compiler *c, const ast *n, int pos, const char *msg)
+ck_error_from (compiler *c, const ast *n, int pos, const char *msg)
 {
   ast where = *n;
   where.loc.line = 1;
@@ -357,12 +357,12 @@ error_from (compiler *c, const ast *n, int pos, const char *msg)
         where.loc.col++;
     }
   where.loc.pos = pos;
-  error_at (c, &where, "%s", msg);
+  ck_error_at (c, &where, "%s", msg);
 }
 
 /* An error at where N's name is written.  */
 static void
-error_at_name (compiler *c, const ast *n, const char *fmt, ...)
+ck_error_at_name (compiler *c, const ast *n, const char *fmt, ...)
 {
   char msg[512];
   va_list ap;
@@ -372,11 +372,11 @@ error_at_name (compiler *c, const ast *n, const char *fmt, ...)
   ast where = *n;
   where.loc = n->nloc;
   where.end = n->nend;
-  error_at (c, &where, "%s", msg);
+  ck_error_at (c, &where, "%s", msg);
 }
 
 static const char *
-tname (const type *t)
+ck_tname (const type *t)
 {
   static strbuf sb[4];
   static int k;
@@ -387,10 +387,11 @@ tname (const type *t)
 }
 
 static void
-type_error (compiler *c, const ast *n, const char *what, const char *expected,
-            const type *got)
+ck_type_error (compiler *c, const ast *n, const char *what,
+               const char *expected, const type *got)
 {
-  error_at (c, n, "%s\nexpected %s, got %s", what, expected, tname (got));
+  ck_error_at (c, n, "%s\nexpected %s, got %s", what, expected,
+               ck_tname (got));
 }
 
 /* Scopes.  */
@@ -440,10 +441,10 @@ materialize (compiler *c, sym *s)
 }
 
 static sym *
-local_add (compiler *c, const char *name, sym_kind kind, type *t)
+ck_local_add (compiler *c, const char *name, sym_kind kind, type *t)
 {
   if (c->level < 0)
-    return global_add (c, name, kind, t);
+    return ck_global_add (c, name, kind, t);
   sym *s = arena_alloc (&c->ar, sizeof *s);
   s->name = name;
   s->kind = kind;
@@ -456,7 +457,7 @@ local_add (compiler *c, const char *name, sym_kind kind, type *t)
 }
 
 static sym *
-lookup (compiler *c, const char *name, sym_kind kind)
+ck_lookup (compiler *c, const char *name, sym_kind kind)
 {
   for (sym *s = c->locals; s; s = s->next)
     if (strcmp (s->name, name) == 0)
@@ -485,7 +486,7 @@ lookup (compiler *c, const char *name, sym_kind kind)
   return v;
 }
 
-static bool same_repr (const type *a, const type *b);
+static bool ck_same_repr (const type *a, const type *b);
 
 /* A cast between array types keeps the element type; a constant
    bound that cannot match is an error now, others are checked when the
@@ -495,16 +496,16 @@ array_cast_ok (compiler *c, ast *n, const type *to, const type *from)
 {
   const type *te = to->u.a.elem, *fe = from->u.a.elem;
   bool elems = te->kind == TY_ARRAY && fe->kind == TY_ARRAY
-               ? true : type_equal (te, fe) && same_repr (te, fe);
+               ? true : type_equal (te, fe) && ck_same_repr (te, fe);
   if (!elems)
-    error_at (c, n, "invalid cast to array");
+    ck_error_at (c, n, "invalid cast to array");
   if (to->u.a.bound_const && from->u.a.bound_const && n->a->kind == A_ARRAY)
     {
       uint64_t want = to->u.a.nelem, have = from->u.a.nelem;
       if (to->u.a.bound_is_size)
         have *= type_complete (fe) ? type_size (fe) : 0;
       if (want != have)
-        error_at (c, n, "invalid cast to array");
+        ck_error_at (c, n, "invalid cast to array");
     }
   return true;
 }
@@ -512,7 +513,7 @@ array_cast_ok (compiler *c, ast *n, const type *to, const type *from)
 /* Array types are equal when their element types are, exactly, and
    their bounds are unknown or the same.  */
 static bool
-array_types_equal (const type *a, const type *b)
+ck_array_types_equal (const type *a, const type *b)
 {
   if (a->u.a.bound_const && b->u.a.bound_const
       && (a->u.a.nelem != b->u.a.nelem
@@ -520,14 +521,14 @@ array_types_equal (const type *a, const type *b)
     return false;
   const type *x = a->u.a.elem, *y = b->u.a.elem;
   if (x->kind == TY_ARRAY && y->kind == TY_ARRAY)
-    return array_types_equal (x, y);
-  return type_equal (x, y) && same_repr (x, y);
+    return ck_array_types_equal (x, y);
+  return type_equal (x, y) && ck_same_repr (x, y);
 }
 
 static type *
-exception_type (compiler *c)
+ck_exception_type (compiler *c)
 {
-  sym *s = lookup (c, "Exception", SYM_TYPE);
+  sym *s = ck_lookup (c, "Exception", SYM_TYPE);
   return s ? s->type : NULL;
 }
 
@@ -551,30 +552,31 @@ mk_cast (compiler *c, ast *e, type *to)
 }
 
 static bool
-same_repr (const type *a, const type *b)
+ck_same_repr (const type *a, const type *b)
 {
   if (a->kind != b->kind)
     return false;
   if (a->kind == TY_INT)
     return a->u.i.size == b->u.i.size && a->u.i.sign == b->u.i.sign;
   if (a->kind == TY_OFFSET)
-    return a->u.o.unit == b->u.o.unit && same_repr (a->u.o.base, b->u.o.base);
+    return a->u.o.unit == b->u.o.unit
+           && ck_same_repr (a->u.o.base, b->u.o.base);
   return true;
 }
 
 /* Convert *E to type TO where the representation differs.  */
 static void
-coerce (compiler *c, ast **e, type *to)
+ck_coerce (compiler *c, ast **e, type *to)
 {
   type *from = (*e)->type;
-  if ((from->kind == TY_INT || from->kind == TY_OFFSET) && !same_repr (from, to)
-      && to->kind != TY_ANY)
+  if ((from->kind == TY_INT || from->kind == TY_OFFSET)
+      && !ck_same_repr (from, to) && to->kind != TY_ANY)
     *e = mk_cast (c, *e, to);
 }
 
 /* The flag that S, a local, is read by a struct type's code.  */
 static bool *
-read_by_type (compiler *c, sym *s)
+ck_read_by_type (compiler *c, sym *s)
 {
   if (!s->read_by_type)
     {
@@ -587,7 +589,7 @@ read_by_type (compiler *c, sym *s)
 /* Make struct field NAME, of type T in slot K of struct type OWNER,
    visible as a variable of the struct's frame.  */
 static sym *
-field_sym (compiler *c, const char *name, type *t, int k, type *owner)
+ck_field_sym (compiler *c, const char *name, type *t, int k, type *owner)
 {
   sym *fs = arena_alloc (&c->ar, sizeof *fs);
   fs->name = name;
@@ -604,7 +606,7 @@ field_sym (compiler *c, const char *name, type *t, int k, type *owner)
 static ast *check_expr (compiler *c, ast *n);
 static void check_lvalue (compiler *c, ast *n);
 static void check_stmt (compiler *c, ast *n);
-static type *resolve_type (compiler *c, ast *tn);
+static type *ck_resolve_type (compiler *c, ast *tn);
 static type *check_struct_type (compiler *c, ast *tn);
 static void check_cond (compiler *c, ast **e, const char *what);
 
@@ -637,7 +639,7 @@ struct_as_int (compiler *c, ast **e)
    assignment, an argument, a return value, a constructor's field, a
    format's argument) converts to its integer, as in GNU poke.  */
 static void
-int_wanted (compiler *c, ast **e, const type *want)
+ck_int_wanted (compiler *c, ast **e, const type *want)
 {
   if (is_int (want))
     struct_as_int (c, e);
@@ -661,7 +663,7 @@ check_if_cond (compiler *c, ast **e, const char *what)
   *e = check_expr (c, *e);
   struct_as_int (c, e);
   if (!is_int ((*e)->type))
-    type_error (c, *e, what, "boolean", (*e)->type);
+    ck_type_error (c, *e, what, "boolean", (*e)->type);
 }
 
 /* The other conditions: the same, tested as an int<32>.  */
@@ -673,16 +675,16 @@ check_cond (compiler *c, ast **e, const char *what)
 }
 
 /* The type Exception, from the prelude.  */
-static type *exception_type (compiler *c);
+static type *ck_exception_type (compiler *c);
 
 /* An Exception-valued operand of try-catch, try-until, ?!.  */
 static void
 check_exception_operand (compiler *c, ast **e, const char *what)
 {
   *e = check_expr (c, *e);
-  type *et = exception_type (c);
+  type *et = ck_exception_type (c);
   if (!et || !type_equal ((*e)->type, et))
-    type_error (c, *e, what, "Exception", (*e)->type);
+    ck_type_error (c, *e, what, "Exception", (*e)->type);
 }
 
 /* Constant folding of integer operations: GNU poke reports some run-time
@@ -718,11 +720,11 @@ fold_binop (compiler *c, ast *n)
   arith_err e = arith_fold (op, a->lit.v.u, b->lit.v.u, t->u.i.size,
                             t->u.i.sign, bt->u.i.size, bt->u.i.sign, &r);
   if (e == ARITH_EDIVZERO)
-    error_at (c, n->b, "division by zero");
+    ck_error_at (c, n->b, "division by zero");
   if (e == ARITH_EOOB && op == AR_SHL)
-    error_at (c, n->b, "count in left bit shift too big");
+    ck_error_at (c, n->b, "count in left bit shift too big");
   if (e == ARITH_EOVERFLOW)
-    error_at (c, n, "expression overflows");
+    ck_error_at (c, n, "expression overflows");
   if (e != ARITH_OK)
     return;
   n->is_const = true;
@@ -734,7 +736,7 @@ static void
 fold_offset_div (compiler *c, ast *n)
 {
   if (n->b->is_const && n->b->lit.v.u == 0)
-    error_at (c, n->b, "division by zero");
+    ck_error_at (c, n->b, "division by zero");
 }
 
 static type *
@@ -755,10 +757,10 @@ promote_offsets (const type *a, const type *b)
 }
 
 static void
-invalid_operand (compiler *c, ast *operand, const char *expected)
+ck_invalid_operand (compiler *c, ast *operand, const char *expected)
 {
-  type_error (c, operand, "invalid operand in expression", expected,
-              operand->type);
+  ck_type_error (c, operand, "invalid operand in expression", expected,
+                 operand->type);
 }
 
 /* An expression whose value is used: a call to a void function has
@@ -768,7 +770,7 @@ check_rvalue (compiler *c, ast *n)
 {
   n = check_expr (c, n);
   if (n->type->kind == TY_VOID && n->kind == A_CALL)
-    error_at (c, n->a, "function doesn't return a value");
+    ck_error_at (c, n->a, "function doesn't return a value");
   return n;
 }
 
@@ -801,14 +803,14 @@ check_binop (compiler *c, ast *n)
       if (n->op == T_PLUS && ta->kind == TY_STRING)
         {
           if (tb->kind != TY_STRING)
-            invalid_operand (c, n->b, "string");
+            ck_invalid_operand (c, n->b, "string");
           n->type = type_string;
           return n;
         }
       if (n->op == T_STAR && ta->kind == TY_STRING)
         {
           if (!is_int (tb))
-            invalid_operand (c, n->b, "integral");
+            ck_invalid_operand (c, n->b, "integral");
           n->type = type_string;
           return n;
         }
@@ -825,36 +827,36 @@ check_binop (compiler *c, ast *n)
         {
           if (tb->kind != TY_ARRAY || !type_equal (ta->u.a.elem,
                                                    tb->u.a.elem)
-              || !same_repr (ta->u.a.elem, tb->u.a.elem))
-            invalid_operand (c, n->b, tname (ta));
+              || !ck_same_repr (ta->u.a.elem, tb->u.a.elem))
+            ck_invalid_operand (c, n->b, ck_tname (ta));
           n->type = type_array (ta->u.a.elem, NULL, false);
           return n;
         }
       if (is_int (ta) && is_int (tb))
         {
           n->type = promote_ints (ta, tb);
-          coerce (c, &n->a, n->type);
-          coerce (c, &n->b, n->type);
+          ck_coerce (c, &n->a, n->type);
+          ck_coerce (c, &n->b, n->type);
           fold_binop (c, n);
           return n;
         }
       if (is_off (ta) && is_off (tb))
         {
           if (n->op == T_STAR)
-            invalid_operand (c, n->b, "integral");
+            ck_invalid_operand (c, n->b, "integral");
           if (n->op == T_SLASH || n->op == T_CEILDIV)
             {
               /* offset / offset is a magnitude.  */
               type *common = promote_offsets (ta, tb);
-              coerce (c, &n->a, common);
-              coerce (c, &n->b, common);
+              ck_coerce (c, &n->a, common);
+              ck_coerce (c, &n->b, common);
               n->type = common->u.o.base;
               fold_offset_div (c, n);
               return n;
             }
           n->type = promote_offsets (ta, tb);
-          coerce (c, &n->a, n->type);
-          coerce (c, &n->b, n->type);
+          ck_coerce (c, &n->a, n->type);
+          ck_coerce (c, &n->b, n->type);
           if (n->op == T_PERCENT)
             fold_offset_div (c, n);
           return n;
@@ -864,7 +866,7 @@ check_binop (compiler *c, ast *n)
         {
           /* The offset keeps its type; the integer is converted.  */
           n->type = ta;
-          coerce (c, &n->b, ta->u.o.base);
+          ck_coerce (c, &n->b, ta->u.o.base);
           fold_offset_div (c, n);
           return n;
         }
@@ -876,17 +878,17 @@ check_binop (compiler *c, ast *n)
           type *it = is_off (ta) ? tb : ta;
           type *base = promote_ints (ot->u.o.base, it);
           n->type = type_offset (base, ot->u.o.unit);
-          coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
-          coerce (c, is_off (ta) ? &n->b : &n->a, base);
+          ck_coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
+          ck_coerce (c, is_off (ta) ? &n->b : &n->a, base);
           return n;
         }
       if (is_off (ta) && is_int (tb))
-        invalid_operand (c, n->b, "offset");
+        ck_invalid_operand (c, n->b, "offset");
       if (!is_int (ta) && !is_off (ta))
-        invalid_operand (c, n->a, n->op == T_PLUS
-                         ? "integral, offset, string or array"
-                         : "integral or offset");
-      invalid_operand (c, n->b, is_int (ta) ? "integral" : "offset");
+        ck_invalid_operand (c, n->a, n->op == T_PLUS
+                            ? "integral, offset, string or array"
+                            : "integral or offset");
+      ck_invalid_operand (c, n->b, is_int (ta) ? "integral" : "offset");
       break;
     case T_POW:
       if (is_int (ta) && is_int (tb))
@@ -900,8 +902,8 @@ check_binop (compiler *c, ast *n)
           return n;
         }
       if (!is_int (ta))
-        invalid_operand (c, n->a, "integral");
-      invalid_operand (c, n->b, "integral");
+        ck_invalid_operand (c, n->a, "integral");
+      ck_invalid_operand (c, n->b, "integral");
       break;
     case T_AMP:
     case T_PIPE:
@@ -909,23 +911,23 @@ check_binop (compiler *c, ast *n)
       if (is_int (ta) && is_int (tb))
         {
           n->type = promote_ints (ta, tb);
-          coerce (c, &n->a, n->type);
-          coerce (c, &n->b, n->type);
+          ck_coerce (c, &n->a, n->type);
+          ck_coerce (c, &n->b, n->type);
           fold_binop (c, n);
           return n;
         }
       if (is_off (ta) && is_off (tb))
         {
           n->type = promote_offsets (ta, tb);
-          coerce (c, &n->a, n->type);
-          coerce (c, &n->b, n->type);
+          ck_coerce (c, &n->a, n->type);
+          ck_coerce (c, &n->b, n->type);
           return n;
         }
       if (is_off (ta))
-        invalid_operand (c, n->b, "offset");
+        ck_invalid_operand (c, n->b, "offset");
       if (!is_int (ta))
-        invalid_operand (c, n->a, "integral");
-      invalid_operand (c, n->b, "integral");
+        ck_invalid_operand (c, n->a, "integral");
+      ck_invalid_operand (c, n->b, "integral");
       break;
     case T_LSHIFT:
     case T_RSHIFT:
@@ -941,21 +943,21 @@ check_binop (compiler *c, ast *n)
           return n;
         }
       if (!is_int (ta) && !is_off (ta))
-        invalid_operand (c, n->a, "integral");
-      invalid_operand (c, n->b, "integral");
+        ck_invalid_operand (c, n->a, "integral");
+      ck_invalid_operand (c, n->b, "integral");
       break;
     case T_BCONC:
       if (is_int (ta) && is_int (tb))
         {
           if (ta->u.i.size + tb->u.i.size > 64)
-            error_at (c, n, "the sum of the width of the operators should "
-                      "not exceed 64-bit");
+            ck_error_at (c, n, "the sum of the width of the operators should "
+                         "not exceed 64-bit");
           n->type = type_int (ta->u.i.size + tb->u.i.size, ta->u.i.sign);
           return n;
         }
       if (!is_int (ta))
-        invalid_operand (c, n->a, "integral");
-      invalid_operand (c, n->b, "integral");
+        ck_invalid_operand (c, n->a, "integral");
+      ck_invalid_operand (c, n->b, "integral");
       break;
     case T_EQ:
     case T_NE:
@@ -967,54 +969,54 @@ check_binop (compiler *c, ast *n)
       if (is_int (ta) && is_int (tb))
         {
           type *common = promote_ints (ta, tb);
-          coerce (c, &n->a, common);
-          coerce (c, &n->b, common);
+          ck_coerce (c, &n->a, common);
+          ck_coerce (c, &n->b, common);
           return n;
         }
       if (is_off (ta) && is_off (tb))
         {
           type *common = promote_offsets (ta, tb);
-          coerce (c, &n->a, common);
-          coerce (c, &n->b, common);
+          ck_coerce (c, &n->a, common);
+          ck_coerce (c, &n->b, common);
           return n;
         }
       if (ta->kind == TY_STRING && tb->kind == TY_STRING)
         return n;
       if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_ARRAY)
         {
-          if (tb->kind != TY_ARRAY || !array_types_equal (ta, tb))
-            invalid_operand (c, n->b, tname (ta));
+          if (tb->kind != TY_ARRAY || !ck_array_types_equal (ta, tb))
+            ck_invalid_operand (c, n->b, ck_tname (ta));
           return n;
         }
       if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_STRUCT)
         {
           if (tb->kind != TY_STRUCT || !type_equal (ta, tb))
-            invalid_operand (c, n->b, tb->kind != TY_STRUCT ? "struct"
-                                      : ta->name ? ta->name : "struct");
+            ck_invalid_operand (c, n->b, tb->kind != TY_STRUCT ? "struct"
+                                         : ta->name ? ta->name : "struct");
           return n;
         }
       if ((n->op == T_EQ || n->op == T_NE)
           && ta->kind == tb->kind && ta->kind == TY_FUNCTION)
         return n;
       if (!is_int (ta) && !is_off (ta) && ta->kind != TY_STRING)
-        invalid_operand (c, n->a, (n->op == T_EQ || n->op == T_NE)
-                         ? "integral, offset or string"
-                         : "integral, string or offset");
-      invalid_operand (c, n->b, is_int (ta) ? "integral"
-                                : is_off (ta) ? "offset" : "string");
+        ck_invalid_operand (c, n->a, (n->op == T_EQ || n->op == T_NE)
+                            ? "integral, offset or string"
+                            : "integral, string or offset");
+      ck_invalid_operand (c, n->b, is_int (ta) ? "integral"
+                                   : is_off (ta) ? "offset" : "string");
       break;
     case K_IN:
       if (tb->kind != TY_ARRAY)
-        invalid_operand (c, n->b, "array");
+        ck_invalid_operand (c, n->b, "array");
       if (!type_assignable (tb->u.a.elem, ta))
-        invalid_operand (c, n->a, tname (tb->u.a.elem));
-      coerce (c, &n->a, tb->u.a.elem);
+        ck_invalid_operand (c, n->a, ck_tname (tb->u.a.elem));
+      ck_coerce (c, &n->a, tb->u.a.elem);
       n->type = type_bool;
       return n;
     default:
       break;
     }
-  error_at (c, n, "invalid operator");
+  ck_error_at (c, n, "invalid operator");
   return n;
 }
 
@@ -1049,7 +1051,7 @@ check_attr (compiler *c, ast *n)
   int id = (int) attr_id (n->name);
   n->op = id;
   if (id == 0)
-    error_at_name (c, n, "invalid attribute '%s", n->name);
+    ck_error_at_name (c, n, "invalid attribute '%s", n->name);
   switch (id)
     {
     case ATTR_SIZE:
@@ -1086,8 +1088,8 @@ check_attr (compiler *c, ast *n)
     default:
       break;
     }
-  error_at (c, n, "attribute '%s is not defined for values of type %s",
-            n->name, tname (t));
+  ck_error_at (c, n, "attribute '%s is not defined for values of type %s",
+               n->name, ck_tname (t));
   return n;
 }
 
@@ -1129,7 +1131,7 @@ order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
         if (strcmp (fn->kids[j]->name, na->name) == 0)
           idx = j;
       if (idx < 0)
-        error_at (c, na, "function doesn't take a `%s' argument", na->name);
+        ck_error_at (c, na, "function doesn't take a `%s' argument", na->name);
       args[idx] = na->a;
     }
   int given = 0;
@@ -1138,12 +1140,12 @@ order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
       given = j + 1;
   for (int j = 0; j < given; j++)
     if (!args[j] && !(fn && fn->kids[j]->b))
-      error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                tname (ft));
+      ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
+                   ck_tname (ft));
   for (int j = 0; j < np; j++)
     if (!args[j] && !(fn && fn->kids[j]->b))
-      error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                tname (ft));
+      ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
+                   ck_tname (ft));
   n->kids = args;
   n->nkids = given;
   n->flag = false;
@@ -1157,7 +1159,7 @@ check_call (compiler *c, ast *n)
   n->a = check_expr (c, n->a);
   type *ft = n->a->type;
   if (ft->kind != TY_FUNCTION)
-    type_error (c, n->a, "invalid operand in funcall", "function", ft);
+    ck_type_error (c, n->a, "invalid operand in funcall", "function", ft);
   const ast *fn = n->a->kind == A_VAR ? n->a->aux : NULL;
   if (n->a->kind == A_MEMBER && n->a->flag)
     {
@@ -1179,29 +1181,29 @@ check_call (compiler *c, ast *n)
   int nparams = ft->u.f.nargs;
   int nfixed = ft->u.f.variadic ? nparams - 1 : nparams;
   if (n->nkids < nfixed - ft->u.f.nopt)
-    error_at (c, n->a, "too few arguments passed to function\nof type %s",
-              tname (ft));
+    ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
+                 ck_tname (ft));
   if (n->nkids > nfixed && !ft->u.f.variadic)
-    error_at (c, n->a, "too many arguments passed to function\nof type %s",
-              tname (ft));
+    ck_error_at (c, n->a, "too many arguments passed to function\nof type %s",
+                 ck_tname (ft));
   for (int i = 0; i < n->nkids && i < nfixed; i++)
     {
       if (!n->kids[i])
         continue;               /* An optional argument not given.  */
       type *pt = ft->u.f.args[i];
-      int_wanted (c, &n->kids[i], pt);
+      ck_int_wanted (c, &n->kids[i], pt);
       if (!type_assignable (pt, n->kids[i]->type))
         {
           const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
           if (pname)
-            error_at (c, n->kids[i], "invalid value for function argument "
-                      "`%s'\nexpected %s, got %s", pname, tname (pt),
-                      tname (n->kids[i]->type));
-          error_at (c, n->kids[i], "invalid value for function argument\n"
-                    "expected %s, got %s", tname (pt),
-                    tname (n->kids[i]->type));
+            ck_error_at (c, n->kids[i], "invalid value for function argument "
+                         "`%s'\nexpected %s, got %s", pname, ck_tname (pt),
+                         ck_tname (n->kids[i]->type));
+          ck_error_at (c, n->kids[i], "invalid value for function argument\n"
+                       "expected %s, got %s", ck_tname (pt),
+                       ck_tname (n->kids[i]->type));
         }
-      coerce (c, &n->kids[i], pt);
+      ck_coerce (c, &n->kids[i], pt);
     }
   n->type = ft->u.f.ret;
   return n;
@@ -1226,18 +1228,18 @@ check_expr (compiler *c, ast *n)
       }
     case A_VAR:
       {
-        sym *s = lookup (c, n->name, SYM_VAR);
+        sym *s = ck_lookup (c, n->name, SYM_VAR);
         if (!s)
-          error_at (c, n, "undefined variable '%s'", n->name);
+          ck_error_at (c, n, "undefined variable '%s'", n->name);
         if (s->is_method && !c->fn->method)
-          error_at (c, n, "only methods can directly call other methods");
+          ck_error_at (c, n, "only methods can directly call other methods");
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
         n->aux = s->fnast;
         n->flag = s->is_field;          /* May be absent at run time.  */
         if (s->level >= 0 && s->level < c->type_level)
-          *read_by_type (c, s) = true;
+          *ck_read_by_type (c, s) = true;
         return maybe_autocall (c, n);
       }
     case A_BINOP:
@@ -1250,9 +1252,9 @@ check_expr (compiler *c, ast *n)
       struct_as_int (c, &n->a);
       struct_as_int (c, &n->b);
       if (!is_int (n->a->type))
-        invalid_operand (c, n->a, "integral");
+        ck_invalid_operand (c, n->a, "integral");
       if (!is_int (n->b->type))
-        invalid_operand (c, n->b, "integral");
+        ck_invalid_operand (c, n->b, "integral");
       truth32 (c, &n->a);
       truth32 (c, &n->b);
       n->type = type_bool;
@@ -1269,18 +1271,18 @@ check_expr (compiler *c, ast *n)
               return n;
             }
           if (!is_int (n->a->type))
-            invalid_operand (c, n->a, "integral");
+            ck_invalid_operand (c, n->a, "integral");
           truth32 (c, &n->a);
           n->type = type_bool;
           return n;
         case T_TILDE:
           if (!is_int (n->a->type) && !is_off (n->a->type))
-            invalid_operand (c, n->a, "integral");
+            ck_invalid_operand (c, n->a, "integral");
           n->type = n->a->type;
           break;
         default:
           if (!is_int (n->a->type) && !is_off (n->a->type))
-            invalid_operand (c, n->a, "integral or offset");
+            ck_invalid_operand (c, n->a, "integral or offset");
           n->type = n->a->type;
           break;
         }
@@ -1290,7 +1292,7 @@ check_expr (compiler *c, ast *n)
           uint64_t r = n->a->lit.v.u;
           if (n->op == T_MINUS
               && arith_neg (r, t->u.i.size, t->u.i.sign, &r) != ARITH_OK)
-            error_at (c, n, "expression overflows");
+            ck_error_at (c, n, "expression overflows");
           if (n->op == T_TILDE)
             r = arith_not (r, t->u.i.size, t->u.i.sign);
           n->is_const = true;
@@ -1304,14 +1306,14 @@ check_expr (compiler *c, ast *n)
       /* No promotion: both alternatives must have the same type.  */
       if (!type_equal (n->b->type, n->c->type)
           || (is_int (n->b->type)
-              && !same_repr (n->b->type, n->c->type)))
+              && !ck_same_repr (n->b->type, n->c->type)))
         {
           /* GNU poke folds a constant cast into a literal that keeps the
              operand's location.  */
           ast *where = n->c->kind == A_CAST && n->c->is_const ? n->c->a
                                                               : n->c;
-          type_error (c, where, "alternative is of the wrong type",
-                      tname (n->b->type), n->c->type);
+          ck_type_error (c, where, "alternative is of the wrong type",
+                         ck_tname (n->b->type), n->c->type);
         }
       n->type = n->b->type;
       return n;
@@ -1326,11 +1328,11 @@ check_expr (compiler *c, ast *n)
     case A_CAST:
       {
         n->a = check_expr (c, n->a);
-        type *to = resolve_type (c, n->b);
+        type *to = ck_resolve_type (c, n->b);
         type *from = n->a->type;
         n->type = to;
         if (to->kind == TY_FUNCTION)
-          error_at (c, n, "invalid cast to function");
+          ck_error_at (c, n, "invalid cast to function");
         if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
             || to->kind == TY_ANY || from->kind == TY_ANY
             || type_equal (to, from)
@@ -1353,25 +1355,25 @@ check_expr (compiler *c, ast *n)
               }
             return n;
           }
-        error_at (c, n, "invalid cast to %s",
-                  to->kind == TY_FUNCTION ? "function"
-                  : to->kind == TY_STRING ? "string"
-                  : to->kind == TY_INT ? "integral"
-                  : to->kind == TY_OFFSET ? "offset"
-                  : to->kind == TY_ARRAY ? "array"
-                  : to->kind == TY_STRUCT ? "struct" : tname (to));
+        ck_error_at (c, n, "invalid cast to %s",
+                     to->kind == TY_FUNCTION ? "function"
+                     : to->kind == TY_STRING ? "string"
+                     : to->kind == TY_INT ? "integral"
+                     : to->kind == TY_OFFSET ? "offset"
+                     : to->kind == TY_ARRAY ? "array"
+                     : to->kind == TY_STRUCT ? "struct" : ck_tname (to));
         return n;
       }
     case A_ISA:
       n->a = check_expr (c, n->a);
-      n->b->type = resolve_type (c, n->b);
+      n->b->type = ck_resolve_type (c, n->b);
       n->type = type_bool;
       return n;
     case A_SIZEOF:
       {
-        type *t = resolve_type (c, n->a);
+        type *t = ck_resolve_type (c, n->a);
         if (!type_complete (t))
-          error_at (c, n->a, "sizeof requires a complete type");
+          ck_error_at (c, n->a, "sizeof requires a complete type");
         n->type = type_offset (type_int (64, false), 1);
         n->is_const = true;
         n->lit = val_int (n->type, type_size (t));
@@ -1383,12 +1385,12 @@ check_expr (compiler *c, ast *n)
            made when the expression runs (the operand is not run).  */
         type *t;
         if (n->a->kind >= TN_INT && n->a->kind <= TN_FUNCTION)
-          t = resolve_type (c, n->a);
+          t = ck_resolve_type (c, n->a);
         else
           t = (n->a = check_rvalue (c, n->a))->type;
-        sym *pt = lookup (c, "Pk_Type", SYM_TYPE);
+        sym *pt = ck_lookup (c, "Pk_Type", SYM_TYPE);
         if (!pt)
-          error_at (c, n, "typeof needs the prelude's Pk_Type");
+          ck_error_at (c, n, "typeof needs the prelude's Pk_Type");
         n->aux = t;
         n->type = pt->type;
         return n;
@@ -1399,12 +1401,12 @@ check_expr (compiler *c, ast *n)
       n->a = check_expr (c, n->a);
       n->b = check_expr (c, n->b);
       if (!is_int (n->b->type))
-        type_error (c, n->b, "invalid index in array indexer", "integral",
-                    n->b->type);
-      coerce (c, &n->b, type_int (64, false));
+        ck_type_error (c, n->b, "invalid index in array indexer", "integral",
+                       n->b->type);
+      ck_coerce (c, &n->b, type_int (64, false));
       if (n->a->kind == A_STR && n->b->is_const
           && n->b->lit.v.u >= (uint64_t) n->a->op)
-        error_at (c, n->b, "index is out of bounds of string");
+        ck_error_at (c, n->b, "index is out of bounds of string");
       if (n->a->type->kind == TY_STRING)
         n->type = type_int (8, false);
       else if (n->a->type->kind == TY_ARRAY)
@@ -1412,31 +1414,31 @@ check_expr (compiler *c, ast *n)
           n->type = n->a->type->u.a.elem;
           if (n->a->kind == A_ARRAY && n->b->is_const
               && n->b->lit.v.u >= (uint64_t) n->a->nkids)
-            error_at (c, n->b, "index is out of bounds of array");
+            ck_error_at (c, n->b, "index is out of bounds of array");
         }
       else
-        type_error (c, n->a, "invalid operator to []", "array or string",
-                    n->a->type);
+        ck_type_error (c, n->a, "invalid operator to []", "array or string",
+                       n->a->type);
       return n;
     case A_TRIM:
       n->a = check_expr (c, n->a);
       if (n->a->type->kind != TY_STRING && n->a->type->kind != TY_ARRAY)
-        invalid_operand (c, n->a, "array or string");
+        ck_invalid_operand (c, n->a, "array or string");
       if (n->b)
         {
           n->b = check_expr (c, n->b);
           if (!is_int (n->b->type))
-            type_error (c, n->b, "invalid index in trimmer", "integral",
-                        n->b->type);
-          coerce (c, &n->b, type_int (64, false));
+            ck_type_error (c, n->b, "invalid index in trimmer", "integral",
+                           n->b->type);
+          ck_coerce (c, &n->b, type_int (64, false));
         }
       if (n->c)
         {
           n->c = check_expr (c, n->c);
           if (!is_int (n->c->type))
-            type_error (c, n->c, "invalid index in trimmer", "integral",
-                        n->c->type);
-          coerce (c, &n->c, type_int (64, false));
+            ck_type_error (c, n->c, "invalid index in trimmer", "integral",
+                           n->c->type);
+          ck_coerce (c, &n->c, type_int (64, false));
         }
       n->type = n->a->type->kind == TY_STRING
                 ? type_string : type_array (n->a->type->u.a.elem, NULL,
@@ -1449,8 +1451,8 @@ check_expr (compiler *c, ast *n)
         n->a = check_expr (c, n->a);
         type *t = n->a->type;
         if (t->kind != TY_STRUCT)
-          type_error (c, n->a, "invalid operand to field reference", "struct",
-                      t);
+          ck_type_error (c, n->a, "invalid operand to field reference",
+                         "struct", t);
         for (int i = 0; i < t->u.s.nfields; i++)
           if (t->u.s.fields[i].name
               && strcmp (t->u.s.fields[i].name, n->name) == 0)
@@ -1468,7 +1470,7 @@ check_expr (compiler *c, ast *n)
               n->flag = true;
               return maybe_autocall (c, n);
             }
-        error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
+        ck_error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
         return n;
       }
     case A_OFFSET:
@@ -1482,39 +1484,39 @@ check_expr (compiler *c, ast *n)
           }
         n->a = check_expr (c, n->a);
         if (!is_int (n->a->type))
-          error_at (c, n->a, "expected integer expression in offset");
+          ck_error_at (c, n->a, "expected integer expression in offset");
         uint64_t unit = 0;
         if (u->name)
           {
-            sym *s = lookup (c, u->name, SYM_UNIT);
+            sym *s = ck_lookup (c, u->name, SYM_UNIT);
             if (s)
               unit = s->unit;
             else if (!type_unit_lookup (u->name, &unit))
               {
-                sym *ts = lookup (c, u->name, SYM_TYPE);
+                sym *ts = ck_lookup (c, u->name, SYM_TYPE);
                 if (!ts)
-                  error_at (c, u, "invalid unit in offset");
+                  ck_error_at (c, u, "invalid unit in offset");
                 if (!type_complete (ts->type))
-                  error_at (c, u, "offset unit type must be complete");
+                  ck_error_at (c, u, "offset unit type must be complete");
                 unit = type_size (ts->type);
               }
           }
         else if (u->b)
           {
-            type *t = resolve_type (c, u->b);
+            type *t = ck_resolve_type (c, u->b);
             if (!type_complete (t))
-              error_at (c, u, "offset unit type must be complete");
+              ck_error_at (c, u, "offset unit type must be complete");
             unit = type_size (t);
           }
         else
           {
             u->a = check_expr (c, u->a);
             if (!u->a->is_const || !is_int (u->a->type))
-              error_at (c, u, "expected a constant integral unit");
+              ck_error_at (c, u, "expected a constant integral unit");
             unit = u->a->lit.v.u;
           }
         if (unit == 0)
-          error_at (c, u, "the unit in offsets shall be bigger than zero");
+          ck_error_at (c, u, "the unit in offsets shall be bigger than zero");
         n->type = type_offset (n->a->type->name
                                ? type_int (n->a->type->u.i.size,
                                            n->a->type->u.i.sign)
@@ -1536,27 +1538,27 @@ check_expr (compiler *c, ast *n)
               {
                 el->a = check_expr (c, el->a);
                 if (!el->a->is_const || !is_int (el->a->type))
-                  error_at (c, el->a, "indexes in array initializers shall "
-                            "be constant");
+                  ck_error_at (c, el->a, "indexes in array initializers shall "
+                               "be constant");
                 if (el->a->type->u.i.sign && el->a->lit.v.i < 0)
-                  error_at (c, el->a, "array dimensions may not be "
-                            "negative");
-                coerce (c, &el->a, type_int (64, false));
+                  ck_error_at (c, el->a, "array dimensions may not be "
+                               "negative");
+                ck_coerce (c, &el->a, type_int (64, false));
               }
             el->b = check_rvalue (c, el->b);
             type *t = el->b->type;
             if (!et)
               et = t;
-            else if (!type_equal (et, t) || !same_repr (et, t)
+            else if (!type_equal (et, t) || !ck_same_repr (et, t)
                      || (et->kind == TY_ARRAY && t->kind == TY_ARRAY
-                         && !array_types_equal (et, t)))
-              error_at (c, n, "array initializers should be of the same "
-                        "type");
+                         && !ck_array_types_equal (et, t)))
+              ck_error_at (c, n, "array initializers should be of the same "
+                           "type");
           }
         if (!et)
           et = type_any;
         for (int i = 0; i < n->nkids; i++)
-          coerce (c, &n->kids[i]->b, et);
+          ck_coerce (c, &n->kids[i]->b, et);
         n->type = type_array (et, NULL, false);
         n->type->u.a.bound_const = true;
         n->type->u.a.nelem = (uint64_t) n->nkids;
@@ -1564,18 +1566,18 @@ check_expr (compiler *c, ast *n)
       }
     case A_STRUCTCONS:
       {
-        type *t = resolve_type (c, n->a);
+        type *t = ck_resolve_type (c, n->a);
         if (t->kind != TY_STRUCT)
-          error_at (c, n->a, "expected struct type in constructor");
+          ck_error_at (c, n->a, "expected struct type in constructor");
         if (t->u.s.is_union && n->nkids > 1)
-          error_at (c, n, "union constructors require exactly one field "
-                    "initializer");
+          ck_error_at (c, n, "union constructors require exactly one field "
+                       "initializer");
         for (int i = 0; i < n->nkids; i++)
           {
             ast *fi = n->kids[i];
             if (!fi->name)
-              error_at (c, fi->a, "anonymous initializer in struct "
-                        "constructor");
+              ck_error_at (c, fi->a, "anonymous initializer in struct "
+                           "constructor");
             int idx = -1;
             for (int j = 0; j < t->u.s.nfields; j++)
               if (t->u.s.fields[j].name
@@ -1585,29 +1587,29 @@ check_expr (compiler *c, ast *n)
               {
                 ast where = *fi;
                 where.end = fi->loc.pos + (int) strlen (fi->name);
-                error_at (c, &where, "invalid struct field `%s' in "
-                          "constructor", fi->name);
+                ck_error_at (c, &where, "invalid struct field `%s' in "
+                             "constructor", fi->name);
               }
             for (int j = 0; j < i; j++)
               if (n->kids[j]->slot == idx)
                 {
                   ast where = *n->kids[j];
                   where.end = n->kids[j]->a->end;
-                  error_at (c, &where, "duplicated struct element '%s'",
-                            fi->name);
+                  ck_error_at (c, &where, "duplicated struct element '%s'",
+                               fi->name);
                 }
             fi->slot = idx;
             fi->a = check_rvalue (c, fi->a);
             type *ft = t->u.s.fields[idx].type;
-            int_wanted (c, &fi->a, ft);
+            ck_int_wanted (c, &fi->a, ft);
             if (!type_assignable (ft, fi->a->type))
               {
                 char what[300];
                 snprintf (what, sizeof what, "invalid initializer for `%s' in "
                           "constructor", fi->name);
-                type_error (c, fi->a, what, tname (ft), fi->a->type);
+                ck_type_error (c, fi->a, what, ck_tname (ft), fi->a->type);
               }
-            coerce (c, &fi->a, ft);
+            ck_coerce (c, &fi->a, ft);
           }
         n->type = t;
         return n;
@@ -1625,8 +1627,8 @@ check_expr (compiler *c, ast *n)
         fmt *f = fmt_parse_call (n->a->name, (size_t) n->a->op, n->nkids,
                                  &err, &at_call);
         if (!f)
-          error_at (c, at_call ? n : n->a, "%s",
-                    err ? err : "invalid format string");
+          ck_error_at (c, at_call ? n : n->a, "%s",
+                       err ? err : "invalid format string");
         n->aux = f;
         c->fmts = xrealloc (c->fmts, sizeof (fmt *) * (c->nfmts + 1));
         c->fmts[c->nfmts++] = f;
@@ -1642,25 +1644,26 @@ check_expr (compiler *c, ast *n)
               case FMT_CHAR:
                 arg = &n->kids[k++];
                 want = type_int (pc->size, pc->sign);
-                int_wanted (c, arg, want);
+                ck_int_wanted (c, arg, want);
                 if (!is_int ((*arg)->type))
-                  type_error (c, *arg, "invalid argument in format",
-                              tname (want), (*arg)->type);
-                coerce (c, arg, want);
+                  ck_type_error (c, *arg, "invalid argument in format",
+                                 ck_tname (want), (*arg)->type);
+                ck_coerce (c, arg, want);
                 break;
               case FMT_STRING:
                 arg = &n->kids[k++];
                 if ((*arg)->type->kind != TY_STRING)
-                  type_error (c, *arg, "invalid argument in format",
-                              "string", (*arg)->type);
+                  ck_type_error (c, *arg, "invalid argument in format",
+                                 "string", (*arg)->type);
                 break;
               case FMT_VALUE:
                 arg = &n->kids[k++];
                 if ((*arg)->type->kind == TY_ANY)
-                  error_at (c, *arg, "invalid format argument of type `any'");
+                  ck_error_at (c, *arg,
+                               "invalid format argument of type `any'");
                 if ((*arg)->type->kind == TY_VOID)
-                  type_error (c, *arg, "invalid argument in format",
-                              "any", (*arg)->type);
+                  ck_type_error (c, *arg, "invalid argument in format",
+                                 "any", (*arg)->type);
                 break;
               default:
                 break;
@@ -1674,12 +1677,14 @@ check_expr (compiler *c, ast *n)
         check_lvalue (c, n->a);
         type *t = n->a->type;
         if (!is_int (t) && !is_off (t))
-          type_error (c, n->a, n->flag
-                      ? (n->op == T_INC ? "invalid operand to preincrement"
-                                        : "invalid operand to predecrement")
-                      : (n->op == T_INC ? "invalid operand to postincrement"
-                                        : "invalid operand to postdecrement"),
-                      "integral or offset", t);
+          ck_type_error (c, n->a,
+                         n->flag
+                         ? (n->op == T_INC ? "invalid operand to preincrement"
+                                           : "invalid operand to predecrement")
+                         : (n->op == T_INC
+                            ? "invalid operand to postincrement"
+                            : "invalid operand to postdecrement"),
+                         "integral or offset", t);
         n->type = t;
         return n;
       }
@@ -1689,42 +1694,43 @@ check_expr (compiler *c, ast *n)
       return n;
     case A_MAP:
       {
-        type *t = resolve_type (c, n->a);
+        type *t = ck_resolve_type (c, n->a);
         n->b = check_expr (c, n->b);
         if (!is_off (n->b->type))
-          type_error (c, n->b, "invalid offset in map", "offset",
-                      n->b->type);
+          ck_type_error (c, n->b, "invalid offset in map", "offset",
+                         n->b->type);
         if (n->c)
           {
             n->c = check_expr (c, n->c);
             if (!is_int (n->c->type))
-              type_error (c, n->c, "invalid IO space in map", "int<32>",
-                          n->c->type);
+              ck_type_error (c, n->c, "invalid IO space in map", "int<32>",
+                             n->c->type);
           }
         n->type = t;
         return n;
       }
     case A_ARRCONS:
       {
-        type *t = resolve_type (c, n->a);
+        type *t = ck_resolve_type (c, n->a);
         if (t->kind != TY_ARRAY)
-          error_at (c, n->a, "expected an array type in constructor");
+          ck_error_at (c, n->a, "expected an array type in constructor");
         for (int i = 0; i < n->nkids; i++)
           n->kids[i] = check_expr (c, n->kids[i]);
         if (n->nkids > 1)
-          error_at (c, n, "too many arguments to array constructor");
+          ck_error_at (c, n, "too many arguments to array constructor");
         if (n->nkids == 1)
           {
             if (!type_assignable (t->u.a.elem, n->kids[0]->type))
-              type_error (c, n->kids[0], "invalid initial value for array",
-                          tname (t->u.a.elem), n->kids[0]->type);
-            coerce (c, &n->kids[0], t->u.a.elem);
+              ck_type_error (c, n->kids[0], "invalid initial value for array",
+                             ck_tname (t->u.a.elem), n->kids[0]->type);
+            ck_coerce (c, &n->kids[0], t->u.a.elem);
           }
         n->type = t;
         return n;
       }
     default:
-      error_at (c, n, "unexpected %s in expression", ast_kind_name (n->kind));
+      ck_error_at (c, n, "unexpected %s in expression",
+                   ast_kind_name (n->kind));
     }
   return n;
 }
@@ -1732,7 +1738,7 @@ check_expr (compiler *c, ast *n)
 /* Types.  */
 
 static type *
-resolve_type (compiler *c, ast *tn)
+ck_resolve_type (compiler *c, ast *tn)
 {
   if (tn->type)
     return tn->type;
@@ -1741,8 +1747,8 @@ resolve_type (compiler *c, ast *tn)
     {
     case TN_INT:
       if (tn->op < 1 || tn->op > 64)
-        error_at (c, tn, "the width of an integral type should be in the "
-                  "[1,64] range");
+        ck_error_at (c, tn, "the width of an integral type should be in the "
+                     "[1,64] range");
       t = type_int (tn->op, tn->flag);
       if (!tn->b)
         t = type_plain_int (tn->flag);
@@ -1758,51 +1764,51 @@ resolve_type (compiler *c, ast *tn)
       break;
     case TN_NAME:
       {
-        sym *s = lookup (c, tn->name, SYM_TYPE);
+        sym *s = ck_lookup (c, tn->name, SYM_TYPE);
         if (!s && tn->flag)
-          error_at (c, tn, "undefined variable '%s'", tn->name);
+          ck_error_at (c, tn, "undefined variable '%s'", tn->name);
         if (!s)
-          error_at (c, tn, "undefined type '%s'", tn->name);
+          ck_error_at (c, tn, "undefined type '%s'", tn->name);
         t = s->type;
         break;
       }
     case TN_OFFSET:
       {
-        type *base = resolve_type (c, tn->a);
+        type *base = ck_resolve_type (c, tn->a);
         if (!is_int (base))
-          error_at (c, tn->a, "the base type of an offset type should be "
-                    "integral");
+          ck_error_at (c, tn->a, "the base type of an offset type should be "
+                       "integral");
         ast *u = tn->b;
         uint64_t unit = 0;
         if (u->name)
           {
-            sym *s = lookup (c, u->name, SYM_UNIT);
+            sym *s = ck_lookup (c, u->name, SYM_UNIT);
             if (s)
               unit = s->unit;
             else if (!type_unit_lookup (u->name, &unit))
               {
-                sym *ts = lookup (c, u->name, SYM_TYPE);
+                sym *ts = ck_lookup (c, u->name, SYM_TYPE);
                 if (!ts || !type_complete (ts->type))
-                  error_at (c, u, "invalid unit in offset type");
+                  ck_error_at (c, u, "invalid unit in offset type");
                 unit = type_size (ts->type);
               }
           }
         else if (u->b)
-          unit = type_size (resolve_type (c, u->b));
+          unit = type_size (ck_resolve_type (c, u->b));
         else
           {
             u->a = check_expr (c, u->a);
             unit = u->a->lit.v.u;
           }
         if (unit == 0)
-          error_at (c, u, "the unit in offset types shall be bigger than "
-                    "zero");
+          ck_error_at (c, u, "the unit in offset types shall be bigger than "
+                       "zero");
         t = type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
         break;
       }
     case TN_ARRAY:
       {
-        type *et = resolve_type (c, tn->a);
+        type *et = ck_resolve_type (c, tn->a);
         t = type_array (et, tn->b, false);
         if (tn->b)
           {
@@ -1811,11 +1817,11 @@ resolve_type (compiler *c, ast *tn)
             if (is_off (bt))
               t->u.a.bound_is_size = true;
             else if (!is_int (bt))
-              invalid_operand (c, tn->b, "integral or offset");
+              ck_invalid_operand (c, tn->b, "integral or offset");
             t->u.a.bound = tn->b;
             if (tn->b->is_const && is_int (tn->b->type)
                 && tn->b->type->u.i.sign && tn->b->lit.v.i < 0)
-              error_at (c, tn->b, "array dimensions may not be negative");
+              ck_error_at (c, tn->b, "array dimensions may not be negative");
             if (tn->b->is_const)
               {
                 t->u.a.bound_const = true;
@@ -1835,19 +1841,19 @@ resolve_type (compiler *c, ast *tn)
         int nopt = 0;
         for (int i = 0; i < tn->nkids; i++)
           {
-            args[i] = resolve_type (c, tn->kids[i]);
+            args[i] = ck_resolve_type (c, tn->kids[i]);
             variadic = tn->kids[i]->vararg;
             if (variadic)
               args[i] = type_array (type_any, NULL, false);
             if (tn->kids[i]->optional)
               nopt++;
           }
-        t = type_function (resolve_type (c, tn->a), tn->nkids, args, nopt,
+        t = type_function (ck_resolve_type (c, tn->a), tn->nkids, args, nopt,
                            variadic);
         break;
       }
     default:
-      error_at (c, tn, "expected a type");
+      ck_error_at (c, tn, "expected a type");
     }
   tn->type = t;
   return t;
@@ -1883,14 +1889,14 @@ check_struct_type (compiler *c, ast *tn)
   t->u.s.methods = arena_alloc (&c->ar, sizeof (type_field) * (nm + 1));
   t->u.s.method_slots = arena_alloc (&c->ar, sizeof (int) * (nm + 1));
   if (tn->flag && tn->a)
-    error_from (c, tn, tn->nend, "unions can't be integral");
+    ck_error_from (c, tn, tn->nend, "unions can't be integral");
   if (tn->flag && tn->op)
-    error_from (c, tn, tn->nend, "unions are not allowed to be pinned");
+    ck_error_from (c, tn, tn->nend, "unions are not allowed to be pinned");
   if (tn->a)
     {
-      t->u.s.itype = resolve_type (c, tn->a);
+      t->u.s.itype = ck_resolve_type (c, tn->a);
       if (tn->op)
-        error_at (c, tn->a, "integral structs cannot be pinned");
+        ck_error_at (c, tn->a, "integral structs cannot be pinned");
     }
 
   fnctx fc = { c->fn, nf, NULL, 0, nf, false };
@@ -1900,8 +1906,8 @@ check_struct_type (compiler *c, ast *tn)
   c->level = saved_level < 0 ? 1 : saved_level + 1;
   c->type_level = c->level;
   /* OFFSET: where the field being built starts, in the struct.  */
-  sym *os = local_add (c, "OFFSET", SYM_VAR,
-                       type_offset (type_int (64, false), 1));
+  sym *os = ck_local_add (c, "OFFSET", SYM_VAR,
+                          type_offset (type_int (64, false), 1));
   t->u.s.offset_slot = os->slot;
   int k = 0;
   bool unreachable = false;     /* Unions: an alternative always holds.  */
@@ -1913,8 +1919,8 @@ check_struct_type (compiler *c, ast *tn)
       if (f->kind != TN_FIELD)
         {
           if (tn->flag && k > 0 && !(f->kind == S_FUN && f->flag))
-            error_at (c, f, "declarations are not supported after union "
-                      "fields");
+            ck_error_at (c, f, "declarations are not supported after union "
+                         "fields");
           check_stmt (c, f);
           t->u.s.ndecls += f->kind == S_BLOCK ? f->nkids : 1;
           if (f->kind == S_FUN && f->flag)
@@ -1926,22 +1932,22 @@ check_struct_type (compiler *c, ast *tn)
             }
           continue;
         }
-      type *ft = resolve_type (c, f->a);
+      type *ft = ck_resolve_type (c, f->a);
       t->u.s.fields[k].name = f->name;
       t->u.s.fields[k].type = ft;
       if (tn->flag)
         {
           if (f->aux)
-            error_at (c, f, "labels are not allowed in unions");
+            ck_error_at (c, f, "labels are not allowed in unions");
           if (f->d)
-            error_at (c, f, "optional fields are not allowed in unions");
+            ck_error_at (c, f, "optional fields are not allowed in unions");
           if (!f->name)
-            error_at (c, f, "anonymous members are not allowed in unions");
+            ck_error_at (c, f, "anonymous members are not allowed in unions");
           if (unreachable)
             {
               ast at = *f;      /* GNU poke points at the name.  */
               at.loc = f->nloc;
-              warning_at (c, &at, "unreachable alternative in union");
+              ck_warning_at (c, &at, "unreachable alternative in union");
               unreachable = false;
               warned = true;
             }
@@ -1951,25 +1957,25 @@ check_struct_type (compiler *c, ast *tn)
       if (tn->a)
         {
           if (f->aux)
-            error_at (c, f, "labels are not allowed in integral structs");
+            ck_error_at (c, f, "labels are not allowed in integral structs");
           if (f->d)
-            error_at (c, f, "optional fields are not allowed in integral "
-                      "structs");
+            ck_error_at (c, f, "optional fields are not allowed in integral "
+                         "structs");
           const type *bt = is_off (ft) ? ft->u.o.base : ft;
           if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
-            type_error (c, f, "invalid field in integral struct",
-                        "integral, offset or integral struct", ft);
+            ck_type_error (c, f, "invalid field in integral struct",
+                           "integral, offset or integral struct", ft);
           ibits += type_size (bt);
         }
       if (tn->op && f->aux)
-        error_at (c, f, "labels are not allowed in pinned structs");
+        ck_error_at (c, f, "labels are not allowed in pinned structs");
       if (f->d)
         check_cond (c, &f->d, "invalid optional field condition");
       if (f->aux)
         {
           ast *lab = check_expr (c, f->aux);
           if (!is_off (lab->type))
-            type_error (c, lab, "invalid field label", "offset", lab->type);
+            ck_type_error (c, lab, "invalid field label", "offset", lab->type);
           f->aux = lab;
           t->u.s.has_labels = true;
           t->u.s.fields[k].labeled = true;
@@ -1989,34 +1995,34 @@ check_struct_type (compiler *c, ast *tn)
               if (f->optional && f->b)
                 {
                   sym *saved_locals = c->locals;
-                  field_sym (c, f->name, ft, k, t);
+                  ck_field_sym (c, f->name, ft, k, t);
                   check_cond (c, &f->b, "invalid struct field constraint");
                   c->locals = saved_locals;
                 }
-              type_error (c, f->c, "invalid field initializer", tname (ft),
-                          f->c->type);
+              ck_type_error (c, f->c, "invalid field initializer",
+                             ck_tname (ft), f->c->type);
             }
-          coerce (c, &f->c, ft);
+          ck_coerce (c, &f->c, ft);
         }
       /* The field is visible from here on, in its own constraint too.  */
       f->slot = k;
       if (f->name)
         {
-          field_sym (c, f->name, ft, k, t)->is_field = true;
+          ck_field_sym (c, f->name, ft, k, t)->is_field = true;
         }
       if (f->b)
         check_cond (c, &f->b, "invalid struct field constraint");
       for (int j = 0; j < k; j++)
         if (f->name && t->u.s.fields[j].name
             && strcmp (t->u.s.fields[j].name, f->name) == 0)
-          error_at_name (c, f, "duplicated struct element '%s'", f->name);
+          ck_error_at_name (c, f, "duplicated struct element '%s'", f->name);
       k++;
     }
   if (tn->a && ibits != type_size (t->u.s.itype))
-    error_at (c, tn->a, "invalid total size in integral struct type\n"
-              "expected %llu bits, got %llu bits",
-              (unsigned long long) type_size (t->u.s.itype),
-              (unsigned long long) ibits);
+    ck_error_at (c, tn->a, "invalid total size in integral struct type\n"
+                 "expected %llu bits, got %llu bits",
+                 (unsigned long long) type_size (t->u.s.itype),
+                 (unsigned long long) ibits);
   t->u.s.nslots = fc.nslots;
   tn->nslots = fc.nslots;
   c->fn = fc.up;
@@ -2038,18 +2044,18 @@ check_extern (compiler *c, ast *f)
     {
       ast *p = f->kids[i];
       if (p->flag)
-        error_at (c, p, "cannot pass a variadic argument to a native "
-                  "function");
+        ck_error_at (c, p, "cannot pass a variadic argument to a native "
+                     "function");
       if (pkffi_classify (ft->u.f.args[i], false) == PKFFI_BAD)
-        error_at (c, p->a, "cannot pass %s to a native function",
-                  tname (ft->u.f.args[i]));
+        ck_error_at (c, p->a, "cannot pass %s to a native function",
+                     ck_tname (ft->u.f.args[i]));
     }
   if (pkffi_classify (ft->u.f.ret, true) == PKFFI_BAD)
-    error_at (c, f->b, "cannot return %s from a native function",
-              tname (ft->u.f.ret));
+    ck_error_at (c, f->b, "cannot return %s from a native function",
+                 ck_tname (ft->u.f.ret));
   const char *sym = x->b ? x->b->name : f->name;
   if (!sym)
-    error_at (c, x, "a native lambda needs a symbol name");
+    ck_error_at (c, x, "a native lambda needs a symbol name");
   x->aux = pkffi_decl_new (&c->ar, x->a->name, sym, f->type);
 }
 
@@ -2109,7 +2115,7 @@ param_type (compiler *c, ast *f, int i)
       p->a = ast_clone (&c->ar, p->d);
       param_bounds (p->a, f, i, true);
     }
-  return resolve_type (c, p->a);
+  return ck_resolve_type (c, p->a);
 }
 
 /* Start F's body with `P = P as T;' for each parameter P whose declared
@@ -2168,18 +2174,18 @@ check_func (compiler *c, ast *f)
       ast *p = f->kids[i];
       for (int j = 0; j < i; j++)
         if (strcmp (f->kids[j]->name, p->name) == 0)
-          error_at_name (c, p, "duplicated argument name `%s' in function "
-                         "declaration", p->name);
+          ck_error_at_name (c, p, "duplicated argument name `%s' in function "
+                            "declaration", p->name);
       if (p->flag && i != n - 1)
-        error_at (c, p, "vararg argument should be the last argument");
+        ck_error_at (c, p, "vararg argument should be the last argument");
       if (!p->b && !p->flag && nopt > 0)
-        error_at (c, p, "non-optional argument after optional arguments");
+        ck_error_at (c, p, "non-optional argument after optional arguments");
       variadic |= p->flag;
       args[i] = param_type (c, f, i);
       if (p->b)
         nopt++;
     }
-  type *ret = resolve_type (c, f->b);
+  type *ret = ck_resolve_type (c, f->b);
   f->type = type_function (ret, n, args, nopt, variadic);
 
   /* The body: a new frame, one level down.  */
@@ -2192,15 +2198,15 @@ check_func (compiler *c, ast *f)
   for (int i = 0; i < n; i++)
     {
       ast *p = f->kids[i];
-      sym *s = local_add (c, p->name, SYM_VAR, args[i]);
+      sym *s = ck_local_add (c, p->name, SYM_VAR, args[i]);
       p->slot = s->slot;
       if (p->b)
         {
           p->b = check_expr (c, p->b);
           if (!type_assignable (args[i], p->b->type))
-            type_error (c, p->b, "invalid default value for argument",
-                        tname (args[i]), p->b->type);
-          coerce (c, &p->b, args[i]);
+            ck_type_error (c, p->b, "invalid default value for argument",
+                           ck_tname (args[i]), p->b->type);
+          ck_coerce (c, &p->b, args[i]);
         }
     }
   if (f->a->kind == A_EXTERN)
@@ -2241,42 +2247,42 @@ check_lvalue (compiler *c, ast *n)
     {
     case A_VAR:
       {
-        sym *s = lookup (c, n->name, SYM_VAR);
+        sym *s = ck_lookup (c, n->name, SYM_VAR);
         if (!s)
-          error_at (c, n, "undefined variable '%s'", n->name);
+          ck_error_at (c, n, "undefined variable '%s'", n->name);
         if (s->is_fun)
-          error_at (c, n, "invalid l-value in assignment");
+          ck_error_at (c, n, "invalid l-value in assignment");
         if (s->is_field && !c->fn->method)
-          error_at (c, n, "invalid assignment to struct field");
+          ck_error_at (c, n, "invalid assignment to struct field");
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
         if (s->is_field)
           field_as_member (c, n, s->owner);
         else if (s->level >= 0)
-          n->aux = read_by_type (c, s);
+          n->aux = ck_read_by_type (c, s);
         return;
       }
     case A_INDEX:
       n->a = check_expr (c, n->a);
       if (n->a->type->kind != TY_ARRAY)
-        error_at (c, n, "invalid l-value in assignment");
+        ck_error_at (c, n, "invalid l-value in assignment");
       n->b = check_expr (c, n->b);
       if (!is_int (n->b->type))
-        invalid_operand (c, n->b, "integral");
-      coerce (c, &n->b, type_int (64, false));
+        ck_invalid_operand (c, n->b, "integral");
+      ck_coerce (c, &n->b, type_int (64, false));
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
       check_expr (c, n);
       if (n->flag)
-        error_at (c, n, "invalid l-value in assignment");
+        ck_error_at (c, n, "invalid l-value in assignment");
       return;
     case A_MAP:
       check_expr (c, n);
       return;
     default:
-      error_at (c, n, "invalid l-value in assignment");
+      ck_error_at (c, n, "invalid l-value in assignment");
     }
 }
 
@@ -2317,11 +2323,11 @@ check_assign (compiler *c, ast *n)
   check_lvalue (c, n->a);
   type *lt = n->a->type;
   n->b = check_rvalue (c, n->b);
-  int_wanted (c, &n->b, lt);
+  ck_int_wanted (c, &n->b, lt);
   if (!type_assignable (lt, n->b->type))
-    error_at (c, n, "r-value in assignment has the wrong type\n"
-              "expected %s got %s", tname (lt), tname (n->b->type));
-  coerce (c, &n->b, lt);
+    ck_error_at (c, n, "r-value in assignment has the wrong type\n"
+                 "expected %s got %s", ck_tname (lt), ck_tname (n->b->type));
+  ck_coerce (c, &n->b, lt);
 }
 
 static void
@@ -2340,8 +2346,8 @@ check_stmt (compiler *c, ast *n)
     case S_BREAK:
     case S_CONTINUE:
       if (n->kind != S_NULL && c->fn->loops == 0)
-        error_at (c, n, "`%s' statement without containing statement",
-                  n->kind == S_BREAK ? "break" : "continue");
+        ck_error_at (c, n, "`%s' statement without containing statement",
+                     n->kind == S_BREAK ? "break" : "continue");
       return;
     case S_EXPR:
       n->a = check_expr (c, n->a);
@@ -2353,12 +2359,12 @@ check_stmt (compiler *c, ast *n)
              o = o->next)
           if (o->kind == SYM_VAR && strcmp (o->name, n->name) == 0
               && o->slot >= c->fn->block_start)
-            error_at_name (c, n, "the variable `%s' is already defined",
-                           n->name);
+            ck_error_at_name (c, n, "the variable `%s' is already defined",
+                              n->name);
         type *t = n->a->type;
         if (t->kind == TY_VOID)
-          error_at (c, n->a, "variables can't be of type void");
-        sym *s = local_add (c, n->name, SYM_VAR, t);
+          ck_error_at (c, n->a, "variables can't be of type void");
+        sym *s = ck_local_add (c, n->name, SYM_VAR, t);
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : 0;
         return;
@@ -2367,7 +2373,7 @@ check_stmt (compiler *c, ast *n)
       {
         if (n->a->kind == TN_STRUCT)
           c->next_type_name = n->name;
-        type *t = resolve_type (c, n->a);
+        type *t = ck_resolve_type (c, n->a);
         if (t->kind == TY_STRUCT && n->a->kind == TN_STRUCT)
           {
             /* Its environment is the frame it is declared in, kept in a
@@ -2375,7 +2381,7 @@ check_stmt (compiler *c, ast *n)
             char hidden[256];
             snprintf (hidden, sizeof hidden, " env %s %d", n->name,
                       c->nglobals);
-            sym *es = global_add (c, hidden, SYM_VAR, type_void);
+            sym *es = ck_global_add (c, hidden, SYM_VAR, type_void);
             t->u.s.env_slot = es->slot;
             n->slot = es->slot;
             n->flag = true;
@@ -2384,17 +2390,17 @@ check_stmt (compiler *c, ast *n)
            name (type B = A; B {} prints as A).  */
         if (!(t->kind == TY_STRUCT && t->name))
           t = type_named (t, n->name);
-        local_add (c, n->name, SYM_TYPE, t);
+        ck_local_add (c, n->name, SYM_TYPE, t);
         return;
       }
     case S_UNIT:
       {
         n->a = check_expr (c, n->a);
         if (!is_int (n->a->type))
-          error_at (c, n->a, "invalid cast to integral");
+          ck_error_at (c, n->a, "invalid cast to integral");
         if (!n->a->is_const)
-          error_at (c, n->a, "expected constant integral expression");
-        sym *s = local_add (c, n->name, SYM_UNIT, type_int (64, false));
+          ck_error_at (c, n->a, "expected constant integral expression");
+        sym *s = ck_local_add (c, n->name, SYM_UNIT, type_int (64, false));
         s->unit = n->a->lit.v.u;
         return;
       }
@@ -2414,9 +2420,9 @@ check_stmt (compiler *c, ast *n)
             if (f->kids[i]->b)
               nopt++;
           }
-        type *ft = type_function (resolve_type (c, f->b), np, args, nopt,
+        type *ft = type_function (ck_resolve_type (c, f->b), np, args, nopt,
                                   variadic);
-        sym *s = local_add (c, n->name, SYM_VAR, ft);
+        sym *s = ck_local_add (c, n->name, SYM_VAR, ft);
         s->is_fun = true;
         s->is_method = n->flag;
         s->fnast = f;
@@ -2475,13 +2481,13 @@ check_stmt (compiler *c, ast *n)
         else if (ct->kind == TY_ARRAY)
           et = ct->u.a.elem;
         else
-          type_error (c, n->a, "invalid container in for loop",
-                      "array or string", ct);
+          ck_type_error (c, n->a, "invalid container in for loop",
+                         "array or string", ct);
         sym *saved = c->locals;
         int saved_level = c->level;
         if (c->level < 0)
           c->level = 0;
-        sym *s = local_add (c, n->name, SYM_VAR, et);
+        sym *s = ck_local_add (c, n->name, SYM_VAR, et);
         n->slot = s->slot;
         /* A hidden slot for the index.  */
         n->nslots = c->fn->nslots++;
@@ -2496,21 +2502,21 @@ check_stmt (compiler *c, ast *n)
       }
     case S_RETURN:
       if (!c->fn->ret)
-        error_at (c, n, "`return' statement without containing function");
+        ck_error_at (c, n, "`return' statement without containing function");
       if (n->a)
         {
           n->a = check_expr (c, n->a);
           if (c->fn->ret->kind == TY_VOID)
-            error_at (c, n->a, "returning a value in a void function");
-          int_wanted (c, &n->a, c->fn->ret);
+            ck_error_at (c, n->a, "returning a value in a void function");
+          ck_int_wanted (c, &n->a, c->fn->ret);
           if (!type_assignable (c->fn->ret, n->a->type))
-            error_at (c, n->a, "returning an expression of the wrong type\n"
-                      "expected %s, got %s", tname (c->fn->ret),
-                      tname (n->a->type));
-          coerce (c, &n->a, c->fn->ret);
+            ck_error_at (c, n->a, "returning an expression of the wrong type\n"
+                         "expected %s, got %s", ck_tname (c->fn->ret),
+                         ck_tname (n->a->type));
+          ck_coerce (c, &n->a, c->fn->ret);
         }
       else if (c->fn->ret->kind != TY_VOID)
-        error_at (c, n, "the function expects a return value");
+        ck_error_at (c, n, "the function expects a return value");
       return;
     case S_BLOCK:
       {
@@ -2535,10 +2541,10 @@ check_stmt (compiler *c, ast *n)
       if (n->a)
         {
           n->a = check_expr (c, n->a);
-          type *et = exception_type (c);
+          type *et = ck_exception_type (c);
           if (!et || !type_equal (n->a->type, et))
-            error_at (c, n, "exception in `raise' statement should be an "
-                      "Exception");
+            ck_error_at (c, n, "exception in `raise' statement should be an "
+                         "Exception");
         }
       return;
     case S_TRY:
@@ -2553,16 +2559,16 @@ check_stmt (compiler *c, ast *n)
                                    "try-catch");
         if (n->d)
           {
-            type *t = resolve_type (c, n->d);
-            type *et = exception_type (c);
+            type *t = ck_resolve_type (c, n->d);
+            type *et = ck_exception_type (c);
             if (!et || !type_equal (t, et))
               {
                 ast where = *n->d;
                 where.end = n->nend;
-                type_error (c, &where, "invalid expression in try-catch",
-                            "Exception", t);
+                ck_type_error (c, &where, "invalid expression in try-catch",
+                               "Exception", t);
               }
-            sym *s = local_add (c, n->name, SYM_VAR, t);
+            sym *s = ck_local_add (c, n->name, SYM_VAR, t);
             n->slot = s->slot;
           }
         check_stmt (c, n->b);
@@ -2579,21 +2585,22 @@ check_stmt (compiler *c, ast *n)
     case S_ASSERT:
       n->a = check_expr (c, n->a);
       if (!is_int (n->a->type))
-        type_error (c, n->a, "invalid value for function argument `cond'",
-                    "uint<64>", n->a->type);
+        ck_type_error (c, n->a, "invalid value for function argument `cond'",
+                       "uint<64>", n->a->type);
       if (n->b)
         {
           n->b = check_expr (c, n->b);
           if (n->b->type->kind != TY_STRING)
-            type_error (c, n->b, "invalid value for function argument `msg'",
-                        "string", n->b->type);
+            ck_type_error (c, n->b,
+                           "invalid value for function argument `msg'",
+                           "string", n->b->type);
         }
       return;
     case S_PRINT:
       n->a = check_expr (c, n->a);
       if (n->a->type->kind != TY_STRING)
-        type_error (c, n->a, "invalid argument to print", "string",
-                    n->a->type);
+        ck_type_error (c, n->a, "invalid argument to print", "string",
+                       n->a->type);
       return;
     case S_PRINTF:
       {
@@ -2609,7 +2616,7 @@ check_stmt (compiler *c, ast *n)
       return;
     case S_LAZY:
       {
-        sym *s = local_add (c, n->name, SYM_VAR, NULL);
+        sym *s = ck_local_add (c, n->name, SYM_VAR, NULL);
         s->is_fun = n->flag;
         s->lazy = n;
         return;
@@ -2632,7 +2639,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   c->type_level = -2;
   if (setjmp (c->jb))
     {
-      global_rollback (c, mark, nglobals);
+      ck_global_rollback (c, mark, nglobals);
       c->fn = NULL;
       c->top = NULL;
       return false;
