@@ -29,6 +29,23 @@
 /* The checker does not see the evaluator (see pkffi-decl.h).  */
 #ifdef BPOKE_EVAL_H
 # error "the checker must not include eval.h"
+/* Diagnostics (check-diag.c).  The errors do not return.  */
+
+_Noreturn void ck_error_at (compiler *c, const ast *n, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+_Noreturn void ck_error_from (compiler *c, const ast *n, int pos,
+                              const char *msg);
+_Noreturn void ck_error_at_name (compiler *c, const ast *n,
+                                 const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+_Noreturn void ck_type_error (compiler *c, const ast *n, const char *what,
+                              const char *expected, const type *got);
+_Noreturn void ck_invalid_operand (compiler *c, ast *operand,
+                                   const char *expected);
+void ck_warning_at (compiler *c, const ast *n, const char *msg);
+/* T as GNU poke writes it; the last four stay valid.  */
+const char *ck_tname (const type *t);
+
 #endif
 
 typedef enum sym_kind
@@ -136,5 +153,22 @@ type *ck_exception_type (compiler *c);
 bool *ck_read_by_type (compiler *c, sym *s);
 sym *ck_field_sym (compiler *c, const char *name, type *t, int k,
                    type *owner);
+
+/* Diagnostics (check-diag.c).  The errors do not return.  */
+
+_Noreturn void ck_error_at (compiler *c, const ast *n, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+_Noreturn void ck_error_from (compiler *c, const ast *n, int pos,
+                              const char *msg);
+_Noreturn void ck_error_at_name (compiler *c, const ast *n,
+                                 const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+_Noreturn void ck_type_error (compiler *c, const ast *n, const char *what,
+                              const char *expected, const type *got);
+_Noreturn void ck_invalid_operand (compiler *c, ast *operand,
+                                   const char *expected);
+void ck_warning_at (compiler *c, const ast *n, const char *msg);
+/* T as GNU poke writes it; the last four stay valid.  */
+const char *ck_tname (const type *t);
 
 #endif
