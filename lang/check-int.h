@@ -46,6 +46,27 @@ void ck_warning_at (compiler *c, const ast *n, const char *msg);
 /* T as GNU poke writes it; the last four stay valid.  */
 const char *ck_tname (const type *t);
 
+/* Types (check-type.c).  */
+
+/* The type denoted by the type node TN (kept in TN->type).  */
+type *ck_resolve_type (compiler *c, ast *tn);
+bool ck_same_repr (const type *a, const type *b);
+bool ck_array_types_equal (const type *a, const type *b);
+
+/* Expressions (check.c).  */
+
+ast *check_expr (compiler *c, ast *n);
+/* An expression whose value is used.  */
+ast *check_rvalue (compiler *c, ast *n);
+/* A loop's or a constraint's condition; WHAT is GNU poke's wording.  */
+void check_cond (compiler *c, ast **e, const char *what);
+/* Convert *E to type TO where the representation differs.  */
+void ck_coerce (compiler *c, ast **e, type *to);
+
+/* Statements (check.c).  */
+
+void check_stmt (compiler *c, ast *n);
+
 #endif
 
 typedef enum sym_kind
@@ -170,5 +191,26 @@ _Noreturn void ck_invalid_operand (compiler *c, ast *operand,
 void ck_warning_at (compiler *c, const ast *n, const char *msg);
 /* T as GNU poke writes it; the last four stay valid.  */
 const char *ck_tname (const type *t);
+
+/* Types (check-type.c).  */
+
+/* The type denoted by the type node TN (kept in TN->type).  */
+type *ck_resolve_type (compiler *c, ast *tn);
+bool ck_same_repr (const type *a, const type *b);
+bool ck_array_types_equal (const type *a, const type *b);
+
+/* Expressions (check.c).  */
+
+ast *check_expr (compiler *c, ast *n);
+/* An expression whose value is used.  */
+ast *check_rvalue (compiler *c, ast *n);
+/* A loop's or a constraint's condition; WHAT is GNU poke's wording.  */
+void check_cond (compiler *c, ast **e, const char *what);
+/* Convert *E to type TO where the representation differs.  */
+void ck_coerce (compiler *c, ast **e, type *to);
+
+/* Statements (check.c).  */
+
+void check_stmt (compiler *c, ast *n);
 
 #endif
