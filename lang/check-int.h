@@ -53,19 +53,27 @@ type *ck_resolve_type (compiler *c, ast *tn);
 bool ck_same_repr (const type *a, const type *b);
 bool ck_array_types_equal (const type *a, const type *b);
 
-/* Expressions (check.c).  */
+/* Expressions (check-expr.c).  */
 
 ast *check_expr (compiler *c, ast *n);
 /* An expression whose value is used.  */
 ast *check_rvalue (compiler *c, ast *n);
-/* A loop's or a constraint's condition; WHAT is GNU poke's wording.  */
+void check_lvalue (compiler *c, ast *n);
+/* Conditions; WHAT is GNU poke's wording for where the condition is.
+   An if's tests the whole integer, the others (check_cond) only its
+   low 32 bits.  */
+void check_if_cond (compiler *c, ast **e, const char *what);
 void check_cond (compiler *c, ast **e, const char *what);
+void check_exception_operand (compiler *c, ast **e, const char *what);
 /* Convert *E to type TO where the representation differs.  */
 void ck_coerce (compiler *c, ast **e, type *to);
+void ck_int_wanted (compiler *c, ast **e, const type *want);
 
-/* Statements (check.c).  */
+/* Statements and functions (check-stmt.c).  */
 
 void check_stmt (compiler *c, ast *n);
+/* A function (also a lambda's, a method's): signature and body.  */
+void check_func (compiler *c, ast *f);
 
 #endif
 
@@ -199,18 +207,26 @@ type *ck_resolve_type (compiler *c, ast *tn);
 bool ck_same_repr (const type *a, const type *b);
 bool ck_array_types_equal (const type *a, const type *b);
 
-/* Expressions (check.c).  */
+/* Expressions (check-expr.c).  */
 
 ast *check_expr (compiler *c, ast *n);
 /* An expression whose value is used.  */
 ast *check_rvalue (compiler *c, ast *n);
-/* A loop's or a constraint's condition; WHAT is GNU poke's wording.  */
+void check_lvalue (compiler *c, ast *n);
+/* Conditions; WHAT is GNU poke's wording for where the condition is.
+   An if's tests the whole integer, the others (check_cond) only its
+   low 32 bits.  */
+void check_if_cond (compiler *c, ast **e, const char *what);
 void check_cond (compiler *c, ast **e, const char *what);
+void check_exception_operand (compiler *c, ast **e, const char *what);
 /* Convert *E to type TO where the representation differs.  */
 void ck_coerce (compiler *c, ast **e, type *to);
+void ck_int_wanted (compiler *c, ast **e, const type *want);
 
-/* Statements (check.c).  */
+/* Statements and functions (check-stmt.c).  */
 
 void check_stmt (compiler *c, ast *n);
+/* A function (also a lambda's, a method's): signature and body.  */
+void check_func (compiler *c, ast *f);
 
 #endif
