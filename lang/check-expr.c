@@ -12,28 +12,6 @@
 
 #include "arith.h"
 
-/* A cast between array types keeps the element type; a constant
-   bound that cannot match is an error now, others are checked when the
-   cast runs.  */
-static bool
-array_cast_ok (compiler *c, ast *n, const type *to, const type *from)
-{
-  const type *te = to->u.a.elem, *fe = from->u.a.elem;
-  bool elems = te->kind == TY_ARRAY && fe->kind == TY_ARRAY
-               ? true : type_equal (te, fe) && ck_same_repr (te, fe);
-  if (!elems)
-    ck_error_at (c, n, "invalid cast to array");
-  if (to->u.a.bound_const && from->u.a.bound_const && n->a->kind == A_ARRAY)
-    {
-      uint64_t want = to->u.a.nelem, have = from->u.a.nelem;
-      if (to->u.a.bound_is_size)
-        have *= type_complete (fe) ? type_size (fe) : 0;
-      if (want != have)
-        ck_error_at (c, n, "invalid cast to array");
-    }
-  return true;
-}
-
 /* Conversions.  */
 
 static ast *
@@ -638,6 +616,572 @@ check_call (compiler *c, ast *n)
   return n;
 }
 
+static ast *
+check_str (compiler *c, ast *n)
+{
+  n->type = type_string;
+  n->lit = val_string (n->name, (size_t) n->op);
+  gc_make_permanent (n->lit.v.o);
+  n->is_const = true;
+  return n;
+}
+
+static ast *
+check_var (compiler *c, ast *n)
+{
+  sym *s = ck_lookup (c, n->name, SYM_VAR);
+  if (!s)
+    ck_error_at (c, n, "undefined variable '%s'", n->name);
+  if (s->is_method && !c->fn->method)
+    ck_error_at (c, n, "only methods can directly call other methods");
+  n->type = s->type;
+  n->slot = s->slot;
+  n->depth = s->level < 0 ? -1 : c->level - s->level;
+  n->aux = s->fnast;
+  n->flag = s->is_field;          /* May be absent at run time.  */
+  if (s->level >= 0 && s->level < c->type_level)
+    *ck_read_by_type (c, s) = true;
+  return maybe_autocall (c, n);
+}
+
+/* &&, || and =>.  */
+static ast *
+check_logical (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  n->b = check_expr (c, n->b);
+  struct_as_int (c, &n->a);
+  struct_as_int (c, &n->b);
+  if (!is_int (n->a->type))
+    ck_invalid_operand (c, n->a, "integral");
+  if (!is_int (n->b->type))
+    ck_invalid_operand (c, n->b, "integral");
+  truth32 (c, &n->a);
+  truth32 (c, &n->b);
+  n->type = type_bool;
+  return n;
+}
+
+static ast *
+check_unop (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  struct_as_int (c, &n->a);
+  switch (n->op)
+    {
+    case T_BANG:
+      if (is_off (n->a->type))
+        {
+          n->type = n->a->type;     /* !4#B is 0#B.  */
+          return n;
+        }
+      if (!is_int (n->a->type))
+        ck_invalid_operand (c, n->a, "integral");
+      truth32 (c, &n->a);
+      n->type = type_bool;
+      return n;
+    case T_TILDE:
+      if (!is_int (n->a->type) && !is_off (n->a->type))
+        ck_invalid_operand (c, n->a, "integral");
+      n->type = n->a->type;
+      break;
+    default:
+      if (!is_int (n->a->type) && !is_off (n->a->type))
+        ck_invalid_operand (c, n->a, "integral or offset");
+      n->type = n->a->type;
+      break;
+    }
+  if (n->a->is_const && is_int (n->type))
+    {
+      const type *t = n->type;
+      uint64_t r = n->a->lit.v.u;
+      if (n->op == T_MINUS
+          && arith_neg (r, t->u.i.size, t->u.i.sign, &r) != ARITH_OK)
+        ck_error_at (c, n, "expression overflows");
+      if (n->op == T_TILDE)
+        r = arith_not (r, t->u.i.size, t->u.i.sign);
+      n->is_const = true;
+      n->lit = val_int (n->type, r);
+    }
+  return n;
+}
+
+/* A ? B : C.  */
+static ast *
+check_ternary (compiler *c, ast *n)
+{
+  check_cond (c, &n->a, "invalid expression");
+  n->b = check_expr (c, n->b);
+  n->c = check_expr (c, n->c);
+  /* No promotion: both alternatives must have the same type.  */
+  if (!type_equal (n->b->type, n->c->type)
+      || (is_int (n->b->type)
+          && !ck_same_repr (n->b->type, n->c->type)))
+    {
+      /* GNU poke folds a constant cast into a literal that keeps the
+         operand's location.  */
+      ast *where = n->c->kind == A_CAST && n->c->is_const ? n->c->a
+                                                          : n->c;
+      ck_type_error (c, where, "alternative is of the wrong type",
+                     ck_tname (n->b->type), n->c->type);
+    }
+  n->type = n->b->type;
+  return n;
+}
+
+/* A ?! B, where A may be a block.  */
+static ast *
+check_exccond (compiler *c, ast *n)
+{
+  if (n->a->kind == S_BLOCK)
+    check_stmt (c, n->a);
+  else
+    n->a = check_expr (c, n->a);
+  check_exception_operand (c, &n->b, "operator has the wrong type");
+  n->type = type_bool;
+  return n;
+}
+
+/* A cast between array types keeps the element type; a constant
+   bound that cannot match is an error now, others are checked when the
+   cast runs.  */
+static bool
+array_cast_ok (compiler *c, ast *n, const type *to, const type *from)
+{
+  const type *te = to->u.a.elem, *fe = from->u.a.elem;
+  bool elems = te->kind == TY_ARRAY && fe->kind == TY_ARRAY
+               ? true : type_equal (te, fe) && ck_same_repr (te, fe);
+  if (!elems)
+    ck_error_at (c, n, "invalid cast to array");
+  if (to->u.a.bound_const && from->u.a.bound_const && n->a->kind == A_ARRAY)
+    {
+      uint64_t want = to->u.a.nelem, have = from->u.a.nelem;
+      if (to->u.a.bound_is_size)
+        have *= type_complete (fe) ? type_size (fe) : 0;
+      if (want != have)
+        ck_error_at (c, n, "invalid cast to array");
+    }
+  return true;
+}
+
+static ast *
+check_cast (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *to = ck_resolve_type (c, n->b);
+  type *from = n->a->type;
+  n->type = to;
+  if (to->kind == TY_FUNCTION)
+    ck_error_at (c, n, "invalid cast to function");
+  if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
+      || to->kind == TY_ANY || from->kind == TY_ANY
+      || type_equal (to, from)
+      || (to->kind == TY_ARRAY && from->kind == TY_ARRAY
+          && array_cast_ok (c, n, to, from))
+      || (to->kind == TY_STRING && is_int (from)
+          && from->u.i.size == 8 && !from->u.i.sign)
+      || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
+      || (to->kind == TY_STRUCT && from->kind == TY_STRUCT)
+      || (is_int (to) && from->kind == TY_ARRAY)
+      || (is_int (to) && from->kind == TY_STRUCT
+          && from->u.s.itype))
+    {
+      if (n->a->is_const && is_int (to) && is_int (from))
+        {
+          n->is_const = true;
+          n->lit = val_int (to, arith_norm (n->a->lit.v.u,
+                                            to->u.i.size,
+                                            to->u.i.sign));
+        }
+      return n;
+    }
+  ck_error_at (c, n, "invalid cast to %s",
+               to->kind == TY_FUNCTION ? "function"
+               : to->kind == TY_STRING ? "string"
+               : to->kind == TY_INT ? "integral"
+               : to->kind == TY_OFFSET ? "offset"
+               : to->kind == TY_ARRAY ? "array"
+               : to->kind == TY_STRUCT ? "struct" : ck_tname (to));
+  return n;
+}
+
+static ast *
+check_sizeof (compiler *c, ast *n)
+{
+  type *t = ck_resolve_type (c, n->a);
+  if (!type_complete (t))
+    ck_error_at (c, n->a, "sizeof requires a complete type");
+  n->type = type_offset (type_int (64, false), 1);
+  n->is_const = true;
+  n->lit = val_int (n->type, type_size (t));
+  return n;
+}
+
+static ast *
+check_typeof (compiler *c, ast *n)
+{
+  /* The type described is kept in aux; the value, a Pk_Type, is
+     made when the expression runs (the operand is not run).  */
+  type *t;
+  if (n->a->kind >= TN_INT && n->a->kind <= TN_FUNCTION)
+    t = ck_resolve_type (c, n->a);
+  else
+    t = (n->a = check_rvalue (c, n->a))->type;
+  sym *pt = ck_lookup (c, "Pk_Type", SYM_TYPE);
+  if (!pt)
+    ck_error_at (c, n, "typeof needs the prelude's Pk_Type");
+  n->aux = t;
+  n->type = pt->type;
+  return n;
+}
+
+static ast *
+check_index (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  n->b = check_expr (c, n->b);
+  if (!is_int (n->b->type))
+    ck_type_error (c, n->b, "invalid index in array indexer", "integral",
+                   n->b->type);
+  ck_coerce (c, &n->b, type_int (64, false));
+  if (n->a->kind == A_STR && n->b->is_const
+      && n->b->lit.v.u >= (uint64_t) n->a->op)
+    ck_error_at (c, n->b, "index is out of bounds of string");
+  if (n->a->type->kind == TY_STRING)
+    n->type = type_int (8, false);
+  else if (n->a->type->kind == TY_ARRAY)
+    {
+      n->type = n->a->type->u.a.elem;
+      if (n->a->kind == A_ARRAY && n->b->is_const
+          && n->b->lit.v.u >= (uint64_t) n->a->nkids)
+        ck_error_at (c, n->b, "index is out of bounds of array");
+    }
+  else
+    ck_type_error (c, n->a, "invalid operator to []", "array or string",
+                   n->a->type);
+  return n;
+}
+
+static ast *
+check_trim (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  if (n->a->type->kind != TY_STRING && n->a->type->kind != TY_ARRAY)
+    ck_invalid_operand (c, n->a, "array or string");
+  if (n->b)
+    {
+      n->b = check_expr (c, n->b);
+      if (!is_int (n->b->type))
+        ck_type_error (c, n->b, "invalid index in trimmer", "integral",
+                       n->b->type);
+      ck_coerce (c, &n->b, type_int (64, false));
+    }
+  if (n->c)
+    {
+      n->c = check_expr (c, n->c);
+      if (!is_int (n->c->type))
+        ck_type_error (c, n->c, "invalid index in trimmer", "integral",
+                       n->c->type);
+      ck_coerce (c, &n->c, type_int (64, false));
+    }
+  n->type = n->a->type->kind == TY_STRING
+            ? type_string : type_array (n->a->type->u.a.elem, NULL,
+                                        false);
+  return n;
+}
+
+static ast *
+check_member (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *t = n->a->type;
+  if (t->kind != TY_STRUCT)
+    ck_type_error (c, n->a, "invalid operand to field reference",
+                   "struct", t);
+  for (int i = 0; i < t->u.s.nfields; i++)
+    if (t->u.s.fields[i].name
+        && strcmp (t->u.s.fields[i].name, n->name) == 0)
+      {
+        n->slot = i;
+        n->type = t->u.s.fields[i].type;
+        return n;
+      }
+  for (int i = 0; i < t->u.s.nmethods; i++)
+    if (strcmp (t->u.s.methods[i].name, n->name) == 0)
+      {
+        /* A method: the closure in the struct's slot.  */
+        n->slot = t->u.s.method_slots[i];
+        n->type = t->u.s.methods[i].type;
+        n->flag = true;
+        return maybe_autocall (c, n);
+      }
+  ck_error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
+  return n;
+}
+
+static ast *
+check_offset (compiler *c, ast *n)
+{
+  ast *u = n->b;
+  if (!n->a)
+    {
+      /* #B alone is one unit.  */
+      n->a = ast_new (&c->ar, A_INT, n->src, u->loc);
+      n->a->lit = val_int (type_int (32, true), 1);
+    }
+  n->a = check_expr (c, n->a);
+  if (!is_int (n->a->type))
+    ck_error_at (c, n->a, "expected integer expression in offset");
+  uint64_t unit = 0;
+  if (u->name)
+    {
+      sym *s = ck_lookup (c, u->name, SYM_UNIT);
+      if (s)
+        unit = s->unit;
+      else if (!type_unit_lookup (u->name, &unit))
+        {
+          sym *ts = ck_lookup (c, u->name, SYM_TYPE);
+          if (!ts)
+            ck_error_at (c, u, "invalid unit in offset");
+          if (!type_complete (ts->type))
+            ck_error_at (c, u, "offset unit type must be complete");
+          unit = type_size (ts->type);
+        }
+    }
+  else if (u->b)
+    {
+      type *t = ck_resolve_type (c, u->b);
+      if (!type_complete (t))
+        ck_error_at (c, u, "offset unit type must be complete");
+      unit = type_size (t);
+    }
+  else
+    {
+      u->a = check_expr (c, u->a);
+      if (!u->a->is_const || !is_int (u->a->type))
+        ck_error_at (c, u, "expected a constant integral unit");
+      unit = u->a->lit.v.u;
+    }
+  if (unit == 0)
+    ck_error_at (c, u, "the unit in offsets shall be bigger than zero");
+  n->type = type_offset (n->a->type->name
+                         ? type_int (n->a->type->u.i.size,
+                                     n->a->type->u.i.sign)
+                         : n->a->type, unit);
+  if (n->a->is_const)
+    {
+      n->is_const = true;
+      n->lit = val_int (n->type, n->a->lit.v.u);
+    }
+  return n;
+}
+
+/* An array literal.  */
+static ast *
+check_array (compiler *c, ast *n)
+{
+  type *et = NULL;
+  for (int i = 0; i < n->nkids; i++)
+    {
+      ast *el = n->kids[i];
+      if (el->a)
+        {
+          el->a = check_expr (c, el->a);
+          if (!el->a->is_const || !is_int (el->a->type))
+            ck_error_at (c, el->a, "indexes in array initializers shall "
+                         "be constant");
+          if (el->a->type->u.i.sign && el->a->lit.v.i < 0)
+            ck_error_at (c, el->a, "array dimensions may not be "
+                         "negative");
+          ck_coerce (c, &el->a, type_int (64, false));
+        }
+      el->b = check_rvalue (c, el->b);
+      type *t = el->b->type;
+      if (!et)
+        et = t;
+      else if (!type_equal (et, t) || !ck_same_repr (et, t)
+               || (et->kind == TY_ARRAY && t->kind == TY_ARRAY
+                   && !ck_array_types_equal (et, t)))
+        ck_error_at (c, n, "array initializers should be of the same "
+                     "type");
+    }
+  if (!et)
+    et = type_any;
+  for (int i = 0; i < n->nkids; i++)
+    ck_coerce (c, &n->kids[i]->b, et);
+  n->type = type_array (et, NULL, false);
+  n->type->u.a.bound_const = true;
+  n->type->u.a.nelem = (uint64_t) n->nkids;
+  return n;
+}
+
+static ast *
+check_struct_cons (compiler *c, ast *n)
+{
+  type *t = ck_resolve_type (c, n->a);
+  if (t->kind != TY_STRUCT)
+    ck_error_at (c, n->a, "expected struct type in constructor");
+  if (t->u.s.is_union && n->nkids > 1)
+    ck_error_at (c, n, "union constructors require exactly one field "
+                 "initializer");
+  for (int i = 0; i < n->nkids; i++)
+    {
+      ast *fi = n->kids[i];
+      if (!fi->name)
+        ck_error_at (c, fi->a, "anonymous initializer in struct "
+                     "constructor");
+      int idx = -1;
+      for (int j = 0; j < t->u.s.nfields; j++)
+        if (t->u.s.fields[j].name
+            && strcmp (t->u.s.fields[j].name, fi->name) == 0)
+          idx = j;
+      if (idx < 0)
+        {
+          ast where = *fi;
+          where.end = fi->loc.pos + (int) strlen (fi->name);
+          ck_error_at (c, &where, "invalid struct field `%s' in "
+                       "constructor", fi->name);
+        }
+      for (int j = 0; j < i; j++)
+        if (n->kids[j]->slot == idx)
+          {
+            ast where = *n->kids[j];
+            where.end = n->kids[j]->a->end;
+            ck_error_at (c, &where, "duplicated struct element '%s'",
+                         fi->name);
+          }
+      fi->slot = idx;
+      fi->a = check_rvalue (c, fi->a);
+      type *ft = t->u.s.fields[idx].type;
+      ck_int_wanted (c, &fi->a, ft);
+      if (!type_assignable (ft, fi->a->type))
+        {
+          char what[300];
+          snprintf (what, sizeof what, "invalid initializer for `%s' in "
+                    "constructor", fi->name);
+          ck_type_error (c, fi->a, what, ck_tname (ft), fi->a->type);
+        }
+      ck_coerce (c, &fi->a, ft);
+    }
+  n->type = t;
+  return n;
+}
+
+/* format (), and printf (check_stmt).  */
+static ast *
+check_format (compiler *c, ast *n)
+{
+  const char *err = NULL;
+  bool at_call = false;
+  for (int i = 0; i < n->nkids; i++)
+    n->kids[i] = check_expr (c, n->kids[i]);
+  fmt *f = fmt_parse_call (n->a->name, (size_t) n->a->op, n->nkids,
+                           &err, &at_call);
+  if (!f)
+    ck_error_at (c, at_call ? n : n->a, "%s",
+                 err ? err : "invalid format string");
+  n->aux = f;
+  c->fmts = xrealloc (c->fmts, sizeof (fmt *) * (c->nfmts + 1));
+  c->fmts[c->nfmts++] = f;
+  int k = 0;
+  for (int i = 0; i < f->npieces; i++)
+    {
+      fmt_piece *pc = &f->pieces[i];
+      ast **arg;
+      type *want;
+      switch (pc->kind)
+        {
+        case FMT_INT:
+        case FMT_CHAR:
+          arg = &n->kids[k++];
+          want = type_int (pc->size, pc->sign);
+          ck_int_wanted (c, arg, want);
+          if (!is_int ((*arg)->type))
+            ck_type_error (c, *arg, "invalid argument in format",
+                           ck_tname (want), (*arg)->type);
+          ck_coerce (c, arg, want);
+          break;
+        case FMT_STRING:
+          arg = &n->kids[k++];
+          if ((*arg)->type->kind != TY_STRING)
+            ck_type_error (c, *arg, "invalid argument in format",
+                           "string", (*arg)->type);
+          break;
+        case FMT_VALUE:
+          arg = &n->kids[k++];
+          if ((*arg)->type->kind == TY_ANY)
+            ck_error_at (c, *arg,
+                         "invalid format argument of type `any'");
+          if ((*arg)->type->kind == TY_VOID)
+            ck_type_error (c, *arg, "invalid argument in format",
+                           "any", (*arg)->type);
+          break;
+        default:
+          break;
+        }
+    }
+  n->type = type_string;
+  return n;
+}
+
+static ast *
+check_incdec (compiler *c, ast *n)
+{
+  check_lvalue (c, n->a);
+  type *t = n->a->type;
+  if (!is_int (t) && !is_off (t))
+    ck_type_error (c, n->a,
+                   n->flag
+                   ? (n->op == T_INC ? "invalid operand to preincrement"
+                                     : "invalid operand to predecrement")
+                   : (n->op == T_INC
+                      ? "invalid operand to postincrement"
+                      : "invalid operand to postdecrement"),
+                   "integral or offset", t);
+  n->type = t;
+  return n;
+}
+
+static ast *
+check_map (compiler *c, ast *n)
+{
+  type *t = ck_resolve_type (c, n->a);
+  n->b = check_expr (c, n->b);
+  if (!is_off (n->b->type))
+    ck_type_error (c, n->b, "invalid offset in map", "offset",
+                   n->b->type);
+  if (n->c)
+    {
+      n->c = check_expr (c, n->c);
+      if (!is_int (n->c->type))
+        ck_type_error (c, n->c, "invalid IO space in map", "int<32>",
+                       n->c->type);
+    }
+  n->type = t;
+  return n;
+}
+
+static ast *
+check_array_cons (compiler *c, ast *n)
+{
+  type *t = ck_resolve_type (c, n->a);
+  if (t->kind != TY_ARRAY)
+    ck_error_at (c, n->a, "expected an array type in constructor");
+  for (int i = 0; i < n->nkids; i++)
+    n->kids[i] = check_expr (c, n->kids[i]);
+  if (n->nkids > 1)
+    ck_error_at (c, n, "too many arguments to array constructor");
+  if (n->nkids == 1)
+    {
+      if (!type_assignable (t->u.a.elem, n->kids[0]->type))
+        ck_type_error (c, n->kids[0], "invalid initial value for array",
+                       ck_tname (t->u.a.elem), n->kids[0]->type);
+      ck_coerce (c, &n->kids[0], t->u.a.elem);
+    }
+  n->type = t;
+  return n;
+}
+
 ast *
 check_expr (compiler *c, ast *n)
 {
@@ -648,515 +1192,64 @@ check_expr (compiler *c, ast *n)
       n->is_const = true;
       return n;
     case A_STR:
-      {
-        n->type = type_string;
-        n->lit = val_string (n->name, (size_t) n->op);
-        gc_make_permanent (n->lit.v.o);
-        n->is_const = true;
-        return n;
-      }
+      return check_str (c, n);
     case A_VAR:
-      {
-        sym *s = ck_lookup (c, n->name, SYM_VAR);
-        if (!s)
-          ck_error_at (c, n, "undefined variable '%s'", n->name);
-        if (s->is_method && !c->fn->method)
-          ck_error_at (c, n, "only methods can directly call other methods");
-        n->type = s->type;
-        n->slot = s->slot;
-        n->depth = s->level < 0 ? -1 : c->level - s->level;
-        n->aux = s->fnast;
-        n->flag = s->is_field;          /* May be absent at run time.  */
-        if (s->level >= 0 && s->level < c->type_level)
-          *ck_read_by_type (c, s) = true;
-        return maybe_autocall (c, n);
-      }
+      return check_var (c, n);
     case A_BINOP:
       return check_binop (c, n);
     case A_AND:
     case A_OR:
     case A_IMPLIES:
-      n->a = check_expr (c, n->a);
-      n->b = check_expr (c, n->b);
-      struct_as_int (c, &n->a);
-      struct_as_int (c, &n->b);
-      if (!is_int (n->a->type))
-        ck_invalid_operand (c, n->a, "integral");
-      if (!is_int (n->b->type))
-        ck_invalid_operand (c, n->b, "integral");
-      truth32 (c, &n->a);
-      truth32 (c, &n->b);
-      n->type = type_bool;
-      return n;
+      return check_logical (c, n);
     case A_UNOP:
-      n->a = check_expr (c, n->a);
-      struct_as_int (c, &n->a);
-      switch (n->op)
-        {
-        case T_BANG:
-          if (is_off (n->a->type))
-            {
-              n->type = n->a->type;     /* !4#B is 0#B.  */
-              return n;
-            }
-          if (!is_int (n->a->type))
-            ck_invalid_operand (c, n->a, "integral");
-          truth32 (c, &n->a);
-          n->type = type_bool;
-          return n;
-        case T_TILDE:
-          if (!is_int (n->a->type) && !is_off (n->a->type))
-            ck_invalid_operand (c, n->a, "integral");
-          n->type = n->a->type;
-          break;
-        default:
-          if (!is_int (n->a->type) && !is_off (n->a->type))
-            ck_invalid_operand (c, n->a, "integral or offset");
-          n->type = n->a->type;
-          break;
-        }
-      if (n->a->is_const && is_int (n->type))
-        {
-          const type *t = n->type;
-          uint64_t r = n->a->lit.v.u;
-          if (n->op == T_MINUS
-              && arith_neg (r, t->u.i.size, t->u.i.sign, &r) != ARITH_OK)
-            ck_error_at (c, n, "expression overflows");
-          if (n->op == T_TILDE)
-            r = arith_not (r, t->u.i.size, t->u.i.sign);
-          n->is_const = true;
-          n->lit = val_int (n->type, r);
-        }
-      return n;
+      return check_unop (c, n);
     case A_COND:
-      check_cond (c, &n->a, "invalid expression");
-      n->b = check_expr (c, n->b);
-      n->c = check_expr (c, n->c);
-      /* No promotion: both alternatives must have the same type.  */
-      if (!type_equal (n->b->type, n->c->type)
-          || (is_int (n->b->type)
-              && !ck_same_repr (n->b->type, n->c->type)))
-        {
-          /* GNU poke folds a constant cast into a literal that keeps the
-             operand's location.  */
-          ast *where = n->c->kind == A_CAST && n->c->is_const ? n->c->a
-                                                              : n->c;
-          ck_type_error (c, where, "alternative is of the wrong type",
-                         ck_tname (n->b->type), n->c->type);
-        }
-      n->type = n->b->type;
-      return n;
+      return check_ternary (c, n);
     case A_EXCCOND:
-      if (n->a->kind == S_BLOCK)
-        check_stmt (c, n->a);
-      else
-        n->a = check_expr (c, n->a);
-      check_exception_operand (c, &n->b, "operator has the wrong type");
-      n->type = type_bool;
-      return n;
+      return check_exccond (c, n);
     case A_CAST:
-      {
-        n->a = check_expr (c, n->a);
-        type *to = ck_resolve_type (c, n->b);
-        type *from = n->a->type;
-        n->type = to;
-        if (to->kind == TY_FUNCTION)
-          ck_error_at (c, n, "invalid cast to function");
-        if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
-            || to->kind == TY_ANY || from->kind == TY_ANY
-            || type_equal (to, from)
-            || (to->kind == TY_ARRAY && from->kind == TY_ARRAY
-                && array_cast_ok (c, n, to, from))
-            || (to->kind == TY_STRING && is_int (from)
-                && from->u.i.size == 8 && !from->u.i.sign)
-            || (to->kind == TY_STRUCT && to->u.s.itype && is_int (from))
-            || (to->kind == TY_STRUCT && from->kind == TY_STRUCT)
-            || (is_int (to) && from->kind == TY_ARRAY)
-            || (is_int (to) && from->kind == TY_STRUCT
-                && from->u.s.itype))
-          {
-            if (n->a->is_const && is_int (to) && is_int (from))
-              {
-                n->is_const = true;
-                n->lit = val_int (to, arith_norm (n->a->lit.v.u,
-                                                  to->u.i.size,
-                                                  to->u.i.sign));
-              }
-            return n;
-          }
-        ck_error_at (c, n, "invalid cast to %s",
-                     to->kind == TY_FUNCTION ? "function"
-                     : to->kind == TY_STRING ? "string"
-                     : to->kind == TY_INT ? "integral"
-                     : to->kind == TY_OFFSET ? "offset"
-                     : to->kind == TY_ARRAY ? "array"
-                     : to->kind == TY_STRUCT ? "struct" : ck_tname (to));
-        return n;
-      }
+      return check_cast (c, n);
     case A_ISA:
       n->a = check_expr (c, n->a);
       n->b->type = ck_resolve_type (c, n->b);
       n->type = type_bool;
       return n;
     case A_SIZEOF:
-      {
-        type *t = ck_resolve_type (c, n->a);
-        if (!type_complete (t))
-          ck_error_at (c, n->a, "sizeof requires a complete type");
-        n->type = type_offset (type_int (64, false), 1);
-        n->is_const = true;
-        n->lit = val_int (n->type, type_size (t));
-        return n;
-      }
+      return check_sizeof (c, n);
     case A_TYPEOF:
-      {
-        /* The type described is kept in aux; the value, a Pk_Type, is
-           made when the expression runs (the operand is not run).  */
-        type *t;
-        if (n->a->kind >= TN_INT && n->a->kind <= TN_FUNCTION)
-          t = ck_resolve_type (c, n->a);
-        else
-          t = (n->a = check_rvalue (c, n->a))->type;
-        sym *pt = ck_lookup (c, "Pk_Type", SYM_TYPE);
-        if (!pt)
-          ck_error_at (c, n, "typeof needs the prelude's Pk_Type");
-        n->aux = t;
-        n->type = pt->type;
-        return n;
-      }
+      return check_typeof (c, n);
     case A_CALL:
       return check_call (c, n);
     case A_INDEX:
-      n->a = check_expr (c, n->a);
-      n->b = check_expr (c, n->b);
-      if (!is_int (n->b->type))
-        ck_type_error (c, n->b, "invalid index in array indexer", "integral",
-                       n->b->type);
-      ck_coerce (c, &n->b, type_int (64, false));
-      if (n->a->kind == A_STR && n->b->is_const
-          && n->b->lit.v.u >= (uint64_t) n->a->op)
-        ck_error_at (c, n->b, "index is out of bounds of string");
-      if (n->a->type->kind == TY_STRING)
-        n->type = type_int (8, false);
-      else if (n->a->type->kind == TY_ARRAY)
-        {
-          n->type = n->a->type->u.a.elem;
-          if (n->a->kind == A_ARRAY && n->b->is_const
-              && n->b->lit.v.u >= (uint64_t) n->a->nkids)
-            ck_error_at (c, n->b, "index is out of bounds of array");
-        }
-      else
-        ck_type_error (c, n->a, "invalid operator to []", "array or string",
-                       n->a->type);
-      return n;
+      return check_index (c, n);
     case A_TRIM:
-      n->a = check_expr (c, n->a);
-      if (n->a->type->kind != TY_STRING && n->a->type->kind != TY_ARRAY)
-        ck_invalid_operand (c, n->a, "array or string");
-      if (n->b)
-        {
-          n->b = check_expr (c, n->b);
-          if (!is_int (n->b->type))
-            ck_type_error (c, n->b, "invalid index in trimmer", "integral",
-                           n->b->type);
-          ck_coerce (c, &n->b, type_int (64, false));
-        }
-      if (n->c)
-        {
-          n->c = check_expr (c, n->c);
-          if (!is_int (n->c->type))
-            ck_type_error (c, n->c, "invalid index in trimmer", "integral",
-                           n->c->type);
-          ck_coerce (c, &n->c, type_int (64, false));
-        }
-      n->type = n->a->type->kind == TY_STRING
-                ? type_string : type_array (n->a->type->u.a.elem, NULL,
-                                            false);
-      return n;
+      return check_trim (c, n);
     case A_ATTR:
       return check_attr (c, n);
     case A_MEMBER:
-      {
-        n->a = check_expr (c, n->a);
-        type *t = n->a->type;
-        if (t->kind != TY_STRUCT)
-          ck_type_error (c, n->a, "invalid operand to field reference",
-                         "struct", t);
-        for (int i = 0; i < t->u.s.nfields; i++)
-          if (t->u.s.fields[i].name
-              && strcmp (t->u.s.fields[i].name, n->name) == 0)
-            {
-              n->slot = i;
-              n->type = t->u.s.fields[i].type;
-              return n;
-            }
-        for (int i = 0; i < t->u.s.nmethods; i++)
-          if (strcmp (t->u.s.methods[i].name, n->name) == 0)
-            {
-              /* A method: the closure in the struct's slot.  */
-              n->slot = t->u.s.method_slots[i];
-              n->type = t->u.s.methods[i].type;
-              n->flag = true;
-              return maybe_autocall (c, n);
-            }
-        ck_error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
-        return n;
-      }
+      return check_member (c, n);
     case A_OFFSET:
-      {
-        ast *u = n->b;
-        if (!n->a)
-          {
-            /* #B alone is one unit.  */
-            n->a = ast_new (&c->ar, A_INT, n->src, u->loc);
-            n->a->lit = val_int (type_int (32, true), 1);
-          }
-        n->a = check_expr (c, n->a);
-        if (!is_int (n->a->type))
-          ck_error_at (c, n->a, "expected integer expression in offset");
-        uint64_t unit = 0;
-        if (u->name)
-          {
-            sym *s = ck_lookup (c, u->name, SYM_UNIT);
-            if (s)
-              unit = s->unit;
-            else if (!type_unit_lookup (u->name, &unit))
-              {
-                sym *ts = ck_lookup (c, u->name, SYM_TYPE);
-                if (!ts)
-                  ck_error_at (c, u, "invalid unit in offset");
-                if (!type_complete (ts->type))
-                  ck_error_at (c, u, "offset unit type must be complete");
-                unit = type_size (ts->type);
-              }
-          }
-        else if (u->b)
-          {
-            type *t = ck_resolve_type (c, u->b);
-            if (!type_complete (t))
-              ck_error_at (c, u, "offset unit type must be complete");
-            unit = type_size (t);
-          }
-        else
-          {
-            u->a = check_expr (c, u->a);
-            if (!u->a->is_const || !is_int (u->a->type))
-              ck_error_at (c, u, "expected a constant integral unit");
-            unit = u->a->lit.v.u;
-          }
-        if (unit == 0)
-          ck_error_at (c, u, "the unit in offsets shall be bigger than zero");
-        n->type = type_offset (n->a->type->name
-                               ? type_int (n->a->type->u.i.size,
-                                           n->a->type->u.i.sign)
-                               : n->a->type, unit);
-        if (n->a->is_const)
-          {
-            n->is_const = true;
-            n->lit = val_int (n->type, n->a->lit.v.u);
-          }
-        return n;
-      }
+      return check_offset (c, n);
     case A_ARRAY:
-      {
-        type *et = NULL;
-        for (int i = 0; i < n->nkids; i++)
-          {
-            ast *el = n->kids[i];
-            if (el->a)
-              {
-                el->a = check_expr (c, el->a);
-                if (!el->a->is_const || !is_int (el->a->type))
-                  ck_error_at (c, el->a, "indexes in array initializers shall "
-                               "be constant");
-                if (el->a->type->u.i.sign && el->a->lit.v.i < 0)
-                  ck_error_at (c, el->a, "array dimensions may not be "
-                               "negative");
-                ck_coerce (c, &el->a, type_int (64, false));
-              }
-            el->b = check_rvalue (c, el->b);
-            type *t = el->b->type;
-            if (!et)
-              et = t;
-            else if (!type_equal (et, t) || !ck_same_repr (et, t)
-                     || (et->kind == TY_ARRAY && t->kind == TY_ARRAY
-                         && !ck_array_types_equal (et, t)))
-              ck_error_at (c, n, "array initializers should be of the same "
-                           "type");
-          }
-        if (!et)
-          et = type_any;
-        for (int i = 0; i < n->nkids; i++)
-          ck_coerce (c, &n->kids[i]->b, et);
-        n->type = type_array (et, NULL, false);
-        n->type->u.a.bound_const = true;
-        n->type->u.a.nelem = (uint64_t) n->nkids;
-        return n;
-      }
+      return check_array (c, n);
     case A_STRUCTCONS:
-      {
-        type *t = ck_resolve_type (c, n->a);
-        if (t->kind != TY_STRUCT)
-          ck_error_at (c, n->a, "expected struct type in constructor");
-        if (t->u.s.is_union && n->nkids > 1)
-          ck_error_at (c, n, "union constructors require exactly one field "
-                       "initializer");
-        for (int i = 0; i < n->nkids; i++)
-          {
-            ast *fi = n->kids[i];
-            if (!fi->name)
-              ck_error_at (c, fi->a, "anonymous initializer in struct "
-                           "constructor");
-            int idx = -1;
-            for (int j = 0; j < t->u.s.nfields; j++)
-              if (t->u.s.fields[j].name
-                  && strcmp (t->u.s.fields[j].name, fi->name) == 0)
-                idx = j;
-            if (idx < 0)
-              {
-                ast where = *fi;
-                where.end = fi->loc.pos + (int) strlen (fi->name);
-                ck_error_at (c, &where, "invalid struct field `%s' in "
-                             "constructor", fi->name);
-              }
-            for (int j = 0; j < i; j++)
-              if (n->kids[j]->slot == idx)
-                {
-                  ast where = *n->kids[j];
-                  where.end = n->kids[j]->a->end;
-                  ck_error_at (c, &where, "duplicated struct element '%s'",
-                               fi->name);
-                }
-            fi->slot = idx;
-            fi->a = check_rvalue (c, fi->a);
-            type *ft = t->u.s.fields[idx].type;
-            ck_int_wanted (c, &fi->a, ft);
-            if (!type_assignable (ft, fi->a->type))
-              {
-                char what[300];
-                snprintf (what, sizeof what, "invalid initializer for `%s' in "
-                          "constructor", fi->name);
-                ck_type_error (c, fi->a, what, ck_tname (ft), fi->a->type);
-              }
-            ck_coerce (c, &fi->a, ft);
-          }
-        n->type = t;
-        return n;
-      }
+      return check_struct_cons (c, n);
     case A_LAMBDA:
       check_func (c, n->a);
       n->type = n->a->type;
       return n;
     case A_FORMAT:
-      {
-        const char *err = NULL;
-        bool at_call = false;
-        for (int i = 0; i < n->nkids; i++)
-          n->kids[i] = check_expr (c, n->kids[i]);
-        fmt *f = fmt_parse_call (n->a->name, (size_t) n->a->op, n->nkids,
-                                 &err, &at_call);
-        if (!f)
-          ck_error_at (c, at_call ? n : n->a, "%s",
-                       err ? err : "invalid format string");
-        n->aux = f;
-        c->fmts = xrealloc (c->fmts, sizeof (fmt *) * (c->nfmts + 1));
-        c->fmts[c->nfmts++] = f;
-        int k = 0;
-        for (int i = 0; i < f->npieces; i++)
-          {
-            fmt_piece *pc = &f->pieces[i];
-            ast **arg;
-            type *want;
-            switch (pc->kind)
-              {
-              case FMT_INT:
-              case FMT_CHAR:
-                arg = &n->kids[k++];
-                want = type_int (pc->size, pc->sign);
-                ck_int_wanted (c, arg, want);
-                if (!is_int ((*arg)->type))
-                  ck_type_error (c, *arg, "invalid argument in format",
-                                 ck_tname (want), (*arg)->type);
-                ck_coerce (c, arg, want);
-                break;
-              case FMT_STRING:
-                arg = &n->kids[k++];
-                if ((*arg)->type->kind != TY_STRING)
-                  ck_type_error (c, *arg, "invalid argument in format",
-                                 "string", (*arg)->type);
-                break;
-              case FMT_VALUE:
-                arg = &n->kids[k++];
-                if ((*arg)->type->kind == TY_ANY)
-                  ck_error_at (c, *arg,
-                               "invalid format argument of type `any'");
-                if ((*arg)->type->kind == TY_VOID)
-                  ck_type_error (c, *arg, "invalid argument in format",
-                                 "any", (*arg)->type);
-                break;
-              default:
-                break;
-              }
-          }
-        n->type = type_string;
-        return n;
-      }
+      return check_format (c, n);
     case A_INCDEC:
-      {
-        check_lvalue (c, n->a);
-        type *t = n->a->type;
-        if (!is_int (t) && !is_off (t))
-          ck_type_error (c, n->a,
-                         n->flag
-                         ? (n->op == T_INC ? "invalid operand to preincrement"
-                                           : "invalid operand to predecrement")
-                         : (n->op == T_INC
-                            ? "invalid operand to postincrement"
-                            : "invalid operand to postdecrement"),
-                         "integral or offset", t);
-        n->type = t;
-        return n;
-      }
+      return check_incdec (c, n);
     case S_UNMAP:
       n->a = check_expr (c, n->a);
       n->type = n->a->type;
       return n;
     case A_MAP:
-      {
-        type *t = ck_resolve_type (c, n->a);
-        n->b = check_expr (c, n->b);
-        if (!is_off (n->b->type))
-          ck_type_error (c, n->b, "invalid offset in map", "offset",
-                         n->b->type);
-        if (n->c)
-          {
-            n->c = check_expr (c, n->c);
-            if (!is_int (n->c->type))
-              ck_type_error (c, n->c, "invalid IO space in map", "int<32>",
-                             n->c->type);
-          }
-        n->type = t;
-        return n;
-      }
+      return check_map (c, n);
     case A_ARRCONS:
-      {
-        type *t = ck_resolve_type (c, n->a);
-        if (t->kind != TY_ARRAY)
-          ck_error_at (c, n->a, "expected an array type in constructor");
-        for (int i = 0; i < n->nkids; i++)
-          n->kids[i] = check_expr (c, n->kids[i]);
-        if (n->nkids > 1)
-          ck_error_at (c, n, "too many arguments to array constructor");
-        if (n->nkids == 1)
-          {
-            if (!type_assignable (t->u.a.elem, n->kids[0]->type))
-              ck_type_error (c, n->kids[0], "invalid initial value for array",
-                             ck_tname (t->u.a.elem), n->kids[0]->type);
-            ck_coerce (c, &n->kids[0], t->u.a.elem);
-          }
-        n->type = t;
-        return n;
-      }
+      return check_array_cons (c, n);
     default:
       ck_error_at (c, n, "unexpected %s in expression",
                    ast_kind_name (n->kind));
