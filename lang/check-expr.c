@@ -182,6 +182,248 @@ check_rvalue (compiler *c, ast *n)
   return n;
 }
 
+/* + - * / /^ %: integers, offsets, and strings and arrays for + and *.  */
+static ast *
+check_arith (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  if (n->op == T_PLUS && ta->kind == TY_STRING)
+    {
+      if (tb->kind != TY_STRING)
+        ck_invalid_operand (c, n->b, "string");
+      n->type = type_string;
+      return n;
+    }
+  if (n->op == T_STAR && ta->kind == TY_STRING)
+    {
+      if (!is_int (tb))
+        ck_invalid_operand (c, n->b, "integral");
+      n->type = type_string;
+      return n;
+    }
+  if (n->op == T_STAR && is_int (ta) && tb->kind == TY_STRING)
+    {
+      /* 3 * "ab" repeats too: put the string first.  */
+      ast *t = n->a;
+      n->a = n->b;
+      n->b = t;
+      n->type = type_string;
+      return n;
+    }
+  if (n->op == T_PLUS && ta->kind == TY_ARRAY)
+    {
+      if (tb->kind != TY_ARRAY || !type_equal (ta->u.a.elem,
+                                               tb->u.a.elem)
+          || !ck_same_repr (ta->u.a.elem, tb->u.a.elem))
+        ck_invalid_operand (c, n->b, ck_tname (ta));
+      n->type = type_array (ta->u.a.elem, NULL, false);
+      return n;
+    }
+  if (is_int (ta) && is_int (tb))
+    {
+      n->type = promote_ints (ta, tb);
+      ck_coerce (c, &n->a, n->type);
+      ck_coerce (c, &n->b, n->type);
+      fold_binop (c, n);
+      return n;
+    }
+  if (is_off (ta) && is_off (tb))
+    {
+      if (n->op == T_STAR)
+        ck_invalid_operand (c, n->b, "integral");
+      if (n->op == T_SLASH || n->op == T_CEILDIV)
+        {
+          /* offset / offset is a magnitude.  */
+          type *common = promote_offsets (ta, tb);
+          ck_coerce (c, &n->a, common);
+          ck_coerce (c, &n->b, common);
+          n->type = common->u.o.base;
+          fold_offset_div (c, n);
+          return n;
+        }
+      n->type = promote_offsets (ta, tb);
+      ck_coerce (c, &n->a, n->type);
+      ck_coerce (c, &n->b, n->type);
+      if (n->op == T_PERCENT)
+        fold_offset_div (c, n);
+      return n;
+    }
+  if (is_off (ta) && is_int (tb)
+      && (n->op == T_SLASH || n->op == T_CEILDIV))
+    {
+      /* The offset keeps its type; the integer is converted.  */
+      n->type = ta;
+      ck_coerce (c, &n->b, ta->u.o.base);
+      fold_offset_div (c, n);
+      return n;
+    }
+  if (n->op == T_STAR && (is_off (ta) != is_off (tb))
+      && (is_int (ta) || is_int (tb)))
+    {
+      /* Scaling promotes the magnitude with the integer.  */
+      type *ot = is_off (ta) ? ta : tb;
+      type *it = is_off (ta) ? tb : ta;
+      type *base = promote_ints (ot->u.o.base, it);
+      n->type = type_offset (base, ot->u.o.unit);
+      ck_coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
+      ck_coerce (c, is_off (ta) ? &n->b : &n->a, base);
+      return n;
+    }
+  if (is_off (ta) && is_int (tb))
+    ck_invalid_operand (c, n->b, "offset");
+  if (!is_int (ta) && !is_off (ta))
+    ck_invalid_operand (c, n->a, n->op == T_PLUS
+                        ? "integral, offset, string or array"
+                        : "integral or offset");
+  ck_invalid_operand (c, n->b, is_int (ta) ? "integral" : "offset");
+}
+
+/* **.  */
+static ast *
+check_pow (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  if (is_int (ta) && is_int (tb))
+    {
+      n->type = ta->name ? type_int (ta->u.i.size, ta->u.i.sign) : ta;
+      return n;
+    }
+  if (is_off (ta) && is_int (tb))
+    {
+      n->type = ta;
+      return n;
+    }
+  if (!is_int (ta))
+    ck_invalid_operand (c, n->a, "integral");
+  ck_invalid_operand (c, n->b, "integral");
+}
+
+/* & | ^.  */
+static ast *
+check_bitwise (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  if (is_int (ta) && is_int (tb))
+    {
+      n->type = promote_ints (ta, tb);
+      ck_coerce (c, &n->a, n->type);
+      ck_coerce (c, &n->b, n->type);
+      fold_binop (c, n);
+      return n;
+    }
+  if (is_off (ta) && is_off (tb))
+    {
+      n->type = promote_offsets (ta, tb);
+      ck_coerce (c, &n->a, n->type);
+      ck_coerce (c, &n->b, n->type);
+      return n;
+    }
+  if (is_off (ta))
+    ck_invalid_operand (c, n->b, "offset");
+  if (!is_int (ta))
+    ck_invalid_operand (c, n->a, "integral");
+  ck_invalid_operand (c, n->b, "integral");
+}
+
+/* << >>.  */
+static ast *
+check_shift (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  if (is_int (ta) && is_int (tb))
+    {
+      n->type = type_int (ta->u.i.size, ta->u.i.sign);
+      fold_binop (c, n);
+      return n;
+    }
+  if (is_off (ta) && is_int (tb))
+    {
+      n->type = ta;
+      return n;
+    }
+  if (!is_int (ta) && !is_off (ta))
+    ck_invalid_operand (c, n->a, "integral");
+  ck_invalid_operand (c, n->b, "integral");
+}
+
+/* :::, the concatenation of bits.  */
+static ast *
+check_bconc (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  if (is_int (ta) && is_int (tb))
+    {
+      if (ta->u.i.size + tb->u.i.size > 64)
+        ck_error_at (c, n, "the sum of the width of the operators should "
+                     "not exceed 64-bit");
+      n->type = type_int (ta->u.i.size + tb->u.i.size, ta->u.i.sign);
+      return n;
+    }
+  if (!is_int (ta))
+    ck_invalid_operand (c, n->a, "integral");
+  ck_invalid_operand (c, n->b, "integral");
+}
+
+/* == != < > <= >=.  */
+static ast *
+check_compare (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  n->type = type_bool;
+  if (is_int (ta) && is_int (tb))
+    {
+      type *common = promote_ints (ta, tb);
+      ck_coerce (c, &n->a, common);
+      ck_coerce (c, &n->b, common);
+      return n;
+    }
+  if (is_off (ta) && is_off (tb))
+    {
+      type *common = promote_offsets (ta, tb);
+      ck_coerce (c, &n->a, common);
+      ck_coerce (c, &n->b, common);
+      return n;
+    }
+  if (ta->kind == TY_STRING && tb->kind == TY_STRING)
+    return n;
+  if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_ARRAY)
+    {
+      if (tb->kind != TY_ARRAY || !ck_array_types_equal (ta, tb))
+        ck_invalid_operand (c, n->b, ck_tname (ta));
+      return n;
+    }
+  if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_STRUCT)
+    {
+      if (tb->kind != TY_STRUCT || !type_equal (ta, tb))
+        ck_invalid_operand (c, n->b, tb->kind != TY_STRUCT ? "struct"
+                                     : ta->name ? ta->name : "struct");
+      return n;
+    }
+  if ((n->op == T_EQ || n->op == T_NE)
+      && ta->kind == tb->kind && ta->kind == TY_FUNCTION)
+    return n;
+  if (!is_int (ta) && !is_off (ta) && ta->kind != TY_STRING)
+    ck_invalid_operand (c, n->a, (n->op == T_EQ || n->op == T_NE)
+                        ? "integral, offset or string"
+                        : "integral, string or offset");
+  ck_invalid_operand (c, n->b, is_int (ta) ? "integral"
+                               : is_off (ta) ? "offset" : "string");
+}
+
+/* A in B, B an array.  */
+static ast *
+check_in (compiler *c, ast *n)
+{
+  type *ta = n->a->type, *tb = n->b->type;
+  if (tb->kind != TY_ARRAY)
+    ck_invalid_operand (c, n->b, "array");
+  if (!type_assignable (tb->u.a.elem, ta))
+    ck_invalid_operand (c, n->a, ck_tname (tb->u.a.elem));
+  ck_coerce (c, &n->a, tb->u.a.elem);
+  n->type = type_bool;
+  return n;
+}
+
 static ast *
 check_binop (compiler *c, ast *n)
 {
@@ -199,7 +441,6 @@ check_binop (compiler *c, ast *n)
       struct_as_int (c, &n->b);
       break;
     }
-  type *ta = n->a->type, *tb = n->b->type;
   switch (n->op)
     {
     case T_PLUS:
@@ -208,219 +449,27 @@ check_binop (compiler *c, ast *n)
     case T_SLASH:
     case T_CEILDIV:
     case T_PERCENT:
-      if (n->op == T_PLUS && ta->kind == TY_STRING)
-        {
-          if (tb->kind != TY_STRING)
-            ck_invalid_operand (c, n->b, "string");
-          n->type = type_string;
-          return n;
-        }
-      if (n->op == T_STAR && ta->kind == TY_STRING)
-        {
-          if (!is_int (tb))
-            ck_invalid_operand (c, n->b, "integral");
-          n->type = type_string;
-          return n;
-        }
-      if (n->op == T_STAR && is_int (ta) && tb->kind == TY_STRING)
-        {
-          /* 3 * "ab" repeats too: put the string first.  */
-          ast *t = n->a;
-          n->a = n->b;
-          n->b = t;
-          n->type = type_string;
-          return n;
-        }
-      if (n->op == T_PLUS && ta->kind == TY_ARRAY)
-        {
-          if (tb->kind != TY_ARRAY || !type_equal (ta->u.a.elem,
-                                                   tb->u.a.elem)
-              || !ck_same_repr (ta->u.a.elem, tb->u.a.elem))
-            ck_invalid_operand (c, n->b, ck_tname (ta));
-          n->type = type_array (ta->u.a.elem, NULL, false);
-          return n;
-        }
-      if (is_int (ta) && is_int (tb))
-        {
-          n->type = promote_ints (ta, tb);
-          ck_coerce (c, &n->a, n->type);
-          ck_coerce (c, &n->b, n->type);
-          fold_binop (c, n);
-          return n;
-        }
-      if (is_off (ta) && is_off (tb))
-        {
-          if (n->op == T_STAR)
-            ck_invalid_operand (c, n->b, "integral");
-          if (n->op == T_SLASH || n->op == T_CEILDIV)
-            {
-              /* offset / offset is a magnitude.  */
-              type *common = promote_offsets (ta, tb);
-              ck_coerce (c, &n->a, common);
-              ck_coerce (c, &n->b, common);
-              n->type = common->u.o.base;
-              fold_offset_div (c, n);
-              return n;
-            }
-          n->type = promote_offsets (ta, tb);
-          ck_coerce (c, &n->a, n->type);
-          ck_coerce (c, &n->b, n->type);
-          if (n->op == T_PERCENT)
-            fold_offset_div (c, n);
-          return n;
-        }
-      if (is_off (ta) && is_int (tb)
-          && (n->op == T_SLASH || n->op == T_CEILDIV))
-        {
-          /* The offset keeps its type; the integer is converted.  */
-          n->type = ta;
-          ck_coerce (c, &n->b, ta->u.o.base);
-          fold_offset_div (c, n);
-          return n;
-        }
-      if (n->op == T_STAR && (is_off (ta) != is_off (tb))
-          && (is_int (ta) || is_int (tb)))
-        {
-          /* Scaling promotes the magnitude with the integer.  */
-          type *ot = is_off (ta) ? ta : tb;
-          type *it = is_off (ta) ? tb : ta;
-          type *base = promote_ints (ot->u.o.base, it);
-          n->type = type_offset (base, ot->u.o.unit);
-          ck_coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
-          ck_coerce (c, is_off (ta) ? &n->b : &n->a, base);
-          return n;
-        }
-      if (is_off (ta) && is_int (tb))
-        ck_invalid_operand (c, n->b, "offset");
-      if (!is_int (ta) && !is_off (ta))
-        ck_invalid_operand (c, n->a, n->op == T_PLUS
-                            ? "integral, offset, string or array"
-                            : "integral or offset");
-      ck_invalid_operand (c, n->b, is_int (ta) ? "integral" : "offset");
-      break;
+      return check_arith (c, n);
     case T_POW:
-      if (is_int (ta) && is_int (tb))
-        {
-          n->type = ta->name ? type_int (ta->u.i.size, ta->u.i.sign) : ta;
-          return n;
-        }
-      if (is_off (ta) && is_int (tb))
-        {
-          n->type = ta;
-          return n;
-        }
-      if (!is_int (ta))
-        ck_invalid_operand (c, n->a, "integral");
-      ck_invalid_operand (c, n->b, "integral");
-      break;
+      return check_pow (c, n);
     case T_AMP:
     case T_PIPE:
     case T_CARET:
-      if (is_int (ta) && is_int (tb))
-        {
-          n->type = promote_ints (ta, tb);
-          ck_coerce (c, &n->a, n->type);
-          ck_coerce (c, &n->b, n->type);
-          fold_binop (c, n);
-          return n;
-        }
-      if (is_off (ta) && is_off (tb))
-        {
-          n->type = promote_offsets (ta, tb);
-          ck_coerce (c, &n->a, n->type);
-          ck_coerce (c, &n->b, n->type);
-          return n;
-        }
-      if (is_off (ta))
-        ck_invalid_operand (c, n->b, "offset");
-      if (!is_int (ta))
-        ck_invalid_operand (c, n->a, "integral");
-      ck_invalid_operand (c, n->b, "integral");
-      break;
+      return check_bitwise (c, n);
     case T_LSHIFT:
     case T_RSHIFT:
-      if (is_int (ta) && is_int (tb))
-        {
-          n->type = type_int (ta->u.i.size, ta->u.i.sign);
-          fold_binop (c, n);
-          return n;
-        }
-      if (is_off (ta) && is_int (tb))
-        {
-          n->type = ta;
-          return n;
-        }
-      if (!is_int (ta) && !is_off (ta))
-        ck_invalid_operand (c, n->a, "integral");
-      ck_invalid_operand (c, n->b, "integral");
-      break;
+      return check_shift (c, n);
     case T_BCONC:
-      if (is_int (ta) && is_int (tb))
-        {
-          if (ta->u.i.size + tb->u.i.size > 64)
-            ck_error_at (c, n, "the sum of the width of the operators should "
-                         "not exceed 64-bit");
-          n->type = type_int (ta->u.i.size + tb->u.i.size, ta->u.i.sign);
-          return n;
-        }
-      if (!is_int (ta))
-        ck_invalid_operand (c, n->a, "integral");
-      ck_invalid_operand (c, n->b, "integral");
-      break;
+      return check_bconc (c, n);
     case T_EQ:
     case T_NE:
     case T_LT:
     case T_GT:
     case T_LE:
     case T_GE:
-      n->type = type_bool;
-      if (is_int (ta) && is_int (tb))
-        {
-          type *common = promote_ints (ta, tb);
-          ck_coerce (c, &n->a, common);
-          ck_coerce (c, &n->b, common);
-          return n;
-        }
-      if (is_off (ta) && is_off (tb))
-        {
-          type *common = promote_offsets (ta, tb);
-          ck_coerce (c, &n->a, common);
-          ck_coerce (c, &n->b, common);
-          return n;
-        }
-      if (ta->kind == TY_STRING && tb->kind == TY_STRING)
-        return n;
-      if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_ARRAY)
-        {
-          if (tb->kind != TY_ARRAY || !ck_array_types_equal (ta, tb))
-            ck_invalid_operand (c, n->b, ck_tname (ta));
-          return n;
-        }
-      if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_STRUCT)
-        {
-          if (tb->kind != TY_STRUCT || !type_equal (ta, tb))
-            ck_invalid_operand (c, n->b, tb->kind != TY_STRUCT ? "struct"
-                                         : ta->name ? ta->name : "struct");
-          return n;
-        }
-      if ((n->op == T_EQ || n->op == T_NE)
-          && ta->kind == tb->kind && ta->kind == TY_FUNCTION)
-        return n;
-      if (!is_int (ta) && !is_off (ta) && ta->kind != TY_STRING)
-        ck_invalid_operand (c, n->a, (n->op == T_EQ || n->op == T_NE)
-                            ? "integral, offset or string"
-                            : "integral, string or offset");
-      ck_invalid_operand (c, n->b, is_int (ta) ? "integral"
-                                   : is_off (ta) ? "offset" : "string");
-      break;
+      return check_compare (c, n);
     case K_IN:
-      if (tb->kind != TY_ARRAY)
-        ck_invalid_operand (c, n->b, "array");
-      if (!type_assignable (tb->u.a.elem, ta))
-        ck_invalid_operand (c, n->a, ck_tname (tb->u.a.elem));
-      ck_coerce (c, &n->a, tb->u.a.elem);
-      n->type = type_bool;
-      return n;
+      return check_in (c, n);
     default:
       break;
     }
