@@ -256,6 +256,304 @@ check_block_body (compiler *c, ast *n)
     check_stmt (c, n->kids[i]);
 }
 
+static void
+check_var_decl (compiler *c, ast *n)
+{
+  n->a = check_rvalue (c, n->a);
+  for (sym *o = c->locals; o && o->level == c->level && c->level >= 0;
+       o = o->next)
+    if (o->kind == SYM_VAR && strcmp (o->name, n->name) == 0
+        && o->slot >= c->fn->block_start)
+      ck_error_at_name (c, n, "the variable `%s' is already defined",
+                        n->name);
+  type *t = n->a->type;
+  if (t->kind == TY_VOID)
+    ck_error_at (c, n->a, "variables can't be of type void");
+  sym *s = ck_local_add (c, n->name, SYM_VAR, t);
+  n->slot = s->slot;
+  n->depth = s->level < 0 ? -1 : 0;
+}
+
+static void
+check_type_decl (compiler *c, ast *n)
+{
+  if (n->a->kind == TN_STRUCT)
+    c->next_type_name = n->name;
+  type *t = ck_resolve_type (c, n->a);
+  if (t->kind == TY_STRUCT && n->a->kind == TN_STRUCT)
+    {
+      /* Its environment is the frame it is declared in, kept in a
+         hidden global set when the declaration runs.  */
+      char hidden[256];
+      snprintf (hidden, sizeof hidden, " env %s %d", n->name,
+                c->nglobals);
+      sym *es = ck_global_add (c, hidden, SYM_VAR, type_void);
+      t->u.s.env_slot = es->slot;
+      n->slot = es->slot;
+      n->flag = true;
+    }
+  /* An alias of a struct type is that type, which keeps its
+     name (type B = A; B {} prints as A).  */
+  if (!(t->kind == TY_STRUCT && t->name))
+    t = type_named (t, n->name);
+  ck_local_add (c, n->name, SYM_TYPE, t);
+}
+
+static void
+check_unit_decl (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  if (!is_int (n->a->type))
+    ck_error_at (c, n->a, "invalid cast to integral");
+  if (!n->a->is_const)
+    ck_error_at (c, n->a, "expected constant integral expression");
+  sym *s = ck_local_add (c, n->name, SYM_UNIT, type_int (64, false));
+  s->unit = n->a->lit.v.u;
+}
+
+static void
+check_fun_decl (compiler *c, ast *n)
+{
+  /* Declared before its body, for recursion; the type is known
+     once the signature is resolved, so check the body after.  */
+  ast *f = n->a;
+  int np = f->nkids;
+  type **args = arena_alloc (&c->ar, sizeof (type *) * (np + 1));
+  int nopt = 0;
+  bool variadic = false;
+  for (int i = 0; i < np; i++)
+    {
+      variadic |= f->kids[i]->flag;
+      args[i] = param_type (c, f, i);
+      if (f->kids[i]->b)
+        nopt++;
+    }
+  type *ft = type_function (ck_resolve_type (c, f->b), np, args, nopt,
+                            variadic);
+  sym *s = ck_local_add (c, n->name, SYM_VAR, ft);
+  s->is_fun = true;
+  s->is_method = n->flag;
+  s->fnast = f;
+  n->slot = s->slot;
+  n->depth = s->level < 0 ? -1 : 0;
+  c->next_is_method = n->flag;
+  check_func (c, f);
+  s->type = f->type;
+  f->type->u.f.fname = s->name;
+}
+
+static void
+check_if (compiler *c, ast *n)
+{
+  check_if_cond (c, &n->a, "invalid expression");
+  check_stmt (c, n->b);
+  if (n->c)
+    check_stmt (c, n->c);
+}
+
+static void
+check_while (compiler *c, ast *n)
+{
+  check_cond (c, &n->a, "invalid condition in loop");
+  c->fn->loops++;
+  check_stmt (c, n->b);
+  c->fn->loops--;
+}
+
+static void
+check_for (compiler *c, ast *n)
+{
+  sym *saved = c->locals;
+  int saved_level = c->level;
+  /* The initialization's declarations are a block of their own.  */
+  int saved_start = c->fn->block_start;
+  c->fn->block_start = c->fn->nslots;
+  if (c->level < 0)
+    c->level = 0;
+  if (n->a)
+    check_stmt (c, n->a);
+  if (n->b)
+    check_cond (c, &n->b, "invalid condition in loop");
+  if (n->c)
+    check_stmt (c, n->c);
+  c->fn->loops++;
+  check_stmt (c, n->d);
+  c->fn->loops--;
+  c->locals = saved;
+  c->level = saved_level;
+  c->fn->block_start = saved_start;
+}
+
+static void
+check_for_in (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *ct = n->a->type, *et;
+  if (ct->kind == TY_STRING)
+    et = type_int (8, false);
+  else if (ct->kind == TY_ARRAY)
+    et = ct->u.a.elem;
+  else
+    ck_type_error (c, n->a, "invalid container in for loop",
+                   "array or string", ct);
+  sym *saved = c->locals;
+  int saved_level = c->level;
+  if (c->level < 0)
+    c->level = 0;
+  sym *s = ck_local_add (c, n->name, SYM_VAR, et);
+  n->slot = s->slot;
+  /* A hidden slot for the index.  */
+  n->nslots = c->fn->nslots++;
+  if (n->b)
+    check_cond (c, &n->b, "invalid condition in loop");
+  c->fn->loops++;
+  check_stmt (c, n->c);
+  c->fn->loops--;
+  c->locals = saved;
+  c->level = saved_level;
+}
+
+static void
+check_return (compiler *c, ast *n)
+{
+  if (!c->fn->ret)
+    ck_error_at (c, n, "`return' statement without containing function");
+  if (n->a)
+    {
+      n->a = check_expr (c, n->a);
+      if (c->fn->ret->kind == TY_VOID)
+        ck_error_at (c, n->a, "returning a value in a void function");
+      ck_int_wanted (c, &n->a, c->fn->ret);
+      if (!type_assignable (c->fn->ret, n->a->type))
+        ck_error_at (c, n->a, "returning an expression of the wrong type\n"
+                     "expected %s, got %s", ck_tname (c->fn->ret),
+                     ck_tname (n->a->type));
+      ck_coerce (c, &n->a, c->fn->ret);
+    }
+  else if (c->fn->ret->kind != TY_VOID)
+    ck_error_at (c, n, "the function expects a return value");
+}
+
+static void
+check_block (compiler *c, ast *n)
+{
+  if (n->flag)
+    {
+      check_block_body (c, n);
+      return;
+    }
+  sym *saved = c->locals;
+  int saved_level = c->level;
+  int saved_start = c->fn->block_start;
+  if (c->level < 0)
+    c->level = 0;
+  c->fn->block_start = c->fn->nslots;
+  check_block_body (c, n);
+  c->fn->block_start = saved_start;
+  c->locals = saved;
+  c->level = saved_level;
+}
+
+static void
+check_raise (compiler *c, ast *n)
+{
+  if (n->a)
+    {
+      n->a = check_expr (c, n->a);
+      type *et = ck_exception_type (c);
+      if (!et || !type_equal (n->a->type, et))
+        ck_error_at (c, n, "exception in `raise' statement should be an "
+                     "Exception");
+    }
+}
+
+/* try-catch.  */
+static void
+check_try (compiler *c, ast *n)
+{
+  check_stmt (c, n->a);
+  sym *saved = c->locals;
+  int saved_level = c->level;
+  if (c->level < 0)
+    c->level = 0;
+  if (n->c)
+    check_exception_operand (c, &n->c, "invalid expression in "
+                             "try-catch");
+  if (n->d)
+    {
+      type *t = ck_resolve_type (c, n->d);
+      type *et = ck_exception_type (c);
+      if (!et || !type_equal (t, et))
+        {
+          ast where = *n->d;
+          where.end = n->nend;
+          ck_type_error (c, &where, "invalid expression in try-catch",
+                         "Exception", t);
+        }
+      sym *s = ck_local_add (c, n->name, SYM_VAR, t);
+      n->slot = s->slot;
+    }
+  check_stmt (c, n->b);
+  c->locals = saved;
+  c->level = saved_level;
+}
+
+static void
+check_try_until (compiler *c, ast *n)
+{
+  c->fn->loops++;
+  check_stmt (c, n->a);
+  c->fn->loops--;
+  check_exception_operand (c, &n->b, "invalid expression in try-until");
+}
+
+static void
+check_assert (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  if (!is_int (n->a->type))
+    ck_type_error (c, n->a, "invalid value for function argument `cond'",
+                   "uint<64>", n->a->type);
+  if (n->b)
+    {
+      n->b = check_expr (c, n->b);
+      if (n->b->type->kind != TY_STRING)
+        ck_type_error (c, n->b,
+                       "invalid value for function argument `msg'",
+                       "string", n->b->type);
+    }
+}
+
+static void
+check_print (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  if (n->a->type->kind != TY_STRING)
+    ck_type_error (c, n->a, "invalid argument to print", "string",
+                   n->a->type);
+}
+
+static void
+check_printf (compiler *c, ast *n)
+{
+  /* Same checks as format ().  */
+  ast tmp = *n;
+  tmp.kind = A_FORMAT;
+  check_expr (c, &tmp);
+  n->aux = tmp.aux;
+  n->kids = tmp.kids;
+}
+
+/* A lazy global: declared now, compiled at its first use
+   (materialize).  */
+static void
+check_lazy_decl (compiler *c, ast *n)
+{
+  sym *s = ck_local_add (c, n->name, SYM_VAR, NULL);
+  s->is_fun = n->flag;
+  s->lazy = n;
+}
+
 void
 check_stmt (compiler *c, ast *n)
 {
@@ -272,274 +570,61 @@ check_stmt (compiler *c, ast *n)
       n->a = check_expr (c, n->a);
       return;
     case S_VAR:
-      {
-        n->a = check_rvalue (c, n->a);
-        for (sym *o = c->locals; o && o->level == c->level && c->level >= 0;
-             o = o->next)
-          if (o->kind == SYM_VAR && strcmp (o->name, n->name) == 0
-              && o->slot >= c->fn->block_start)
-            ck_error_at_name (c, n, "the variable `%s' is already defined",
-                              n->name);
-        type *t = n->a->type;
-        if (t->kind == TY_VOID)
-          ck_error_at (c, n->a, "variables can't be of type void");
-        sym *s = ck_local_add (c, n->name, SYM_VAR, t);
-        n->slot = s->slot;
-        n->depth = s->level < 0 ? -1 : 0;
-        return;
-      }
+      check_var_decl (c, n);
+      return;
     case S_TYPE:
-      {
-        if (n->a->kind == TN_STRUCT)
-          c->next_type_name = n->name;
-        type *t = ck_resolve_type (c, n->a);
-        if (t->kind == TY_STRUCT && n->a->kind == TN_STRUCT)
-          {
-            /* Its environment is the frame it is declared in, kept in a
-               hidden global set when the declaration runs.  */
-            char hidden[256];
-            snprintf (hidden, sizeof hidden, " env %s %d", n->name,
-                      c->nglobals);
-            sym *es = ck_global_add (c, hidden, SYM_VAR, type_void);
-            t->u.s.env_slot = es->slot;
-            n->slot = es->slot;
-            n->flag = true;
-          }
-        /* An alias of a struct type is that type, which keeps its
-           name (type B = A; B {} prints as A).  */
-        if (!(t->kind == TY_STRUCT && t->name))
-          t = type_named (t, n->name);
-        ck_local_add (c, n->name, SYM_TYPE, t);
-        return;
-      }
+      check_type_decl (c, n);
+      return;
     case S_UNIT:
-      {
-        n->a = check_expr (c, n->a);
-        if (!is_int (n->a->type))
-          ck_error_at (c, n->a, "invalid cast to integral");
-        if (!n->a->is_const)
-          ck_error_at (c, n->a, "expected constant integral expression");
-        sym *s = ck_local_add (c, n->name, SYM_UNIT, type_int (64, false));
-        s->unit = n->a->lit.v.u;
-        return;
-      }
+      check_unit_decl (c, n);
+      return;
     case S_FUN:
-      {
-        /* Declared before its body, for recursion; the type is known
-           once the signature is resolved, so check the body after.  */
-        ast *f = n->a;
-        int np = f->nkids;
-        type **args = arena_alloc (&c->ar, sizeof (type *) * (np + 1));
-        int nopt = 0;
-        bool variadic = false;
-        for (int i = 0; i < np; i++)
-          {
-            variadic |= f->kids[i]->flag;
-            args[i] = param_type (c, f, i);
-            if (f->kids[i]->b)
-              nopt++;
-          }
-        type *ft = type_function (ck_resolve_type (c, f->b), np, args, nopt,
-                                  variadic);
-        sym *s = ck_local_add (c, n->name, SYM_VAR, ft);
-        s->is_fun = true;
-        s->is_method = n->flag;
-        s->fnast = f;
-        n->slot = s->slot;
-        n->depth = s->level < 0 ? -1 : 0;
-        c->next_is_method = n->flag;
-        check_func (c, f);
-        s->type = f->type;
-        f->type->u.f.fname = s->name;
-        return;
-      }
+      check_fun_decl (c, n);
+      return;
     case S_ASSIGN:
       check_assign (c, n);
       return;
     case S_IF:
-      check_if_cond (c, &n->a, "invalid expression");
-      check_stmt (c, n->b);
-      if (n->c)
-        check_stmt (c, n->c);
+      check_if (c, n);
       return;
     case S_WHILE:
-      check_cond (c, &n->a, "invalid condition in loop");
-      c->fn->loops++;
-      check_stmt (c, n->b);
-      c->fn->loops--;
+      check_while (c, n);
       return;
     case S_FOR:
-      {
-        sym *saved = c->locals;
-        int saved_level = c->level;
-        /* The initialization's declarations are a block of their own.  */
-        int saved_start = c->fn->block_start;
-        c->fn->block_start = c->fn->nslots;
-        if (c->level < 0)
-          c->level = 0;
-        if (n->a)
-          check_stmt (c, n->a);
-        if (n->b)
-          check_cond (c, &n->b, "invalid condition in loop");
-        if (n->c)
-          check_stmt (c, n->c);
-        c->fn->loops++;
-        check_stmt (c, n->d);
-        c->fn->loops--;
-        c->locals = saved;
-        c->level = saved_level;
-        c->fn->block_start = saved_start;
-        return;
-      }
+      check_for (c, n);
+      return;
     case S_FORIN:
-      {
-        n->a = check_expr (c, n->a);
-        type *ct = n->a->type, *et;
-        if (ct->kind == TY_STRING)
-          et = type_int (8, false);
-        else if (ct->kind == TY_ARRAY)
-          et = ct->u.a.elem;
-        else
-          ck_type_error (c, n->a, "invalid container in for loop",
-                         "array or string", ct);
-        sym *saved = c->locals;
-        int saved_level = c->level;
-        if (c->level < 0)
-          c->level = 0;
-        sym *s = ck_local_add (c, n->name, SYM_VAR, et);
-        n->slot = s->slot;
-        /* A hidden slot for the index.  */
-        n->nslots = c->fn->nslots++;
-        if (n->b)
-          check_cond (c, &n->b, "invalid condition in loop");
-        c->fn->loops++;
-        check_stmt (c, n->c);
-        c->fn->loops--;
-        c->locals = saved;
-        c->level = saved_level;
-        return;
-      }
+      check_for_in (c, n);
+      return;
     case S_RETURN:
-      if (!c->fn->ret)
-        ck_error_at (c, n, "`return' statement without containing function");
-      if (n->a)
-        {
-          n->a = check_expr (c, n->a);
-          if (c->fn->ret->kind == TY_VOID)
-            ck_error_at (c, n->a, "returning a value in a void function");
-          ck_int_wanted (c, &n->a, c->fn->ret);
-          if (!type_assignable (c->fn->ret, n->a->type))
-            ck_error_at (c, n->a, "returning an expression of the wrong type\n"
-                         "expected %s, got %s", ck_tname (c->fn->ret),
-                         ck_tname (n->a->type));
-          ck_coerce (c, &n->a, c->fn->ret);
-        }
-      else if (c->fn->ret->kind != TY_VOID)
-        ck_error_at (c, n, "the function expects a return value");
+      check_return (c, n);
       return;
     case S_BLOCK:
-      {
-        if (n->flag)
-          {
-            check_block_body (c, n);
-            return;
-          }
-        sym *saved = c->locals;
-        int saved_level = c->level;
-        int saved_start = c->fn->block_start;
-        if (c->level < 0)
-          c->level = 0;
-        c->fn->block_start = c->fn->nslots;
-        check_block_body (c, n);
-        c->fn->block_start = saved_start;
-        c->locals = saved;
-        c->level = saved_level;
-        return;
-      }
+      check_block (c, n);
+      return;
     case S_RAISE:
-      if (n->a)
-        {
-          n->a = check_expr (c, n->a);
-          type *et = ck_exception_type (c);
-          if (!et || !type_equal (n->a->type, et))
-            ck_error_at (c, n, "exception in `raise' statement should be an "
-                         "Exception");
-        }
+      check_raise (c, n);
       return;
     case S_TRY:
-      {
-        check_stmt (c, n->a);
-        sym *saved = c->locals;
-        int saved_level = c->level;
-        if (c->level < 0)
-          c->level = 0;
-        if (n->c)
-          check_exception_operand (c, &n->c, "invalid expression in "
-                                   "try-catch");
-        if (n->d)
-          {
-            type *t = ck_resolve_type (c, n->d);
-            type *et = ck_exception_type (c);
-            if (!et || !type_equal (t, et))
-              {
-                ast where = *n->d;
-                where.end = n->nend;
-                ck_type_error (c, &where, "invalid expression in try-catch",
-                               "Exception", t);
-              }
-            sym *s = ck_local_add (c, n->name, SYM_VAR, t);
-            n->slot = s->slot;
-          }
-        check_stmt (c, n->b);
-        c->locals = saved;
-        c->level = saved_level;
-        return;
-      }
+      check_try (c, n);
+      return;
     case S_TRYUNTIL:
-      c->fn->loops++;
-      check_stmt (c, n->a);
-      c->fn->loops--;
-      check_exception_operand (c, &n->b, "invalid expression in try-until");
+      check_try_until (c, n);
       return;
     case S_ASSERT:
-      n->a = check_expr (c, n->a);
-      if (!is_int (n->a->type))
-        ck_type_error (c, n->a, "invalid value for function argument `cond'",
-                       "uint<64>", n->a->type);
-      if (n->b)
-        {
-          n->b = check_expr (c, n->b);
-          if (n->b->type->kind != TY_STRING)
-            ck_type_error (c, n->b,
-                           "invalid value for function argument `msg'",
-                           "string", n->b->type);
-        }
+      check_assert (c, n);
       return;
     case S_PRINT:
-      n->a = check_expr (c, n->a);
-      if (n->a->type->kind != TY_STRING)
-        ck_type_error (c, n->a, "invalid argument to print", "string",
-                       n->a->type);
+      check_print (c, n);
       return;
     case S_PRINTF:
-      {
-        /* Same checks as format ().  */
-        ast tmp = *n;
-        tmp.kind = A_FORMAT;
-        check_expr (c, &tmp);
-        n->aux = tmp.aux;
-        n->kids = tmp.kids;
-        return;
-      }
+      check_printf (c, n);
+      return;
     case S_LOAD:
       return;
     case S_LAZY:
-      {
-        sym *s = ck_local_add (c, n->name, SYM_VAR, NULL);
-        s->is_fun = n->flag;
-        s->lazy = n;
-        return;
-      }
+      check_lazy_decl (c, n);
+      return;
     default:
       n = check_expr (c, n);
       return;
