@@ -42,6 +42,99 @@ ck_same_repr (const type *a, const type *b)
 
 static type *check_struct_type (compiler *c, ast *tn);
 
+static type *
+resolve_name (compiler *c, ast *tn)
+{
+  sym *s = ck_lookup (c, tn->name, SYM_TYPE);
+  if (!s && tn->flag)
+    ck_error_at (c, tn, "undefined variable '%s'", tn->name);
+  if (!s)
+    ck_error_at (c, tn, "undefined type '%s'", tn->name);
+  return s->type;
+}
+
+static type *
+resolve_offset (compiler *c, ast *tn)
+{
+  type *base = ck_resolve_type (c, tn->a);
+  if (!is_int (base))
+    ck_error_at (c, tn->a, "the base type of an offset type should be "
+                 "integral");
+  ast *u = tn->b;
+  uint64_t unit = 0;
+  if (u->name)
+    {
+      sym *s = ck_lookup (c, u->name, SYM_UNIT);
+      if (s)
+        unit = s->unit;
+      else if (!type_unit_lookup (u->name, &unit))
+        {
+          sym *ts = ck_lookup (c, u->name, SYM_TYPE);
+          if (!ts || !type_complete (ts->type))
+            ck_error_at (c, u, "invalid unit in offset type");
+          unit = type_size (ts->type);
+        }
+    }
+  else if (u->b)
+    unit = type_size (ck_resolve_type (c, u->b));
+  else
+    {
+      u->a = check_expr (c, u->a);
+      unit = u->a->lit.v.u;
+    }
+  if (unit == 0)
+    ck_error_at (c, u, "the unit in offset types shall be bigger than "
+                 "zero");
+  return type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
+}
+
+static type *
+resolve_array (compiler *c, ast *tn)
+{
+  type *et = ck_resolve_type (c, tn->a);
+  type *t = type_array (et, tn->b, false);
+  if (tn->b)
+    {
+      tn->b = check_expr (c, tn->b);
+      type *bt = tn->b->type;
+      if (is_off (bt))
+        t->u.a.bound_is_size = true;
+      else if (!is_int (bt))
+        ck_invalid_operand (c, tn->b, "integral or offset");
+      t->u.a.bound = tn->b;
+      if (tn->b->is_const && is_int (tn->b->type)
+          && tn->b->type->u.i.sign && tn->b->lit.v.i < 0)
+        ck_error_at (c, tn->b, "array dimensions may not be negative");
+      if (tn->b->is_const)
+        {
+          t->u.a.bound_const = true;
+          t->u.a.nelem = is_off (bt) ? tn->b->lit.v.u * bt->u.o.unit
+                                     : tn->b->lit.v.u;
+        }
+    }
+  return t;
+}
+
+static type *
+resolve_function (compiler *c, ast *tn)
+{
+  type **args = arena_alloc (&c->ar, sizeof (type *) * (tn->nkids + 1));
+  bool variadic = false;
+  int nopt = 0;
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      args[i] = ck_resolve_type (c, tn->kids[i]);
+      variadic = tn->kids[i]->vararg;
+      if (variadic)
+        args[i] = type_array (type_any, NULL, false);
+      if (tn->kids[i]->optional)
+        nopt++;
+    }
+  return type_function (ck_resolve_type (c, tn->a), tn->nkids, args, nopt,
+                        variadic);
+}
+
+/* The type denoted by TN, elaborated once.  */
 type *
 ck_resolve_type (compiler *c, ast *tn)
 {
@@ -68,95 +161,20 @@ ck_resolve_type (compiler *c, ast *tn)
       t = type_any;
       break;
     case TN_NAME:
-      {
-        sym *s = ck_lookup (c, tn->name, SYM_TYPE);
-        if (!s && tn->flag)
-          ck_error_at (c, tn, "undefined variable '%s'", tn->name);
-        if (!s)
-          ck_error_at (c, tn, "undefined type '%s'", tn->name);
-        t = s->type;
-        break;
-      }
+      t = resolve_name (c, tn);
+      break;
     case TN_OFFSET:
-      {
-        type *base = ck_resolve_type (c, tn->a);
-        if (!is_int (base))
-          ck_error_at (c, tn->a, "the base type of an offset type should be "
-                       "integral");
-        ast *u = tn->b;
-        uint64_t unit = 0;
-        if (u->name)
-          {
-            sym *s = ck_lookup (c, u->name, SYM_UNIT);
-            if (s)
-              unit = s->unit;
-            else if (!type_unit_lookup (u->name, &unit))
-              {
-                sym *ts = ck_lookup (c, u->name, SYM_TYPE);
-                if (!ts || !type_complete (ts->type))
-                  ck_error_at (c, u, "invalid unit in offset type");
-                unit = type_size (ts->type);
-              }
-          }
-        else if (u->b)
-          unit = type_size (ck_resolve_type (c, u->b));
-        else
-          {
-            u->a = check_expr (c, u->a);
-            unit = u->a->lit.v.u;
-          }
-        if (unit == 0)
-          ck_error_at (c, u, "the unit in offset types shall be bigger than "
-                       "zero");
-        t = type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
-        break;
-      }
+      t = resolve_offset (c, tn);
+      break;
     case TN_ARRAY:
-      {
-        type *et = ck_resolve_type (c, tn->a);
-        t = type_array (et, tn->b, false);
-        if (tn->b)
-          {
-            tn->b = check_expr (c, tn->b);
-            type *bt = tn->b->type;
-            if (is_off (bt))
-              t->u.a.bound_is_size = true;
-            else if (!is_int (bt))
-              ck_invalid_operand (c, tn->b, "integral or offset");
-            t->u.a.bound = tn->b;
-            if (tn->b->is_const && is_int (tn->b->type)
-                && tn->b->type->u.i.sign && tn->b->lit.v.i < 0)
-              ck_error_at (c, tn->b, "array dimensions may not be negative");
-            if (tn->b->is_const)
-              {
-                t->u.a.bound_const = true;
-                t->u.a.nelem = is_off (bt) ? tn->b->lit.v.u * bt->u.o.unit
-                                           : tn->b->lit.v.u;
-              }
-          }
-        break;
-      }
+      t = resolve_array (c, tn);
+      break;
     case TN_STRUCT:
       t = check_struct_type (c, tn);
       break;
     case TN_FUNCTION:
-      {
-        type **args = arena_alloc (&c->ar, sizeof (type *) * (tn->nkids + 1));
-        bool variadic = false;
-        int nopt = 0;
-        for (int i = 0; i < tn->nkids; i++)
-          {
-            args[i] = ck_resolve_type (c, tn->kids[i]);
-            variadic = tn->kids[i]->vararg;
-            if (variadic)
-              args[i] = type_array (type_any, NULL, false);
-            if (tn->kids[i]->optional)
-              nopt++;
-          }
-        t = type_function (ck_resolve_type (c, tn->a), tn->nkids, args, nopt,
-                           variadic);
-        break;
-      }
+      t = resolve_function (c, tn);
+      break;
     default:
       ck_error_at (c, tn, "expected a type");
     }
