@@ -187,8 +187,10 @@ ck_resolve_type (compiler *c, ast *tn)
    the first slots (in order), then the local variables and functions.
    Field types, constraints, initializers, labels and conditions see the
    earlier fields; methods see them all.  */
+
+/* A new struct type for TN, with room for its fields and methods.  */
 static type *
-check_struct_type (compiler *c, ast *tn)
+struct_type_new (compiler *c, ast *tn)
 {
   type *t = type_new (TY_STRUCT);
   /* Named at once, so that its methods see it by its name.  */
@@ -221,7 +223,110 @@ check_struct_type (compiler *c, ast *tn)
       if (tn->op)
         ck_error_at (c, tn->a, "integral structs cannot be pinned");
     }
+  return t;
+}
 
+/* A declaration F of struct type T's body, after K fields: a method is
+   recorded.  */
+static void
+struct_decl (compiler *c, ast *tn, type *t, ast *f, int k)
+{
+  if (tn->flag && k > 0 && !(f->kind == S_FUN && f->flag))
+    ck_error_at (c, f, "declarations are not supported after union "
+                 "fields");
+  check_stmt (c, f);
+  t->u.s.ndecls += f->kind == S_BLOCK ? f->nkids : 1;
+  if (f->kind == S_FUN && f->flag)
+    {
+      int m = t->u.s.nmethods++;
+      t->u.s.methods[m].name = f->name;
+      t->u.s.methods[m].type = f->a->type;
+      t->u.s.method_slots[m] = f->slot;
+    }
+}
+
+/* Field F, of type FT, of a union.  *UNREACHABLE: an alternative
+   always holds; *WARNED: that was said.  */
+static void
+union_field (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
+{
+  if (f->aux)
+    ck_error_at (c, f, "labels are not allowed in unions");
+  if (f->d)
+    ck_error_at (c, f, "optional fields are not allowed in unions");
+  if (!f->name)
+    ck_error_at (c, f, "anonymous members are not allowed in unions");
+  if (*unreachable)
+    {
+      ast at = *f;      /* GNU poke points at the name.  */
+      at.loc = f->nloc;
+      ck_warning_at (c, &at, "unreachable alternative in union");
+      *unreachable = false;
+      *warned = true;
+    }
+  else if (!f->b && !*warned && ft->kind != TY_STRUCT)
+    *unreachable = true;         /* Structs may fail inside.  */
+}
+
+/* Field F, of type FT, of an integral struct: its bits.  */
+static uint64_t
+integral_field (compiler *c, ast *f, type *ft)
+{
+  if (f->aux)
+    ck_error_at (c, f, "labels are not allowed in integral structs");
+  if (f->d)
+    ck_error_at (c, f, "optional fields are not allowed in integral "
+                 "structs");
+  const type *bt = is_off (ft) ? ft->u.o.base : ft;
+  if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
+    ck_type_error (c, f, "invalid field in integral struct",
+                   "integral, offset or integral struct", ft);
+  return type_size (bt);
+}
+
+/* The label of field K of T, declared by F.  */
+static void
+field_label (compiler *c, type *t, int k, ast *f)
+{
+  ast *lab = check_expr (c, f->aux);
+  if (!is_off (lab->type))
+    ck_type_error (c, lab, "invalid field label", "offset", lab->type);
+  f->aux = lab;
+  t->u.s.has_labels = true;
+  t->u.s.fields[k].labeled = true;
+  if (lab->is_const)
+    {
+      t->u.s.fields[k].label_const = true;
+      t->u.s.fields[k].label = lab->lit.v.u * lab->type->u.o.unit;
+    }
+}
+
+/* The initializer of field K of T, declared by F of type FT.  */
+static void
+field_init (compiler *c, type *t, int k, ast *f, type *ft)
+{
+  f->c = check_rvalue (c, f->c);
+  if (!type_assignable (ft, f->c->type))
+    {
+      /* `T a == E': the constraint's own error comes first.  */
+      if (f->optional && f->b)
+        {
+          sym *saved_locals = c->locals;
+          ck_field_sym (c, f->name, ft, k, t);
+          check_cond (c, &f->b, "invalid struct field constraint");
+          c->locals = saved_locals;
+        }
+      ck_type_error (c, f->c, "invalid field initializer",
+                     ck_tname (ft), f->c->type);
+    }
+  ck_coerce (c, &f->c, ft);
+}
+
+static type *
+check_struct_type (compiler *c, ast *tn)
+{
+  type *t = struct_type_new (c, tn);
+  int nf = t->u.s.nfields;
   fnctx fc = { c->fn, nf, NULL, 0, nf, false };
   sym *saved = c->locals;
   int saved_level = c->level, saved_type_level = c->type_level;
@@ -241,92 +346,25 @@ check_struct_type (compiler *c, ast *tn)
       ast *f = tn->kids[i];
       if (f->kind != TN_FIELD)
         {
-          if (tn->flag && k > 0 && !(f->kind == S_FUN && f->flag))
-            ck_error_at (c, f, "declarations are not supported after union "
-                         "fields");
-          check_stmt (c, f);
-          t->u.s.ndecls += f->kind == S_BLOCK ? f->nkids : 1;
-          if (f->kind == S_FUN && f->flag)
-            {
-              int m = t->u.s.nmethods++;
-              t->u.s.methods[m].name = f->name;
-              t->u.s.methods[m].type = f->a->type;
-              t->u.s.method_slots[m] = f->slot;
-            }
+          struct_decl (c, tn, t, f, k);
           continue;
         }
       type *ft = ck_resolve_type (c, f->a);
       t->u.s.fields[k].name = f->name;
       t->u.s.fields[k].type = ft;
       if (tn->flag)
-        {
-          if (f->aux)
-            ck_error_at (c, f, "labels are not allowed in unions");
-          if (f->d)
-            ck_error_at (c, f, "optional fields are not allowed in unions");
-          if (!f->name)
-            ck_error_at (c, f, "anonymous members are not allowed in unions");
-          if (unreachable)
-            {
-              ast at = *f;      /* GNU poke points at the name.  */
-              at.loc = f->nloc;
-              ck_warning_at (c, &at, "unreachable alternative in union");
-              unreachable = false;
-              warned = true;
-            }
-          else if (!f->b && !warned && ft->kind != TY_STRUCT)
-            unreachable = true;         /* Structs may fail inside.  */
-        }
+        union_field (c, f, ft, &unreachable, &warned);
       if (tn->a)
-        {
-          if (f->aux)
-            ck_error_at (c, f, "labels are not allowed in integral structs");
-          if (f->d)
-            ck_error_at (c, f, "optional fields are not allowed in integral "
-                         "structs");
-          const type *bt = is_off (ft) ? ft->u.o.base : ft;
-          if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
-            ck_type_error (c, f, "invalid field in integral struct",
-                           "integral, offset or integral struct", ft);
-          ibits += type_size (bt);
-        }
+        ibits += integral_field (c, f, ft);
       if (tn->op && f->aux)
         ck_error_at (c, f, "labels are not allowed in pinned structs");
       if (f->d)
         check_cond (c, &f->d, "invalid optional field condition");
       if (f->aux)
-        {
-          ast *lab = check_expr (c, f->aux);
-          if (!is_off (lab->type))
-            ck_type_error (c, lab, "invalid field label", "offset", lab->type);
-          f->aux = lab;
-          t->u.s.has_labels = true;
-          t->u.s.fields[k].labeled = true;
-          if (lab->is_const)
-            {
-              t->u.s.fields[k].label_const = true;
-              t->u.s.fields[k].label = lab->lit.v.u * lab->type->u.o.unit;
-            }
-        }
+        field_label (c, t, k, f);
       t->u.s.fields[k].optional = f->d != NULL;
       if (f->c)
-        {
-          f->c = check_rvalue (c, f->c);
-          if (!type_assignable (ft, f->c->type))
-            {
-              /* `T a == E': the constraint's own error comes first.  */
-              if (f->optional && f->b)
-                {
-                  sym *saved_locals = c->locals;
-                  ck_field_sym (c, f->name, ft, k, t);
-                  check_cond (c, &f->b, "invalid struct field constraint");
-                  c->locals = saved_locals;
-                }
-              ck_type_error (c, f->c, "invalid field initializer",
-                             ck_tname (ft), f->c->type);
-            }
-          ck_coerce (c, &f->c, ft);
-        }
+        field_init (c, t, k, f, ft);
       /* The field is visible from here on, in its own constraint too.  */
       f->slot = k;
       if (f->name)
