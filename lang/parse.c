@@ -1271,6 +1271,258 @@ parse_stmt (parser *p)
   return n;
 }
 
+/* { STMTS }, or { STMTS } ?! EXCEPTION, an expression.  */
+static ast *
+parse_block_stmt (parser *p, loc_t loc)
+{
+  ast *b = parse_block (p);
+  if (at_exccond (p))
+    {
+      /* { STMTS } ?! EXCEPTION is an expression.  */
+      ast *st = node (p, S_EXPR, loc);
+      st->a = parse_exccond (p, b, loc);
+      expect (p, T_SEMI);
+      return finish (p, st);
+    }
+  return b;
+}
+
+/* var, type or unit (KIND) declarations.  */
+static ast *
+parse_decl_stmt (parser *p, loc_t loc, ast_kind kind)
+{
+  next (p);
+  ast *n = parse_decls (p, loc, kind);
+  expect (p, T_SEMI);
+  return n;
+}
+
+static ast *
+parse_fun_decl (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_FUN, loc);
+  n->name = expect_ident (p);
+  declare (p, n->name, false);
+  expect (p, T_ASSIGN);
+  n->a = parse_funspec (p, p->tok.loc, n->name);
+  return finish (p, n);
+}
+
+static ast *
+parse_if (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_IF, loc);
+  expect (p, T_LPAREN);
+  n->a = parse_expr (p);
+  expect (p, T_RPAREN);
+  n->b = parse_stmt (p);
+  if (accept (p, K_ELSE))
+    n->c = parse_stmt (p);
+  return finish (p, n);
+}
+
+static ast *
+parse_while (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_WHILE, loc);
+  expect (p, T_LPAREN);
+  n->a = parse_expr (p);
+  expect (p, T_RPAREN);
+  n->b = parse_stmt (p);
+  return finish (p, n);
+}
+
+/* for (NAME in E [where C]) S, from NAME.  */
+static ast *
+parse_for_in (parser *p, loc_t loc)
+{
+  scope_name *saved = p->names;
+  ast *n = node (p, S_FORIN, loc);
+  n->name = expect_ident (p);
+  next (p);
+  n->a = parse_expr (p);
+  declare (p, n->name, false);
+  if (accept (p, K_WHERE))
+    n->b = parse_expr (p);
+  expect (p, T_RPAREN);
+  n->c = parse_stmt (p);
+  p->names = saved;
+  return finish (p, n);
+}
+
+static ast *
+parse_for (parser *p, loc_t loc)
+{
+  next (p);
+  expect (p, T_LPAREN);
+  if (p->tok.kind == T_IDENT && peek (p)->kind == K_IN)
+    return parse_for_in (p, loc);
+  scope_name *saved = p->names;
+  ast *n = node (p, S_FOR, loc);
+  loc_t dloc = p->tok.loc;
+  if (accept (p, K_VAR))
+    n->a = parse_decls (p, dloc, S_VAR);
+  else if (accept (p, K_TYPE))
+    n->a = parse_decls (p, dloc, S_TYPE);
+  else if (accept (p, K_UNIT))
+    n->a = parse_decls (p, dloc, S_UNIT);
+  else if (p->tok.kind != T_SEMI)
+    {
+      /* Only a declaration of a variable, type or unit, as in GNU
+         poke; after a name, `in' was the only way on.  */
+      if (p->tok.kind == T_IDENT)
+        next (p);
+      fail_unexpected (p);
+    }
+  expect (p, T_SEMI);
+  if (p->tok.kind != T_SEMI)
+    n->b = parse_expr (p);
+  expect (p, T_SEMI);
+  if (p->tok.kind != T_RPAREN)
+    {
+      ast *steps = node (p, S_BLOCK, p->tok.loc);
+      steps->flag = true;
+      do
+        ast_list_push (p->ar, steps, parse_simple_stmt (p));
+      while (accept (p, T_COMMA));
+      n->c = finish (p, steps);
+    }
+  expect (p, T_RPAREN);
+  n->d = parse_stmt (p);
+  p->names = saved;
+  return finish (p, n);
+}
+
+/* return [E]; or raise [E]; (KIND S_RETURN or S_RAISE).  */
+static ast *
+parse_return (parser *p, loc_t loc, ast_kind kind)
+{
+  next (p);
+  ast *n = node (p, kind, loc);
+  if (p->tok.kind != T_SEMI)
+    n->a = parse_expr (p);
+  expect (p, T_SEMI);
+  return finish (p, n);
+}
+
+/* try S catch ..., and try S until E;.  */
+static ast *
+parse_try (parser *p, loc_t loc)
+{
+  next (p);
+  if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
+      || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
+    fail_unexpected (p);
+  ast *body = parse_stmt (p);
+  ast *n;
+  if (accept (p, K_UNTIL))
+    {
+      n = node (p, S_TRYUNTIL, loc);
+      n->a = body;
+      n->b = parse_expr (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    }
+  n = node (p, S_TRY, loc);
+  n->a = body;
+  expect (p, K_CATCH);
+  scope_name *saved = p->names;
+  if (accept (p, K_IF))
+    {
+      p->no_named++;      /* `catch if E {' is no constructor.  */
+      n->c = parse_expr (p);
+      p->no_named--;
+    }
+  else if (p->tok.kind == T_LPAREN)
+    {
+      next (p);
+      n->d = parse_type (p);
+      name_into (p, n);
+      declare (p, n->name, false);
+      expect (p, T_RPAREN);
+    }
+  /* The handler is a block, whatever the body is.  */
+  if (p->tok.kind != T_LBRACE)
+    fail_unexpected (p);
+  n->b = parse_stmt (p);
+  p->names = saved;
+  return finish (p, n);
+}
+
+static ast *
+parse_assert (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_ASSERT, loc);
+  expect (p, T_LPAREN);
+  n->a = parse_expr (p);
+  if (accept (p, T_COMMA))
+    n->b = parse_expr (p);
+  expect (p, T_RPAREN);
+  finish (p, n);
+  expect (p, T_SEMI);
+  return n;
+}
+
+static ast *
+parse_print (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_PRINT, loc);
+  n->a = parse_expr (p);
+  finish (p, n);
+  expect (p, T_SEMI);
+  return n;
+}
+
+static ast *
+parse_printf (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_PRINTF, loc);
+  bool paren = accept (p, T_LPAREN);
+  parse_format_args (p, n);
+  if (paren)
+    expect (p, T_RPAREN);
+  expect (p, T_SEMI);
+  return finish (p, n);
+}
+
+/* load NAME; or load "FILE";: the module is loaded now (env->load), so
+   that the rest of the text sees its declarations.  */
+static ast *
+parse_load (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_LOAD, loc);
+  loc_t nloc = p->tok.loc;
+  int nend = p->tok.loc.pos + p->tok.len;
+  if (p->tok.kind == T_STR)
+    {
+      n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+      n->flag = true;
+      next (p);
+    }
+  else
+    n->name = expect_ident (p);
+  finish (p, n);
+  expect (p, T_SEMI);
+  const char *msg = NULL;
+  if (p->env->load
+      && !p->env->load (p->env->load_ctx, p->src, n->name, n->flag,
+                        &msg))
+    {
+      if (msg)
+        fail_at (p, nloc, nend, msg);
+      longjmp (p->jb, 1);
+    }
+  return n;
+}
+
 static ast *
 parse_stmt_1 (parser *p)
 {
@@ -1282,114 +1534,21 @@ parse_stmt_1 (parser *p)
       next (p);
       return finish (p, node (p, S_NULL, loc));
     case T_LBRACE:
-      {
-        ast *b = parse_block (p);
-        if (at_exccond (p))
-          {
-            /* { STMTS } ?! EXCEPTION is an expression.  */
-            ast *st = node (p, S_EXPR, loc);
-            st->a = parse_exccond (p, b, loc);
-            expect (p, T_SEMI);
-            return finish (p, st);
-          }
-        return b;
-      }
+      return parse_block_stmt (p, loc);
     case K_VAR:
-      next (p);
-      n = parse_decls (p, loc, S_VAR);
-      expect (p, T_SEMI);
-      return n;
+      return parse_decl_stmt (p, loc, S_VAR);
     case K_TYPE:
-      next (p);
-      n = parse_decls (p, loc, S_TYPE);
-      expect (p, T_SEMI);
-      return n;
+      return parse_decl_stmt (p, loc, S_TYPE);
     case K_UNIT:
-      next (p);
-      n = parse_decls (p, loc, S_UNIT);
-      expect (p, T_SEMI);
-      return n;
+      return parse_decl_stmt (p, loc, S_UNIT);
     case K_FUN:
-      {
-        next (p);
-        n = node (p, S_FUN, loc);
-        n->name = expect_ident (p);
-        declare (p, n->name, false);
-        expect (p, T_ASSIGN);
-        n->a = parse_funspec (p, p->tok.loc, n->name);
-        return finish (p, n);
-      }
+      return parse_fun_decl (p, loc);
     case K_IF:
-      next (p);
-      n = node (p, S_IF, loc);
-      expect (p, T_LPAREN);
-      n->a = parse_expr (p);
-      expect (p, T_RPAREN);
-      n->b = parse_stmt (p);
-      if (accept (p, K_ELSE))
-        n->c = parse_stmt (p);
-      return finish (p, n);
+      return parse_if (p, loc);
     case K_WHILE:
-      next (p);
-      n = node (p, S_WHILE, loc);
-      expect (p, T_LPAREN);
-      n->a = parse_expr (p);
-      expect (p, T_RPAREN);
-      n->b = parse_stmt (p);
-      return finish (p, n);
+      return parse_while (p, loc);
     case K_FOR:
-      {
-        next (p);
-        expect (p, T_LPAREN);
-        scope_name *saved = p->names;
-        if (p->tok.kind == T_IDENT && peek (p)->kind == K_IN)
-          {
-            n = node (p, S_FORIN, loc);
-            n->name = expect_ident (p);
-            next (p);
-            n->a = parse_expr (p);
-            declare (p, n->name, false);
-            if (accept (p, K_WHERE))
-              n->b = parse_expr (p);
-            expect (p, T_RPAREN);
-            n->c = parse_stmt (p);
-            p->names = saved;
-            return finish (p, n);
-          }
-        n = node (p, S_FOR, loc);
-        loc_t dloc = p->tok.loc;
-        if (accept (p, K_VAR))
-          n->a = parse_decls (p, dloc, S_VAR);
-        else if (accept (p, K_TYPE))
-          n->a = parse_decls (p, dloc, S_TYPE);
-        else if (accept (p, K_UNIT))
-          n->a = parse_decls (p, dloc, S_UNIT);
-        else if (p->tok.kind != T_SEMI)
-          {
-            /* Only a declaration of a variable, type or unit, as in GNU
-               poke; after a name, `in' was the only way on.  */
-            if (p->tok.kind == T_IDENT)
-              next (p);
-            fail_unexpected (p);
-          }
-        expect (p, T_SEMI);
-        if (p->tok.kind != T_SEMI)
-          n->b = parse_expr (p);
-        expect (p, T_SEMI);
-        if (p->tok.kind != T_RPAREN)
-          {
-            ast *steps = node (p, S_BLOCK, p->tok.loc);
-            steps->flag = true;
-            do
-              ast_list_push (p->ar, steps, parse_simple_stmt (p));
-            while (accept (p, T_COMMA));
-            n->c = finish (p, steps);
-          }
-        expect (p, T_RPAREN);
-        n->d = parse_stmt (p);
-        p->names = saved;
-        return finish (p, n);
-      }
+      return parse_for (p, loc);
     case K_BREAK:
     case K_CONTINUE:
       n = node (p, p->tok.kind == K_BREAK ? S_BREAK : S_CONTINUE, loc);
@@ -1397,116 +1556,19 @@ parse_stmt_1 (parser *p)
       expect (p, T_SEMI);
       return finish (p, n);
     case K_RETURN:
-      next (p);
-      n = node (p, S_RETURN, loc);
-      if (p->tok.kind != T_SEMI)
-        n->a = parse_expr (p);
-      expect (p, T_SEMI);
-      return finish (p, n);
+      return parse_return (p, loc, S_RETURN);
     case K_RAISE:
-      next (p);
-      n = node (p, S_RAISE, loc);
-      if (p->tok.kind != T_SEMI)
-        n->a = parse_expr (p);
-      expect (p, T_SEMI);
-      return finish (p, n);
+      return parse_return (p, loc, S_RAISE);
     case K_TRY:
-      {
-        next (p);
-        if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
-            || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
-          fail_unexpected (p);
-        ast *body = parse_stmt (p);
-        if (accept (p, K_UNTIL))
-          {
-            n = node (p, S_TRYUNTIL, loc);
-            n->a = body;
-            n->b = parse_expr (p);
-            finish (p, n);
-            expect (p, T_SEMI);
-            return n;
-          }
-        n = node (p, S_TRY, loc);
-        n->a = body;
-        expect (p, K_CATCH);
-        scope_name *saved = p->names;
-        if (accept (p, K_IF))
-          {
-            p->no_named++;      /* `catch if E {' is no constructor.  */
-            n->c = parse_expr (p);
-            p->no_named--;
-          }
-        else if (p->tok.kind == T_LPAREN)
-          {
-            next (p);
-            n->d = parse_type (p);
-            name_into (p, n);
-            declare (p, n->name, false);
-            expect (p, T_RPAREN);
-          }
-        /* The handler is a block, whatever the body is.  */
-        if (p->tok.kind != T_LBRACE)
-          fail_unexpected (p);
-        n->b = parse_stmt (p);
-        p->names = saved;
-        return finish (p, n);
-      }
+      return parse_try (p, loc);
     case K_ASSERT:
-      next (p);
-      n = node (p, S_ASSERT, loc);
-      expect (p, T_LPAREN);
-      n->a = parse_expr (p);
-      if (accept (p, T_COMMA))
-        n->b = parse_expr (p);
-      expect (p, T_RPAREN);
-      finish (p, n);
-      expect (p, T_SEMI);
-      return n;
+      return parse_assert (p, loc);
     case K_PRINT:
-      next (p);
-      n = node (p, S_PRINT, loc);
-      n->a = parse_expr (p);
-      finish (p, n);
-      expect (p, T_SEMI);
-      return n;
+      return parse_print (p, loc);
     case K_PRINTF:
-      {
-        next (p);
-        n = node (p, S_PRINTF, loc);
-        bool paren = accept (p, T_LPAREN);
-        parse_format_args (p, n);
-        if (paren)
-          expect (p, T_RPAREN);
-        expect (p, T_SEMI);
-        return finish (p, n);
-      }
+      return parse_printf (p, loc);
     case K_LOAD:
-      {
-        next (p);
-        n = node (p, S_LOAD, loc);
-        loc_t nloc = p->tok.loc;
-        int nend = p->tok.loc.pos + p->tok.len;
-        if (p->tok.kind == T_STR)
-          {
-            n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
-            n->flag = true;
-            next (p);
-          }
-        else
-          n->name = expect_ident (p);
-        finish (p, n);
-        expect (p, T_SEMI);
-        const char *msg = NULL;
-        if (p->env->load
-            && !p->env->load (p->env->load_ctx, p->src, n->name, n->flag,
-                              &msg))
-          {
-            if (msg)
-              fail_at (p, nloc, nend, msg);
-            longjmp (p->jb, 1);
-          }
-        return n;
-      }
+      return parse_load (p, loc);
     default:
       n = parse_simple_stmt (p);
       expect (p, T_SEMI);
