@@ -894,6 +894,99 @@ parse_format_args (parser *p, ast *n)
     ast_list_push (p->ar, n, parse_expr (p));
 }
 
+/* f :a 1 :b 2 -- a call of F (the A_VAR N) with named arguments.  */
+static ast *
+parse_named_call (parser *p, loc_t loc, ast *n)
+{
+  ast *call = node (p, A_CALL, loc);
+  call->a = n;
+  call->flag = true;
+  while (p->tok.kind == T_COLON)
+    {
+      ast *arg = node (p, A_FIELDINIT, p->tok.loc);
+      next (p);
+      name_into (p, arg);
+      p->no_named++;
+      arg->a = parse_binary (p, 1);
+      p->no_named--;
+      ast_list_push (p->ar, call, finish (p, arg));
+    }
+  return finish (p, call);
+}
+
+/* A name that is not a type's: a variable, or a call with named
+   arguments.  */
+static ast *
+parse_name (parser *p, loc_t loc)
+{
+  ast *n;
+  if (peek (p)->kind == T_LBRACE && p->no_named == 0)
+    {
+      /* Not a type: the checker says the name is undefined.  */
+      ast *t = node (p, TN_NAME, loc);
+      t->name = expect_ident (p);
+      t->flag = true;
+      finish (p, t);
+      next (p);
+      n = node (p, A_STRUCTCONS, loc);
+      n->a = t;
+      while (p->tok.kind != T_RBRACE && p->tok.kind != T_EOF)
+        next (p);
+      expect (p, T_RBRACE);
+      return finish (p, n);
+    }
+  n = node (p, A_VAR, loc);
+  n->name = expect_ident (p);
+  finish (p, n);
+  if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT
+      && !p->no_named)
+    return parse_named_call (p, loc, n);
+  return n;
+}
+
+/* [E, ...] and [.[I] = E, ...].  */
+static ast *
+parse_array_literal (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, A_ARRAY, loc);
+  if (p->tok.kind == T_RBRACK)
+    fail_unexpected (p);        /* No empty array literals.  */
+  do
+    {
+      ast *el = node (p, A_ELEM, p->tok.loc);
+      if (p->tok.kind == T_DOT)
+        {
+          next (p);
+          expect (p, T_LBRACK);
+          el->a = parse_expr (p);
+          expect (p, T_RBRACK);
+          expect (p, T_ASSIGN);
+        }
+      el->b = parse_expr (p);
+      ast_list_push (p->ar, n, finish (p, el));
+    }
+  while (accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
+  expect (p, T_RBRACK);
+  return finish (p, n);
+}
+
+/* sizeof (TYPE), typeof (TYPE or E).  */
+static ast *
+parse_sizeof (parser *p, loc_t loc)
+{
+  ast *n = node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
+  bool is_sizeof = p->tok.kind == K_SIZEOF;
+  next (p);
+  expect (p, T_LPAREN);
+  if (is_sizeof || starts_type (p))
+    n->a = parse_type (p);
+  else
+    n->a = parse_expr (p);
+  expect (p, T_RPAREN);
+  return finish (p, n);
+}
+
 static ast *
 parse_primary (parser *p)
 {
@@ -934,44 +1027,7 @@ parse_primary (parser *p)
         return parse_exccond (p, b, loc);
       }
     case T_IDENT:
-      if (peek (p)->kind == T_LBRACE && p->no_named == 0)
-        {
-          /* Not a type: the checker says the name is undefined.  */
-          ast *t = node (p, TN_NAME, loc);
-          t->name = expect_ident (p);
-          t->flag = true;
-          finish (p, t);
-          next (p);
-          n = node (p, A_STRUCTCONS, loc);
-          n->a = t;
-          while (p->tok.kind != T_RBRACE && p->tok.kind != T_EOF)
-            next (p);
-          expect (p, T_RBRACE);
-          return finish (p, n);
-        }
-      n = node (p, A_VAR, loc);
-      n->name = expect_ident (p);
-      finish (p, n);
-      if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT
-          && !p->no_named)
-        {
-          /* f :a 1 :b 2 -- a call with named arguments.  */
-          ast *call = node (p, A_CALL, loc);
-          call->a = n;
-          call->flag = true;
-          while (p->tok.kind == T_COLON)
-            {
-              ast *arg = node (p, A_FIELDINIT, p->tok.loc);
-              next (p);
-              name_into (p, arg);
-              p->no_named++;
-              arg->a = parse_binary (p, 1);
-              p->no_named--;
-              ast_list_push (p->ar, call, finish (p, arg));
-            }
-          return finish (p, call);
-        }
-      return n;
+      return parse_name (p, loc);
     case T_LPAREN:
       next (p);
       n = parse_expr (p);
@@ -983,43 +1039,10 @@ parse_primary (parser *p)
       n->sloc = loc;
       return n;
     case T_LBRACK:
-      {
-        next (p);
-        n = node (p, A_ARRAY, loc);
-        if (p->tok.kind == T_RBRACK)
-          fail_unexpected (p);        /* No empty array literals.  */
-        do
-            {
-              ast *el = node (p, A_ELEM, p->tok.loc);
-              if (p->tok.kind == T_DOT)
-                {
-                  next (p);
-                  expect (p, T_LBRACK);
-                  el->a = parse_expr (p);
-                  expect (p, T_RBRACK);
-                  expect (p, T_ASSIGN);
-                }
-              el->b = parse_expr (p);
-              ast_list_push (p->ar, n, finish (p, el));
-            }
-        while (accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
-        expect (p, T_RBRACK);
-        return finish (p, n);
-      }
+      return parse_array_literal (p, loc);
     case K_SIZEOF:
     case K_TYPEOF:
-      {
-        n = node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
-        bool is_sizeof = p->tok.kind == K_SIZEOF;
-        next (p);
-        expect (p, T_LPAREN);
-        if (is_sizeof || starts_type (p))
-          n->a = parse_type (p);
-        else
-          n->a = parse_expr (p);
-        expect (p, T_RPAREN);
-        return finish (p, n);
-      }
+      return parse_sizeof (p, loc);
     case K_FORMAT:
       {
         next (p);
