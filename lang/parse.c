@@ -691,6 +691,54 @@ parse_args (parser *p, ast *call)
   expect (p, T_RPAREN);
 }
 
+/* E[I], E[I:J], E[I+:N], E[:J]...: an index or a trim of E.  */
+static ast *
+parse_index (parser *p, ast *e, loc_t loc)
+{
+  next (p);
+  ast *n;
+  p->no_named++;
+  if (p->tok.kind == T_COLON)
+    {
+      n = node (p, A_TRIM, loc);
+      n->a = e;
+    }
+  else
+    {
+      ast *i = parse_expr (p);
+      if (p->tok.kind == T_PLUS)
+        {
+          /* a[i+:n] is a[i:i+n].  */
+          next (p);
+          n = node (p, A_TRIM, loc);
+          n->a = e;
+          n->b = i;
+          n->flag = true;
+        }
+      else if (p->tok.kind == T_COLON)
+        {
+          n = node (p, A_TRIM, loc);
+          n->a = e;
+          n->b = i;
+        }
+      else
+        {
+          n = node (p, A_INDEX, loc);
+          n->a = e;
+          n->b = i;
+          p->no_named--;
+          expect (p, T_RBRACK);
+          return finish (p, n);
+        }
+    }
+  expect (p, T_COLON);
+  if (p->tok.kind != T_RBRACK)
+    n->c = parse_expr (p);
+  p->no_named--;
+  expect (p, T_RBRACK);
+  return finish (p, n);
+}
+
 static ast *
 parse_postfix_ops (parser *p, ast *e)
 {
@@ -700,52 +748,8 @@ parse_postfix_ops (parser *p, ast *e)
       switch (p->tok.kind)
         {
         case T_LBRACK:
-          {
-            next (p);
-            ast *n;
-            p->no_named++;
-            if (p->tok.kind == T_COLON)
-              {
-                n = node (p, A_TRIM, loc);
-                n->a = e;
-              }
-            else
-              {
-                ast *i = parse_expr (p);
-                if (p->tok.kind == T_PLUS)
-                  {
-                    /* a[i+:n] is a[i:i+n].  */
-                    next (p);
-                    n = node (p, A_TRIM, loc);
-                    n->a = e;
-                    n->b = i;
-                    n->flag = true;
-                  }
-                else if (p->tok.kind == T_COLON)
-                  {
-                    n = node (p, A_TRIM, loc);
-                    n->a = e;
-                    n->b = i;
-                  }
-                else
-                  {
-                    n = node (p, A_INDEX, loc);
-                    n->a = e;
-                    n->b = i;
-                    p->no_named--;
-                    expect (p, T_RBRACK);
-                    e = finish (p, n);
-                    break;
-                  }
-              }
-            expect (p, T_COLON);
-            if (p->tok.kind != T_RBRACK)
-              n->c = parse_expr (p);
-            p->no_named--;
-            expect (p, T_RBRACK);
-            e = finish (p, n);
-            break;
-          }
+          e = parse_index (p, e, loc);
+          break;
         case T_DOT:
           {
             next (p);
