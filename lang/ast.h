@@ -66,6 +66,15 @@ struct ast
   void *aux;                    /* Per-kind extra data (see ast.def).  */
 };
 
+/* What `op' holds where it is no operator (see ast.def).  */
+enum
+{
+  AST_NOCALL = 1,               /* A_VAR, A_MEMBER: a reference that is
+                                   not called implicitly (a parenthesized
+                                   name, a callee).  */
+  AST_PINNED = 1                /* TN_STRUCT: a pinned struct.  */
+};
+
 ast *ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc);
 ast *ast_list_push (arena *ar, ast *list_owner, ast *kid);
 const char *ast_kind_name (ast_kind k);

@@ -555,9 +555,9 @@ check_attr (compiler *c, ast *n)
 static ast *
 maybe_autocall (compiler *c, ast *n)
 {
-  if (n->op == 1 && n->kind == A_VAR)
+  if (n->op == AST_NOCALL && n->kind == A_VAR)
     return n;                   /* Parenthesized, or a callee.  */
-  if (n->kind == A_MEMBER && n->op == 1)
+  if (n->kind == A_MEMBER && n->op == AST_NOCALL)
     return n;
   if (n->type->kind == TY_FUNCTION && n->type->u.f.nargs
       == n->type->u.f.nopt && !n->type->u.f.variadic)
@@ -611,7 +611,7 @@ static ast *
 check_call (compiler *c, ast *n)
 {
   if (n->a->kind == A_VAR || n->a->kind == A_MEMBER)
-    n->a->op = 1;               /* The callee is not called implicitly.  */
+    n->a->op = AST_NOCALL;      /* The callee is not called implicitly.  */
   n->a = check_expr (c, n->a);
   type *ft = n->a->type;
   if (ft->kind != TY_FUNCTION)

@@ -476,7 +476,7 @@ parse_struct_type (parser *p)
      the token before it.  */
   n->nend = p->prev_end;
   if (accept (p, K_PINNED))
-    n->op = 1;
+    n->op = AST_PINNED;
   if (accept (p, K_UNION))
     n->flag = true;
   else
@@ -507,9 +507,9 @@ parse_struct_type (parser *p)
         }
       ast *f = node (p, TN_FIELD, floc);
       if (accept (p, K_BIG))
-        f->op = 1;
+        f->op = TYPE_ENDIAN_BIG;
       else if (accept (p, K_LITTLE))
-        f->op = 2;
+        f->op = TYPE_ENDIAN_LITTLE;
       f->a = parse_type (p);
       if (p->tok.kind == T_IDENT)
         {
@@ -1038,7 +1038,7 @@ parse_primary (parser *p)
       expect (p, T_RPAREN);
       /* A parenthesized function name is the function, not a call.  */
       if (n->kind == A_VAR)
-        n->op = 1;
+        n->op = AST_NOCALL;
       /* An operation on it starts at the parenthesis.  */
       n->sloc = loc;
       return n;

@@ -117,6 +117,17 @@ type *type_function (type *ret, int nargs, type **args, int nopt,
 type *type_named (type *t, const char *name);
 
 bool type_equal (const type *a, const type *b);
+/* The byte order of a struct field (TN_FIELD's op) and of a mapped
+   value: the current one when it is mapped (`.set endian', set_endian),
+   or fixed by `big' or `little'.  These are not the values of Poke's
+   ENDIAN_LITTLE (0) and ENDIAN_BIG (1).  */
+typedef enum type_endian
+{
+  TYPE_ENDIAN_DEFAULT = 0,
+  TYPE_ENDIAN_BIG = 1,
+  TYPE_ENDIAN_LITTLE = 2
+} type_endian;
+
 /* Can a value of type FROM be assigned to (or passed as) TO?  */
 bool type_assignable (const type *to, const type *from);
 /* Is the size of values of T known without a value (sizeof works)?  */
