@@ -466,6 +466,71 @@ parse_type (parser *p)
   return parse_array_suffixes (p, parse_type_primary (p));
 }
 
+/* A field of a struct type, from FLOC; FSTART is the end of the token
+   before it.  */
+static ast *
+parse_struct_field (parser *p, loc_t floc, int fstart)
+{
+  ast *f = node (p, TN_FIELD, floc);
+  if (accept (p, K_BIG))
+    f->op = TYPE_ENDIAN_BIG;
+  else if (accept (p, K_LITTLE))
+    f->op = TYPE_ENDIAN_LITTLE;
+  f->a = parse_type (p);
+  if (p->tok.kind == T_IDENT)
+    {
+      name_into (p, f);
+      declare (p, f->name, false);
+    }
+  /* A constraint (: E) and an initializer (= E), in either order;
+     == E is both: a default that must hold.  */
+  p->no_named++;
+  for (;;)
+    {
+      if (!f->b && accept (p, T_COLON))
+        f->b = parse_expr (p);
+      else if (!f->name && (p->tok.kind == T_ASSIGN
+                            || p->tok.kind == T_EQ))
+        {
+          /* GNU poke's location runs from the end of the previous
+             token to the semicolon.  */
+          next (p);
+          parse_expr (p);
+          accept (p, T_SEMI);
+          fail_at (p, pos_loc (p, (size_t) fstart), p->prev_end,
+                   "no initializer allowed in anonymous field");
+        }
+      else if (!f->c && accept (p, T_ASSIGN))
+        {
+          f->c = parse_expr (p);
+          f->flag = true;
+        }
+      else if (!f->c && !f->b && p->tok.kind == T_EQ)
+        {
+          ast *eq = node (p, A_BINOP, p->tok.loc);
+          next (p);
+          f->c = parse_expr (p);
+          f->flag = true;
+          f->optional = true;         /* The == form.  */
+          eq->op = T_EQ;
+          eq->a = node (p, A_VAR, f->nloc);
+          eq->a->name = f->name;
+          eq->a->end = f->nend;
+          eq->b = ast_clone (p->ar, f->c);
+          f->b = finish (p, eq);
+        }
+      else
+        break;
+    }
+  p->no_named--;
+  if (accept (p, T_AT))
+    f->aux = parse_expr (p);            /* Label.  */
+  if (accept (p, K_IF))
+    f->d = parse_expr (p);            /* Optional field.  */
+  expect (p, T_SEMI);
+  return finish (p, f);
+}
+
 /* struct and union types, with their fields and declarations.  */
 static ast *
 parse_struct_type (parser *p)
@@ -505,64 +570,7 @@ parse_struct_type (parser *p)
           ast_list_push (p->ar, n, finish (p, m));
           continue;
         }
-      ast *f = node (p, TN_FIELD, floc);
-      if (accept (p, K_BIG))
-        f->op = TYPE_ENDIAN_BIG;
-      else if (accept (p, K_LITTLE))
-        f->op = TYPE_ENDIAN_LITTLE;
-      f->a = parse_type (p);
-      if (p->tok.kind == T_IDENT)
-        {
-          name_into (p, f);
-          declare (p, f->name, false);
-        }
-      /* A constraint (: E) and an initializer (= E), in either order;
-         == E is both: a default that must hold.  */
-      p->no_named++;
-      for (;;)
-        {
-          if (!f->b && accept (p, T_COLON))
-            f->b = parse_expr (p);
-          else if (!f->name && (p->tok.kind == T_ASSIGN
-                                || p->tok.kind == T_EQ))
-            {
-              /* GNU poke's location runs from the end of the previous
-                 token to the semicolon.  */
-              next (p);
-              parse_expr (p);
-              accept (p, T_SEMI);
-              fail_at (p, pos_loc (p, (size_t) fstart), p->prev_end,
-                       "no initializer allowed in anonymous field");
-            }
-          else if (!f->c && accept (p, T_ASSIGN))
-            {
-              f->c = parse_expr (p);
-              f->flag = true;
-            }
-          else if (!f->c && !f->b && p->tok.kind == T_EQ)
-            {
-              ast *eq = node (p, A_BINOP, p->tok.loc);
-              next (p);
-              f->c = parse_expr (p);
-              f->flag = true;
-              f->optional = true;         /* The == form.  */
-              eq->op = T_EQ;
-              eq->a = node (p, A_VAR, f->nloc);
-              eq->a->name = f->name;
-              eq->a->end = f->nend;
-              eq->b = ast_clone (p->ar, f->c);
-              f->b = finish (p, eq);
-            }
-          else
-            break;
-        }
-      p->no_named--;
-      if (accept (p, T_AT))
-        f->aux = parse_expr (p);            /* Label.  */
-      if (accept (p, K_IF))
-        f->d = parse_expr (p);            /* Optional field.  */
-      expect (p, T_SEMI);
-      ast_list_push (p->ar, n, finish (p, f));
+      ast_list_push (p->ar, n, parse_struct_field (p, floc, fstart));
     }
   p->names = saved;
   expect (p, T_RBRACE);
