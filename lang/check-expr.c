@@ -41,7 +41,6 @@ ck_coerce (compiler *c, ast **e, type *to)
     *e = mk_cast (c, *e, to);
 }
 
-
 /* An integral struct used as an integer (in arithmetic, conditions,
    integer arguments) is its integral value.  */
 static void
@@ -72,6 +71,8 @@ truth32 (compiler *c, ast **e)
     *e = mk_cast (c, *e, type_bool);
 }
 
+/* Conditions.  */
+
 /* An if's condition must be integral; WHAT is GNU poke's wording for
    where.  */
 void
@@ -91,7 +92,6 @@ check_cond (compiler *c, ast **e, const char *what)
   truth32 (c, e);
 }
 
-
 /* An Exception-valued operand of try-catch, try-until, ?!.  */
 void
 check_exception_operand (compiler *c, ast **e, const char *what)
@@ -101,6 +101,8 @@ check_exception_operand (compiler *c, ast **e, const char *what)
   if (!et || !type_equal ((*e)->type, et))
     ck_type_error (c, *e, what, "Exception", (*e)->type);
 }
+
+/* Folding and promotions.  */
 
 /* Constant folding of integer operations: GNU poke reports some run-time
    errors (division by zero, too-big shifts) at compile time when both
@@ -181,6 +183,8 @@ check_rvalue (compiler *c, ast *n)
     ck_error_at (c, n->a, "function doesn't return a value");
   return n;
 }
+
+/* Operators.  */
 
 /* + - * / /^ %: integers, offsets, and strings and arrays for + and *.  */
 static ast *
@@ -477,9 +481,10 @@ check_binop (compiler *c, ast *n)
   return n;
 }
 
-static uint64_t attr_id (const char *name);
+/* Attributes.  */
 
-/* Attribute ids; see eval.c for their meaning.  */
+/* Attribute ids (A_ATTR's op); eval.c has the same list, for their
+   meaning: the two must agree.  */
 enum
 {
   ATTR_SIZE = 1, ATTR_SIGNED, ATTR_MAGNITUDE, ATTR_UNIT, ATTR_LENGTH,
@@ -550,6 +555,7 @@ check_attr (compiler *c, ast *n)
   return n;
 }
 
+/* Calls.  */
 
 /* A reference to a function taking no arguments calls it.  */
 static ast *
@@ -664,6 +670,8 @@ check_call (compiler *c, ast *n)
   n->type = ft->u.f.ret;
   return n;
 }
+
+/* The other node kinds, in the order of check_expr's cases.  */
 
 static ast *
 check_str (compiler *c, ast *n)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The global scope.  */
+
 static unsigned
 hash (const char *s)
 {
@@ -211,6 +213,8 @@ compiler_each_global (const compiler *c,
           s->kind == SYM_TYPE ? 't' : s->is_fun ? 'f' : 'v', s->type);
     }
 }
+
+/* Scopes.  */
 
 /* Compile the lazy global S now, in the middle of another check: its
    declaration is checked seeing only the globals declared before it,
