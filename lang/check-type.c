@@ -358,8 +358,6 @@ check_struct_type (compiler *c, ast *tn)
         ibits += integral_field (c, f, ft);
       if (tn->op && f->aux)
         ck_error_at (c, f, "labels are not allowed in pinned structs");
-      if (f->d)
-        check_cond (c, &f->d, "invalid optional field condition");
       if (f->aux)
         field_label (c, t, k, f);
       t->u.s.fields[k].optional = f->d != NULL;
@@ -373,6 +371,10 @@ check_struct_type (compiler *c, ast *tn)
         }
       if (f->b)
         check_cond (c, &f->b, "invalid struct field constraint");
+      /* An optional field's condition sees the field: it is tested once
+         the field is built (map.c).  */
+      if (f->d)
+        check_cond (c, &f->d, "invalid optional field condition");
       for (int j = 0; j < k; j++)
         if (f->name && t->u.s.fields[j].name
             && strcmp (t->u.s.fields[j].name, f->name) == 0)

@@ -64,7 +64,8 @@ struct pk_frame;
 typedef struct pk_map
 {
   bool mapped;
-  bool strict;
+  bool lax;                     /* Mapped with @! (and unmap's copies of
+                                   such values): constraints unchecked.  */
   int8_t endian;                /* 0 the current one, 1 big, 2 little.  */
   int ios;
   uint64_t offset;              /* Bits, not counting the space's bias.  */
