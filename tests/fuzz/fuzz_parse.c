@@ -31,6 +31,7 @@
 #include "value.h"
 
 extern const char bpoke_prelude_src[];
+extern const char vm_exceptions_src[];
 int builtins_count (void);
 const char *builtin_name (int id);
 const char *builtin_sig (int id);
@@ -91,14 +92,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                err.data);
       abort ();
     }
-  source prelude = { "<prelude>", bpoke_prelude_src,
-                     strlen (bpoke_prelude_src) };
-  if (!compile (c, &prelude, &err))
-    {
-      fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
-               err.data);
-      abort ();
-    }
+  /* Then the standard exceptions, and the prelude, as bpoke_new
+     reads them.  Their nodes point to their sources: these live as long
+     as the compiler.  */
+  source preludes[] = {
+    { "<prelude>", vm_exceptions_src, strlen (vm_exceptions_src) },
+    { "<prelude>", bpoke_prelude_src, strlen (bpoke_prelude_src) }
+  };
+  for (size_t i = 0; i < countof (preludes); i++)
+    if (!compile (c, &preludes[i], &err))
+      {
+        fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
+                 err.data);
+        abort ();
+      }
 
   /* The AST points into the source text, which must outlive it: copy
      the input, as the interpreter does.  */
