@@ -929,7 +929,7 @@ bpoke_complete_attributes (const char *prefix,
                            void *ctx)
 {
   const char *a;
-  for (int i = 0; (a = check_attr_name (i)); i++)
+  for (int i = 1; (a = ast_attr_name (i)); i++)
     if (strncmp (a, prefix, strlen (prefix)) == 0)
       fn (ctx, a);
 }

@@ -99,17 +99,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                err.data);
       abort ();
     }
-  /* The standard exceptions, then the prelude, as bpoke_new does.  */
-  source exceptions = { "<exceptions>", vm_exceptions_src,
-                        strlen (vm_exceptions_src) };
-  source prelude = { "<prelude>", bpoke_prelude_src,
-                     strlen (bpoke_prelude_src) };
-  if (!compile (c, &exceptions, &err) || !compile (c, &prelude, &err))
-    {
-      fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
-               err.data);
-      abort ();
-    }
+  /* Then the standard exceptions, and the prelude, as bpoke_new
+     reads them.  Their nodes point to their sources: these live as long
+     as the compiler.  */
+  source preludes[] = {
+    { "<prelude>", vm_exceptions_src, strlen (vm_exceptions_src) },
+    { "<prelude>", bpoke_prelude_src, strlen (bpoke_prelude_src) }
+  };
+  for (size_t i = 0; i < countof (preludes); i++)
+    if (!compile (c, &preludes[i], &err))
+      {
+        fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
+                 err.data);
+        abort ();
+      }
 
   /* The AST points into the source text, which must outlive it: copy
      the input, as the interpreter does.  */
@@ -121,7 +124,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* The lazy reading of the prelude, on the input: the scan for the end
      of each declaration that can wait, and the parse of its text.  */
   parse_env lazy = { compiler_is_type_name, c, compiler_arena (c), NULL,
-                     NULL, true, is_global_variable };
+                     NULL, true };
   sb_reset (&err);
   ast *prog = parse_program (&lazy, &input, &err, NULL);
   for (int i = 0; prog && i < prog->nkids; i++)
