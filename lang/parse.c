@@ -22,8 +22,18 @@ typedef struct scope_name
 {
   struct scope_name *next;
   const char *name;
+  unsigned hash;                /* name_hash (name): most lookups miss.  */
   bool is_type;
 } scope_name;
+
+static unsigned
+name_hash (const char *s)
+{
+  unsigned h = 5381;
+  while (*s)
+    h = h * 33 + (unsigned char) *s++;
+  return h;
+}
 
 typedef struct parser
 {
@@ -42,6 +52,8 @@ typedef struct parser
   int depth;                    /* Nesting of the recursive descent.  */
   arena *ar;
 } parser;
+
+static const scope_name *find_name (const parser *p, const char *name);
 
 /* How GNU poke names each token in "unexpected X" messages.  */
 static const char *
@@ -168,13 +180,13 @@ fail_unexpected (parser *p)
   /* A type name in expression position is described as such.  */
   if (p->tok.kind == T_IDENT)
     {
-      for (scope_name *s = p->names; s; s = s->next)
-        if (strcmp (s->name, p->tok.sval) == 0)
-          {
-            if (s->is_type)
-              d = "type name";
-            goto found;
-          }
+      const scope_name *s = find_name (p, p->tok.sval);
+      if (s)
+        {
+          if (s->is_type)
+            d = "type name";
+          goto found;
+        }
       if (p->env->is_type_name
           && p->env->is_type_name (p->env->ctx, p->tok.sval))
         d = "type name";
@@ -267,17 +279,29 @@ declare (parser *p, const char *name, bool is_type)
 {
   scope_name *s = arena_alloc (p->ar, sizeof *s);
   s->name = name;
+  s->hash = name_hash (name);
   s->is_type = is_type;
   s->next = p->names;
   p->names = s;
 }
 
+/* The innermost declaration of NAME in the text, or NULL.  */
+static const scope_name *
+find_name (const parser *p, const char *name)
+{
+  unsigned h = name_hash (name);
+  for (const scope_name *s = p->names; s; s = s->next)
+    if (s->hash == h && strcmp (s->name, name) == 0)
+      return s;
+  return NULL;
+}
+
 static bool
 is_type_name (parser *p, const char *name)
 {
-  for (scope_name *s = p->names; s; s = s->next)
-    if (strcmp (s->name, name) == 0)
-      return s->is_type;
+  const scope_name *s = find_name (p, name);
+  if (s)
+    return s->is_type;
   return p->env->is_type_name && p->env->is_type_name (p->env->ctx, name);
 }
 
@@ -286,9 +310,9 @@ is_type_name (parser *p, const char *name)
 static bool
 is_variable (parser *p, const char *name)
 {
-  for (scope_name *s = p->names; s; s = s->next)
-    if (strcmp (s->name, name) == 0)
-      return !s->is_type;
+  const scope_name *s = find_name (p, name);
+  if (s)
+    return !s->is_type;
   return !p->env->is_variable || p->env->is_variable (p->env->ctx, name);
 }
 
