@@ -16,7 +16,9 @@ typedef struct bpoke bpoke;
 typedef enum bpoke_status
 {
   BPOKE_OK = 0,
-  BPOKE_ERROR,          /* A compile (syntax, type) error: nothing ran.  */
+  BPOKE_ERROR,          /* A compile (syntax, type) error: nothing ran;
+                           or the writes to IO spaces could not be made,
+                           and none were.  */
   BPOKE_EXCEPTION,      /* An unhandled exception ended the program.  */
   BPOKE_INCOMPLETE,     /* A REPL command needs more lines.  */
   BPOKE_EXIT            /* The program asked to exit (see exit_code).  */
@@ -29,12 +31,14 @@ void bpoke_free (bpoke *pk);
    statement, declaration or expression; the value of a lone expression
    is printed.  FILENAME is "<stdin>" for typed input.  With
    ALLOW_INCOMPLETE, input that ends too early (an open brace, string or
-   comment) returns BPOKE_INCOMPLETE and runs nothing.  */
+   comment) returns BPOKE_INCOMPLETE and runs nothing.  The command is a
+   transaction over the IO spaces: its writes are made when it ends well,
+   and dropped when it fails.  */
 bpoke_status bpoke_command (bpoke *pk, const char *src, size_t len,
                             const char *filename, bool allow_incomplete);
 
-/* Run a whole script or library (as -L and `load` do): only print and
-   printf print.  */
+/* Run a whole script or library (as -L and -l do): only print and
+   printf print.  Each top-level statement is a transaction.  */
 bpoke_status bpoke_script (bpoke *pk, const char *src, size_t len,
                            const char *filename);
 /* The same, reading PATH.  */

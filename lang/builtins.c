@@ -43,9 +43,14 @@ static val
 bi_getenv (vm *v, int nargs, val *args)
 {
   (void) nargs;
-  const char *e = getenv (val_str (args[0])->data);
+  const char *name = val_str (args[0])->data;
+  const char *e = getenv (name);
   if (!e)
-    vm_raise_code (v, EC_INVAL, NULL);
+    {
+      char msg[512];
+      snprintf (msg, sizeof msg, "no environment variable %s", name);
+      vm_raise_code (v, EC_INVAL, msg);
+    }
   return val_cstring (e);
 }
 

@@ -40,6 +40,9 @@ typedef struct sym
   bool is_fun;                  /* Declared with `fun` (or builtin).  */
   bool is_method;               /* A struct type's method.  */
   bool is_field;                /* A struct type's field.  */
+  type *owner;                  /* Fields: the struct type.  */
+  bool *read_by_type;           /* Locals: set when a struct type's code
+                                   reads it (see type_level).  */
   uint64_t unit;                /* SYM_UNIT: bits.  */
   ast *fnast;                   /* Functions: the A_FUNC, for messages.  */
   const char *file;             /* Globals: where they were declared.  */
@@ -79,6 +82,12 @@ struct compiler
   int level;
   fnctx *fn;
   bool next_is_method;          /* check_func: the function is a method.  */
+  const char *next_type_name;   /* check_struct_type: the name it gets
+                                   (type NAME = struct ...).  */
+  int type_level;               /* The level of the innermost struct type
+                                   being checked, or -2.  Its mapped values
+                                   decode again when a local of a lower
+                                   level that it reads changes.  */
 
   /* Lazy declarations (parse_lazy): compiled by LAZY_FN.  While one is,
      VIS is its index in ORDER, beyond which globals are not seen, and
@@ -212,6 +221,21 @@ global_rollback (compiler *c, int mark, int nglobals)
           }
     }
   c->nglobals = nglobals;
+}
+
+compiler_mark
+compiler_get_mark (const compiler *c)
+{
+  compiler_mark m = { c->norder, c->nglobals };
+  return m;
+}
+
+/* The slots stay taken: code compiled by the failed command may still
+   refer to them (a closure stored in an older global).  */
+void
+compiler_forget (compiler *c, compiler_mark m)
+{
+  global_rollback (c, m.norder, c->nglobals);
 }
 
 bool
@@ -396,6 +420,8 @@ materialize (compiler *c, sym *s)
   int level = c->level;
   fnctx *fn = c->fn;
   bool next_is_method = c->next_is_method;
+  const char *next_type_name = c->next_type_name;
+  int type_level = c->type_level;
   int vis = c->vis;
   sym *fill = c->fill;
 
@@ -410,6 +436,8 @@ materialize (compiler *c, sym *s)
   c->level = level;
   c->fn = fn;
   c->next_is_method = next_is_method;
+  c->next_type_name = next_type_name;
+  c->type_level = type_level;
   c->vis = vis;
   c->fill = fill;
   if (!ok || s->lazy)
@@ -553,15 +581,28 @@ coerce (compiler *c, ast **e, type *to)
     *e = mk_cast (c, *e, to);
 }
 
-/* Make struct field NAME, of type T in slot K, visible as a variable of
-   the struct's frame.  */
+/* The flag that S, a local, is read by a struct type's code.  */
+static bool *
+read_by_type (compiler *c, sym *s)
+{
+  if (!s->read_by_type)
+    {
+      s->read_by_type = arena_alloc (&c->ar, sizeof (bool));
+      *s->read_by_type = false;
+    }
+  return s->read_by_type;
+}
+
+/* Make struct field NAME, of type T in slot K of struct type OWNER,
+   visible as a variable of the struct's frame.  */
 static sym *
-field_sym (compiler *c, const char *name, type *t, int k)
+field_sym (compiler *c, const char *name, type *t, int k, type *owner)
 {
   sym *fs = arena_alloc (&c->ar, sizeof *fs);
   fs->name = name;
   fs->kind = SYM_VAR;
   fs->type = t;
+  fs->owner = owner;
   fs->level = c->level;
   fs->slot = k;
   fs->next = c->locals;
@@ -599,6 +640,16 @@ struct_as_int (compiler *c, ast **e)
   type *t = (*e)->type;
   if (t->kind == TY_STRUCT && t->u.s.itype)
     *e = mk_cast (c, *e, t->u.s.itype);
+}
+
+/* An integral struct where an integer of type WANT is to be stored (an
+   assignment, an argument, a return value, a constructor's field, a
+   format's argument) converts to its integer, as in GNU poke.  */
+static void
+int_wanted (compiler *c, ast **e, const type *want)
+{
+  if (is_int (want))
+    struct_as_int (c, e);
 }
 
 /* GNU poke tests a condition, except an if's, and the operands of !,
@@ -1147,8 +1198,7 @@ check_call (compiler *c, ast *n)
       if (!n->kids[i])
         continue;               /* An optional argument not given.  */
       type *pt = ft->u.f.args[i];
-      if (is_int (pt))
-        struct_as_int (c, &n->kids[i]);
+      int_wanted (c, &n->kids[i], pt);
       if (!type_assignable (pt, n->kids[i]->type))
         {
           const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
@@ -1195,6 +1245,8 @@ check_expr (compiler *c, ast *n)
         n->depth = s->level < 0 ? -1 : c->level - s->level;
         n->aux = s->fnast;
         n->flag = s->is_field;          /* May be absent at run time.  */
+        if (s->level >= 0 && s->level < c->type_level)
+          *read_by_type (c, s) = true;
         return maybe_autocall (c, n);
       }
     case A_BINOP:
@@ -1556,6 +1608,7 @@ check_expr (compiler *c, ast *n)
             fi->slot = idx;
             fi->a = check_rvalue (c, fi->a);
             type *ft = t->u.s.fields[idx].type;
+            int_wanted (c, &fi->a, ft);
             if (!type_assignable (ft, fi->a->type))
               {
                 char what[300];
@@ -1598,6 +1651,7 @@ check_expr (compiler *c, ast *n)
               case FMT_CHAR:
                 arg = &n->kids[k++];
                 want = type_int (pc->size, pc->sign);
+                int_wanted (c, arg, want);
                 if (!is_int ((*arg)->type))
                   type_error (c, *arg, "invalid argument in format",
                               tname (want), (*arg)->type);
@@ -1817,6 +1871,9 @@ static type *
 check_struct_type (compiler *c, ast *tn)
 {
   type *t = type_new (TY_STRUCT);
+  /* Named at once, so that its methods see it by its name.  */
+  t->name = c->next_type_name;
+  c->next_type_name = NULL;
   t->u.s.is_union = tn->flag;
   t->u.s.pinned = tn->op;
   t->u.s.decl = tn;
@@ -1847,9 +1904,10 @@ check_struct_type (compiler *c, ast *tn)
 
   fnctx fc = { c->fn, nf, NULL, 0, nf, false };
   sym *saved = c->locals;
-  int saved_level = c->level;
+  int saved_level = c->level, saved_type_level = c->type_level;
   c->fn = &fc;
   c->level = saved_level < 0 ? 1 : saved_level + 1;
+  c->type_level = c->level;
   /* OFFSET: where the field being built starts, in the struct.  */
   sym *os = local_add (c, "OFFSET", SYM_VAR,
                        type_offset (type_int (64, false), 1));
@@ -1890,7 +1948,9 @@ check_struct_type (compiler *c, ast *tn)
             error_at (c, f, "anonymous members are not allowed in unions");
           if (unreachable)
             {
-              warning_at (c, f, "unreachable alternative in union");
+              ast at = *f;      /* GNU poke points at the name.  */
+              at.loc = f->nloc;
+              warning_at (c, &at, "unreachable alternative in union");
               unreachable = false;
               warned = true;
             }
@@ -1912,8 +1972,6 @@ check_struct_type (compiler *c, ast *tn)
         }
       if (tn->op && f->aux)
         error_at (c, f, "labels are not allowed in pinned structs");
-      if (f->d)
-        check_cond (c, &f->d, "invalid optional field condition");
       if (f->aux)
         {
           ast *lab = check_expr (c, f->aux);
@@ -1938,7 +1996,7 @@ check_struct_type (compiler *c, ast *tn)
               if (f->optional && f->b)
                 {
                   sym *saved_locals = c->locals;
-                  field_sym (c, f->name, ft, k);
+                  field_sym (c, f->name, ft, k, t);
                   check_cond (c, &f->b, "invalid struct field constraint");
                   c->locals = saved_locals;
                 }
@@ -1951,10 +2009,14 @@ check_struct_type (compiler *c, ast *tn)
       f->slot = k;
       if (f->name)
         {
-          field_sym (c, f->name, ft, k)->is_field = true;
+          field_sym (c, f->name, ft, k, t)->is_field = true;
         }
       if (f->b)
         check_cond (c, &f->b, "invalid struct field constraint");
+      /* An optional field's condition sees the field: it is tested once
+         the field is built (map.c).  */
+      if (f->d)
+        check_cond (c, &f->d, "invalid optional field condition");
       for (int j = 0; j < k; j++)
         if (f->name && t->u.s.fields[j].name
             && strcmp (t->u.s.fields[j].name, f->name) == 0)
@@ -1970,6 +2032,7 @@ check_struct_type (compiler *c, ast *tn)
   tn->nslots = fc.nslots;
   c->fn = fc.up;
   c->level = saved_level;
+  c->type_level = saved_type_level;
   c->locals = saved;
   return t;
 }
@@ -2166,6 +2229,22 @@ check_func (compiler *c, ast *f)
 
 /* Statements.  */
 
+/* A method assigns to a field F of its struct by F's bare name: make the
+   l-value SELF.F, so that the assignment takes the path of any other
+   assignment to a field (constraints checked, written to the IO space
+   when the struct is mapped).  N is the resolved A_VAR.  */
+static void
+field_as_member (compiler *c, ast *n, type *owner)
+{
+  ast *self = ast_new (&c->ar, A_SELF, n->src, n->loc);
+  self->end = n->end;
+  self->type = owner;
+  self->depth = n->depth;
+  n->kind = A_MEMBER;
+  n->a = self;
+  n->flag = false;
+}
+
 static void
 check_lvalue (compiler *c, ast *n)
 {
@@ -2183,6 +2262,10 @@ check_lvalue (compiler *c, ast *n)
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
+        if (s->is_field)
+          field_as_member (c, n, s->owner);
+        else if (s->level >= 0)
+          n->aux = read_by_type (c, s);
         return;
       }
     case A_INDEX:
@@ -2245,6 +2328,7 @@ check_assign (compiler *c, ast *n)
   check_lvalue (c, n->a);
   type *lt = n->a->type;
   n->b = check_rvalue (c, n->b);
+  int_wanted (c, &n->b, lt);
   if (!type_assignable (lt, n->b->type))
     error_at (c, n, "r-value in assignment has the wrong type\n"
               "expected %s got %s", tname (lt), tname (n->b->type));
@@ -2292,6 +2376,8 @@ check_stmt (compiler *c, ast *n)
       }
     case S_TYPE:
       {
+        if (n->a->kind == TN_STRUCT)
+          c->next_type_name = n->name;
         type *t = resolve_type (c, n->a);
         if (t->kind == TY_STRUCT && n->a->kind == TN_STRUCT)
           {
@@ -2372,6 +2458,9 @@ check_stmt (compiler *c, ast *n)
       {
         sym *saved = c->locals;
         int saved_level = c->level;
+        /* The initialization's declarations are a block of their own.  */
+        int saved_start = c->fn->block_start;
+        c->fn->block_start = c->fn->nslots;
         if (c->level < 0)
           c->level = 0;
         if (n->a)
@@ -2385,6 +2474,7 @@ check_stmt (compiler *c, ast *n)
         c->fn->loops--;
         c->locals = saved;
         c->level = saved_level;
+        c->fn->block_start = saved_start;
         return;
       }
     case S_FORIN:
@@ -2423,6 +2513,7 @@ check_stmt (compiler *c, ast *n)
           n->a = check_expr (c, n->a);
           if (c->fn->ret->kind == TY_VOID)
             error_at (c, n->a, "returning a value in a void function");
+          int_wanted (c, &n->a, c->fn->ret);
           if (!type_assignable (c->fn->ret, n->a->type))
             error_at (c, n->a, "returning an expression of the wrong type\n"
                       "expected %s, got %s", tname (c->fn->ret),
@@ -2549,6 +2640,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   fnctx top = { NULL, 0, NULL, 0, 0, false };
   c->fn = &top;
   c->level = -1;                /* Top-level declarations are global.  */
+  c->type_level = -2;
   if (setjmp (c->jb))
     {
       global_rollback (c, mark, nglobals);

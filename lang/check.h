@@ -27,6 +27,16 @@ bool compiler_is_type_name (void *c, const char *name);
    error, in which case the global scope is left as it was before.  */
 bool check_program (compiler *c, ast *prog, strbuf *err);
 
+/* The global scope at some point, to forget the declarations made
+   after it: those of a command that failed at run time, which GNU poke
+   leaves undefined.  */
+typedef struct compiler_mark
+{
+  int norder, nglobals;
+} compiler_mark;
+compiler_mark compiler_get_mark (const compiler *c);
+void compiler_forget (compiler *c, compiler_mark m);
+
 /* How the checker compiles an S_LAZY declaration when its name is first
    used: FN parses DECL's text (parse_lazy), checks it with check_program
    and runs it, and says whether all went well.  */

@@ -341,6 +341,8 @@ ei_incdec (vm *v, pk_frame *f, const cnode *c)
   val *p = var_ref (v, f, c->a);
   uint64_t old = p->v.u;
   uint64_t r = c->sign ? incdec_s (v, c, p) : incdec_u (c, p);
+  if (c->a->depth < 0)
+    vm_global_written (v, c->a->slot);
   return c->n->flag ? r : old;
 }
 
@@ -553,7 +555,7 @@ compile_expr (vm *v, ast *n)
         }
       return c;
     case A_INCDEC:
-      if (n->a->kind != A_VAR || !is_int (n->a))
+      if (n->a->kind != A_VAR || !is_int (n->a) || vm_read_by_type (n->a))
         return c;
       set_int (c, n->a->type);
       c->k = arith_norm (1, c->size, c->sign);
@@ -649,6 +651,8 @@ ex_assign_var (vm *v, pk_frame *f, const cnode *c)
 {
   val x = c->b->ev (v, f, c->b);
   *var_ref (v, f, c) = x;
+  if (c->depth < 0)
+    vm_global_written (v, c->slot);
   return ST_NORMAL;
 }
 
@@ -804,7 +808,7 @@ compile_stmt (vm *v, ast *n)
       return c;
     case S_ASSIGN:
       c->b = compile_expr (v, n->b);
-      if (n->a->kind != A_VAR)
+      if (n->a->kind != A_VAR || vm_read_by_type (n->a))
         {
           c->ex = ex_assign;
           return c;

@@ -16,6 +16,7 @@
 #include "compile.h"
 #include "jit.h"
 #include "ios.h"
+#include "map.h"
 #include "pkffi.h"
 
 typedef vm_status status;
@@ -28,37 +29,8 @@ static val eval (vm *v, pk_frame *f, ast *n);
 static val call_closure (vm *v, val fnv, int nargs, val *args,
                          ast *callsite);
 static status exec (vm *v, pk_frame *f, ast *n);
-static val int_to_struct (vm *v, type *t, uint64_t bits);
-static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into,
-                               bool check);
-static void check_constraints (vm *v, const type *t, pk_struct *s);
 static val struct_to_struct (vm *v, type *to, val x);
-static void constraint_failed (vm *v, const type *t, const char *field);
 static val convert (vm *v, val x, type *to, ast *where);
-static uint64_t struct_to_int (val x);
-static int int_field_bits (const type *ft);
-
-/* How a composite value is being built (see build_value).  */
-typedef struct build_ctx
-{
-  bool map;                     /* Decode from IO (else construct).  */
-  bool strict;                  /* Check constraints (maps with @! don't).  */
-  ios *io;
-  int ios_id;
-  uint64_t off;                 /* Bit offset where the value starts.  */
-  int endian;                   /* 0 default, 1 big, 2 little.  */
-  int64_t bias;                 /* The space's bias, included in OFF.  */
-  uint64_t gen;                 /* vm_map_gen when the decoding began.  */
-  gcobj *into;                  /* Decode again into this value.  */
-  ast *cons;                    /* A struct constructor's initializers.  */
-  pk_frame *cons_frame;         /* Where they are evaluated.  */
-  val *init;                    /* An array constructor's element.  */
-} build_ctx;
-
-static val build_value (vm *v, pk_frame *f, type *t, build_ctx *bc,
-                        uint64_t *size);
-static val build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc,
-                         uint64_t *size);
 
 static void
 mark_roots (void)
@@ -117,6 +89,8 @@ pretty_hook (void *ctx, strbuf *sb, val x)
   return r;
 }
 
+static void out_of_memory (void);
+
 vm *
 vm_new (compiler *comp)
 {
@@ -139,6 +113,7 @@ vm_new (compiler *comp)
   v->popts.pp_ctx = v;
   the_vm = v;
   gc_mark_roots = mark_roots;
+  xalloc_fail_hook = out_of_memory;
   return v;
 }
 
@@ -155,6 +130,7 @@ vm_free (vm *v)
     {
       the_vm = NULL;
       gc_mark_roots = NULL;
+      xalloc_fail_hook = NULL;
     }
   free (v);
 }
@@ -195,176 +171,18 @@ vm_map_gen (const vm *v)
   return ((ios_generation + v->var_gen) << 1) | v->big_endian;
 }
 
-static pk_map *
-val_map (val x)
-{
-  if (!x.t)
-    return NULL;
-  if (x.t->kind == TY_STRUCT)
-    return &val_sct (x)->map;
-  if (x.t->kind == TY_ARRAY)
-    return &val_arr (x)->map;
-  return NULL;
-}
-
-static void remap (vm *v, val x);
-
-/* Make sure that X, if it is a mapped value, shows what its IO space
-   holds now.  */
-static inline void
-vm_fresh (vm *v, val x)
-{
-  const pk_map *m = val_map (x);
-  if (m && m->mapped && m->gen != vm_map_gen (v))
-    remap (v, x);
-}
-
-/* Exceptions.  */
-
-_Noreturn void
-vm_raise (vm *v, val exc)
-{
-  v->exc = exc;
-  longjmp (v->handler->jb, 1);
-}
-
-static const char *
-exc_field_str (val exc, int i)
-{
-  if (exc.t->kind != TY_STRUCT || val_sct (exc)->nfields <= i)
-    return "";
-  val f = val_sct (exc)->fields[i];
-  return f.t->kind == TY_STRING ? val_str (f)->data : "";
-}
-
-int64_t
-vm_exc_code (val exc)
-{
-  if (exc.t->kind != TY_STRUCT || val_sct (exc)->nfields < 1)
-    return 0;
-  return val_sct (exc)->fields[0].v.i;
-}
-
-const char *
-vm_exc_name (val exc)
-{
-  return exc_field_str (exc, 1);
-}
-
-int
-vm_exc_exit_status (val exc)
-{
-  if (exc.t->kind != TY_STRUCT || val_sct (exc)->nfields < 3)
-    return 1;
-  return (int) val_sct (exc)->fields[2].v.i;
-}
-
-const char *
-vm_exc_location (val exc)
-{
-  return exc_field_str (exc, 3);
-}
-
-const char *
-vm_exc_msg (val exc)
-{
-  return exc_field_str (exc, 4);
-}
-
-static const char *const exc_names[] = {
-  "E_generic", "E_div_by_zero", "E_no_ios", "E_no_return",
-  "E_out_of_bounds", "E_map_bounds", "E_eof", "E_map", "E_conv", "E_elem",
-  "E_constraint", "E_io", "E_signal", "E_io_flags", "E_inval", "E_exit",
-  "E_assert", "E_overflow", "E_perm"
-};
-
-/* A copy of the standard exception CODE, with MSG and LOCATION set.  */
-static val
-make_exc (vm *v, int code, const char *msg, const char *location)
-{
-  type *t = NULL;
-  int slot = -1;
-  if (code >= 0 && (size_t) code < countof (exc_names))
-    slot = compiler_global (v->comp, exc_names[code], &t);
-  if (slot < 0 || slot >= v->globals->nslots
-      || v->globals->slots[slot].t->kind != TY_STRUCT)
-    {
-      /* No prelude: a bare integer still carries the code.  */
-      return val_int (type_int (32, true), (uint64_t) code);
-    }
-  val proto = v->globals->slots[slot];
-  pk_struct *src = val_sct (proto);
-  pk_struct *s = struct_new (src->nfields);
-  val e;
-  e.t = proto.t;
-  e.v.o = &s->fr.h;
-  memcpy (s->fields, src->fields, sizeof (val) * src->nfields);
-  vm_push_root (v, e);
-  if (msg && s->nfields > 4)
-    s->fields[4] = val_cstring (msg);
-  if (location && s->nfields > 3)
-    s->fields[3] = val_cstring (location);
-  vm_pop_roots (v, 1);
-  return e;
-}
-
-_Noreturn void
-vm_raise_code (vm *v, int code, const char *msg)
-{
-  vm_raise (v, make_exc (v, code, msg, NULL));
-}
-
-_Noreturn void
-vm_raise_exit (vm *v, int status)
-{
-  val e = make_exc (v, EC_EXIT, NULL, NULL);
-  if (e.t->kind == TY_STRUCT && val_sct (e)->nfields > 2)
-    val_sct (e)->fields[2] = val_int (val_sct (e)->fields[2].t,
-                                      arith_norm ((uint64_t) status, 32,
-                                                  true));
-  vm_raise (v, e);
-}
-
+/* Out of memory in the middle of running: the command fails with
+   E_generic, and the prompt survives.  Outside of any handler there is
+   nothing to unwind to, and bpoke gives up.  */
 static void
-raise_arith (vm *v, arith_err e)
+out_of_memory (void)
 {
-  switch (e)
-    {
-    case ARITH_EDIVZERO:
-      vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
-    case ARITH_EOOB:
-      vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-    case ARITH_EOVERFLOW:
-      vm_raise_code (v, EC_OVERFLOW, NULL);
-    default:
-      break;
-    }
-}
-
-/* Conversions (the checker's A_CAST nodes and `as`).  */
-
-/* A value X given for type T (a cast, an argument, a struct field): when
-   T is an array type with a bound, evaluated in F, X must have that
-   many elements (or bits) or E_conv is raised.  */
-static void
-check_array_bound (vm *v, pk_frame *f, const type *t, val x)
-{
-  if (t->kind != TY_ARRAY || !t->u.a.bound || !x.t || x.t->kind != TY_ARRAY)
+  vm *v = the_vm;
+  if (!v || !v->handler)
     return;
-  uint64_t want;
-  if (t->u.a.bound_const)
-    want = t->u.a.nelem;
-  else
-    {
-      vm_push_root (v, x);
-      val b = eval (v, f, t->u.a.bound);
-      vm_pop_roots (v, 1);
-      want = b.t->kind == TY_OFFSET ? b.v.u * b.t->u.o.unit : b.v.u;
-    }
-  uint64_t have = t->u.a.bound_is_size ? val_size_bits (x)
-                                       : val_arr (x)->len;
-  if (have != want)
-    vm_raise_code (v, EC_CONV, NULL);
+  val e = vm_make_exc (v, EC_GENERIC, "out of memory", NULL);
+  xalloc_fail_recovered ();
+  vm_raise (v, e);
 }
 
 /* An array cast to an integer: the elements' bits (nested arrays
@@ -381,14 +199,14 @@ array_to_int (vm *v, val x, uint64_t *r, uint64_t *bits)
           array_to_int (v, e, r, bits);
           continue;
         }
-      int n = int_field_bits (e.t);
+      int n = map_int_field_bits (e.t);
       if (n == 0)
         vm_raise_code (v, EC_CONV, NULL);
       *bits += (uint64_t) n;
       if (*bits > 64)
         vm_raise_code (v, EC_CONV, "arrays bigger than 64-bit cannot "
                        "be casted to integral types");
-      uint64_t eb = e.t->kind == TY_STRUCT ? struct_to_int (e) : e.v.u;
+      uint64_t eb = e.t->kind == TY_STRUCT ? map_struct_to_int (e) : e.v.u;
       *r = (n == 64 ? 0 : *r << n) | arith_norm (eb, n, false);
     }
 }
@@ -403,7 +221,7 @@ convert (vm *v, val x, type *to, ast *where)
       if (from->kind == TY_INT)
         return val_int (to, arith_norm (x.v.u, to->u.i.size, to->u.i.sign));
       if (from->kind == TY_STRUCT && from->u.s.itype)
-        return val_int (to, arith_norm (struct_to_int (x), to->u.i.size,
+        return val_int (to, arith_norm (map_struct_to_int (x), to->u.i.size,
                                         to->u.i.sign));
       if (from->kind == TY_ARRAY)
         {
@@ -414,7 +232,7 @@ convert (vm *v, val x, type *to, ast *where)
       break;
     case TY_STRUCT:
       if (from->kind == TY_INT && to->u.s.itype)
-        return int_to_struct (v, to, x.v.u);
+        return map_int_to_struct (v, to, x.v.u);
       if (type_equal (to, from))
         return x;
       if (from->kind == TY_STRUCT)
@@ -473,16 +291,11 @@ convert (vm *v, val x, type *to, ast *where)
 static val
 struct_to_struct (vm *v, type *to, val x)
 {
-  ast cons;
-  memset (&cons, 0, sizeof cons);
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
   /* Built unchecked: the constraints are checked below, on the fields
      taken from X.  */
   pk_struct *src = val_sct (x);
   vm_push_root (v, x);
-  uint64_t size;
-  val sv = build_struct (v, NULL, to, &bc, &size);
+  val sv = map_default (v, to);
   vm_push_root (v, sv);
   pk_struct *s = val_sct (sv);
   for (int i = 0; i < s->nfields; i++)
@@ -492,95 +305,8 @@ struct_to_struct (vm *v, type *to, val x)
           && src->fields[j].t)
         /* GNU poke keeps the value as it is, of its own type.  */
         s->fields[i] = src->fields[j];
-  check_constraints (v, to, s);
+  map_check_constraints (v, to, s);
   vm_pop_roots (v, 2);
-  (void) cons;
-  return sv;
-}
-
-/* Integral structs: the fields, in order, from the most significant
-   bits down; offsets by their magnitude, integral structs nested.  */
-static int
-int_field_bits (const type *ft)
-{
-  if (ft->kind == TY_OFFSET)
-    return ft->u.o.base->u.i.size;
-  if (ft->kind == TY_STRUCT)
-    return ft->u.s.itype ? ft->u.s.itype->u.i.size : 0;
-  return ft->kind == TY_INT ? ft->u.i.size : 0;
-}
-
-static uint64_t
-struct_to_int (val x)
-{
-  pk_struct *s = val_sct (x);
-  uint64_t r = 0;
-  for (int i = 0; i < s->nfields; i++)
-    {
-      val f = s->fields[i];
-      int n = f.t ? int_field_bits (f.t) : 0;
-      if (n == 0)
-        continue;
-      uint64_t fb = f.t->kind == TY_STRUCT ? struct_to_int (f) : f.v.u;
-      r = (n == 64 ? 0 : r << n) | arith_norm (fb, n, false);
-    }
-  return r;
-}
-
-/* The constraints of struct type T hold on the fields S has: else
-   E_constraint.  */
-static void
-check_constraints (vm *v, const type *t, pk_struct *s)
-{
-  const ast *decl = t->u.s.decl;
-  for (int k = 0; decl && k < decl->nkids; k++)
-    {
-      const ast *kid = decl->kids[k];
-      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
-          && !eval (v, &s->fr, kid->b).v.u)
-        constraint_failed (v, t, kid->name);
-    }
-}
-
-static val
-int_to_struct (vm *v, type *t, uint64_t bits)
-{
-  return int_to_struct_into (v, t, bits, NULL, true);
-}
-
-/* The same, into the struct INTO when it is not NULL; the constraints
-   are checked when CHECK (not for a non-strict map).  */
-static val
-int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
-{
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.into = into;
-  uint64_t size;
-  val sv = build_struct (v, NULL, t, &bc, &size);
-  vm_push_root (v, sv);
-  pk_struct *s = val_sct (sv);
-  int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
-  int at = total;
-  for (int i = 0; i < s->nfields; i++)
-    {
-      type *ft = t->u.s.fields[i].type;
-      int n = int_field_bits (ft);
-      if (n == 0)
-        continue;
-      at -= n;
-      uint64_t fb = at >= 64 ? 0 : bits >> at;
-      if (ft->kind == TY_STRUCT)
-        s->fields[i] = int_to_struct_into (v, ft, fb, NULL, check);
-      else
-        {
-          const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
-          s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
-        }
-    }
-  if (check)
-    check_constraints (v, t, s);
-  vm_pop_roots (v, 1);
   return sv;
 }
 
@@ -603,6 +329,30 @@ str_concat (vm *v, val a, val b)
   return r;
 }
 
+/* A * B for a string A: a string is at most 4 GiB (the collector's
+   sizes are 32 bits).  */
+static val
+str_repeat (vm *v, val a, val b)
+{
+  const pk_string *s = val_str (a);
+  int64_t k = b.t->u.i.sign ? b.v.i : (int64_t) b.v.u;
+  uint64_t n;
+  if (k < 0 || s->len == 0)
+    k = 0;
+  if (__builtin_mul_overflow ((uint64_t) k, (uint64_t) s->len, &n)
+      || n > UINT32_MAX - sizeof (pk_string) - 1)
+    xalloc_fail ();
+  pk_string *d = gc_alloc (GC_STRING, sizeof *d + n + 1);
+  d->len = n;
+  for (int64_t i = 0; i < k; i++)
+    memcpy (d->data + (size_t) i * s->len, s->data, s->len);
+  d->data[n] = '\0';
+  val r;
+  r.t = type_string;
+  r.v.o = &d->h;
+  return r;
+}
+
 static int
 str_cmp (val a, val b)
 {
@@ -622,12 +372,8 @@ fits_signed (int64_t x, int size)
 }
 
 static val
-eval_binop (vm *v, pk_frame *f, ast *n)
+binop_values (vm *v, ast *n, val a, val b)
 {
-  val a = eval (v, f, n->a);
-  vm_push_root (v, a);
-  val b = eval (v, f, n->b);
-  vm_pop_roots (v, 1);
   type *t = n->type;
   type *ta = a.t;
 
@@ -719,7 +465,7 @@ eval_binop (vm *v, pk_frame *f, ast *n)
       arith_err e = arith_binop (op, a.v.u, b.v.u, size, sign,
                                  b.t->u.i.size, b.t->u.i.sign, &r);
       if (e != ARITH_OK)
-        raise_arith (v, e);
+        vm_raise_arith (v, e);
       return val_int (t, r);
     }
 
@@ -773,7 +519,7 @@ eval_binop (vm *v, pk_frame *f, ast *n)
                                  rt->u.i.sign, bt->u.i.size, bt->u.i.sign,
                                  &r);
       if (e != ARITH_OK)
-        raise_arith (v, e);
+        vm_raise_arith (v, e);
       return val_int (t, r);
     }
 
@@ -784,39 +530,16 @@ eval_binop (vm *v, pk_frame *f, ast *n)
         case T_PLUS:
           return str_concat (v, a, b);
         case T_STAR:
-          {
-            pk_string *s = val_str (a);
-            int64_t k = b.t->u.i.sign ? b.v.i : (int64_t) b.v.u;
-            if (k < 0)
-              k = 0;
-            strbuf sb;
-            sb_init (&sb);
-            for (int64_t i = 0; i < k; i++)
-              sb_putn (&sb, s->data, s->len);
-            val r = val_string (sb.data ? sb.data : "", sb.len);
-            sb_free (&sb);
-            return r;
-          }
+          return str_repeat (v, a, b);
         case T_EQ: return val_int (t, str_cmp (a, b) == 0);
         case T_NE: return val_int (t, str_cmp (a, b) != 0);
         case T_LT: return val_int (t, str_cmp (a, b) < 0);
         case T_GT: return val_int (t, str_cmp (a, b) > 0);
         case T_LE: return val_int (t, str_cmp (a, b) <= 0);
         case T_GE: return val_int (t, str_cmp (a, b) >= 0);
-        case K_IN:
-          break;
         default:
           break;
         }
-    }
-
-  if (n->op == K_IN)
-    {
-      pk_array *arr = val_arr (b);
-      for (size_t i = 0; i < arr->len; i++)
-        if (val_equal (a, arr->elems[i]))
-          return val_int (t, 1);
-      return val_int (t, 0);
     }
 
   if (n->op == T_EQ || n->op == T_NE)
@@ -827,21 +550,31 @@ eval_binop (vm *v, pk_frame *f, ast *n)
 
   if (n->op == T_PLUS && ta->kind == TY_ARRAY)
     {
-      vm_push_root (v, a);
-      vm_push_root (v, b);
       pk_array *x = val_arr (a), *y = val_arr (b);
       pk_array *r = array_new (x->len + y->len);
       for (size_t i = 0; i < x->len; i++)
         array_push (r, x->elems[i]);
       for (size_t i = 0; i < y->len; i++)
         array_push (r, y->elems[i]);
-      vm_pop_roots (v, 2);
       val rv;
       rv.t = type_array (ta->u.a.elem, NULL, false);
       rv.v.o = &r->h;
       return rv;
     }
   vm_raise_code (v, EC_INVAL, "invalid operands");
+}
+
+/* A OP B: both operands stay rooted while the result is made.  */
+static val
+eval_binop (vm *v, pk_frame *f, ast *n)
+{
+  val a = eval (v, f, n->a);
+  vm_push_root (v, a);
+  val b = eval (v, f, n->b);
+  vm_push_root (v, b);
+  val r = binop_values (v, n, a, b);
+  vm_pop_roots (v, 2);
+  return r;
 }
 
 /* Calls.  */
@@ -853,10 +586,7 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
   if (clo->builtin == -1)
     {
       /* A mapped function value: it returns its type's default.  */
-      build_ctx bc;
-      memset (&bc, 0, sizeof bc);
-      uint64_t size;
-      return build_value (v, NULL, fnv.t->u.f.ret, &bc, &size);
+      return map_default (v, fnv.t->u.f.ret);
     }
   if (clo->builtin)
     return builtin_get (clo->builtin) (v, nargs, args);
@@ -901,7 +631,7 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
         fr->slots[p->slot] = eval (v, fr, p->b);
       /* An array argument must fit its parameter's bound.  */
       if (fn->type->u.f.args[i]->kind == TY_ARRAY)
-        check_array_bound (v, fr, fn->type->u.f.args[i], fr->slots[p->slot]);
+        map_check_bound (v, fr, fn->type->u.f.args[i], fr->slots[p->slot]);
     }
   if (variadic)
     {
@@ -941,7 +671,7 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
                 fn->loc.line, fn->loc.col);
       snprintf (msg, sizeof msg, "in function %s",
                 fn->name ? fn->name : "lambda");
-      vm_raise (v, make_exc (v, EC_NO_RETURN, msg, loc));
+      vm_raise (v, vm_make_exc (v, EC_NO_RETURN, msg, loc));
     }
   return val_void ();
 }
@@ -963,12 +693,6 @@ eval_call (vm *v, pk_frame *f, ast *n)
   val r = call_closure (v, fnv, n->nkids, v->roots + base + 1, n);
   v->nroots = base;
   return r;
-}
-
-val
-vm_call (vm *v, val fn, int nargs, val *args)
-{
-  return call_closure (v, fn, nargs, args, NULL);
 }
 
 /* Attributes.  */
@@ -1025,7 +749,7 @@ eval_attr (vm *v, pk_frame *f, ast *n)
         if (n->op == ATTR_MAPPED)
           return val_int (n->type, m && m->mapped);
         if (n->op == ATTR_STRICT)
-          return val_int (n->type, m ? m->strict || !m->mapped : 1);
+          return val_int (n->type, !m || !m->lax);
         if (!m || !m->mapped)
           vm_raise_code (v, EC_MAP, n->op == ATTR_OFFSET
                          ? "evaluating an 'offset attribute"
@@ -1059,6 +783,7 @@ eval_index (vm *v, pk_frame *f, ast *n)
   if (i.v.u >= a->len)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   vm_fresh (v, a->elems[i.v.u]);
+  vm_note_map_read (v, a->elems[i.v.u]);
   return a->elems[i.v.u];
 }
 
@@ -1072,12 +797,14 @@ eval_trim (vm *v, pk_frame *f, ast *n)
   uint64_t to = n->c ? eval (v, f, n->c).v.u : len;
   if (n->flag)
     to += from;                 /* a[i+:n] */
-  vm_pop_roots (v, 1);
   if (from >= len || to > len || from > to)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   if (c.t->kind == TY_STRING)
-    return val_string (val_str (c)->data + from, to - from);
-  vm_push_root (v, c);
+    {
+      val r = val_string (val_str (c)->data + from, to - from);
+      vm_pop_roots (v, 1);
+      return r;
+    }
   pk_array *r = array_new (to - from);
   for (uint64_t k = from; k < to; k++)
     array_push (r, val_arr (c)->elems[k]);
@@ -1086,846 +813,6 @@ eval_trim (vm *v, pk_frame *f, ast *n)
   rv.t = n->type;
   rv.v.o = &r->h;
   return rv;
-}
-
-/* Building composite values: by construction (defaults, initializers,
-   constructor arguments) or by mapping them from an IO space.  One
-   walker serves both, since struct semantics (field order, conditions,
-   constraints, labels, local declarations) are the same.  */
-
-
-
-static bool
-big_endian (vm *v, const build_ctx *bc)
-{
-  return bc->endian == 1 ? true : bc->endian == 2 ? false : v->big_endian;
-}
-
-_Noreturn void
-vm_raise_ios (vm *v, int e)
-{
-  switch (e)
-    {
-    case IOS_EEOF:
-      {
-        /* Unlike E_eof itself, an end of file met by a map exits with
-           status 1, and names the field being mapped.  */
-        char msg[512] = "";
-        if (v->map_ftype)
-          snprintf (msg, sizeof msg, "while mapping field %s.%s",
-                    v->map_ftype->name ? v->map_ftype->name : "struct",
-                    v->map_fname ? v->map_fname : "");
-        val x = make_exc (v, EC_EOF, msg[0] ? msg : NULL, NULL);
-        if (x.t->kind == TY_STRUCT && val_sct (x)->nfields > 2)
-          val_sct (x)->fields[2] = val_int (val_sct (x)->fields[2].t, 1);
-        vm_raise (v, x);
-      }
-    case IOS_EPERM:
-      vm_raise_code (v, EC_PERM, NULL);
-    case IOS_EFLAGS:
-      vm_raise_code (v, EC_IOFLAGS, NULL);
-    case IOS_ENOIOS:
-      vm_raise_code (v, EC_NO_IOS, NULL);
-    default:
-      vm_raise_code (v, EC_IO, NULL);
-    }
-}
-
-/* The environment of a struct type: the frame it was declared in.  */
-static pk_frame *
-struct_env (vm *v, const type *t, pk_frame *f)
-{
-  int slot = t->u.s.env_slot;
-  if (slot >= 0 && slot < v->globals->nslots
-      && v->globals->slots[slot].t
-      && v->globals->slots[slot].t->kind == TY_FUNCTION)
-    return val_clo (v->globals->slots[slot])->env;
-  return f;
-}
-
-static void
-constraint_failed (vm *v, const type *t, const char *field)
-{
-  char msg[512];
-  snprintf (msg, sizeof msg, "constraint expression failed for field %s.%s",
-            t->name ? t->name : "struct", field ? field : "");
-  /* GNU poke says nothing of a failing element of a mapped array.  */
-  vm_raise_code (v, EC_CONSTRAINT, field && !v->map_elems ? msg : "");
-}
-
-/* Build one field (or union alternative) I of S into S->fields[I].
-   Returns the field's size; *OFF gives where it went (maps).  */
-static uint64_t
-build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
-             uint64_t cur, uint64_t base, uint64_t *off)
-{
-  int i = kid->slot;
-  type *ft = t->u.s.fields[i].type;
-  pk_frame *sf = &s->fr;
-  uint64_t fsize = 0;
-  val fv;
-  if (bc->map)
-    {
-      uint64_t foff = cur;
-      if (kid->aux)
-        {
-          val lab = eval (v, sf, kid->aux);
-          foff = base + lab.v.u * lab.t->u.o.unit;
-        }
-      build_ctx sub = *bc;
-      sub.off = foff;
-      sub.cons = NULL;
-      sub.init = NULL;
-      if (kid->op)
-        sub.endian = kid->op;
-      bool outer = !v->map_ftype;
-      if (outer)
-        {
-          v->map_ftype = t;
-          v->map_fname = kid->name;
-        }
-      fv = build_value (v, sf, ft, &sub, &fsize);
-      if (outer)
-        v->map_ftype = NULL;
-      *off = foff;
-    }
-  else
-    {
-      ast *given = NULL;
-      if (bc->cons)
-        for (int j = 0; j < bc->cons->nkids; j++)
-          if (bc->cons->kids[j]->slot == i)
-            given = bc->cons->kids[j]->a;
-      build_ctx sub = *bc;
-      sub.cons = NULL;
-      sub.init = NULL;
-      if (given)
-        {
-          fv = eval (v, bc->cons_frame, given);
-          vm_push_root (v, fv);
-          check_array_bound (v, sf, ft, fv);
-          vm_pop_roots (v, 1);
-        }
-      else if (kid->c)
-        fv = eval (v, sf, kid->c);
-      else
-        fv = build_value (v, sf, ft, &sub, &fsize);
-      *off = cur;
-      if (kid->aux)
-        {
-          vm_push_root (v, fv);
-          val lab = eval (v, sf, kid->aux);
-          vm_pop_roots (v, 1);
-          *off = base + lab.v.u * lab.t->u.o.unit;
-        }
-    }
-  s->fields[i] = fv;
-  /* A union chooses its alternative by the constraints, even when the
-     map is not strict.  */
-  if ((bc->strict || t->u.s.is_union) && kid->b && !eval (v, sf, kid->b).v.u)
-    constraint_failed (v, t, kid->name);
-  if (!bc->map || fsize == 0)
-    fsize = val_size_bits (fv);
-  return fsize;
-}
-
-/* Run build_field, or build_value when KID is NULL, catching the
-   exceptions CODE1 and CODE2: returns false if one was raised.  Kept
-   apart so that setjmp does not constrain the callers' variables.  */
-typedef struct try_args
-{
-  type *t;
-  pk_struct *s;
-  ast *kid;
-  build_ctx *bc;
-  uint64_t cur, base, off, size;
-  pk_frame *f;
-  val out;
-} try_args;
-
-static bool
-try_build (vm *v, try_args *a, int code1, int code2)
-{
-  vm_handler h;
-  vm_handler_enter (v, &h);
-  if (setjmp (h.jb) == 0)
-    {
-      if (a->kid)
-        a->size = build_field (v, a->t, a->s, a->kid, a->bc, a->cur, a->base,
-                               &a->off);
-      else
-        a->out = build_value (v, a->f, a->t, a->bc, &a->size);
-      v->handler = h.prev;
-      return true;
-    }
-  vm_handler_caught (v, &h);
-  int code = (int) vm_exc_code (v->exc);
-  if (code != code1 && code != code2)
-    vm_raise (v, v->exc);
-  return false;
-}
-
-/* Record in M where a value decoded by BC at OFF, SIZE bits long, lives
-   and how to decode it again.  */
-static void
-set_map (pk_map *m, const build_ctx *bc, uint64_t off, uint64_t size,
-         pk_frame *env)
-{
-  m->mapped = true;
-  m->strict = bc->strict;
-  m->endian = (int8_t) bc->endian;
-  m->ios = bc->ios_id;
-  m->offset = off - (uint64_t) bc->bias;
-  m->bits = size;
-  m->gen = bc->gen;
-  m->env = env;
-}
-
-static _Noreturn void
-no_alternative (vm *v, const type *t)
-{
-  char msg[512];
-  if (t->name)
-    snprintf (msg, sizeof msg, "no valid alternative found for union %s",
-              t->name);
-  else
-    snprintf (msg, sizeof msg, "no valid alternative in union");
-  vm_raise_code (v, EC_CONSTRAINT, msg);
-}
-
-static val
-build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
-{
-  ast *decl = t->u.s.decl;
-  type *offset_bits = v->offset_bits;
-  pk_struct *s;
-  if (bc->into)
-    {
-      /* Decoding a mapped struct again: in place, so that whoever holds
-         it sees the new contents.  */
-      s = (pk_struct *) bc->into;
-      bc->into = NULL;
-      for (int i = 0; i < s->fr.nslots; i++)
-        s->fr.slots[i] = val_void ();
-    }
-  else
-    s = struct_new_mapped (struct_env (v, t, f), t->u.s.nfields,
-                           t->u.s.nslots, bc->map);
-  val sv;
-  sv.t = t;
-  sv.v.o = &s->fr.h;
-  vm_push_root (v, sv);
-  if ((bc->map || t->u.s.has_labels) && !s->offs)
-    s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
-  uint64_t base = bc->off, cur = base, end = base;
-  bool chosen = false;
-  for (int k = 0; k < decl->nkids; k++)
-    {
-      ast *kid = decl->kids[k];
-      s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
-      if (kid->kind != TN_FIELD)
-        {
-          exec (v, &s->fr, kid);
-          continue;
-        }
-      int i = kid->slot;
-      s->fields[i].t = NULL;            /* Absent until built.  */
-      if (t->u.s.is_union && chosen)
-        continue;
-      /* A union constructor tries only the alternative it is given.  */
-      if (t->u.s.is_union && bc->cons && bc->cons->nkids
-          && bc->cons->kids[0]->slot != i)
-        continue;
-      if (kid->d && !eval (v, &s->fr, kid->d).v.u)
-        continue;
-      uint64_t off, fsize;
-      if (t->u.s.is_union)
-        {
-          /* The first alternative that builds without a constraint
-             failure is the union's value.  */
-          try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
-          if (!try_build (v, &a, EC_CONSTRAINT, EC_CONSTRAINT))
-            {
-              s->fields[i].t = NULL;
-              continue;
-            }
-          fsize = a.size;
-          off = a.off;
-          chosen = true;
-        }
-      else
-        fsize = build_field (v, t, s, kid, bc, cur, base, &off);
-      if (s->offs)
-        s->offs[i] = bc->map ? off - (uint64_t) bc->bias : off - base;
-      if (t->u.s.pinned || t->u.s.is_union)
-        {
-          if (off + fsize > end)
-            end = off + fsize;
-          continue;
-        }
-      cur = off + fsize;
-      if (cur > end)
-        end = cur;
-    }
-  if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
-    no_alternative (v, t);
-  if (bc->map)
-    set_map (&s->map, bc, base, end - base, f);
-  *size = end - base;
-  vm_pop_roots (v, 1);
-  return sv;
-}
-
-/* Elements of a mapped array: until COUNT of them, or SIZE bits, or
-   (unbounded) the end of the space or the first constraint failure.  */
-static val
-build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
-{
-  type *et = t->u.a.elem;
-  bool bounded = t->u.a.bound != NULL;
-  bool by_size = t->u.a.bound_is_size;
-  uint64_t count = 0, bits = 0;
-  pk_array *into = (pk_array *) bc->into;
-  bc->into = NULL;
-  if (into && bounded)
-    {
-      /* Decoding a mapped array again: the bound was evaluated when it
-         was mapped.  */
-      count = into->len;
-      bits = into->map.bits;
-    }
-  else if (bounded)
-    {
-      val b = eval (v, f, t->u.a.bound);
-      const type *bt = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
-      if (bt->u.i.sign && b.v.i < 0)
-        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-      if (b.t->kind == TY_OFFSET)
-        bits = b.v.u * b.t->u.o.unit;
-      else
-        count = b.v.u;
-      /* Constructing is bounded by memory; refuse what cannot fit
-         rather than exhaust it.  */
-      if (!bc->map && (count > ((uint64_t) 1 << 28)
-                       || bits > ((uint64_t) 1 << 34)))
-        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-    }
-  /* GNU poke makes a default element before it uses the initializer:
-     its constraints must hold.  */
-  if (!bc->map && bc->init && et->kind == TY_STRUCT && (count || bits))
-    {
-      build_ctx sub = *bc;
-      sub.init = NULL;
-      uint64_t esize;
-      build_value (v, f, et, &sub, &esize);
-    }
-  /* A constructed array of known length gets its elements' room at
-     once (mapped ones may be cut short by the end of the IO space).  */
-  pk_array *a = array_new (!bc->map && bounded && !by_size
-                           ? (size_t) (count < (1u << 20) ? count : 1u << 20)
-                           : 0);
-  val av;
-  av.t = t;
-  av.v.o = &a->h;
-  vm_push_root (v, av);
-  uint64_t cur = bc->off;
-  for (uint64_t n = 0;; n++)
-    {
-      if (bounded && !by_size && n >= count)
-        break;
-      if (bounded && by_size && cur - bc->off >= bits)
-        break;
-      build_ctx sub = *bc;
-      sub.off = cur;
-      sub.cons = NULL;
-      uint64_t esize = 0;
-      val e;
-      if (!bc->map)
-        {
-          if (!bounded)
-            break;
-          if (bc->init)
-            e = *bc->init;
-          else
-            e = build_value (v, f, et, &sub, &esize);
-          if (by_size && esize == 0)
-            esize = val_size_bits (e);
-          if (by_size && esize == 0)
-            break;
-        }
-      else if (bounded)
-        {
-          v->map_elems++;
-          e = build_value (v, f, et, &sub, &esize);
-          v->map_elems--;
-        }
-      else
-        {
-          /* Unbounded: stop quietly at the end or a failing element.  */
-          try_args ta = { et, NULL, NULL, &sub, 0, 0, 0, 0, f, val_void () };
-          if (!try_build (v, &ta, EC_EOF, EC_CONSTRAINT))
-            break;
-          e = ta.out;
-          esize = ta.size;
-        }
-      array_push (a, e);
-      cur += esize;
-    }
-  if (by_size && bounded && cur - bc->off != bits)
-    vm_raise_code (v, bc->map ? EC_MAP_BOUNDS : EC_MAP_BOUNDS, NULL);
-  if (bc->map)
-    set_map (&a->map, bc, bc->off, cur - bc->off, f);
-  *size = cur - bc->off;
-  if (into)
-    {
-      array_take (into, a);
-      into->map = a->map;
-      av.v.o = &into->h;
-    }
-  vm_pop_roots (v, 1);
-  return av;
-}
-
-/* An integral struct is mapped as its integer, in the byte order in
-   force, and then split into its fields.  */
-static val
-map_integral (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
-{
-  int n = t->u.s.itype->u.i.size;
-  uint64_t raw;
-  ios_err e = ios_read_int (bc->io, bc->off, n, big_endian (v, bc), &raw);
-  if (e != IOS_OK)
-    vm_raise_ios (v, e);
-  gcobj *into = bc->into;
-  bc->into = NULL;
-  val sv = int_to_struct_into (v, t, raw, into, bc->strict);
-  pk_struct *s = val_sct (sv);
-  set_map (&s->map, bc, bc->off, (uint64_t) n, f);
-  *size = (uint64_t) n;
-  return sv;
-}
-
-static val
-build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
-{
-  switch (t->kind)
-    {
-    case TY_INT:
-    case TY_OFFSET:
-      {
-        const type *it = t->kind == TY_INT ? t : t->u.o.base;
-        int bits = it->u.i.size;
-        *size = (uint64_t) bits;
-        if (!bc->map)
-          return val_int (t, 0);
-        uint64_t raw;
-        ios_err e = ios_read_int (bc->io, bc->off, bits, big_endian (v, bc),
-                                  &raw);
-        if (e != IOS_OK)
-          vm_raise_ios (v, e);
-        return val_int (t, arith_norm (raw, bits, it->u.i.sign));
-      }
-    case TY_STRING:
-      {
-        if (!bc->map)
-          {
-            *size = 8;
-            return val_string ("", 0);
-          }
-        strbuf sb;
-        sb_init (&sb);
-        uint64_t at = bc->off;
-        for (bool done = false; !done;)
-          {
-            /* Bytes a chunk at a time; one at a time near the end.  */
-            unsigned char buf[64];
-            size_t n = sizeof buf;
-            ios_err e = IOS_EEOF;
-            if (at % 8 == 0)
-              e = ios_read_bytes (bc->io, at / 8, buf, n);
-            if (e != IOS_OK)
-              {
-                uint64_t ch;
-                n = 1;
-                e = ios_read_int (bc->io, at, 8, true, &ch);
-                buf[0] = (unsigned char) ch;
-              }
-            if (e != IOS_OK)
-              {
-                sb_free (&sb);
-                vm_raise_ios (v, e);
-              }
-            size_t len = 0;
-            while (len < n && buf[len])
-              len++;
-            sb_putn (&sb, (const char *) buf, len);
-            done = len < n;
-            at += n * 8;
-          }
-        *size = (sb.len + 1) * 8;
-        val r = val_string (sb.data ? sb.data : "", sb.len);
-        sb_free (&sb);
-        return r;
-      }
-    case TY_ARRAY:
-      return build_array (v, f, t, bc, size);
-    case TY_STRUCT:
-      if (bc->map && t->u.s.itype)
-        return map_integral (v, f, t, bc, size);
-      return build_struct (v, f, t, bc, size);
-    case TY_FUNCTION:
-      {
-        pk_closure *c = closure_new (NULL, NULL);
-        c->builtin = -1;
-        val r;
-        r.t = t;
-        r.v.o = &c->h;
-        *size = 0;
-        return r;
-      }
-    default:
-      *size = 0;
-      return val_void ();
-    }
-}
-
-static val
-eval_structcons (vm *v, pk_frame *f, ast *n)
-{
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.strict = true;
-  bc.cons = n;
-  bc.cons_frame = f;
-  uint64_t size;
-  return build_struct (v, f, n->type, &bc, &size);
-}
-
-/* T @ [IOS :] OFFSET.  */
-static val
-eval_map (vm *v, pk_frame *f, ast *n)
-{
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.map = true;
-  bc.strict = !n->flag;
-  val off = eval (v, f, n->b);
-  if (n->c)
-    {
-      vm_push_root (v, off);
-      val id = eval (v, f, n->c);
-      vm_pop_roots (v, 1);
-      bc.io = ios_get ((int) id.v.i);
-      if (!bc.io)
-        vm_raise_code (v, EC_NO_IOS, NULL);
-    }
-  else
-    {
-      bc.io = ios_cur ();
-      if (!bc.io)
-        vm_raise_code (v, EC_NO_IOS, NULL);
-    }
-  bc.bias = ios_bias (bc.io);
-  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) bc.bias;
-  type *t = n->type;
-  if (t->kind == TY_INT || t->kind == TY_OFFSET)
-    {
-      /* A scalar: no decoding state to keep.  */
-      const type *it = t->kind == TY_INT ? t : t->u.o.base;
-      uint64_t raw;
-      ios_err e = ios_read_int (bc.io, bc.off, it->u.i.size, v->big_endian,
-                                &raw);
-      if (e != IOS_OK)
-        vm_raise_ios (v, e);
-      return val_int (t, arith_norm (raw, it->u.i.size, it->u.i.sign));
-    }
-  bc.ios_id = ios_id (bc.io);
-  bc.gen = vm_map_gen (v);
-  uint64_t size;
-  v->mapping++;
-  val r = build_value (v, f, n->type, &bc, &size);
-  v->mapping--;
-  return r;
-}
-
-/* Decode the mapped value X again, in place (see vm_fresh).  */
-static void
-remap (vm *v, val x)
-{
-  pk_map *m = val_map (x);
-  ios *io = ios_get (m->ios);
-  if (!io)
-    vm_raise_code (v, EC_NO_IOS, NULL);
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.map = true;
-  bc.strict = m->strict;
-  bc.io = io;
-  bc.ios_id = m->ios;
-  bc.bias = ios_bias (io);
-  bc.off = m->offset + (uint64_t) bc.bias;
-  bc.endian = m->endian;
-  bc.gen = vm_map_gen (v);
-  bc.into = x.v.o;
-  /* Until it decodes whole, it stays out of date.  */
-  m->gen = 0;
-  vm_push_root (v, x);
-  v->mapping++;
-  uint64_t size;
-  build_value (v, m->env, x.t, &bc, &size);
-  v->mapping--;
-  vm_pop_roots (v, 1);
-}
-
-/* Writing values to IO: the encoder, the inverse of build_value.  */
-static void
-write_value (vm *v, ios *io, uint64_t off, val x, int endian)
-{
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.endian = endian;
-  switch (x.t->kind)
-    {
-    case TY_INT:
-    case TY_OFFSET:
-      {
-        const type *it = x.t->kind == TY_INT ? x.t : x.t->u.o.base;
-        ios_err e = ios_write_int (io, off, it->u.i.size,
-                                   big_endian (v, &bc), x.v.u);
-        if (e != IOS_OK)
-          vm_raise_ios (v, e);
-        return;
-      }
-    case TY_STRING:
-      {
-        const pk_string *str = val_str (x);
-        ios_err e = IOS_OK;
-        if (off % 8 == 0)
-          e = ios_write_bytes (io, off / 8, str->data, str->len + 1);
-        else
-          for (size_t i = 0; i <= str->len && e == IOS_OK; i++)
-            e = ios_write_int (io, off + i * 8, 8, true,
-                               (unsigned char) str->data[i]);
-        if (e != IOS_OK)
-          vm_raise_ios (v, e);
-        return;
-      }
-    case TY_ARRAY:
-      {
-        pk_array *a = val_arr (x);
-        for (size_t i = 0; i < a->len; i++)
-          {
-            write_value (v, io, off, a->elems[i], endian);
-            off += val_size_bits (a->elems[i]);
-          }
-        return;
-      }
-    case TY_STRUCT:
-      {
-        pk_struct *s = val_sct (x);
-        const type *t = x.t;
-        uint64_t cur = off;
-        if (t->u.s.itype)
-          {
-            ios_err e = ios_write_int (io, off, t->u.s.itype->u.i.size,
-                                       big_endian (v, &bc), struct_to_int (x));
-            if (e != IOS_OK)
-              vm_raise_ios (v, e);
-            return;
-          }
-        for (int i = 0; i < s->nfields; i++)
-          {
-            if (!s->fields[i].t)
-              continue;
-            uint64_t fo = s->offs ? off + (s->offs[i] - s->map.offset) : cur;
-            write_value (v, io, fo, s->fields[i], endian);
-            cur = fo + val_size_bits (s->fields[i]);
-            (void) t;
-          }
-        return;
-      }
-    default:
-      return;
-    }
-}
-
-/* The bit offset of element I of the mapped array C, without bias.  */
-static uint64_t
-elem_offset (val c, uint64_t i)
-{
-  const pk_array *a = val_arr (c);
-  const pk_map *m = val_map (a->elems[i]);
-  if (m && m->mapped)
-    return m->offset;
-  const type *et = c.t->u.a.elem;
-  if (type_complete (et))
-    return a->map.offset + i * type_size (et);
-  uint64_t off = a->map.offset;
-  for (uint64_t k = 0; k < i; k++)
-    off += val_size_bits (a->elems[k]);
-  return off;
-}
-
-/* Write X, a new part of the mapped value M at bit offset OFF (without
-   bias), to M's IO space.  M, updated in place by the caller, stays up
-   to date if it was, unless X is itself composite: then it decodes
-   again, to map X's parts.  */
-static void
-write_through (vm *v, pk_map *m, uint64_t off, int endian, val x)
-{
-  ios *io = ios_get (m->ios);
-  if (!io)
-    vm_raise_code (v, EC_NO_IOS, NULL);
-  write_value (v, io, off + (uint64_t) ios_bias (io), x, endian);
-}
-
-/* The mapped values an assignment went through, outermost first, so
-   that a write through them can keep them current (see keep_current).
-   N is -1 when there were too many to keep.  */
-typedef struct place
-{
-  val objs[8];
-  int n;
-} place;
-
-/* Note X in P; it stays rooted until the assignment resets the root
-   stack.  */
-static void
-place_add (vm *v, place *p, val x)
-{
-  const pk_map *m = val_map (x);
-  if (!m || !m->mapped || p->n < 0)
-    return;
-  if (p->n == (int) countof (p->objs))
-    p->n = -1;
-  else
-    {
-      p->objs[p->n++] = x;
-      vm_push_root (v, x);
-    }
-}
-
-/* Evaluate the container E of an assignment, noting in P the mapped
-   values on the way.  */
-static val
-eval_place (vm *v, pk_frame *f, ast *e, place *p)
-{
-  val x;
-  switch (e->kind)
-    {
-    case A_MEMBER:
-      {
-        val s = eval_place (v, f, e->a, p);
-        vm_fresh (v, s);
-        x = val_sct (s)->fr.slots[e->slot];
-        if (!x.t)
-          vm_raise_code (v, EC_ELEM, NULL);
-        vm_fresh (v, x);
-        break;
-      }
-    case A_INDEX:
-      {
-        val c = eval_place (v, f, e->a, p);
-        if (c.t->kind != TY_ARRAY)
-          return eval (v, f, e);
-        vm_push_root (v, c);
-        uint64_t i = eval (v, f, e->b).v.u;
-        vm_pop_roots (v, 1);
-        vm_fresh (v, c);
-        if (i >= val_arr (c)->len)
-          vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-        x = val_arr (c)->elems[i];
-        vm_fresh (v, x);
-        break;
-      }
-    default:
-      x = eval (v, f, e);
-    }
-  place_add (v, p, x);
-  return x;
-}
-
-/* Whether writing a part of a value of type T in place leaves the value
-   what decoding it again would give: not when the parts overlap or
-   where they are, or how many, depends on what they hold.  */
-static bool
-updates_in_place (const type *t)
-{
-  if (t->kind == TY_ARRAY)
-    return type_complete (t->u.a.elem);
-  if (t->u.s.itype)
-    return true;
-  if (t->u.s.pinned || t->u.s.is_union || !type_complete (t))
-    return false;
-  const ast *decl = t->u.s.decl;
-  for (int k = 0; k < decl->nkids; k++)
-    if (decl->kids[k]->kind == TN_FIELD
-        && (decl->kids[k]->aux || decl->kids[k]->d))
-      return false;
-  return true;
-}
-
-/* After an assignment of X through the values of P, current at
-   generation G0 before it wrote, keep current the ones that it updated
-   in place, from the innermost out.  */
-static void
-keep_current (vm *v, const place *p, uint64_t g0, val x)
-{
-  if (val_map (x))
-    return;                     /* X's parts are to be mapped.  */
-  uint64_t g1 = vm_map_gen (v);
-  for (int k = p->n - 1; k >= 0; k--)
-    {
-      pk_map *m = val_map (p->objs[k]);
-      if (m->gen != g0 || !updates_in_place (p->objs[k].t))
-        return;
-      m->gen = g1;
-    }
-}
-
-/* unmap X: a copy of X that is not mapped, nor are its parts.  */
-static val
-unmap_value (vm *v, val x)
-{
-  val r = x;
-  if (!val_map (x))
-    return x;
-  vm_fresh (v, x);
-  vm_push_root (v, x);
-  if (x.t->kind == TY_ARRAY)
-    {
-      const pk_array *a = val_arr (x);
-      pk_array *c = array_new (a->len);
-      r.v.o = &c->h;
-      vm_push_root (v, r);
-      for (size_t i = 0; i < a->len; i++)
-        array_push (c, unmap_value (v, a->elems[i]));
-    }
-  else
-    {
-      const pk_struct *s = val_sct (x);
-      pk_struct *c = struct_new_frame (s->fr.parent, s->nfields,
-                                       s->fr.nslots);
-      r.v.o = &c->fr.h;
-      vm_push_root (v, r);
-      for (int i = 0; i < s->fr.nslots; i++)
-        {
-          val e = s->fr.slots[i];
-          if (i < s->nfields)
-            e = unmap_value (v, e);
-          else if (e.t && e.t->kind == TY_FUNCTION
-                   && val_clo (e)->env == &s->fr)
-            {
-              /* Methods and local functions see the copy.  */
-              pk_closure *m = closure_new (val_clo (e)->fn, &c->fr);
-              m->builtin = val_clo (e)->builtin;
-              e.v.o = &m->h;
-            }
-          c->fr.slots[i] = e;
-        }
-    }
-  vm_pop_roots (v, 2);
-  return r;
 }
 
 static val
@@ -2090,15 +977,16 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
       else
         eval (v, vf, n->a);
       v->handler = h.prev;
-      return val_int (n->type, 1);
+      return val_int (n->type, 0);
     }
   vm_handler_caught (v, &h);
   val e = v->exc;
   vm_push_root (v, e);
   val want = eval (v, vf, n->b);
   vm_pop_roots (v, 1);
+  /* True when the exception is raised, as since GNU poke 3.0.  */
   if (vm_exc_code (e) == vm_exc_code (want))
-    return val_int (n->type, 0);
+    return val_int (n->type, 1);
   vm_raise (v, e);
 }
 
@@ -2124,6 +1012,7 @@ eval (vm *v, pk_frame *f, ast *n)
         if (n->flag && !x.t)
           vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
         vm_fresh (v, x);
+        vm_note_map_read (v, x);
         return x;
       }
     case A_BINOP:
@@ -2191,7 +1080,7 @@ eval (vm *v, pk_frame *f, ast *n)
           vm_raise_code (v, EC_CONV, NULL);
         if (n->type->kind == TY_ARRAY && n->type->u.a.bound
             && !n->type->u.a.bound_const)
-          check_array_bound (v, f, n->type, x);
+          map_check_bound (v, f, n->type, x);
         return convert (v, x, n->type, n);
       }
     case A_ISA:
@@ -2220,6 +1109,16 @@ eval (vm *v, pk_frame *f, ast *n)
         if (!x.t)
           vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
         vm_fresh (v, x);
+        vm_note_map_read (v, x);
+        return x;
+      }
+    case A_SELF:
+      {
+        val x;
+        x.t = n->type;
+        /* Not decoded again, even when the IO space has changed: a
+           method sees its struct as it was called on, as in GNU poke.  */
+        x.v.o = &vm_frame_at (v, f, n->depth)->h;
         return x;
       }
     case A_OFFSET:
@@ -2232,29 +1131,13 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_ARRAY:
       return eval_array (v, f, n);
     case S_UNMAP:
-      return unmap_value (v, eval (v, f, n->a));
+      return map_unmap (v, eval (v, f, n->a));
     case A_STRUCTCONS:
-      return eval_structcons (v, f, n);
+      return map_construct (v, f, n);
     case A_ARRCONS:
-      {
-        build_ctx bc;
-        memset (&bc, 0, sizeof bc);
-        bc.strict = true;
-        val init;
-        if (n->nkids)
-          {
-            init = eval (v, f, n->kids[0]);
-            vm_push_root (v, init);
-            bc.init = &init;
-          }
-        uint64_t size;
-        val r = build_array (v, f, n->type, &bc, &size);
-        if (n->nkids)
-          vm_pop_roots (v, 1);
-        return r;
-      }
+      return map_construct_array (v, f, n);
     case A_MAP:
-      return eval_map (v, f, n);
+      return map_at (v, f, n);
     case A_LAMBDA:
       {
         pk_closure *c = closure_new (n->a, f);
@@ -2275,7 +1158,7 @@ eval (vm *v, pk_frame *f, ast *n)
                                    t->u.i.size, t->u.i.sign, t->u.i.size,
                                    t->u.i.sign, &r);
         if (e != ARITH_OK)
-          raise_arith (v, e);
+          vm_raise_arith (v, e);
         val nv = val_int (x.t, r);
         assign (v, f, n->a, nv);
         return n->flag ? nv : x;
@@ -2287,17 +1170,21 @@ eval (vm *v, pk_frame *f, ast *n)
     }
 }
 
-/* Assignment.  */
-
-void
-vm_array_set (vm *v, val c, uint64_t i, val x)
+bool
+vm_print_value (vm *v, strbuf *sb, val x)
 {
-  pk_array *a = val_arr (c);
-  if (i >= a->len)
-    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-  if (a->map.mapped)
-    write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
-  a->elems[i] = x;
+  vm_handler h;
+  vm_handler_enter (v, &h);
+  if (setjmp (h.jb))
+    {
+      vm_handler_caught (v, &h);
+      return false;
+    }
+  vm_push_root (v, x);
+  bool ok = print_value (sb, x, &v->popts);
+  v->handler = h.prev;
+  v->nroots = h.nroots;
+  return ok;
 }
 
 static void
@@ -2309,97 +1196,21 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
       if (lv->depth < 0)
         set_global (v, lv->slot, x);
       else
-        vm_frame_at (v, f, lv->depth)->slots[lv->slot] = x;
+        {
+          vm_frame_at (v, f, lv->depth)->slots[lv->slot] = x;
+          if (vm_read_by_type (lv))
+            v->var_gen++;
+        }
       return;
     case A_INDEX:
-      {
-        place p = { .n = 0 };
-        int base = v->nroots;
-        vm_push_root (v, x);
-        val c = eval_place (v, f, lv->a, &p);
-        vm_push_root (v, c);
-        uint64_t i = eval (v, f, lv->b).v.u;
-        uint64_t g0 = vm_map_gen (v);
-        vm_array_set (v, c, i, x);
-        keep_current (v, &p, g0, x);
-        v->nroots = base;
-        return;
-      }
+      map_assign_index (v, f, lv, x);
+      return;
     case A_MEMBER:
-      {
-        place p = { .n = 0 };
-        int base = v->nroots;
-        vm_push_root (v, x);
-        val sv = eval_place (v, f, lv->a, &p);
-        uint64_t g0 = vm_map_gen (v);
-        pk_struct *s = val_sct (sv);
-        int i = lv->slot;
-        if (!s->fields[i].t)
-          vm_raise_code (v, EC_ELEM, NULL);
-        vm_push_root (v, sv);
-        vm_push_root (v, x);
-        /* A bounded array value (or one for a field bounded by size)
-           is converted to the field's type first; another one is
-           stored, and fails below, as in GNU poke.  */
-        type *ft = sv.t->u.s.fields[i].type;
-        if (x.t->kind == TY_ARRAY && ft->kind == TY_ARRAY
-            && (x.t->u.a.bound_const || x.t->u.a.bound
-                || ft->u.a.bound_is_size))
-          check_array_bound (v, &s->fr, ft, x);
-        val old = s->fields[i];
-        s->fields[i] = x;
-        /* The struct is checked again, field by field, as GNU poke
-           does: an array that no longer fits its bound raises E_conv
-           (the new value stays), a constraint that fails raises
-           E_constraint (the old value is back; for a union, no
-           alternative is valid).  */
-        ast *decl = sv.t->u.s.decl, *fkid = NULL;
-        bool strict = !s->map.mapped || s->map.strict;
-        for (int k = 0; decl && k < decl->nkids; k++)
-          {
-            ast *kid = decl->kids[k];
-            if (kid->kind != TN_FIELD || !s->fields[kid->slot].t)
-              continue;
-            if (kid->slot == i)
-              fkid = kid;
-            check_array_bound (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
-                               s->fields[kid->slot]);
-            if (kid->b && strict && !eval (v, &s->fr, kid->b).v.u)
-              {
-                s->fields[i] = old;
-                if (sv.t->u.s.is_union)
-                  no_alternative (v, sv.t);
-                constraint_failed (v, sv.t, kid->name);
-              }
-          }
-        if (s->map.mapped && sv.t->u.s.itype)
-          write_through (v, &s->map, s->map.offset, s->map.endian, sv);
-        else if (s->map.mapped && s->offs)
-          write_through (v, &s->map, s->offs[i],
-                         fkid && fkid->op ? fkid->op : s->map.endian, x);
-        keep_current (v, &p, g0, x);
-        v->nroots = base;
-        return;
-      }
+      map_assign_member (v, f, lv, x);
+      return;
     case A_MAP:
-      {
-        vm_push_root (v, x);
-        /* The value must fit the mapped type: E_conv otherwise.  */
-        if (x.t->kind == TY_ARRAY && lv->type && lv->type->kind == TY_ARRAY)
-          check_array_bound (v, f, lv->type, x);
-        val off = eval (v, f, lv->b);
-        ios *io;
-        if (lv->c)
-          io = ios_get ((int) eval (v, f, lv->c).v.i);
-        else
-          io = ios_cur ();
-        vm_pop_roots (v, 1);
-        if (!io)
-          vm_raise_code (v, EC_NO_IOS, NULL);
-        write_value (v, io, off.v.u * off.t->u.o.unit
-                     + (uint64_t) ios_bias (io), x, 0);
-        return;
-      }
+      map_assign_at (v, f, lv, x);
+      return;
     default:
       vm_raise_code (v, EC_INVAL, "invalid l-value");
     }
@@ -2623,11 +1434,19 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = n->b ? val_str (eval (v, f, n->b))->data : "";
+        const char *msg = "";
+        if (n->b)
+          {
+            /* Rooted while the exception is made (the raise unwinds the
+               root stack).  */
+            val m = eval (v, f, n->b);
+            vm_push_root (v, m);
+            msg = val_str (m)->data;
+          }
         char loc[512];
         snprintf (loc, sizeof loc, "%s:%d:%d:", n->src->filename,
                   n->loc.line, n->loc.col);
-        vm_raise (v, make_exc (v, EC_ASSERT, msg, loc));
+        vm_raise (v, vm_make_exc (v, EC_ASSERT, msg, loc));
       }
     case S_PRINT:
       {

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "arith.h"
 #include "ast.h"
 #include "check.h"
 #include "print.h"
@@ -118,14 +119,39 @@ vm_global_written (vm *v, int slot)
     v->var_gen++;
 }
 
-/* Exception codes, as GNU poke numbers them (see stdlib/prelude.bpk).  */
+/* A composite value X was read while decoding a mapped value: changing
+   it in place must make mapped values out of date, as assigning to a
+   global they read does.  Mapped values need no note: writing to them
+   writes to their IO space, which does it.  */
+static inline void
+vm_note_map_read (vm *v, val x)
+{
+  if (v->mapping && x.t && (x.t->kind == TY_ARRAY || x.t->kind == TY_STRUCT))
+    x.v.o->map_read = 1;
+}
+
+/* Whether LV, a local variable as an l-value, is read by the code of a
+   struct type (its bounds, constraints...): assigning to it makes mapped
+   values out of date.  */
+static inline bool
+vm_read_by_type (const ast *lv)
+{
+  return lv->aux && *(const bool *) lv->aux;
+}
+
+/* Object O is being changed in place.  */
+static inline void
+vm_obj_written (vm *v, const gcobj *o)
+{
+  if (o->map_read)
+    v->var_gen++;
+}
+
+/* Exception codes, as GNU poke numbers them.  */
 enum
 {
-  EC_GENERIC = 0, EC_DIV_BY_ZERO = 1, EC_NO_IOS = 2, EC_NO_RETURN = 3,
-  EC_OUT_OF_BOUNDS = 4, EC_MAP_BOUNDS = 5, EC_EOF = 6, EC_MAP = 7,
-  EC_CONV = 8, EC_ELEM = 9, EC_CONSTRAINT = 10, EC_IO = 11,
-  EC_SIGNAL = 12, EC_IOFLAGS = 13, EC_INVAL = 14, EC_EXIT = 15,
-  EC_ASSERT = 16, EC_OVERFLOW = 17, EC_PERM = 18
+#define EXC(e, code, name, desc, status) EC_##e = code,
+#include "exceptions.def"
 };
 
 vm *vm_new (compiler *comp);
@@ -142,8 +168,15 @@ _Noreturn void vm_raise_code (vm *v, int code, const char *msg);
 _Noreturn void vm_raise (vm *v, val exc);
 /* Raise the exception for an IO space error (an ios_err).  */
 _Noreturn void vm_raise_ios (vm *v, int err);
-/* Raise E_exit with STATUS as its exit_status (the exit builtin).  */
-_Noreturn void vm_raise_exit (vm *v, int status);
+/* Raise the exception for the arithmetic error E (nothing for
+   ARITH_OK).  */
+void vm_raise_arith (vm *v, arith_err e);
+/* A copy of the standard exception CODE, with MSG and LOCATION (either
+   may be NULL) set.  */
+val vm_make_exc (vm *v, int code, const char *msg, const char *location);
+/* The prelude's declarations of the Exception type and the standard
+   exceptions (exceptions.def).  */
+extern const char vm_exceptions_src[];
 
 /* A[I] = X, as the assignment does it: bounds checked, and written
    through to the IO space when A is mapped.  */
@@ -155,9 +188,13 @@ val vm_eval (vm *v, pk_frame *f, ast *n);
 vm_status vm_exec (vm *v, pk_frame *f, ast *n);
 void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
 
-/* Call closure FN with ARGS from C (builtins use it for callbacks).  */
-val vm_call (vm *v, val fn, int nargs, val *args);
-/* The generation a mapped value decoded now is current at.  */
+/* Print X into SB as a value at the prompt shows, with X rooted (its
+   pretty-printers may collect).  False if an exception was raised (a
+   pretty-printer's, or running out of memory): it is in V->exc.  */
+bool vm_print_value (vm *v, strbuf *sb, val x);
+
+/* The generation a mapped value decoded now is current at (see
+   map.h).  */
 uint64_t vm_map_gen (const vm *v);
 
 static inline void

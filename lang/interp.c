@@ -86,7 +86,7 @@ print_result (bpoke *pk, val r)
     return;
   strbuf sb;
   sb_init (&sb);
-  if (!print_value (&sb, r, &pk->vm->popts))
+  if (!vm_print_value (pk->vm, &sb, r))
     {
       /* A pretty-printer raised: GNU poke prints the value to its end,
          then the exception in place of the newline.  */
@@ -103,10 +103,40 @@ print_result (bpoke *pk, val r)
 /* How run reads its source: RUN_REPL, a command, whose lone expression
    is printed; RUN_INCOMPLETE, the command may be incomplete (the REPL
    then reads more); RUN_LAZY, declarations that can wait are compiled
-   at their first use (parse_lazy).  */
-enum { RUN_REPL = 1, RUN_INCOMPLETE = 2, RUN_LAZY = 4 };
+   at their first use (parse_lazy); RUN_EACH, a script whose top-level
+   statements are each a transaction (run_each).  */
+enum { RUN_REPL = 1, RUN_INCOMPLETE = 2, RUN_LAZY = 4, RUN_EACH = 8 };
 
 static bpoke_status run (bpoke *pk, const source *src, int how);
+
+/* Read the program in file PATH into SB (initialized here).  Returns
+   NULL, or why it could not: a program is text of at most
+   SOURCE_MAX bytes, which keeps `load "/dev/zero"' from reading for
+   ever.  */
+#define SOURCE_MAX ((size_t) 64 << 20)
+
+static const char *
+read_source (const char *path, strbuf *sb)
+{
+  sb_init (sb);
+  FILE *f = fopen (path, "rb");
+  if (!f)
+    return strerror (errno);
+  char chunk[65536];
+  size_t n;
+  while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
+    {
+      if (sb->len + n > SOURCE_MAX)
+        {
+          fclose (f);
+          return "file too large for a program (more than 64 MiB)";
+        }
+      sb_putn (sb, chunk, n);
+    }
+  bool failed = ferror (f);
+  fclose (f);
+  return failed ? strerror (errno) : NULL;
+}
 
 static bool
 readable (const char *path)
@@ -192,21 +222,25 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
       }
   pk->loaded = xrealloc (pk->loaded, sizeof (char *) * (pk->nloaded + 1));
   pk->loaded[pk->nloaded++] = path;
-  FILE *f = fopen (path, "rb");
   strbuf sb;
-  sb_init (&sb);
-  char chunk[65536];
-  size_t n;
-  while (f && (n = fread (chunk, 1, sizeof chunk, f)) > 0)
-    sb_putn (&sb, chunk, n);
-  if (f)
-    fclose (f);
+  const char *err = read_source (path, &sb);
+  if (err)
+    {
+      snprintf (buf, sizeof buf, "cannot load `%s': %s", name, err);
+      *msg = buf;
+      sb_free (&sb);
+      return false;
+    }
   source *src = keep_source (pk, sb.data ? sb.data : "", sb.len, path);
   sb_free (&sb);
   bpoke_status st = run (pk, src, 0);
   *msg = NULL;
   return st == BPOKE_OK;
 }
+
+static bpoke_status exec_program (bpoke *pk, ast *prog, bool repl,
+                                  compiler_mark mark);
+static bpoke_status run_each (bpoke *pk, ast *prog, compiler_mark mark);
 
 /* Compile and run SRC.  */
 static bpoke_status
@@ -244,6 +278,7 @@ run (bpoke *pk, const source *src, int how)
       }
   if (repl && nreal == 1 && last->kind == S_EXPR)
     last->flag = true;
+  compiler_mark mark = compiler_get_mark (pk->comp);
   if (!check_program (pk->comp, prog, &err))
     {
       fflush (stdout);
@@ -257,6 +292,16 @@ run (bpoke *pk, const source *src, int how)
       fputs (err.data, stderr);         /* Warnings.  */
     }
   sb_free (&err);
+  if (how & RUN_EACH)
+    return run_each (pk, prog, mark);
+  return exec_program (pk, prog, repl, mark);
+}
+
+/* Run the checked PROG; a lone expression's value is printed if REPL.
+   If it raises, the declarations checked since MARK are forgotten.  */
+static bpoke_status
+exec_program (bpoke *pk, ast *prog, bool repl, compiler_mark mark)
+{
   val result, exc;
   if (!vm_run (pk->vm, prog, repl ? &result : NULL, &exc))
     {
@@ -268,6 +313,7 @@ run (bpoke *pk, const source *src, int how)
              ignores it there.  */
           return repl ? BPOKE_OK : BPOKE_EXIT;
         }
+      compiler_forget (pk->comp, mark);
       /* An interruption (E_signal) says nothing.  */
       if (!(exc.t->kind == TY_STRUCT && vm_exc_code (exc) == EC_SIGNAL))
         report_exception (pk, exc);
@@ -280,31 +326,59 @@ run (bpoke *pk, const source *src, int how)
   return BPOKE_OK;
 }
 
-/* A top-level command (or script) is a transaction over the IO spaces:
-   its writes reach the devices when it ends well (or exits), and are
-   dropped when it ends in an unhandled exception.  */
+/* A top-level command is a transaction over the IO spaces: its writes
+   reach the devices when it ends well (or exits), and are dropped when
+   it ends in an unhandled exception, or does not compile (a module it
+   loads runs while it is read: GNU poke, which reads it all first,
+   runs nothing then).  WHAT names it in messages.  When the writes
+   cannot be made, none are, and the command fails as a compile error
+   does: a batch run stops there, with status 1.  */
 static bpoke_status
-end_transaction (bpoke *pk, bpoke_status st)
+end_transaction (bpoke *pk, bpoke_status st, const char *what)
 {
-  if (st == BPOKE_EXCEPTION)
+  if (st == BPOKE_EXCEPTION || st == BPOKE_ERROR)
     {
       if (ios_rollback ())
         {
           fflush (stdout);
-          fputs ("(the command's writes to IO spaces were discarded)\n",
-                 stderr);
+          fprintf (stderr, "(the %s's writes to IO spaces were discarded)\n",
+                   what);
         }
       return st;
     }
   if (ios_commit () != IOS_OK)
     {
       fflush (stdout);
-      fputs ("error: writing to an IO space failed; "
-             "the command's writes to it were discarded\n", stderr);
+      fprintf (stderr, "error: the %s's writes could not be made: %s\n"
+               "(none of them were: the IO spaces are as they were before "
+               "the %s)\n", what, ios_error (), what);
       pk->exit_code = 1;
-      return BPOKE_EXCEPTION;
+      return BPOKE_ERROR;
     }
   return st;
+}
+
+/* Run the statements of a script one by one, each a transaction: when
+   one fails, the writes of those before it stay made, as GNU poke (which
+   writes at once) keeps them.  */
+static bpoke_status
+run_each (bpoke *pk, ast *prog, compiler_mark mark)
+{
+  for (int i = 0; i < prog->nkids; i++)
+    {
+      ast *one = ast_new (compiler_arena (pk->comp), A_PROGRAM, prog->src,
+                          prog->kids[i]->loc);
+      one->kids = &prog->kids[i];
+      one->nkids = 1;
+      one->nslots = prog->nslots;
+      ios_begin ();
+      bpoke_status st = end_transaction (pk, exec_program (pk, one, false,
+                                                           mark),
+                                         "statement");
+      if (st != BPOKE_OK)
+        return st;
+    }
+  return BPOKE_OK;
 }
 
 bpoke_status
@@ -331,35 +405,35 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
     sb_putc (&sb, ';');
   source *src = keep_source (pk, sb.data, sb.len, filename);
   sb_free (&sb);
+  ios_begin ();
   bpoke_status st = run (pk, src,
                          RUN_REPL | (allow_incomplete ? RUN_INCOMPLETE : 0));
-  return end_transaction (pk, st);
+  return st == BPOKE_INCOMPLETE ? st : end_transaction (pk, st, "command");
 }
 
 bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {
   source *src = keep_source (pk, text, len, filename);
-  return end_transaction (pk, run (pk, src, 0));
+  /* The statements are transactions of their own; what is left is what
+     modules loaded while the script was read wrote, kept if it
+     compiles.  */
+  ios_begin ();
+  return end_transaction (pk, run (pk, src, RUN_EACH), "script");
 }
 
 bpoke_status
 bpoke_script_file (bpoke *pk, const char *path)
 {
-  FILE *f = fopen (path, "rb");
-  if (!f)
+  strbuf sb;
+  const char *err = read_source (path, &sb);
+  if (err)
     {
-      fprintf (stderr, "%s: %s\n", path, strerror (errno));
+      fprintf (stderr, "%s: %s\n", path, err);
+      sb_free (&sb);
       pk->exit_code = 1;
       return BPOKE_ERROR;
     }
-  strbuf sb;
-  sb_init (&sb);
-  char buf[65536];
-  size_t n;
-  while ((n = fread (buf, 1, sizeof buf, f)) > 0)
-    sb_putn (&sb, buf, n);
-  fclose (f);
   bpoke_status st = bpoke_script (pk, sb.data ? sb.data : "", sb.len, path);
   sb_free (&sb);
   return st;
@@ -413,7 +487,8 @@ install_builtins (bpoke *pk)
     sb_printf (&sb, "fun %s = %s: {}\n", builtin_name (id), builtin_sig (id));
   pk->builtins = keep_source (pk, sb.data, sb.len, "<builtins>");
   sb_free (&sb);
-  if (end_transaction (pk, run (pk, pk->builtins, RUN_LAZY)) != BPOKE_OK)
+  if (end_transaction (pk, run (pk, pk->builtins, RUN_LAZY), "builtins")
+      != BPOKE_OK)
     abort ();
 }
 
@@ -432,12 +507,18 @@ bpoke_new (void)
      compiled piecemeal, when first used.  */
   compiler_set_lazy (pk->comp, compile_lazy, pk);
   install_builtins (pk);
-  source *src = keep_source (pk, bpoke_prelude_src,
-                             strlen (bpoke_prelude_src), "<prelude>");
-  if (end_transaction (pk, run (pk, src, RUN_LAZY)) != BPOKE_OK)
+  const char *prelude[] = { vm_exceptions_src, bpoke_prelude_src };
+  for (size_t i = 0; i < countof (prelude); i++)
     {
-      fputs ("bpoke: internal error: the prelude does not compile\n", stderr);
-      abort ();
+      source *src = keep_source (pk, prelude[i], strlen (prelude[i]),
+                                 "<prelude>");
+      if (end_transaction (pk, run (pk, src, RUN_LAZY), "prelude")
+          != BPOKE_OK)
+        {
+          fputs ("bpoke: internal error: the prelude does not compile\n",
+                 stderr);
+          abort ();
+        }
     }
   return pk;
 }
@@ -824,4 +905,78 @@ bpoke_info (bpoke *pk, const char *what, const char *arg, const char **err)
   if (arg)
     regfree (&re);
   return true;
+}
+
+/* The IO part of the interface: the IO spaces are global, not per
+   interpreter.  */
+
+int
+bpoke_ios_open (bpoke *pk, const char *handler, uint64_t flags)
+{
+  (void) pk;
+  int id = ios_open (handler, flags, NULL);
+  if (id >= 0)
+    ios_set_cur (id);
+  return id;
+}
+
+bool
+bpoke_ios_close (bpoke *pk, int id)
+{
+  (void) pk;
+  return ios_get (id) && ios_close (id) == IOS_OK;
+}
+
+bool
+bpoke_ios_set_current (bpoke *pk, int id)
+{
+  (void) pk;
+  return ios_set_cur (id);
+}
+
+int
+bpoke_ios_current (bpoke *pk)
+{
+  (void) pk;
+  return ios_cur () ? ios_id (ios_cur ()) : -1;
+}
+
+int
+bpoke_ios_lookup (bpoke *pk, const char *name)
+{
+  (void) pk;
+  ios *io = ios_find (name);
+  return io ? ios_id (io) : -1;
+}
+
+int
+bpoke_ios_next_id (bpoke *pk)
+{
+  (void) pk;
+  return ios_next_id ();
+}
+
+typedef struct ios_each_ctx
+{
+  void (*fn) (void *ctx, const bpoke_ios *io);
+  void *ctx;
+} ios_each_ctx;
+
+static void
+ios_each_one (void *cv, ios *io)
+{
+  ios_each_ctx *c = cv;
+  bpoke_ios info = { ios_id (io), io == ios_cur (), ios_type_name (io),
+                     ios_handler (io), ios_flags (io), ios_bias (io),
+                     ios_size (io) };
+  c->fn (c->ctx, &info);
+}
+
+void
+bpoke_ios_each (bpoke *pk, void (*fn) (void *ctx, const bpoke_ios *io),
+                void *ctx)
+{
+  (void) pk;
+  ios_each_ctx c = { fn, ctx };
+  ios_each (ios_each_one, &c);
 }

@@ -4,9 +4,11 @@
    of another IO space, a process's memory) under a page cache.  Pages
    are read on demand; writes go to the cache and reach the device when
    the current transaction commits.  Every top-level command is one
-   transaction (ios_commit at its end, ios_rollback when it fails), and
-   a commit is made safe against being killed half-way by an undo
-   journal written before the device is touched.
+   transaction (ios_begin at its start, ios_commit at its end,
+   ios_rollback when it fails); a commit writes every space or none, and
+   is made safe against being killed half-way by an undo journal written
+   before the device is touched.  The modules below: iodev (devices),
+   iocache (the page cache), journal, iobits (integers at bit offsets).
 
    IO spaces are numbered from 0 upwards in opening order; ids are never
    reused.  One of them is current.  */
@@ -50,10 +52,14 @@ void ios_fini (void);           /* Rolls back and closes everything.  */
 /* Open HANDLER: "*NAME*" is a memory buffer, "sub://IOS/BASE/SIZE/NAME"
    a sub-range, "pid://N" a process, anything else a file.  FLAGS 0
    means read-write when permitted, read-only otherwise.  Returns the new
-   id, or -1 with *ERR set.  The first space opened becomes current.  */
+   id, or -1 with *ERR set.  The first space opened becomes current.
+   Opening a file replays the journal of an interrupted commit left
+   beside it, if the open is read-write and the journal belongs to the
+   file; and says on stderr what it did with any journal found.  */
 int ios_open (const char *handler, uint64_t flags, ios_err *err);
-/* Close ID (committing its pending writes first); closing the current
-   space makes the most recently opened remaining one current.  */
+/* Close ID; its pending writes are committed or dropped with the
+   transaction.  Closing the current space makes the most recently
+   opened remaining one current.  */
 ios_err ios_close (int id);
 
 ios *ios_get (int id);          /* NULL if there is no such space.  */
@@ -86,8 +92,13 @@ ios_err ios_write_int (ios *io, uint64_t bitoff, int nbits, bool big_endian,
 ios_err ios_read_bytes (ios *io, uint64_t off, void *buf, size_t n);
 ios_err ios_write_bytes (ios *io, uint64_t off, const void *buf, size_t n);
 
-/* Transactions over all open spaces.  */
+/* Transactions over all open spaces.  ios_begin starts one: the
+   spaces' cached pages are checked against their devices, which other
+   programs may have changed.  ios_commit writes all the pending writes
+   or none; on failure, ios_error says which space failed and why.  */
+void ios_begin (void);
 ios_err ios_commit (void);
+const char *ios_error (void);
 /* Returns true if there were pending writes (now discarded).  */
 bool ios_rollback (void);
 /* Write ID's pending data to its device now (the flush builtin).  */
@@ -97,9 +108,11 @@ ios_err ios_flush (int id);
 void ios_each (void (*fn) (void *ctx, ios *io), void *ctx);
 
 /* For tests: the number of pages cached over all spaces, and a crash
-   simulator (when >= 0, a commit calls _exit (99) before its Nth
-   device write, counting from 0 over the whole process).  */
+   simulator: when >= 0, the process kills itself (SIGKILL) before the
+   Nth step of commits and recoveries that changes a file or directory
+   (a write, truncation, fsync, link or unlink), counting from 0 over
+   the whole process.  ios_init sets it from BPOKE_CRASH_AT_STEP.  */
 size_t ios_cached_pages (void);
-extern int ios_crash_after_writes;
+extern int ios_crash_at_step;
 
 #endif

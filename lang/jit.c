@@ -1024,6 +1024,8 @@ gen_incdec (jbuf *j, const cnode *c, bool value)
     store (j, base, d, RDX);
   if (value && c->n->flag)
     mov (j, RAX, RDX);
+  if (pr < 0 && var->depth < 0)
+    global_written (j, var->slot);      /* Uses rdx.  */
   return true;
 }
 
@@ -1192,8 +1194,6 @@ gen_ex (jbuf *j, const cnode *c, bool use_status)
     case JX_INC_GLOBAL:
       if (!gen_incdec (j, c, false))
         abort ();
-      if (c->jx == JX_INC_GLOBAL && preg (j, true, c->slot) < 0)
-        global_written (j, c->slot);
       return;
     case JX_IF:
       next = label (j);

@@ -300,6 +300,7 @@ starts_type (parser *p)
 }
 
 static ast *parse_expr (parser *p);
+static ast *parse_primary (parser *p);
 static ast *parse_binary (parser *p, int minprec);
 static ast *parse_unary (parser *p);
 static ast *parse_type (parser *p);
@@ -605,20 +606,31 @@ binop_prec (tok_kind k)
   return 0;
 }
 
+static bool
+at_exccond (parser *p)
+{
+  return p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG;
+}
+
+/* OPERAND ?! EXCEPTION, at the `?': 1 if evaluating (or, for a block,
+   executing) OPERAND raises EXCEPTION, else 0.  */
+static ast *
+parse_exccond (parser *p, ast *operand, loc_t loc)
+{
+  ast *n = node (p, A_EXCCOND, loc);
+  next (p);
+  next (p);
+  n->a = operand;
+  n->b = parse_binary (p, 1);
+  return finish (p, n);
+}
+
 static ast *
 parse_expr (parser *p)
 {
   ast *c = parse_binary (p, 1);
-  while (p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG)
-    {
-      /* EXP ?! EXCEPTION: 0 if evaluating EXP raises it, else 1.  */
-      ast *n = node (p, A_EXCCOND, c->loc);
-      next (p);
-      next (p);
-      n->a = c;
-      n->b = parse_binary (p, 1);
-      c = finish (p, n);
-    }
+  while (at_exccond (p))
+    c = parse_exccond (p, c, c->loc);
   if (p->tok.kind == T_QUESTION)
     {
       ast *n = node (p, A_COND, c->loc);
@@ -866,6 +878,22 @@ parse_type_expr (parser *p)
   return NULL;
 }
 
+/* The format string of printf or format into N->a, and its arguments
+   into N's list.  */
+static void
+parse_format_args (parser *p, ast *n)
+{
+  if (p->tok.kind != T_STR)
+    fail_unexpected (p);
+  n->a = parse_primary (p);
+  /* GNU poke takes the comma after the format as optional.  */
+  if (p->tok.kind != T_COMMA && p->tok.kind != T_RPAREN
+      && p->tok.kind != T_SEMI)
+    ast_list_push (p->ar, n, parse_expr (p));
+  while (accept (p, T_COMMA))
+    ast_list_push (p->ar, n, parse_expr (p));
+}
+
 static ast *
 parse_primary (parser *p)
 {
@@ -897,6 +925,14 @@ parse_primary (parser *p)
       n = node (p, A_OFFSET, loc);
       n->b = parse_unit (p, loc);
       return finish (p, n);
+    case T_LBRACE:
+      {
+        /* A block is an expression only as the operand of ?!.  */
+        ast *b = parse_block (p);
+        if (!at_exccond (p))
+          fail_at (p, loc, loc.pos + 1, "syntax error: unexpected '{'");
+        return parse_exccond (p, b, loc);
+      }
     case T_IDENT:
       if (peek (p)->kind == T_LBRACE && p->no_named == 0)
         {
@@ -989,11 +1025,7 @@ parse_primary (parser *p)
         next (p);
         n = node (p, A_FORMAT, loc);
         expect (p, T_LPAREN);
-        if (p->tok.kind != T_STR)
-          fail_unexpected (p);
-        n->a = parse_primary (p);
-        while (accept (p, T_COMMA))
-          ast_list_push (p->ar, n, parse_expr (p));
+        parse_format_args (p, n);
         expect (p, T_RPAREN);
         return finish (p, n);
       }
@@ -1252,16 +1284,11 @@ parse_stmt_1 (parser *p)
     case T_LBRACE:
       {
         ast *b = parse_block (p);
-        if (p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG)
+        if (at_exccond (p))
           {
             /* { STMTS } ?! EXCEPTION is an expression.  */
-            n = node (p, A_EXCCOND, loc);
-            next (p);
-            next (p);
-            n->a = b;
-            n->b = parse_binary (p, 1);
             ast *st = node (p, S_EXPR, loc);
-            st->a = finish (p, n);
+            st->a = parse_exccond (p, b, loc);
             expect (p, T_SEMI);
             return finish (p, st);
           }
@@ -1447,11 +1474,7 @@ parse_stmt_1 (parser *p)
         next (p);
         n = node (p, S_PRINTF, loc);
         bool paren = accept (p, T_LPAREN);
-        if (p->tok.kind != T_STR)
-          fail_unexpected (p);
-        n->a = parse_primary (p);
-        while (accept (p, T_COMMA))
-          ast_list_push (p->ar, n, parse_expr (p));
+        parse_format_args (p, n);
         if (paren)
           expect (p, T_RPAREN);
         expect (p, T_SEMI);
@@ -1661,6 +1684,10 @@ diag_format (strbuf *out, const source *src, loc_t loc, int end,
 {
   sb_printf (out, "%s:%d:%d: %s: %s\n", src->filename, loc.line, loc.col,
              kind, msg);
+  /* Commands (the prompt, -c, -s) were just typed: as GNU poke does, the
+     source line is shown for files only.  */
+  if (strcmp (src->filename, "<stdin>") == 0)
+    return;
   /* The source line, then a caret under the start and tildes under the
      rest of the construct on that line.  */
   int ls = loc.pos;

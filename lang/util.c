@@ -7,11 +7,27 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static void
-oom (void)
+void (*xalloc_fail_hook) (void);
+static bool failing;
+
+void
+xalloc_fail (void)
 {
+  /* The hook raises, and raising allocates: should that fail too, give
+     up.  */
+  if (xalloc_fail_hook && !failing)
+    {
+      failing = true;
+      xalloc_fail_hook ();
+    }
   fputs ("bpoke: out of memory\n", stderr);
   abort ();
+}
+
+void
+xalloc_fail_recovered (void)
+{
+  failing = false;
 }
 
 void *
@@ -19,7 +35,7 @@ xmalloc (size_t n)
 {
   void *p = malloc (n ? n : 1);
   if (!p)
-    oom ();
+    xalloc_fail ();
   return p;
 }
 
@@ -28,7 +44,7 @@ xcalloc (size_t n, size_t size)
 {
   void *p = calloc (n ? n : 1, size ? size : 1);
   if (!p)
-    oom ();
+    xalloc_fail ();
   return p;
 }
 
@@ -37,7 +53,7 @@ xrealloc (void *p, size_t n)
 {
   p = realloc (p, n ? n : 1);
   if (!p)
-    oom ();
+    xalloc_fail ();
   return p;
 }
 

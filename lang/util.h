@@ -10,6 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Running out of memory calls XALLOC_FAIL_HOOK, which may leave by
+   longjmp (the interpreter raises an exception) once it has called
+   xalloc_fail_recovered; if it returns, or runs out of memory itself,
+   or there is none, bpoke aborts.  */
+extern void (*xalloc_fail_hook) (void);
+_Noreturn void xalloc_fail (void);
+void xalloc_fail_recovered (void);
 void *xmalloc (size_t n);
 void *xcalloc (size_t n, size_t size);
 void *xrealloc (void *p, size_t n);

@@ -183,6 +183,9 @@ pool_fini (void)
 
 static gcobj *all_objects;
 static size_t bytes_since_gc, gc_threshold, live_bytes;
+/* BPOKE_GC_STRESS=N: collect at every Nth allocation, to find values
+   that a C function holds unrooted across one (0: off).  */
+static unsigned long gc_stress, gc_stress_count;
 static gcobj **gray;
 static size_t ngray, graycap;
 /* Permanent objects, marked first by every collection.  */
@@ -199,6 +202,22 @@ gc_init (void)
   bytes_since_gc = 0;
   live_bytes = 0;
   gc_threshold = GC_MIN_THRESHOLD;
+  const char *stress = getenv ("BPOKE_GC_STRESS");
+  gc_stress = stress ? strtoul (stress, NULL, 10) : 0;
+  gc_stress_count = 0;
+}
+
+/* Bytes O owns beside its own block: an array's elements, a struct's
+   field offsets when they are apart.  */
+static size_t
+obj_storage (const gcobj *o)
+{
+  if (o->kind == GC_ARRAY)
+    return ((const pk_array *) o)->cap * sizeof (val);
+  if (o->kind == GC_STRUCT && !((const pk_struct *) o)->offs_inline
+      && ((const pk_struct *) o)->offs)
+    return sizeof (uint64_t) * ((size_t) ((const pk_struct *) o)->nfields + 1);
+  return 0;
 }
 
 static void
@@ -244,13 +263,12 @@ void *
 gc_alloc (gc_kind kind, size_t size)
 {
   bytes_since_gc += size;
-  if (bytes_since_gc > gc_threshold && gc_mark_roots)
+  if ((bytes_since_gc > gc_threshold
+       || (gc_stress && ++gc_stress_count % gc_stress == 0))
+      && gc_mark_roots)
     gc_collect ();
   if (size > UINT32_MAX)
-    {
-      fputs ("bpoke: out of memory\n", stderr);
-      abort ();
-    }
+    xalloc_fail ();
   gcobj *o = pool_alloc (size);
   o->kind = (uint8_t) kind;
   o->size = (uint32_t) size;
@@ -354,7 +372,7 @@ gc_collect (void)
       if (o->marked)
         {
           o->marked = 0;
-          live += o->size;
+          live += o->size + obj_storage (o);
           p = &o->next;
         }
       else
@@ -363,8 +381,7 @@ gc_collect (void)
           obj_free (o);
         }
     }
-  /* Next collection when as much again as is live has been allocated
-     (objects' own sizes; array elements are not counted).  */
+  /* Next collection when as much again as is live has been allocated.  */
   live_bytes = live;
   gc_threshold = live_bytes * 2 > GC_MIN_THRESHOLD ? live_bytes * 2
                                                     : GC_MIN_THRESHOLD;
@@ -426,6 +443,7 @@ array_new (size_t cap)
   pk_array *a = gc_alloc (GC_ARRAY, sizeof *a);
   a->cap = cap;
   a->elems = cap ? pool_alloc (cap * sizeof (val)) : NULL;
+  bytes_since_gc += cap * sizeof (val);
   return a;
 }
 
@@ -437,6 +455,9 @@ array_push (pk_array *a, val v)
       size_t cap = a->cap ? a->cap * 2 : 8;
       a->elems = pool_resize (a->elems, a->cap * sizeof (val),
                               cap * sizeof (val));
+      /* Counted towards the next collection, which array_push cannot
+         start: the next allocation will.  */
+      bytes_since_gc += (cap - a->cap) * sizeof (val);
       a->cap = cap;
     }
   a->elems[a->len++] = v;

@@ -32,6 +32,9 @@ typedef struct gcobj
   uint8_t kind;                 /* gc_kind.  */
   uint8_t marked;
   uint8_t permanent;            /* Never collected (literals).  */
+  uint8_t map_read;             /* Read while decoding a mapped value:
+                                   changing it makes mapped values out of
+                                   date (vm_obj_written).  */
   uint32_t size;                /* Bytes allocated (for the pacing).  */
 } gcobj;
 
@@ -61,7 +64,8 @@ struct pk_frame;
 typedef struct pk_map
 {
   bool mapped;
-  bool strict;
+  bool lax;                     /* Mapped with @! (and unmap's copies of
+                                   such values): constraints unchecked.  */
   int8_t endian;                /* 0 the current one, 1 big, 2 little.  */
   int ios;
   uint64_t offset;              /* Bits, not counting the space's bias.  */

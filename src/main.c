@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,20 @@ load_init_file (bpoke *pk)
 }
 
 static int real_main (int argc, char **argv);
+
+/* Run the lines of F (named NAME) as commands, as -s does: stop at one
+   that does not compile or whose writes cannot be made, and give status
+   1; after `.exit', the exit code.  Otherwise STATUS is kept.  */
+static int
+source_lines (bpoke *pk, FILE *f, const char *name, bool *quit, int status)
+{
+  if (!repl_source (pk, f, name, quit))
+    {
+      *quit = true;
+      return 1;
+    }
+  return *quit ? bpoke_exit_code (pk) : status;
+}
 
 typedef struct main_args
 {
@@ -236,6 +251,10 @@ int
 main (int argc, char **argv)
 {
   main_args a = { .argc = argc, .argv = argv };
+  /* A write past the file size limit (ulimit -f) fails with EFBIG, and
+     the command's writes are undone, rather than the signal killing
+     bpoke in the middle of a commit.  */
+  signal (SIGXFSZ, SIG_IGN);
   tune_malloc ();
   run_on_big_stack (&a);
   /* No big stack: the process's own, as far as its limit goes, with
@@ -367,9 +386,11 @@ real_main (int argc, char **argv)
       switch (actions[i].kind)
         {
         case 'l':
+          /* As in GNU poke, a file that does not load (or raises) ends
+             the options, with exit status 0.  */
           st = bpoke_script_file (pk, arg);
           if (st == BPOKE_ERROR || st == BPOKE_EXCEPTION)
-            status = 1;
+            quit = true;
           break;
         case 'c':
           st = repl_line (pk, arg, &quit);
@@ -394,13 +415,7 @@ real_main (int argc, char **argv)
                 quit = true;
                 break;
               }
-            if (!repl_source (pk, f, arg, &quit))
-              {
-                status = 1;
-                quit = true;
-              }
-            else if (quit)
-              status = bpoke_exit_code (pk);
+            status = source_lines (pk, f, arg, &quit, status);
             fclose (f);
             break;
           }
@@ -414,9 +429,13 @@ real_main (int argc, char **argv)
         status = st == BPOKE_ERROR ? 1 : bpoke_exit_code (pk);
       quit = true;
     }
-  if (!quit && !batch)
+  /* Commands piped in run as those of -s do (GNU poke reads nothing
+     from a standard input that is not a terminal).  */
+  if (!quit && !batch && !isatty (STDIN_FILENO))
+    status = source_lines (pk, stdin, "<stdin>", &quit, status);
+  else if (!quit && !batch)
     {
-      cmd_interactive = !quiet && isatty (STDIN_FILENO);
+      cmd_interactive = !quiet;
       status = repl_run (pk, quiet);
     }
 

@@ -225,12 +225,6 @@ int
 repl_run (bpoke *pk, bool quiet)
 {
   the_pk = pk;
-  if (!isatty (STDIN_FILENO))
-    {
-      bool quit = false;
-      repl_source (pk, stdin, "<stdin>", &quit);
-      return bpoke_exit_code (pk);
-    }
   if (!quiet)
     printf ("bpoke %s, an editor for binary data in the Poke language.\n"
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);

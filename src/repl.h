@@ -9,11 +9,12 @@
 
 #include "bpoke.h"
 
-/* The interactive REPL.  Returns the exit status.  */
+/* The interactive REPL, on a terminal.  Returns the exit status.  */
 int repl_run (bpoke *pk, bool quiet);
 
 /* Run the commands of F, one a line, as -s does.  Stops at the first
-   compile error (returning false).  NAME labels messages.  */
+   command that does not compile, or whose writes to IO spaces cannot be
+   made (returning false).  NAME labels messages.  */
 bool repl_source (bpoke *pk, FILE *f, const char *name, bool *quit);
 
 /* Run one command line: a dot-command or a Poke command.  */

@@ -6,7 +6,8 @@
 # integers of several widths, both byte orders and unaligned, a string,
 # fields of a mapped struct and elements of a mapped array; a command
 # that raises after writing leaves the file as it was; so does bpoke
-# killed with SIGKILL while a command that has written is still running.
+# killed with SIGKILL while a command that has written is still running;
+# in a -L script, each top-level statement is such a command.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -71,6 +72,39 @@ check "struct fields and array elements" \
 cp "$work/orig" "$work/want"
 check "failed command writes nothing" \
   '{ uint<32> @ 0#B = 0xffffffff; byte @ 63#B = 0; raise E_inval; }'
+
+# A -L script: each top-level statement is a command; those that
+# finished keep their writes, the one that raised writes nothing.
+cp "$work/orig" "$work/got"
+cp "$work/orig" "$work/want"
+put "$work/want" 0 '\001\002\003'
+cat > "$work/script.bpk" <<'EOS'
+var f = open ("got");
+byte @ f : 0#B = 1;
+{ byte @ f : 1#B = 2; byte @ f : 2#B = 3; }
+{ byte @ f : 3#B = 4; raise E_inval; }
+byte @ f : 5#B = 6;
+EOS
+out=$(cd "$work" && "$BPOKE" -q -L script.bpk 2>&1)
+if cmp -s "$work/got" "$work/want"; then ok "-L script: finished statements"
+else ko "-L script: finished statements ($out)"; fi
+
+# A script that loads a module, which writes, then fails to compile:
+# GNU poke, which reads it all first, runs nothing and writes nothing.
+# bpoke runs the module as it reads the script, and drops its writes.
+cp "$work/orig" "$work/got"
+cp "$work/orig" "$work/want"
+echo 'byte @ 9#B = 0xaa;' > "$work/writer.bpk"
+printf 'load writer;\n1 +;\n' > "$work/loader.bpk"
+out=$(cd "$work" && "$BPOKE" -q got -l loader.bpk -c 1 2>&1)
+if cmp -s "$work/got" "$work/want"; then ok "a script that does not compile"
+else ko "a script that does not compile ($out)"; fi
+# It compiles: the module's writes are kept.
+put "$work/want" 9 '\252'
+echo 'load writer;' > "$work/loader.bpk"
+out=$(cd "$work" && "$BPOKE" -q got -l loader.bpk -c 1 2>&1)
+if cmp -s "$work/got" "$work/want"; then ok "a module's writes at load"
+else ko "a module's writes at load ($out)"; fi
 
 # Killed while a command that wrote runs on: the file is untouched.
 cp "$work/orig" "$work/got"

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +23,7 @@
 #include <cmocka.h>
 
 #include "ios.h"
+#include "journal.h"
 #include "ios_oracle.h"
 
 static const unsigned char pattern[12] = {
@@ -331,6 +335,9 @@ test_file_open (void **state)
   assert_int_equal (ios_read_int (w, 0, 8, true, &v), IOS_EPERM);
   assert_int_equal (ios_close (ios_id (w)), IOS_OK);
   assert_int_equal (chdir (cwd), 0);
+  /* The file is known by its absolute name: its journal is next to it
+     whatever the current directory is now.  */
+  assert_int_equal (ios_commit (), IOS_OK);
   unsigned char buf[8];
   size_t n;
   read_file (tmpfile_path ("wo.bin"), buf, sizeof buf, &n);
@@ -385,24 +392,35 @@ test_file_transactions (void **state)
   ios_rollback ();
   assert_int_equal (ios_size (io), 10003);
 
-  /* flush commits one space now; close commits too.  */
+  /* flush commits one space now.  */
   assert_int_equal (ios_write_int (io, 0, 8, true, 0xee), IOS_OK);
   assert_int_equal (ios_flush (ios_id (io)), IOS_OK);
   ios_rollback ();
   read_file (p, buf, sizeof buf, &n);
   assert_int_equal (buf[0], 0xee);
+  assert_int_equal (ios_flush (99), IOS_ENOIOS);
+  /* Closing a space leaves its writes to the transaction: a rollback
+     drops them, a commit makes them.  */
   assert_int_equal (ios_write_int (io, 8, 8, true, 0xdd), IOS_OK);
   assert_int_equal (ios_close (ios_id (io)), IOS_OK);
   read_file (p, buf, sizeof buf, &n);
+  assert_int_equal (buf[1], data[1]);
+  assert_true (ios_rollback ());
+  read_file (p, buf, sizeof buf, &n);
+  assert_int_equal (buf[1], data[1]);
+  io = open_ok (p, 0);
+  assert_int_equal (ios_write_int (io, 8, 8, true, 0xdd), IOS_OK);
+  assert_int_equal (ios_close (ios_id (io)), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_OK);
+  read_file (p, buf, sizeof buf, &n);
   assert_int_equal (buf[1], 0xdd);
-  assert_int_equal (ios_flush (99), IOS_ENOIOS);
 }
 
-/* Kill the process in the middle of a commit (after the journal and
-   the first range were written): opening the file again rolls it back
-   to what it was before the commit.  */
+/* Kill the process (SIGKILL) before step AFTER of a commit (the steps
+   that change a file or directory, counted from 0): opening the file
+   again rolls it back to what it was before the commit.  */
 static void
-crash_in_commit (const char *p, int after, int want_status)
+crash_in_commit (const char *p, int after, bool want_killed)
 {
   pid_t pid = fork ();
   assert_true (pid >= 0);
@@ -417,63 +435,547 @@ crash_in_commit (const char *p, int after, int want_status)
       ios_write_int (io, 10 * 8, 32, true, 0xdeadbeef);
       ios_write_int (io, 9000 * 8, 32, true, 0xcafebabe);
       ios_write_int (io, 12000 * 8, 8, true, 0x77);
-      ios_crash_after_writes = after;
-      ios_commit ();
-      _exit (0);
+      ios_crash_at_step = after;
+      _exit (ios_commit () == IOS_OK ? 0 : 1);
     }
   int status;
   assert_int_equal (waitpid (pid, &status, 0), pid);
-  assert_true (WIFEXITED (status));
-  assert_int_equal (WEXITSTATUS (status), want_status);
+  if (want_killed)
+    {
+      assert_true (WIFSIGNALED (status));
+      assert_int_equal (WTERMSIG (status), SIGKILL);
+    }
+  else
+    {
+      assert_true (WIFEXITED (status));
+      assert_int_equal (WEXITSTATUS (status), 0);
+    }
 }
 
+/* The bytes crash_in_commit writes, applied to OLD (10000 bytes) in
+   NEW (12001 bytes).  */
 static void
-test_journal_recovery (void **state)
+committed (const unsigned char *old, unsigned char *new)
+{
+  static const unsigned char w1[] = { 0xde, 0xad, 0xbe, 0xef };
+  static const unsigned char w2[] = { 0xca, 0xfe, 0xba, 0xbe };
+  memset (new, 0, 12001);
+  memcpy (new, old, 10000);
+  memcpy (new + 10, w1, 4);
+  memcpy (new + 9000, w2, 4);
+  new[12000] = 0x77;
+}
+
+static bool
+file_is (const char *p, const unsigned char *want, size_t len)
+{
+  static unsigned char buf[20000];
+  size_t n;
+  read_file (p, buf, sizeof buf, &n);
+  return n == len && memcmp (buf, want, len) == 0;
+}
+
+/* Killed at every step of a commit in turn: opened read-only, the file
+   is not touched; opened read-write, it holds what it held before the
+   commit, or, once the journal is gone, all of the commit.  */
+static void
+test_journal_every_step (void **state)
 {
   (void) state;
   char *p = tmpfile_path ("j.bin");
   char j[256];
   snprintf (j, sizeof j, "%s.bpoke-journal", p);
-  static unsigned char data[10000], buf[20000];
+  static unsigned char data[10000], after[12001], mid[20000];
   size_t n;
   for (size_t i = 0; i < sizeof data; i++)
     data[i] = (unsigned char) (i * 13 + 1);
+  committed (data, after);
+  int step;
+  bool seen_journal = false, seen_new = false;
+  for (step = 0; step < 100; step++)
+    {
+      write_file (p, data, sizeof data);
+      crash_in_commit (p, step, true);
+      bool journal = access (j, F_OK) == 0;
+      seen_journal |= journal;
+      read_file (p, mid, sizeof mid, &n);
+      /* Read-only: the half-written file is left as it is.  */
+      ios *io = open_ok (p, IOS_M_RDONLY);
+      assert_true (file_is (p, mid, n));
+      assert_int_equal (access (j, F_OK), journal ? 0 : -1);
+      ios_close (ios_id (io));
+      io = open_ok (p, 0);
+      assert_int_equal (access (j, F_OK), -1);
+      if (journal || !file_is (p, after, sizeof after))
+        assert_true (file_is (p, data, sizeof data));
+      else
+        seen_new = true;
+      /* Once the file holds the commit, it stays so.  */
+      if (seen_new)
+        assert_true (file_is (p, after, sizeof after));
+      ios_close (ios_id (io));
+      /* The last step is the directory's fsync after the journal's
+         removal: killed there, the commit is complete.  */
+      if (seen_new)
+        break;
+    }
+  assert_true (seen_journal);
+  assert_true (seen_new);
+  /* Not killed: all of it, and no journal left.  */
   write_file (p, data, sizeof data);
+  crash_in_commit (p, 1000, false);
+  assert_int_equal (access (j, F_OK), -1);
+  assert_true (file_is (p, after, sizeof after));
+}
 
-  /* Killed after the journal and the first range: the file is half
-     written.  */
-  crash_in_commit (p, 2, 99);
+/* A journal left by a crash in the middle of the commit (the file
+   half-written), next to P which held DATA.  */
+static void
+leave_journal (const char *p, const unsigned char *data)
+{
+  write_file (p, data, 10000);
+  /* Steps: journal write, fsync, link, directory fsync, truncate, the
+     first range: killed before the second range.  */
+  crash_in_commit (p, 6, true);
+  unsigned char buf[20000];
+  size_t n;
   read_file (p, buf, sizeof buf, &n);
   assert_int_equal (n, 12001);
   assert_int_equal (buf[10], 0xde);
   assert_int_equal (buf[9000], data[9000]);
-  assert_int_equal (access (j, F_OK), 0);
-  ios *io = open_ok (p, IOS_M_RDONLY);
-  assert_int_equal (ios_size (io), sizeof data);
-  assert_int_equal (access (j, F_OK), -1);
-  read_file (p, buf, sizeof buf, &n);
-  assert_int_equal (n, sizeof data);
-  assert_memory_equal (buf, data, sizeof data);
-  ios_close (ios_id (io));
+}
 
-  /* Killed while writing the journal: the file was not touched, and
-     the incomplete journal is thrown away.  */
-  crash_in_commit (p, 0, 99);
+/* The journal is replayed only on the file it was made for, as the
+   commit left it.  */
+static void
+test_journal_identity (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("id.bin"), *q = tmpfile_path ("other.bin");
+  char j[256];
+  snprintf (j, sizeof j, "%s.bpoke-journal", p);
+  static unsigned char data[10000], buf[20000], half[20000];
+  size_t n, hn;
+  for (size_t i = 0; i < sizeof data; i++)
+    data[i] = (unsigned char) (i * 7 + 3);
+  char why[512];
+
+  /* The file replaced by another (a new build): another inode.  */
+  leave_journal (p, data);
+  read_file (p, half, sizeof half, &hn);
+  write_file (q, half, hn);
+  assert_int_equal (rename (q, p), 0);
+  ios *io = open_ok (p, 0);
+  assert_true (file_is (p, half, hn));
   assert_int_equal (access (j, F_OK), 0);
+  ios_close (ios_id (io));
+  int fd = open (p, O_RDWR);
+  assert_int_equal (journal_recover (p, fd, true, why, sizeof why),
+                    JOURNAL_FOREIGN);
+  assert_non_null (strstr (why, "another file"));
+  close (fd);
+  unlink (j);
+
+  /* The same inode, rewritten in place with other bytes where the
+     commit wrote.  */
+  leave_journal (p, data);
+  fd = open (p, O_RDWR);
+  assert_int_equal (pwrite (fd, "\x55", 1, 11), 1);
+  assert_int_equal (journal_recover (p, fd, true, why, sizeof why),
+                    JOURNAL_FOREIGN);
+  assert_non_null (strstr (why, "offset 0xb"));
+  /* ... or of another size.  */
+  assert_int_equal (pwrite (fd, "\xad", 1, 11), 1);
+  assert_int_equal (ftruncate (fd, 5000), 0);
+  assert_int_equal (journal_recover (p, fd, true, why, sizeof why),
+                    JOURNAL_FOREIGN);
+  assert_non_null (strstr (why, "5000 bytes"));
+  close (fd);
+  assert_int_equal (access (j, F_OK), 0);
+  unlink (j);
+
+  /* Read-only: reported, not replayed, the file untouched.  */
+  leave_journal (p, data);
+  read_file (p, half, sizeof half, &hn);
+  struct stat before, now;
+  assert_int_equal (stat (p, &before), 0);
+  io = open_ok (p, IOS_M_RDONLY);
+  assert_int_equal (stat (p, &now), 0);
+  assert_true (file_is (p, half, hn));
+  assert_int_equal (before.st_mtim.tv_nsec, now.st_mtim.tv_nsec);
+  assert_int_equal (access (j, F_OK), 0);
+  ios_close (ios_id (io));
+  fd = open (p, O_RDONLY);
+  assert_int_equal (journal_recover (p, fd, false, why, sizeof why),
+                    JOURNAL_PENDING);
+  close (fd);
+  /* Then read-write: replayed.  */
   io = open_ok (p, 0);
+  assert_true (file_is (p, data, sizeof data));
   assert_int_equal (access (j, F_OK), -1);
-  read_file (p, buf, sizeof buf, &n);
-  assert_int_equal (n, sizeof data);
-  assert_memory_equal (buf, data, sizeof data);
+  assert_int_equal (ios_size (io), sizeof data);
   ios_close (ios_id (io));
 
-  /* Not killed: all of it.  */
-  crash_in_commit (p, 1000, 0);
-  assert_int_equal (access (j, F_OK), -1);
+  /* A damaged journal is left alone, and so is the file.  */
+  leave_journal (p, data);
+  read_file (p, half, sizeof half, &hn);
+  fd = open (j, O_RDWR);
+  assert_int_equal (pwrite (fd, "X", 1, 60), 1);
+  close (fd);
+  io = open_ok (p, 0);
+  assert_true (file_is (p, half, hn));
+  assert_int_equal (access (j, F_OK), 0);
+  ios_close (ios_id (io));
+  fd = open (p, O_RDWR);
+  assert_int_equal (journal_recover (p, fd, true, why, sizeof why),
+                    JOURNAL_INVALID);
+  assert_non_null (strstr (why, "checksum"));
+  close (fd);
+  /* ... and a commit does not write over it.  */
+  io = open_ok (p, 0);
+  assert_int_equal (ios_write_int (io, 0, 8, true, 0x99), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_EIO);
+  assert_non_null (strstr (ios_error (), "in the way"));
+  assert_true (file_is (p, half, hn));
+  ios_close (ios_id (io));
+  unlink (j);
+
+  /* A journal another process holds (it is committing) is left alone.  */
+  leave_journal (p, data);
+  read_file (p, half, sizeof half, &hn);
+  int jfd = open (j, O_RDONLY);
+  int locked[2], go[2];
+  assert_int_equal (pipe (locked), 0);
+  assert_int_equal (pipe (go), 0);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      char c;
+      flock (jfd, LOCK_EX);
+      if (write (locked[1], "x", 1) != 1 || read (go[0], &c, 1) != 1)
+        _exit (1);
+      _exit (0);
+    }
+  char c;
+  assert_int_equal (read (locked[0], &c, 1), 1);
+  close (jfd);
+  fd = open (p, O_RDWR);
+  assert_int_equal (journal_recover (p, fd, true, why, sizeof why),
+                    JOURNAL_BUSY);
+  close (fd);
+  assert_true (file_is (p, half, hn));
+  assert_int_equal (write (go[1], "y", 1), 1);
+  waitpid (pid, NULL, 0);
+  close (locked[0]);
+  close (locked[1]);
+  close (go[0]);
+  close (go[1]);
+  /* Once it let go, the journal is replayed.  */
+  io = open_ok (p, 0);
+  assert_true (file_is (p, data, sizeof data));
+  ios_close (ios_id (io));
+  (void) buf;
+  (void) n;
+}
+
+/* A symlink planted where the journal goes: a commit neither follows it
+   nor removes it, and recovery leaves it alone.  */
+static void
+test_journal_symlink (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("s.bin"), *victim = tmpfile_path ("victim");
+  char j[256];
+  snprintf (j, sizeof j, "%s.bpoke-journal", p);
+  write_file (p, "abcdefgh", 8);
+  write_file (victim, "precious", 8);
+  assert_int_equal (symlink (victim, j), 0);
+  ios *io = open_ok (p, 0);
+  assert_int_equal (ios_write_int (io, 0, 8, true, 'X'), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_EIO);
+  assert_non_null (strstr (ios_error (), "in the way"));
+  assert_true (file_is (victim, (const unsigned char *) "precious", 8));
+  assert_true (file_is (p, (const unsigned char *) "abcdefgh", 8));
+  struct stat st;
+  assert_int_equal (lstat (j, &st), 0);
+  assert_true (S_ISLNK (st.st_mode));
+  ios_close (ios_id (io));
+  char why[512];
+  int fd = open (p, O_RDWR);
+  assert_int_equal (journal_recover (p, fd, true, why, sizeof why),
+                    JOURNAL_INVALID);
+  assert_non_null (strstr (why, "symbolic link"));
+  close (fd);
+  /* A dangling one: not created through either.  */
+  unlink (j);
+  assert_int_equal (symlink (tmpfile_path ("nothing"), j), 0);
+  io = open_ok (p, 0);
+  assert_int_equal (ios_write_int (io, 0, 8, true, 'X'), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_EIO);
+  assert_int_equal (access (tmpfile_path ("nothing"), F_OK), -1);
+  ios_close (ios_id (io));
+}
+
+/* The page cache.  */
+
+/* Set PATH's modification time SECS seconds in the past.  */
+static void
+age (const char *path, int secs)
+{
+  struct timespec ts[2];
+  clock_gettime (CLOCK_REALTIME, &ts[0]);
+  ts[0].tv_sec -= secs;
+  ts[1] = ts[0];
+  assert_int_equal (utimensat (AT_FDCWD, path, ts, 0), 0);
+}
+
+/* Write BYTE at OFF of PATH as another program would, keeping its size
+   and modification time.  */
+static void
+poke_behind (const char *path, uint64_t off, unsigned char byte)
+{
+  struct stat st;
+  assert_int_equal (stat (path, &st), 0);
+  int fd = open (path, O_WRONLY);
+  assert_int_equal (pwrite (fd, &byte, 1, (off_t) off), 1);
+  struct timespec ts[2] = { st.st_atim, st.st_mtim };
+  assert_int_equal (futimens (fd, ts), 0);
+  close (fd);
+}
+
+/* A commit writes the bytes assigned and no others: not those of a page
+   cached before another program changed them.  */
+static void
+test_cache_writes_assigned_bytes (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("two");
+  static unsigned char zero[256], buf[300];
+  size_t n;
+  write_file (p, zero, sizeof zero);
+  ios *io = open_ok (p, 0);
+  uint64_t v;
+  assert_int_equal (ios_read_int (io, 50 * 8, 8, true, &v), IOS_OK);
+  poke_behind (p, 50, 0x55);
+  /* In the same transaction as the read, so that the page is used as
+     it was cached, byte 50 stale.  */
+  assert_int_equal (ios_write_int (io, 0, 8, true, 1), IOS_OK);
+  assert_int_equal (ios_write_int (io, 100 * 8, 8, true, 1), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_OK);
   read_file (p, buf, sizeof buf, &n);
-  assert_int_equal (n, 12001);
-  assert_int_equal (buf[9000], 0xca);
-  assert_int_equal (buf[12000], 0x77);
+  assert_int_equal (n, 256);
+  assert_int_equal (buf[0], 1);
+  assert_int_equal (buf[50], 0x55);
+  assert_int_equal (buf[100], 1);
+  /* Bits: a 4-bit write writes its byte, not the bytes around.  */
+  assert_int_equal (ios_read_int (io, 51 * 8, 8, true, &v), IOS_OK);
+  poke_behind (p, 51, 0x66);
+  assert_int_equal (ios_write_int (io, 50 * 8, 8, true, 0x55), IOS_OK);
+  assert_int_equal (ios_write_int (io, 52 * 8 + 4, 4, true, 0xf), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_OK);
+  read_file (p, buf, sizeof buf, &n);
+  assert_int_equal (buf[51], 0x66);
+  assert_int_equal (buf[52], 0x0f);
+  assert_int_equal (buf[53], 0);
+}
+
+/* Cached pages are kept from one transaction to the next while the file
+   is unchanged, and read again when it changed, even where its size and
+   modification time say nothing (its change time does).  */
+static void
+test_cache_checked_between_transactions (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("c.bin");
+  static unsigned char data[8192];
+  memset (data, 0x11, sizeof data);
+  write_file (p, data, sizeof data);
+  age (p, 3600);
+  ios *io = open_ok (p, 0);
+  uint64_t v;
+  assert_int_equal (ios_read_int (io, 5000 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (ios_cached_pages (), 1);
+  uint64_t gen = ios_generation;
+  ios_begin ();
+  assert_int_equal (ios_cached_pages (), 1);   /* Unchanged: kept.  */
+  assert_int_equal (ios_generation, gen);
+  poke_behind (p, 5000, 0x22);
+  ios_begin ();
+  assert_int_equal (ios_cached_pages (), 0);   /* Changed: dropped.  */
+  assert_true (ios_generation != gen);
+  assert_int_equal (ios_read_int (io, 5000 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 0x22);
+  /* Without ios_begin: the first access after a commit checks.  */
+  assert_int_equal (ios_commit (), IOS_OK);
+  poke_behind (p, 5000, 0x33);
+  assert_int_equal (ios_read_int (io, 5000 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 0x33);
+  /* Within a transaction the cache is trusted: a command sees the file
+     as it was when the command began.  */
+  poke_behind (p, 5000, 0x44);
+  assert_int_equal (ios_read_int (io, 5000 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 0x33);
+  /* Grown by another program: the size follows.  */
+  assert_int_equal (truncate (p, 10000), 0);
+  ios_begin ();
+  assert_int_equal (ios_size (io), 10000);
+  /* A file changed in the last moments is not trusted, whatever its
+     times say: a write in the same clock tick would not move them.  */
+  assert_int_equal (ios_read_int (io, 5000 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (ios_cached_pages (), 1);
+  ios_begin ();
+  assert_int_equal (ios_cached_pages (), 0);
+}
+
+/* Spaces open on the same file share their pages: what one writes the
+   other reads at once, and the file is written once.  */
+static void
+test_cache_shared_between_spaces (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("sh.bin");
+  static unsigned char zero[256], buf[300];
+  size_t n;
+  write_file (p, zero, sizeof zero);
+  char other[256];
+  snprintf (other, sizeof other, "%s/./sh.bin", tmpdir);
+  ios *a = open_ok (p, 0), *b = open_ok (other, IOS_M_RDONLY);
+  uint64_t v;
+  assert_int_equal (ios_read_int (b, 50 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_OK);
+  assert_int_equal (ios_write_int (a, 50 * 8, 8, true, 0x55), IOS_OK);
+  assert_int_equal (ios_read_int (b, 50 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 0x55);
+  assert_int_equal (ios_commit (), IOS_OK);
+  assert_int_equal (ios_write_int (b, 0, 8, true, 1), IOS_EPERM);
+  /* Closing one leaves the other's view.  */
+  assert_int_equal (ios_close (ios_id (a)), IOS_OK);
+  assert_int_equal (ios_read_int (b, 50 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 0x55);
+  read_file (p, buf, sizeof buf, &n);
+  assert_int_equal (buf[50], 0x55);
+  /* Closed in a transaction, then opened again: the pending writes are
+     seen, and dropped with the transaction.  */
+  a = open_ok (p, 0);
+  assert_int_equal (ios_write_int (a, 60 * 8, 8, true, 0x66), IOS_OK);
+  assert_int_equal (ios_close (ios_id (a)), IOS_OK);
+  a = open_ok (p, 0);
+  assert_int_equal (ios_read_int (a, 60 * 8, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 0x66);
+  assert_true (ios_rollback ());
+  read_file (p, buf, sizeof buf, &n);
+  assert_int_equal (buf[60], 0);
+}
+
+/* The file replaced by another (renamed over it): the space shows the
+   new one, and writes go there.  */
+static void
+test_cache_file_replaced (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("r.bin"), *q = tmpfile_path ("r.new");
+  write_file (p, "old file", 8);
+  ios *io = open_ok (p, 0);
+  uint64_t v;
+  assert_int_equal (ios_read_int (io, 0, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 'o');
+  assert_int_equal (ios_commit (), IOS_OK);
+  write_file (q, "a new file", 10);
+  assert_int_equal (rename (q, p), 0);
+  ios_begin ();
+  assert_int_equal (ios_size (io), 10);
+  assert_int_equal (ios_read_int (io, 0, 8, true, &v), IOS_OK);
+  assert_int_equal (v, 'a');
+  assert_int_equal (ios_write_int (io, 0, 8, true, 'A'), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_OK);
+  assert_true (file_is (p, (const unsigned char *) "A new file", 10));
+}
+
+/* Commits that fail.  */
+
+/* Another program truncated the file during the transaction: nothing is
+   written, and the message says why.  */
+static void
+test_commit_truncated (void **state)
+{
+  (void) state;
+  char *p = tmpfile_path ("t.bin");
+  static unsigned char data[10000];
+  memset (data, 0x5a, sizeof data);
+  write_file (p, data, sizeof data);
+  ios *io = open_ok (p, 0);
+  assert_int_equal (ios_write_int (io, 9000 * 8, 8, true, 1), IOS_OK);
+  assert_int_equal (truncate (p, 100), 0);
+  assert_int_equal (ios_commit (), IOS_EIO);
+  assert_non_null (strstr (ios_error (), "truncated"));
+  assert_non_null (strstr (ios_error (), "IO space #0"));
+  struct stat st;
+  assert_int_equal (stat (p, &st), 0);
+  assert_int_equal (st.st_size, 100);
+  assert_int_equal (ios_size (io), 100);
+}
+
+/* In a child limited to 64 KiB files: a commit writing three spaces,
+   the second of which fails (EFBIG) after the first was written, writes
+   none of them.  Files are written in the order they were opened.  */
+static void
+test_commit_all_or_none (void **state)
+{
+  (void) state;
+  char *a = tmpfile_path ("a.bin"), *b = tmpfile_path ("b.bin");
+  write_file (a, "aaaaaaaa", 8);
+  write_file (b, "bbbbbbbb", 8);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      struct rlimit rl = { 65536, 65536 };
+      signal (SIGXFSZ, SIG_IGN);
+      if (setrlimit (RLIMIT_FSIZE, &rl) != 0)
+        _exit (2);
+      ios *m = open_ok ("*m*", 0);
+      ios *x = open_ok (a, 0), *y = open_ok (b, 0);
+      uint64_t v;
+      ios_write_int (m, 0, 8, true, 0x77);
+      ios_write_int (x, 0, 8, true, 'A');
+      ios_write_int (y, 0, 8, true, 'B');
+      ios_write_int (y, 100000 * 8, 8, true, 'B');
+      if (ios_commit () != IOS_EIO
+          || !strstr (ios_error (), "IO space #2")
+          || !strstr (ios_error (), "File too large"))
+        _exit (3);
+      if (ios_read_int (m, 0, 8, true, &v) != IOS_OK || v != 0
+          || ios_read_int (x, 0, 8, true, &v) != IOS_OK || v != 'a')
+        _exit (4);
+      _exit (0);
+    }
+  int status;
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  assert_int_equal (WEXITSTATUS (status), 0);
+  assert_true (file_is (a, (const unsigned char *) "aaaaaaaa", 8));
+  assert_true (file_is (b, (const unsigned char *) "bbbbbbbb", 8));
+  char j[256];
+  snprintf (j, sizeof j, "%s.bpoke-journal", a);
+  assert_int_equal (access (j, F_OK), -1);
+  snprintf (j, sizeof j, "%s.bpoke-journal", b);
+  assert_int_equal (access (j, F_OK), -1);
+}
+
+/* A character device that takes no bytes: the message says what the
+   device is and what failed.  */
+static void
+test_commit_chardev (void **state)
+{
+  (void) state;
+  ios_err e;
+  int id = ios_open ("/dev/full", IOS_M_RDWR, &e);
+  if (id < 0)
+    skip ();
+  ios *io = ios_get (id);
+  assert_int_equal (ios_write_int (io, 0, 8, true, 1), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_EIO);
+  assert_non_null (strstr (ios_error (), "/dev/full"));
+  assert_non_null (strstr (ios_error (), "character device"));
 }
 
 /* Sub-ranges.  */
@@ -617,7 +1119,22 @@ main (void)
     cmocka_unit_test_setup_teardown (test_file_open, setup, teardown),
     cmocka_unit_test_setup_teardown (test_file_transactions, setup,
                                      teardown),
-    cmocka_unit_test_setup_teardown (test_journal_recovery, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_journal_every_step, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (test_journal_identity, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_journal_symlink, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_cache_writes_assigned_bytes, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (test_cache_checked_between_transactions,
+                                     setup, teardown),
+    cmocka_unit_test_setup_teardown (test_cache_shared_between_spaces, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (test_cache_file_replaced, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (test_commit_truncated, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_commit_all_or_none, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (test_commit_chardev, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sub, setup, teardown),
     cmocka_unit_test_setup_teardown (test_proc, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sparse_8g, setup, teardown),

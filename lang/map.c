@@ -1,0 +1,1174 @@
+/* map.c -- the mapper: Poke values built from the bytes of an IO space,
+   and written back to them.
+
+   One walker, build_value, builds composite values both by mapping
+   them (`T @ OFFSET`: decoding, checking constraints, choosing union
+   alternatives) and by constructing them (`T {...}`, `T[N]()`,
+   defaults), since struct semantics (field order, conditions,
+   constraints, labels, local declarations) are the same for both.  A
+   mapped struct or array remembers where it lives (pk_map, value.h)
+   and is decoded again in place (map_remap) when the IO space, or a
+   variable its decoding read, has changed since: that is how a write
+   through one value is seen through another.  write_value is the
+   encoder, the inverse of build_value; the map_assign_* functions store
+   into parts of values and write them through.  Integral structs are
+   packed to and from their integer here too.
+
+   Layers: eval.c (the interpreter) calls the mapper, which calls the
+   IO spaces (ios.h) for bits, and the interpreter back (vm_eval,
+   vm_exec) for the expressions of types: bounds, constraints, labels,
+   conditions and initializers.  */
+
+#include "map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arith.h"
+#include "ios.h"
+
+/* How a composite value is being built (see build_value).  */
+typedef struct build_ctx
+{
+  bool map;                     /* Decode from IO (else construct).  */
+  bool strict;                  /* Check constraints (maps with @! don't).  */
+  ios *io;
+  int ios_id;
+  uint64_t off;                 /* Bit offset where the value starts.  */
+  int endian;                   /* 0 default, 1 big, 2 little.  */
+  int64_t bias;                 /* The space's bias, included in OFF.  */
+  uint64_t gen;                 /* vm_map_gen when the decoding began.  */
+  gcobj *into;                  /* Decode again into this value.  */
+  ast *cons;                    /* A struct constructor's initializers.  */
+  pk_frame *cons_frame;         /* Where they are evaluated.  */
+  val *init;                    /* An array constructor's element.  */
+} build_ctx;
+
+static val build_value (vm *v, pk_frame *f, type *t, build_ctx *bc,
+                        uint64_t *size);
+static val build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc,
+                         uint64_t *size);
+static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into,
+                               bool check);
+static _Noreturn void no_alternative (vm *v, const type *t);
+static void constraint_failed (vm *v, const type *t, const char *field);
+
+/* A value X given for type T (a cast, an argument, a struct field): when
+   T is an array type with a bound, evaluated in F, X must have that
+   many elements (or bits) or E_conv is raised.  */
+void
+map_check_bound (vm *v, pk_frame *f, const type *t, val x)
+{
+  if (t->kind != TY_ARRAY || !t->u.a.bound || !x.t || x.t->kind != TY_ARRAY)
+    return;
+  uint64_t want;
+  if (t->u.a.bound_const)
+    want = t->u.a.nelem;
+  else
+    {
+      vm_push_root (v, x);
+      val b = vm_eval (v, f, t->u.a.bound);
+      vm_pop_roots (v, 1);
+      want = b.t->kind == TY_OFFSET ? b.v.u * b.t->u.o.unit : b.v.u;
+    }
+  uint64_t have = t->u.a.bound_is_size ? val_size_bits (x)
+                                       : val_arr (x)->len;
+  if (have != want)
+    vm_raise_code (v, EC_CONV, NULL);
+}
+
+/* Integral structs: the fields, in order, from the most significant
+   bits down; offsets by their magnitude, integral structs nested.  */
+int
+map_int_field_bits (const type *ft)
+{
+  if (ft->kind == TY_OFFSET)
+    return ft->u.o.base->u.i.size;
+  if (ft->kind == TY_STRUCT)
+    return ft->u.s.itype ? ft->u.s.itype->u.i.size : 0;
+  return ft->kind == TY_INT ? ft->u.i.size : 0;
+}
+
+uint64_t
+map_struct_to_int (val x)
+{
+  pk_struct *s = val_sct (x);
+  uint64_t r = 0;
+  for (int i = 0; i < s->nfields; i++)
+    {
+      val f = s->fields[i];
+      int n = f.t ? map_int_field_bits (f.t) : 0;
+      if (n == 0)
+        continue;
+      uint64_t fb = f.t->kind == TY_STRUCT ? map_struct_to_int (f) : f.v.u;
+      r = (n == 64 ? 0 : r << n) | arith_norm (fb, n, false);
+    }
+  return r;
+}
+
+/* The constraints of struct type T hold on the fields S has: else
+   E_constraint.  */
+void
+map_check_constraints (vm *v, const type *t, pk_struct *s)
+{
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    {
+      const ast *kid = decl->kids[k];
+      if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
+          && !vm_eval (v, &s->fr, kid->b).v.u)
+        constraint_failed (v, t, kid->name);
+    }
+}
+
+val
+map_int_to_struct (vm *v, type *t, uint64_t bits)
+{
+  return int_to_struct_into (v, t, bits, NULL, true);
+}
+
+/* The same, into the struct INTO when it is not NULL; the constraints
+   are checked when CHECK (not for a non-strict map).  */
+static val
+int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.into = into;
+  uint64_t size;
+  val sv = build_struct (v, NULL, t, &bc, &size);
+  vm_push_root (v, sv);
+  pk_struct *s = val_sct (sv);
+  int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
+  int at = total;
+  for (int i = 0; i < s->nfields; i++)
+    {
+      type *ft = t->u.s.fields[i].type;
+      int n = map_int_field_bits (ft);
+      if (n == 0)
+        continue;
+      at -= n;
+      uint64_t fb = at >= 64 ? 0 : bits >> at;
+      if (ft->kind == TY_STRUCT)
+        s->fields[i] = int_to_struct_into (v, ft, fb, NULL, check);
+      else
+        {
+          const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
+          s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
+        }
+    }
+  if (check)
+    map_check_constraints (v, t, s);
+  vm_pop_roots (v, 1);
+  return sv;
+}
+
+/* Building composite values: by construction (defaults, initializers,
+   constructor arguments) or by mapping them from an IO space.  One
+   walker serves both, since struct semantics (field order, conditions,
+   constraints, labels, local declarations) are the same.  */
+
+
+
+static bool
+big_endian (vm *v, const build_ctx *bc)
+{
+  return bc->endian == 1 ? true : bc->endian == 2 ? false : v->big_endian;
+}
+
+/* The environment of a struct type: the frame it was declared in.  */
+static pk_frame *
+struct_env (vm *v, const type *t, pk_frame *f)
+{
+  int slot = t->u.s.env_slot;
+  if (slot >= 0 && slot < v->globals->nslots
+      && v->globals->slots[slot].t
+      && v->globals->slots[slot].t->kind == TY_FUNCTION)
+    return val_clo (v->globals->slots[slot])->env;
+  return f;
+}
+
+static void
+constraint_failed (vm *v, const type *t, const char *field)
+{
+  char msg[512];
+  snprintf (msg, sizeof msg, "constraint expression failed for field %s.%s",
+            t->name ? t->name : "struct", field ? field : "");
+  /* GNU poke says nothing of a failing element of a mapped array.  */
+  vm_raise_code (v, EC_CONSTRAINT, field && !v->map_elems ? msg : "");
+}
+
+/* Build one field (or union alternative) I of S into S->fields[I].
+   Returns the field's size, or FIELD_ABSENT for an optional field that
+   is not there; *OFF gives where it went (maps).  */
+#define FIELD_ABSENT UINT64_MAX
+
+static uint64_t
+build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
+             uint64_t cur, uint64_t base, uint64_t *off)
+{
+  int i = kid->slot;
+  type *ft = t->u.s.fields[i].type;
+  pk_frame *sf = &s->fr;
+  uint64_t fsize = 0;
+  val fv;
+  if (bc->map)
+    {
+      uint64_t foff = cur;
+      if (kid->aux)
+        {
+          val lab = vm_eval (v, sf, kid->aux);
+          foff = base + lab.v.u * lab.t->u.o.unit;
+        }
+      build_ctx sub = *bc;
+      sub.off = foff;
+      sub.cons = NULL;
+      sub.init = NULL;
+      if (kid->op)
+        sub.endian = kid->op;
+      bool outer = !v->map_ftype;
+      if (outer)
+        {
+          v->map_ftype = t;
+          v->map_fname = kid->name;
+        }
+      fv = build_value (v, sf, ft, &sub, &fsize);
+      if (outer)
+        v->map_ftype = NULL;
+      *off = foff;
+    }
+  else
+    {
+      ast *given = NULL;
+      if (bc->cons)
+        for (int j = 0; j < bc->cons->nkids; j++)
+          if (bc->cons->kids[j]->slot == i)
+            given = bc->cons->kids[j]->a;
+      build_ctx sub = *bc;
+      sub.cons = NULL;
+      sub.init = NULL;
+      if (given)
+        {
+          fv = vm_eval (v, bc->cons_frame, given);
+          vm_push_root (v, fv);
+          map_check_bound (v, sf, ft, fv);
+          vm_pop_roots (v, 1);
+        }
+      else if (kid->c)
+        fv = vm_eval (v, sf, kid->c);
+      else
+        fv = build_value (v, sf, ft, &sub, &fsize);
+      *off = cur;
+      if (kid->aux)
+        {
+          vm_push_root (v, fv);
+          val lab = vm_eval (v, sf, kid->aux);
+          vm_pop_roots (v, 1);
+          *off = base + lab.v.u * lab.t->u.o.unit;
+        }
+    }
+  s->fields[i] = fv;
+  /* An optional field (T F if COND) is built first, then COND, which
+     may name F, says whether it is there, as in GNU poke: an absent
+     field takes no room, and its constraint is not checked.  */
+  if (kid->d && !vm_eval (v, sf, kid->d).v.u)
+    {
+      s->fields[i].t = NULL;
+      return FIELD_ABSENT;
+    }
+  /* A union chooses its alternative by the constraints, even when the
+     map is not strict.  */
+  if ((bc->strict || t->u.s.is_union) && kid->b && !vm_eval (v, sf, kid->b).v.u)
+    constraint_failed (v, t, kid->name);
+  if (!bc->map || fsize == 0)
+    fsize = val_size_bits (fv);
+  return fsize;
+}
+
+/* Run build_field, or build_value when KID is NULL, catching the
+   exceptions whose codes are in the mask CODES: returns false, with the
+   exception in A->out, if one was raised.  Kept apart so that setjmp
+   does not constrain the callers' variables.  */
+#define CODE(c) (1u << (c))
+typedef struct try_args
+{
+  type *t;
+  pk_struct *s;
+  ast *kid;
+  build_ctx *bc;
+  uint64_t cur, base, off, size;
+  pk_frame *f;
+  val out;
+} try_args;
+
+static bool
+try_build (vm *v, try_args *a, unsigned codes)
+{
+  vm_handler h;
+  vm_handler_enter (v, &h);
+  if (setjmp (h.jb) == 0)
+    {
+      if (a->kid)
+        a->size = build_field (v, a->t, a->s, a->kid, a->bc, a->cur, a->base,
+                               &a->off);
+      else
+        a->out = build_value (v, a->f, a->t, a->bc, &a->size);
+      v->handler = h.prev;
+      return true;
+    }
+  vm_handler_caught (v, &h);
+  int64_t code = vm_exc_code (v->exc);
+  if (code < 0 || code >= 32 || !(codes & (1u << code)))
+    vm_raise (v, v->exc);
+  a->out = v->exc;
+  return false;
+}
+
+/* Record in M where a value decoded by BC at OFF, SIZE bits long, lives
+   and how to decode it again.  */
+static void
+set_map (pk_map *m, const build_ctx *bc, uint64_t off, uint64_t size,
+         pk_frame *env)
+{
+  m->mapped = true;
+  m->lax = !bc->strict;
+  m->endian = (int8_t) bc->endian;
+  m->ios = bc->ios_id;
+  m->offset = off - (uint64_t) bc->bias;
+  m->bits = size;
+  m->gen = bc->gen;
+  m->env = env;
+}
+
+static _Noreturn void
+no_alternative (vm *v, const type *t)
+{
+  char msg[512];
+  if (t->name)
+    snprintf (msg, sizeof msg, "no valid alternative found for union %s",
+              t->name);
+  else
+    snprintf (msg, sizeof msg, "no valid alternative in union");
+  vm_raise_code (v, EC_CONSTRAINT, msg);
+}
+
+static val
+build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  ast *decl = t->u.s.decl;
+  type *offset_bits = v->offset_bits;
+  pk_struct *s;
+  if (bc->into)
+    {
+      /* Decoding a mapped struct again: in place, so that whoever holds
+         it sees the new contents.  */
+      s = (pk_struct *) bc->into;
+      bc->into = NULL;
+      for (int i = 0; i < s->fr.nslots; i++)
+        s->fr.slots[i] = val_void ();
+    }
+  else
+    s = struct_new_mapped (struct_env (v, t, f), t->u.s.nfields,
+                           t->u.s.nslots, bc->map);
+  val sv;
+  sv.t = t;
+  sv.v.o = &s->fr.h;
+  vm_push_root (v, sv);
+  if ((bc->map || t->u.s.has_labels) && !s->offs)
+    s->offs = xcalloc ((size_t) t->u.s.nfields + 1, sizeof (uint64_t));
+  uint64_t base = bc->off, cur = base, end = base;
+  bool chosen = false;
+  int chosen_field = -1;
+  /* Unions: how the last alternative tried failed.  */
+  int failure = v->nroots;
+  vm_push_root (v, val_void ());
+  for (int k = 0; k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
+      if (kid->kind != TN_FIELD)
+        {
+          vm_exec (v, &s->fr, kid);
+          continue;
+        }
+      int i = kid->slot;
+      s->fields[i].t = NULL;            /* Absent until built.  */
+      if (t->u.s.is_union && chosen)
+        continue;
+      /* A union constructor tries only the alternative it is given.  */
+      if (t->u.s.is_union && bc->cons && bc->cons->nkids
+          && bc->cons->kids[0]->slot != i)
+        continue;
+      uint64_t off, fsize;
+      if (t->u.s.is_union)
+        {
+          /* The first alternative that builds without a constraint
+             failure is the union's value.  */
+          try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
+          /* An alternative fails by its constraint, or by running out
+             of data or of its array's bound (as in GNU poke 4.3).  One
+             that failed by its constraint keeps its value for the next
+             ones' constraints, until the union is built.  */
+          if (!try_build (v, &a, CODE (EC_CONSTRAINT) | CODE (EC_EOF)
+                                 | CODE (EC_MAP_BOUNDS)))
+            {
+              v->roots[failure] = a.out;
+              continue;
+            }
+          v->roots[failure] = val_void ();
+          if (a.size == FIELD_ABSENT)
+            continue;
+          fsize = a.size;
+          off = a.off;
+          chosen = true;
+          chosen_field = i;
+        }
+      else
+        fsize = build_field (v, t, s, kid, bc, cur, base, &off);
+      if (fsize == FIELD_ABSENT)
+        continue;
+      if (s->offs)
+        s->offs[i] = bc->map ? off - (uint64_t) bc->bias : off - base;
+      if (t->u.s.pinned || t->u.s.is_union)
+        {
+          if (off + fsize > end)
+            end = off + fsize;
+          continue;
+        }
+      cur = off + fsize;
+      if (cur > end)
+        end = cur;
+    }
+  if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
+    {
+      /* The last alternative ran out of data: GNU poke says so.  */
+      val last = v->roots[failure];
+      if (last.t && last.t->kind == TY_STRUCT
+          && vm_exc_code (last) != EC_CONSTRAINT)
+        vm_raise (v, last);
+      no_alternative (v, t);
+    }
+  if (t->u.s.is_union)
+    for (int i = 0; i < t->u.s.nfields; i++)
+      if (i != chosen_field)
+        s->fields[i].t = NULL;
+  if (bc->map)
+    set_map (&s->map, bc, base, end - base, f);
+  *size = end - base;
+  vm_pop_roots (v, 2);
+  return sv;
+}
+
+/* Elements of a mapped array: until COUNT of them, or SIZE bits, or
+   (unbounded) the end of the space or the first constraint failure.  */
+static val
+build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  type *et = t->u.a.elem;
+  bool bounded = t->u.a.bound != NULL;
+  bool by_size = t->u.a.bound_is_size;
+  uint64_t count = 0, bits = 0;
+  pk_array *into = (pk_array *) bc->into;
+  bc->into = NULL;
+  if (into && bounded)
+    {
+      /* Decoding a mapped array again: the bound was evaluated when it
+         was mapped.  */
+      count = into->len;
+      bits = into->map.bits;
+    }
+  else if (bounded)
+    {
+      val b = vm_eval (v, f, t->u.a.bound);
+      const type *bt = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
+      if (bt->u.i.sign && b.v.i < 0)
+        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+      if (b.t->kind == TY_OFFSET)
+        bits = b.v.u * b.t->u.o.unit;
+      else
+        count = b.v.u;
+      /* Constructing is bounded by memory; refuse what cannot fit
+         rather than exhaust it.  */
+      if (!bc->map && (count > ((uint64_t) 1 << 28)
+                       || bits > ((uint64_t) 1 << 34)))
+        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+    }
+  /* GNU poke makes a default element before it uses the initializer:
+     its constraints must hold.  */
+  if (!bc->map && bc->init && et->kind == TY_STRUCT && (count || bits))
+    {
+      build_ctx sub = *bc;
+      sub.init = NULL;
+      uint64_t esize;
+      build_value (v, f, et, &sub, &esize);
+    }
+  /* A constructed array of known length gets its elements' room at
+     once (mapped ones may be cut short by the end of the IO space).  */
+  pk_array *a = array_new (!bc->map && bounded && !by_size
+                           ? (size_t) (count < (1u << 20) ? count : 1u << 20)
+                           : 0);
+  val av;
+  av.t = t;
+  av.v.o = &a->h;
+  vm_push_root (v, av);
+  uint64_t cur = bc->off;
+  for (uint64_t n = 0;; n++)
+    {
+      if (bounded && !by_size && n >= count)
+        break;
+      if (bounded && by_size && cur - bc->off >= bits)
+        break;
+      build_ctx sub = *bc;
+      sub.off = cur;
+      sub.cons = NULL;
+      uint64_t esize = 0;
+      val e;
+      if (!bc->map)
+        {
+          if (!bounded)
+            break;
+          if (bc->init)
+            e = *bc->init;
+          else
+            e = build_value (v, f, et, &sub, &esize);
+          if (by_size && esize == 0)
+            esize = val_size_bits (e);
+          if (by_size && esize == 0)
+            break;
+        }
+      else if (bounded)
+        {
+          v->map_elems++;
+          e = build_value (v, f, et, &sub, &esize);
+          v->map_elems--;
+        }
+      else
+        {
+          /* Unbounded: stop quietly at the end or a failing element.  */
+          try_args ta = { et, NULL, NULL, &sub, 0, 0, 0, 0, f, val_void () };
+          if (!try_build (v, &ta, CODE (EC_EOF) | CODE (EC_CONSTRAINT)))
+            break;
+          e = ta.out;
+          esize = ta.size;
+        }
+      array_push (a, e);
+      cur += esize;
+    }
+  if (by_size && bounded && cur - bc->off != bits)
+    vm_raise_code (v, bc->map ? EC_MAP_BOUNDS : EC_MAP_BOUNDS, NULL);
+  if (bc->map)
+    set_map (&a->map, bc, bc->off, cur - bc->off, f);
+  *size = cur - bc->off;
+  if (into)
+    {
+      array_take (into, a);
+      into->map = a->map;
+      av.v.o = &into->h;
+    }
+  vm_pop_roots (v, 1);
+  return av;
+}
+
+/* An integral struct is mapped as its integer, in the byte order in
+   force, and then split into its fields.  */
+static val
+build_integral (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  int n = t->u.s.itype->u.i.size;
+  uint64_t raw;
+  ios_err e = ios_read_int (bc->io, bc->off, n, big_endian (v, bc), &raw);
+  if (e != IOS_OK)
+    vm_raise_ios (v, e);
+  gcobj *into = bc->into;
+  bc->into = NULL;
+  val sv = int_to_struct_into (v, t, raw, into, bc->strict);
+  pk_struct *s = val_sct (sv);
+  set_map (&s->map, bc, bc->off, (uint64_t) n, f);
+  *size = (uint64_t) n;
+  return sv;
+}
+
+static val
+build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
+{
+  switch (t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      {
+        const type *it = t->kind == TY_INT ? t : t->u.o.base;
+        int bits = it->u.i.size;
+        *size = (uint64_t) bits;
+        if (!bc->map)
+          return val_int (t, 0);
+        uint64_t raw;
+        ios_err e = ios_read_int (bc->io, bc->off, bits, big_endian (v, bc),
+                                  &raw);
+        if (e != IOS_OK)
+          vm_raise_ios (v, e);
+        return val_int (t, arith_norm (raw, bits, it->u.i.sign));
+      }
+    case TY_STRING:
+      {
+        if (!bc->map)
+          {
+            *size = 8;
+            return val_string ("", 0);
+          }
+        strbuf sb;
+        sb_init (&sb);
+        uint64_t at = bc->off;
+        for (bool done = false; !done;)
+          {
+            /* Bytes a chunk at a time; one at a time near the end.  */
+            unsigned char buf[64];
+            size_t n = sizeof buf;
+            ios_err e = IOS_EEOF;
+            if (at % 8 == 0)
+              e = ios_read_bytes (bc->io, at / 8, buf, n);
+            if (e != IOS_OK)
+              {
+                uint64_t ch;
+                n = 1;
+                e = ios_read_int (bc->io, at, 8, true, &ch);
+                buf[0] = (unsigned char) ch;
+              }
+            if (e != IOS_OK)
+              {
+                sb_free (&sb);
+                vm_raise_ios (v, e);
+              }
+            size_t len = 0;
+            while (len < n && buf[len])
+              len++;
+            sb_putn (&sb, (const char *) buf, len);
+            done = len < n;
+            at += n * 8;
+          }
+        *size = (sb.len + 1) * 8;
+        val r = val_string (sb.data ? sb.data : "", sb.len);
+        sb_free (&sb);
+        return r;
+      }
+    case TY_ARRAY:
+      return build_array (v, f, t, bc, size);
+    case TY_STRUCT:
+      if (bc->map && t->u.s.itype)
+        return build_integral (v, f, t, bc, size);
+      return build_struct (v, f, t, bc, size);
+    case TY_FUNCTION:
+      {
+        pk_closure *c = closure_new (NULL, NULL);
+        c->builtin = -1;
+        val r;
+        r.t = t;
+        r.v.o = &c->h;
+        *size = 0;
+        return r;
+      }
+    default:
+      *size = 0;
+      return val_void ();
+    }
+}
+
+val
+map_construct (vm *v, pk_frame *f, ast *n)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.strict = true;
+  bc.cons = n;
+  bc.cons_frame = f;
+  uint64_t size;
+  return build_struct (v, f, n->type, &bc, &size);
+}
+
+/* T @ [IOS :] OFFSET.  */
+val
+map_at (vm *v, pk_frame *f, ast *n)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.map = true;
+  bc.strict = !n->flag;
+  val off = vm_eval (v, f, n->b);
+  if (n->c)
+    {
+      vm_push_root (v, off);
+      val id = vm_eval (v, f, n->c);
+      vm_pop_roots (v, 1);
+      bc.io = ios_get ((int) id.v.i);
+      if (!bc.io)
+        vm_raise_code (v, EC_NO_IOS, NULL);
+    }
+  else
+    {
+      bc.io = ios_cur ();
+      if (!bc.io)
+        vm_raise_code (v, EC_NO_IOS, NULL);
+    }
+  bc.bias = ios_bias (bc.io);
+  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) bc.bias;
+  type *t = n->type;
+  if (t->kind == TY_INT || t->kind == TY_OFFSET)
+    {
+      /* A scalar: no decoding state to keep.  */
+      const type *it = t->kind == TY_INT ? t : t->u.o.base;
+      uint64_t raw;
+      ios_err e = ios_read_int (bc.io, bc.off, it->u.i.size, v->big_endian,
+                                &raw);
+      if (e != IOS_OK)
+        vm_raise_ios (v, e);
+      return val_int (t, arith_norm (raw, it->u.i.size, it->u.i.sign));
+    }
+  bc.ios_id = ios_id (bc.io);
+  bc.gen = vm_map_gen (v);
+  uint64_t size;
+  v->mapping++;
+  val r = build_value (v, f, n->type, &bc, &size);
+  v->mapping--;
+  return r;
+}
+
+/* An array constructor N, T[...] ([INIT]).  */
+val
+map_construct_array (vm *v, pk_frame *f, ast *n)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.strict = true;
+  val init;
+  if (n->nkids)
+    {
+      init = vm_eval (v, f, n->kids[0]);
+      vm_push_root (v, init);
+      bc.init = &init;
+    }
+  uint64_t size;
+  val r = build_array (v, f, n->type, &bc, &size);
+  if (n->nkids)
+    vm_pop_roots (v, 1);
+  return r;
+}
+
+/* The default value of type T.  */
+val
+map_default (vm *v, type *t)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  uint64_t size;
+  return build_value (v, NULL, t, &bc, &size);
+}
+
+/* Decode the mapped value X again, in place (see vm_fresh).  */
+void
+map_remap (vm *v, val x)
+{
+  pk_map *m = val_map (x);
+  ios *io = ios_get (m->ios);
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.map = true;
+  bc.strict = !m->lax;
+  bc.io = io;
+  bc.ios_id = m->ios;
+  bc.bias = ios_bias (io);
+  bc.off = m->offset + (uint64_t) bc.bias;
+  bc.endian = m->endian;
+  bc.gen = vm_map_gen (v);
+  bc.into = x.v.o;
+  /* Until it decodes whole, it stays out of date.  */
+  m->gen = 0;
+  vm_push_root (v, x);
+  v->mapping++;
+  uint64_t size;
+  build_value (v, m->env, x.t, &bc, &size);
+  v->mapping--;
+  vm_pop_roots (v, 1);
+}
+
+/* The byte order of field I of struct type T: its own (`little',
+   `big') or ENDIAN, its struct's.  */
+static int
+field_endian (const type *t, int i, int endian)
+{
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    if (decl->kids[k]->kind == TN_FIELD && decl->kids[k]->slot == i)
+      return decl->kids[k]->op ? decl->kids[k]->op : endian;
+  return endian;
+}
+
+/* Writing values to IO: the encoder, the inverse of build_value.  */
+static void
+write_value (vm *v, ios *io, uint64_t off, val x, int endian)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.endian = endian;
+  switch (x.t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      {
+        const type *it = x.t->kind == TY_INT ? x.t : x.t->u.o.base;
+        ios_err e = ios_write_int (io, off, it->u.i.size,
+                                   big_endian (v, &bc), x.v.u);
+        if (e != IOS_OK)
+          vm_raise_ios (v, e);
+        return;
+      }
+    case TY_STRING:
+      {
+        const pk_string *str = val_str (x);
+        ios_err e = IOS_OK;
+        if (off % 8 == 0)
+          e = ios_write_bytes (io, off / 8, str->data, str->len + 1);
+        else
+          for (size_t i = 0; i <= str->len && e == IOS_OK; i++)
+            e = ios_write_int (io, off + i * 8, 8, true,
+                               (unsigned char) str->data[i]);
+        if (e != IOS_OK)
+          vm_raise_ios (v, e);
+        return;
+      }
+    case TY_ARRAY:
+      {
+        pk_array *a = val_arr (x);
+        for (size_t i = 0; i < a->len; i++)
+          {
+            write_value (v, io, off, a->elems[i], endian);
+            off += val_size_bits (a->elems[i]);
+          }
+        return;
+      }
+    case TY_STRUCT:
+      {
+        pk_struct *s = val_sct (x);
+        const type *t = x.t;
+        uint64_t cur = off;
+        if (t->u.s.itype)
+          {
+            ios_err e = ios_write_int (io, off, t->u.s.itype->u.i.size,
+                                       big_endian (v, &bc), map_struct_to_int (x));
+            if (e != IOS_OK)
+              vm_raise_ios (v, e);
+            return;
+          }
+        for (int i = 0; i < s->nfields; i++)
+          {
+            if (!s->fields[i].t)
+              continue;
+            uint64_t fo = s->offs ? off + (s->offs[i] - s->map.offset) : cur;
+            write_value (v, io, fo, s->fields[i], field_endian (t, i, endian));
+            cur = fo + val_size_bits (s->fields[i]);
+          }
+        return;
+      }
+    default:
+      return;
+    }
+}
+
+/* The bit offset of element I of the mapped array C, without bias.  */
+static uint64_t
+elem_offset (val c, uint64_t i)
+{
+  const pk_array *a = val_arr (c);
+  const pk_map *m = val_map (a->elems[i]);
+  if (m && m->mapped)
+    return m->offset;
+  const type *et = c.t->u.a.elem;
+  if (type_complete (et))
+    return a->map.offset + i * type_size (et);
+  uint64_t off = a->map.offset;
+  for (uint64_t k = 0; k < i; k++)
+    off += val_size_bits (a->elems[k]);
+  return off;
+}
+
+/* Write X, a new part of the mapped value M at bit offset OFF (without
+   bias), to M's IO space.  M, updated in place by the caller, stays up
+   to date if it was, unless X is itself composite: then it decodes
+   again, to map X's parts.  */
+static void
+write_through (vm *v, pk_map *m, uint64_t off, int endian, val x)
+{
+  ios *io = ios_get (m->ios);
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  write_value (v, io, off + (uint64_t) ios_bias (io), x, endian);
+}
+
+/* The mapped values an assignment went through, outermost first, so
+   that a write through them can keep them current (see keep_current).
+   N is -1 when there were too many to keep.  */
+typedef struct place
+{
+  val objs[8];
+  int n;
+} place;
+
+/* Note X in P; it stays rooted until the assignment resets the root
+   stack.  */
+static void
+place_add (vm *v, place *p, val x)
+{
+  const pk_map *m = val_map (x);
+  if (!m || !m->mapped || p->n < 0)
+    return;
+  if (p->n == (int) countof (p->objs))
+    p->n = -1;
+  else
+    {
+      p->objs[p->n++] = x;
+      vm_push_root (v, x);
+    }
+}
+
+/* Evaluate the container E of an assignment, noting in P the mapped
+   values on the way.  */
+static val
+eval_place (vm *v, pk_frame *f, ast *e, place *p)
+{
+  val x;
+  switch (e->kind)
+    {
+    case A_MEMBER:
+      {
+        val s = eval_place (v, f, e->a, p);
+        vm_fresh (v, s);
+        x = val_sct (s)->fr.slots[e->slot];
+        if (!x.t)
+          vm_raise_code (v, EC_ELEM, NULL);
+        vm_fresh (v, x);
+        break;
+      }
+    case A_INDEX:
+      {
+        val c = eval_place (v, f, e->a, p);
+        if (c.t->kind != TY_ARRAY)
+          return vm_eval (v, f, e);
+        vm_push_root (v, c);
+        uint64_t i = vm_eval (v, f, e->b).v.u;
+        vm_pop_roots (v, 1);
+        vm_fresh (v, c);
+        if (i >= val_arr (c)->len)
+          vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+        x = val_arr (c)->elems[i];
+        vm_fresh (v, x);
+        break;
+      }
+    default:
+      x = vm_eval (v, f, e);
+    }
+  place_add (v, p, x);
+  return x;
+}
+
+/* Whether writing a part of a value of type T in place leaves the value
+   what decoding it again would give: not when the parts overlap or
+   where they are, or how many, depends on what they hold.  */
+static bool
+updates_in_place (const type *t)
+{
+  if (t->kind == TY_ARRAY)
+    return type_complete (t->u.a.elem);
+  if (t->u.s.itype)
+    return true;
+  if (t->u.s.pinned || t->u.s.is_union || !type_complete (t))
+    return false;
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; k < decl->nkids; k++)
+    if (decl->kids[k]->kind == TN_FIELD
+        && (decl->kids[k]->aux || decl->kids[k]->d))
+      return false;
+  return true;
+}
+
+/* After an assignment of X through the values of P, current at
+   generation G0 before it wrote, keep current the ones that it updated
+   in place, from the innermost out.  */
+static void
+keep_current (vm *v, const place *p, uint64_t g0, val x)
+{
+  if (val_map (x))
+    {
+      /* X's parts are to be mapped: the values it was stored in decode
+         again, even when writing it changed no byte.  */
+      for (int k = 0; k < p->n; k++)
+        val_map (p->objs[k])->gen = 0;
+      return;
+    }
+  uint64_t g1 = vm_map_gen (v);
+  for (int k = p->n - 1; k >= 0; k--)
+    {
+      pk_map *m = val_map (p->objs[k]);
+      if (m->gen != g0 || !updates_in_place (p->objs[k].t))
+        return;
+      m->gen = g1;
+    }
+}
+
+/* unmap X: a copy of X that is not mapped, nor are its parts.  */
+val
+map_unmap (vm *v, val x)
+{
+  val r = x;
+  const pk_map *m = val_map (x);
+  if (!m || !m->mapped)
+    return x;                   /* Itself, as in GNU poke.  */
+  vm_fresh (v, x);
+  vm_push_root (v, x);
+  if (x.t->kind == TY_ARRAY)
+    {
+      const pk_array *a = val_arr (x);
+      pk_array *c = array_new (a->len);
+      c->map.lax = a->map.lax;
+      r.v.o = &c->h;
+      vm_push_root (v, r);
+      for (size_t i = 0; i < a->len; i++)
+        array_push (c, map_unmap (v, a->elems[i]));
+    }
+  else
+    {
+      const pk_struct *s = val_sct (x);
+      pk_struct *c = struct_new_frame (s->fr.parent, s->nfields,
+                                       s->fr.nslots);
+      c->map.lax = s->map.lax;
+      r.v.o = &c->fr.h;
+      vm_push_root (v, r);
+      for (int i = 0; i < s->fr.nslots; i++)
+        {
+          val e = s->fr.slots[i];
+          if (i < s->nfields)
+            e = map_unmap (v, e);
+          else if (e.t && e.t->kind == TY_FUNCTION
+                   && val_clo (e)->env == &s->fr)
+            {
+              /* Methods and local functions see the copy.  */
+              pk_closure *m = closure_new (val_clo (e)->fn, &c->fr);
+              m->builtin = val_clo (e)->builtin;
+              e.v.o = &m->h;
+            }
+          c->fr.slots[i] = e;
+        }
+    }
+  vm_pop_roots (v, 2);
+  return r;
+}
+
+/* Assignment.  */
+
+void
+vm_array_set (vm *v, val c, uint64_t i, val x)
+{
+  pk_array *a = val_arr (c);
+  if (i >= a->len)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  if (a->map.mapped)
+    write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
+  vm_obj_written (v, &a->h);
+  a->elems[i] = x;
+}
+
+/* Assignments into composite values: A[I] = X, S.F = X, T @ O = X (LV
+   is the l-value), written through to the IO space of a mapped value,
+   whose holders then see the new contents.  */
+
+void
+map_assign_index (vm *v, pk_frame *f, ast *lv, val x)
+{
+  place p = { .n = 0 };
+  int base = v->nroots;
+  vm_push_root (v, x);
+  val c = eval_place (v, f, lv->a, &p);
+  vm_push_root (v, c);
+  uint64_t i = vm_eval (v, f, lv->b).v.u;
+  uint64_t g0 = vm_map_gen (v);
+  vm_array_set (v, c, i, x);
+  keep_current (v, &p, g0, x);
+  v->nroots = base;
+}
+
+void
+map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
+{
+  place p = { .n = 0 };
+  int base = v->nroots;
+  vm_push_root (v, x);
+  val sv = eval_place (v, f, lv->a, &p);
+  uint64_t g0 = vm_map_gen (v);
+  pk_struct *s = val_sct (sv);
+  int i = lv->slot;
+  if (!s->fields[i].t)
+    vm_raise_code (v, EC_ELEM, NULL);
+  vm_push_root (v, sv);
+  vm_push_root (v, x);
+  /* A bounded array value (or one for a field bounded by size)
+     is converted to the field's type first; another one is
+     stored, and fails below, as in GNU poke.  */
+  type *ft = sv.t->u.s.fields[i].type;
+  if (x.t->kind == TY_ARRAY && ft->kind == TY_ARRAY
+      && (x.t->u.a.bound_const || x.t->u.a.bound
+          || ft->u.a.bound_is_size))
+    map_check_bound (v, &s->fr, ft, x);
+  val old = s->fields[i];
+  vm_obj_written (v, &s->fr.h);
+  s->fields[i] = x;
+  /* The struct is checked again, field by field, as GNU poke
+     does: an array that no longer fits its bound raises E_conv
+     (the new value stays), a constraint that fails raises
+     E_constraint (the old value is back; for a union, no
+     alternative is valid).  */
+  ast *decl = sv.t->u.s.decl, *fkid = NULL;
+  bool strict = !s->map.lax;
+  for (int k = 0; decl && k < decl->nkids; k++)
+    {
+      ast *kid = decl->kids[k];
+      if (kid->kind != TN_FIELD || !s->fields[kid->slot].t)
+        continue;
+      if (kid->slot == i)
+        fkid = kid;
+      map_check_bound (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
+                         s->fields[kid->slot]);
+      if (kid->b && strict && !vm_eval (v, &s->fr, kid->b).v.u)
+        {
+          s->fields[i] = old;
+          if (sv.t->u.s.is_union)
+            no_alternative (v, sv.t);
+          constraint_failed (v, sv.t, kid->name);
+        }
+    }
+  if (s->map.mapped && sv.t->u.s.itype)
+    write_through (v, &s->map, s->map.offset, s->map.endian, sv);
+  else if (s->map.mapped && s->offs)
+    write_through (v, &s->map, s->offs[i],
+                   fkid && fkid->op ? fkid->op : s->map.endian, x);
+  keep_current (v, &p, g0, x);
+  v->nroots = base;
+}
+
+void
+map_assign_at (vm *v, pk_frame *f, ast *lv, val x)
+{
+  vm_push_root (v, x);
+  /* The value must fit the mapped type: E_conv otherwise.  */
+  if (x.t->kind == TY_ARRAY && lv->type && lv->type->kind == TY_ARRAY)
+    map_check_bound (v, f, lv->type, x);
+  val off = vm_eval (v, f, lv->b);
+  ios *io;
+  if (lv->c)
+    io = ios_get ((int) vm_eval (v, f, lv->c).v.i);
+  else
+    io = ios_cur ();
+  vm_pop_roots (v, 1);
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  write_value (v, io, off.v.u * off.t->u.o.unit
+               + (uint64_t) ios_bias (io), x, 0);
+}
