@@ -121,7 +121,8 @@ SKIPS = {
     "label-size": "no 'size of a value whose type has labels",
     "offset-compare": "offsets are compared with offsets in bits only",
     "failed-var": "mapped globals only of types of fixed size without "
-                  "unions, where they fit (their map cannot fail)",
+                  "unions, where they fit (their map cannot fail, so "
+                  "no unhandled exception's message is printed)",
     "unmap-nonstrict": "no unmap of a value mapped non-strictly",
     "struct-write-endian": "no whole struct written whose type has "
                            "big or little fields",
@@ -129,6 +130,8 @@ SKIPS = {
     "assign-reread": "no whole struct or array written whose size "
                      "varies",
     "endian-index": "no set_endian inside scenes",
+    "pinned-write": "no whole struct written that holds a pinned struct",
+    "label-optional": "no label on an optional field",
 }
 
 WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 31, 32, 33, 48,
@@ -280,6 +283,15 @@ def has_bit(t):
     if isinstance(t, Ref):
         return (t.decl.kind == "integral" and t.decl.itype.w == 1) \
             or any(has_bit(f.type) for f in t.decl.fields)
+    return False
+
+
+def has_kind(t, kind):
+    if isinstance(t, Arr):
+        return has_kind(t.elem, kind)
+    if isinstance(t, Ref):
+        return t.decl.kind == kind or any(has_kind(f.type, kind)
+                                          for f in t.decl.fields)
     return False
 
 
@@ -779,7 +791,8 @@ class Gen:
         # Not the first field: GNU poke 2.4 prints a struct whose first
         # field is absent as {,f1=...}.
         if r.random() < 0.15 and scope and d.fields[0] is not f \
-                and "optional-eof" not in self.skip:
+                and "optional-eof" not in self.skip \
+                and not (f.label and "label-optional" in self.skip):
             f.cond = self.int_cond(scope)
 
     def field_prefix(self, name, kind):
@@ -968,12 +981,8 @@ class Gen:
         if isinstance(t, Str):
             s = "".join(r.choice("abcxyz") for _ in range(r.randint(0, 4)))
             return '%s = "%s";' % (path, s)
-        # A whole struct or array: from another value of the same type,
-        # holding no string: GNU poke writes characters of 0x80 and more
-        # wrongly at offsets that are not multiples of 8 bits.
-        if has_string(t) or ("struct-write-endian" in self.skip
-                             and has_endian(t)) \
-                or ("assign-reread" in self.skip and t.bits() is None):
+        # A whole struct or array: from another value of the same type.
+        if not self.whole_writable(t):
             return None
         same = [p for p, pt in others if same_type(pt, t) and p != path]
         if same:
@@ -1131,10 +1140,8 @@ class Gen:
                                % (x, p, " ".join(body)))]
         if k < 0.52 and refs:
             p, pt = r.choice(refs)
-            if has_string(pt) or ("struct-write-endian" in self.skip
-                                  and has_endian(pt)) \
-                    or ("unmap-unmapped" in self.skip and p == v) \
-                    or ("assign-reread" in self.skip and pt.bits() is None):
+            if not self.whole_writable(pt) \
+                    or ("unmap-unmapped" in self.skip and p == v):
                 return []
             return [self.catch("%s = %s {};" % (p, pt.text()))]
         if k < 0.67 and isinstance(t, Ref) and (
@@ -1146,8 +1153,7 @@ class Gen:
         if k < 0.85 and refs:
             # A copy in another IO space, written through there.
             p, pt = r.choice(refs)
-            if has_string(pt) or ("struct-write-endian" in self.skip
-                                  and has_endian(pt)):
+            if not self.whole_writable(pt):
                 return []
             off = "%d#B" % r.randint(0, 8)
             return [self.catch("%s @ scratch : %s = %s;"
@@ -1161,6 +1167,17 @@ class Gen:
         if me2 is None:
             return []
         return [self.catch("%s = %s;" % (v, me2))]
+
+    def whole_writable(self, t):
+        """Whether a whole value of T may be written: none holding a
+        string (GNU poke writes characters of 0x80 and more wrongly at
+        offsets that are not multiples of 8 bits), and none the skips
+        leave out."""
+        sk = self.skip
+        return not (has_string(t)
+                    or ("struct-write-endian" in sk and has_endian(t))
+                    or ("assign-reread" in sk and t.bits() is None)
+                    or ("pinned-write" in sk and has_kind(t, "pinned")))
 
     def writes_on(self, x, t):
         out = []
