@@ -6,10 +6,6 @@
 # bytes.  DIFF_PROGRAMS (default 12) programs, half opening a file,
 # half making their data in memory.  tests/e2e/difftest.py holds them
 # to GNU poke (doc/HACKING.md, "Tests").
-#
-# Mapped values are not decoded again, in compiled code, after a
-# function call changes a global their type depends on: --skip
-# global-call keeps such calls out until that is fixed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -17,7 +13,7 @@ need_tools python3
 
 n=${DIFF_PROGRAMS:-12}
 if python3 "$here/difftest.py" --paths-only --mix -n "$n" --no-minimise \
-     --keep-going --skip global-call --out "$work/out" >"$work/log" 2>&1
+     --keep-going --out "$work/out" >"$work/log" 2>&1
 then
   ok "$n random programs print alike on the three paths"
 else
