@@ -57,15 +57,21 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 import diffgen  # noqa: E402
 
-TIMEOUT = 30
+TIMEOUT = 30                        # seconds a run may take
 
 
 class Tool:
+    """A program to run (ARGV), with variables added to its
+    environment."""
+
     def __init__(self, name, argv, env=None):
         self.name, self.argv, self.env = name, argv, env or {}
 
 
 class Result:
+    """What a run gave: its output (stdout and stderr together), its exit
+    status (or "timeout"), and the data file's bytes after it."""
+
     def __init__(self, out, rc, data):
         self.out, self.rc, self.data = out, rc, data
 
@@ -131,6 +137,7 @@ def errors(res):
 
 
 def crashed(res):
+    """Killed by a signal, aborted, or out of time."""
     return res.rc == "timeout" or (isinstance(res.rc, int) and res.rc < 0) \
         or res.rc in (134, 139)
 
