@@ -136,6 +136,7 @@ SKIPS = {
     "elem-msg": "nothing printed through the prompt (where an unhandled "
                 "exception's message shows) holds an array of structs",
     "struct-eq": "no == of values whose type has optional fields",
+    "union-assign": "no assignment to a union or inside one",
 }
 
 WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 31, 32, 33, 48,
@@ -963,7 +964,7 @@ class Gen:
 
     # -- paths into a value, for writes
 
-    def paths(self, expr, t, depth=0):
+    def paths(self, expr, t, depth=0, write=True):
         """(expression, type) of the parts of EXPR one can assign: not
         fields that others depend on, nor fields with an initializer
         (GNU poke 2.4 and 4.3 raise different exceptions when such a
@@ -976,14 +977,19 @@ class Gen:
         if isinstance(t, Arr):
             idx = self.r.randint(0, 2)
             out.append((expr, t))
-            out += self.paths("%s[%d]" % (expr, idx), t.elem, depth + 1)
+            out += self.paths("%s[%d]" % (expr, idx), t.elem, depth + 1,
+                              write)
+            return out
+        if write and t.decl.kind == "union" \
+                and "union-assign" in self.skip:
             return out
         out.append((expr, t))
         deps = t.decl.depended()
         for f in t.decl.fields:
             if f.init is not None or f.name in deps:
                 continue
-            out += self.paths("%s.%s" % (expr, f.name), f.type, depth + 1)
+            out += self.paths("%s.%s" % (expr, f.name), f.type, depth + 1,
+                              write)
         return out
 
     def write_stmt(self, path, t, others):
@@ -1087,7 +1093,9 @@ class Gen:
         if k < 0.15:
             return self.print_stmts(v, t, strict)
         if k < 0.38:
-            cands = [(p, pt) for p, pt in self.paths(v, t)]
+            cands = self.paths(v, t)
+            if not cands:
+                return []
             p, pt = r.choice(cands)
             w = self.write_stmt(p, pt, others)
             return [self.catch(w)] if w else []
@@ -1123,6 +1131,8 @@ class Gen:
             if "struct-eq" in self.skip and has_optional(t):
                 return []
             same = [p for p, pt in others if same_type(pt, t)]
+            if not same:
+                return []
             return [self.catch('printf "%%v\\n", %s == %s;'
                                % (v, r.choice(same)))]
         if k < 0.94:
@@ -1130,7 +1140,7 @@ class Gen:
                 return [self.catch('printf "%%v\\n", %s\'offset;' % v)]
             return [self.catch('printf "%%v %%v\\n", %s\'offset, %s\'size;'
                                % (v, v))]
-        p, pt = r.choice(self.paths(v, t))
+        p, pt = r.choice(self.paths(v, t, write=False))
         return self.print_stmts(p, pt, strict)
 
     def through_step(self, v, t, others, strict, me, n):
@@ -1234,7 +1244,7 @@ class Gen:
                 return []
             v = "%s[%d]" % (v, r.randint(0, 1))
             t = t.elem
-        cands = [(p, pt) for p, pt in self.paths(v, t)
+        cands = [(p, pt) for p, pt in self.paths(v, t, write=False)
                  if isinstance(pt, Ref) and pt.decl.methods]
         if not cands:
             return []
@@ -1291,7 +1301,7 @@ class Gen:
         written."""
         r = self.r
         v, t, strict, _ = r.choice(self.mglobals)
-        p, pt = r.choice(self.paths(v, t))
+        p, pt = r.choice(self.paths(v, t, write=False))
         if r.random() < 0.5 and self.repl_ok(pt, strict) \
                 and (self.obase == 10 or pt.psafe()) \
                 and not ("elem-msg" in self.skip and has_ref_array(t)):
@@ -1300,7 +1310,9 @@ class Gen:
             # non-strict map.
             if not strict:
                 return Item("print", [p])
-        w = self.write_stmt(p, pt, [])
+        w = None
+        if "union-assign" not in self.skip or (p, pt) in self.paths(v, t):
+            w = self.write_stmt(p, pt, [])
         if not w:
             return Item("print", self.print_stmts(p, pt, strict))
         return Item("print", [self.catch(w)])
