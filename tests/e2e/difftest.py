@@ -46,6 +46,7 @@ Exit status: 0 if every program agreed, 1 otherwise."""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -356,6 +357,11 @@ def write_case(outdir, name, prog, ref, bad, prefix=""):
     return d
 
 
+def interrupted(signum, frame):
+    """SIGTERM ends a run as Ctrl-C does: with its summary."""
+    raise KeyboardInterrupt
+
+
 def parse_args(argv):
     opts = {"n": 100, "from": 1, "time": None, "paths": False,
             "mode": "file", "skip": [], "keep": False, "minimise": True,
@@ -444,48 +450,52 @@ def main(argv):
     def log(msg):
         print(msg, flush=True)
     k = 0
-    while opts["n"] == 0 or k < opts["n"]:
-        if opts["time"] is not None and time.time() - start > opts["time"]:
-            break
-        num = opts["from"] + k
-        selfc = opts["mode"] == "self" or (opts["mode"] == "mix"
-                                           and num % 2 == 1)
-        k += 1
-        prog = diffgen.generate(num, opts["skip"], selfc)
-        ref_res, bad = checker.check(prog)
-        count += 1
-        if not ref_res.ended():
-            # A mapped global that failed (GNU poke stops at the next
-            # use), or a generator slip.
-            unended += 1
-        if not ref_res.clean():
-            skipped += 1
-            continue
-        if not bad:
-            agree += 1
-            continue
-        if all(checker.is_version_difference(prog, res) for _, res in bad):
-            versions += 1
-            name = "vdiff-prog-%d" % num
-            log("program %d: as GNU poke 2.4, not as 4.3: %s/%s"
-                % (num, opts["out"], name))
-            write_case(opts["out"], name, prog, ref_res, bad, "orig-")
-            continue
-        name = "%03d-prog-%d" % (len(found) + 1, num)
-        log("program %d: %s differ%s" % (num, ", ".join(t.name
-                                                     for t, _ in bad),
-                                      "s" if len(bad) == 1 else ""))
-        d = write_case(opts["out"], name, prog, ref_res, bad, "orig-")
-        if opts["minimise"]:
-            tool, res = bad[0]
-            test = checker.predicate(tool, res, ref_res)
-            minimise(prog, test, log)
-            ref_res, bad2 = checker.check(prog)
-            write_case(opts["out"], name, prog, ref_res, bad2 or bad)
-        found.append(d)
-        log("  written to %s" % d)
-        if not opts["keep"]:
-            break
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        while opts["n"] == 0 or k < opts["n"]:
+            if opts["time"] is not None and time.time() - start > opts["time"]:
+                break
+            num = opts["from"] + k
+            selfc = opts["mode"] == "self" or (opts["mode"] == "mix"
+                                               and num % 2 == 1)
+            k += 1
+            prog = diffgen.generate(num, opts["skip"], selfc)
+            ref_res, bad = checker.check(prog)
+            count += 1
+            if not ref_res.ended():
+                # A mapped global that failed (GNU poke stops at the next
+                # use), or a generator slip.
+                unended += 1
+            if not ref_res.clean():
+                skipped += 1
+                continue
+            if not bad:
+                agree += 1
+                continue
+            if all(checker.is_version_difference(prog, res) for _, res in bad):
+                versions += 1
+                name = "vdiff-prog-%d" % num
+                log("program %d: as GNU poke 2.4, not as 4.3: %s/%s"
+                    % (num, opts["out"], name))
+                write_case(opts["out"], name, prog, ref_res, bad, "orig-")
+                continue
+            name = "%03d-prog-%d" % (len(found) + 1, num)
+            log("program %d: %s differ%s" % (num, ", ".join(t.name
+                                                         for t, _ in bad),
+                                          "s" if len(bad) == 1 else ""))
+            d = write_case(opts["out"], name, prog, ref_res, bad, "orig-")
+            if opts["minimise"]:
+                tool, res = bad[0]
+                test = checker.predicate(tool, res, ref_res)
+                minimise(prog, test, log)
+                ref_res, bad2 = checker.check(prog)
+                write_case(opts["out"], name, prog, ref_res, bad2 or bad)
+            found.append(d)
+            log("  written to %s" % d)
+            if not opts["keep"]:
+                break
+    except KeyboardInterrupt:
+        log("interrupted at program %d" % (opts["from"] + k - 1))
     el = time.time() - start
     log("%d programs in %.0f s: %d agree, %d differ, %d print as GNU "
         "poke 2.4 does, %d skipped (GNU poke warned or timed out); %d "
