@@ -35,9 +35,10 @@ exit status and the data file's bytes afterwards must be the same.  On
 a difference the program is minimised (delta debugging over top-level
 commands, the statements of scenes, the fields and methods of types,
 the decorations of fields and the data's bytes), keeping only programs
-GNU poke runs to their end, and DIR/N-prog-K/ (K the program's number) gets prog.bpk, data.bin,
-poke.out and bpoke.out (the minimal program), with orig.bpk and
-orig-*.out (the program as generated).
+that still differ the same way (GNU poke runs them as far, with no new
+compile error), and DIR/N-prog-K/ (K the program's number) gets
+prog.bpk, data.bin, poke.out and bpoke.out (the minimal program), with
+orig-prog.bpk and orig-*.out (the program as generated).
 
 GNU poke is $POKE (default /work/shared/tools/gnu-poke-4.3, run with
 -q --no-hserver), bpoke $BPOKE (default src/bpoke of this tree).
