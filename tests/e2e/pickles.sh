@@ -433,7 +433,16 @@ check ()
     bytes_of "$b" > "$b/.bytes"
     j=
     [ $path = jit ] || j=$work/jit
-    compare "$name: output ($path)" "$b/.out" "$o/.out" ${j:+"$j.out"}
+    case " $(echo $OLD_PRINT) " in
+      *" $name "*)
+        if [ $path = jit ]; then
+          echo "skip: $name: output (printed as GNU poke 4.3 prints, not 2.4)"
+        else
+          compare "$name: output ($path, against the JIT's)" "$b/.out" \
+            "$work/jit.out"
+        fi ;;
+      *) compare "$name: output ($path)" "$b/.out" "$o/.out" ${j:+"$j.out"} ;;
+    esac
     compare "$name: bytes written ($path)" "$b/.bytes" "$o/.bytes" \
       ${j:+"$j.bytes"}
     if [ $path = jit ]; then
@@ -447,6 +456,15 @@ check ()
 # asn1-ber rely on 2.4's value.  Their checks belong with GNU poke 4.3's
 # versions of these pickles, against GNU poke 4.3.
 OLD_EXCCOND="btf-dump ctf-dump asn1-ber"
+
+# bpoke prints values as GNU poke 4.3 does: uint<1> as 1T, integers of
+# other widths with their type in %v too, hexadecimal padded to the
+# width.  These checks print such values; their output is compared with
+# GNU poke 2.4's no more, only across bpoke's three execution paths (the
+# bytes they write still are compared with GNU poke's), until they run
+# GNU poke 4.3's pickles against GNU poke 4.3.
+OLD_PRINT="bpf.all bpf.raw btf.all btf.write ctf.all ctf.write elf.print
+           leb128.all mbr.read mbr.write mcr.all"
 
 made=
 for cmds in "$dir"/*.cmds; do
