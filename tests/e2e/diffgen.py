@@ -3,7 +3,8 @@
 testing of bpoke against GNU poke (tests/e2e/difftest.py) and of bpoke's
 three execution paths against each other (tests/e2e/diff.sh).
 
-Usage: diffgen.py [--self] [--skip NAME,...] NUMBER [OUT.bpk [OUT.bin]]
+Usage: diffgen.py [--self] [--print43] [--skip NAME,...] NUMBER
+                  [OUT.bpk [OUT.bin]]
 
 Prints program NUMBER (the same number gives the same program), or
 writes it to OUT.bpk.
@@ -99,6 +100,10 @@ strings (GNU poke writes characters of 0x80 and more sign-extended at
 offsets that are not multiples of 8 bits); zero-sized elements in
 unbounded arrays (they never end).
 
+--print43 lifts the exclusions above that are about printing alone
+(obase 16 and 8, printf "%v" of any width, uint<1> and strings of any
+characters through the prompt): bpoke prints as GNU poke 4.3 does.
+
 --skip NAME,... leaves out constructs that trip a known bpoke bug, so
 that a long run goes on finding others.  The names are listed in SKIPS
 below.
@@ -140,6 +145,8 @@ SKIPS = {
     "array-length-assign": "no whole array written whose length varies",
     "stale-index": "no array mapped as a variable (GNU poke indexes it "
                    "with the element count of its last map)",
+    "offset-convert": "offset fields have unsigned magnitudes (no "
+                      "negative offset converted between units)",
 }
 
 WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 31, 32, 33, 48,
@@ -596,6 +603,7 @@ class Gen:
         self.ninline = 0
         self.mglobals = []          # mapped globals, as scene variables
         self.obase = 10
+        self.print43 = False        # print as 4.3 does, not as 2.4
 
     # -- values
 
@@ -708,8 +716,11 @@ class Gen:
             # A 64-bit magnitude in bytes overflows in bits: 4.3 raises
             # where 2.4 wraps around.
             unit = r.choice(UNITS)[0]
-            return Off(self.rint([3, 4, 7, 8, 12, 16, 32, 48]
-                                 + ([64] if unit == "b" else [])), unit)
+            base = self.rint([3, 4, 7, 8, 12, 16, 32, 48]
+                             + ([64] if unit == "b" else []))
+            if "offset-convert" in self.skip:
+                base.signed = False
+            return Off(base, unit)
         if k < 0.62:
             return Str()
         if k < 0.75 and named:
@@ -936,7 +947,7 @@ class Gen:
     def print_stmts(self, expr, t, strict, depth=0):
         """Statements printing EXPR of type T, in a way GNU poke 2.4 and
         4.3 print alike."""
-        if t.psafe() and (not has_string(t) or
+        if self.psafe(t) and (not has_string(t) or
                           ("string-printf" not in self.skip)):
             return [self.catch('printf "%%v\\n", %s;' % expr)]
         if isinstance(t, Int):
@@ -963,7 +974,14 @@ class Gen:
     def repl_ok(self, t, strict):
         """Whether the prompt prints a value of T alike in both: 4.3
         prints uint<1> values as 0T, 2.4 as (uint<1>) 0."""
+        if self.print43:
+            return True
         return not has_string(t, strict_ok=strict) and not has_bit(t)
+
+    def psafe(self, t):
+        """Whether printf "%v" (and the prompt, under .set obase 2)
+        print values of T alike in GNU poke 2.4 and 4.3."""
+        return self.print43 or t.psafe()
 
     # -- paths into a value, for writes
 
@@ -1291,7 +1309,8 @@ class Gen:
             return None
         # Non-strict, so that no constraint is checked: the messages of
         # unhandled constraint violations differ between 2.4 and 4.3.
-        if not self.repl_ok(t, False) or (self.obase == 2 and not t.psafe()):
+        if not self.repl_ok(t, False) or (self.obase != 10
+                                          and not self.psafe(t)):
             return None
         if "elem-msg" in self.skip and has_ref_array(t):
             return None
@@ -1309,7 +1328,7 @@ class Gen:
         v, t, strict, _ = r.choice(self.mglobals)
         p, pt = r.choice(self.paths(v, t, write=False))
         if r.random() < 0.5 and self.repl_ok(pt, strict) \
-                and (self.obase == 10 or pt.psafe()) \
+                and (self.obase == 10 or self.psafe(pt)) \
                 and not ("elem-msg" in self.skip and has_ref_array(t)):
             # The prompt prints what a failed constraint's message would
             # be, which differs between 2.4 and 4.3: only after a
@@ -1379,13 +1398,14 @@ class Gen:
                     items.append(p)
             elif k < 0.85:
                 g, gt = r.choice(self.globals)
-                if self.obase == 10 or gt.psafe():
+                if self.obase == 10 or self.psafe(gt):
                     items.append(Item("print", [g]))
             elif k < 0.93:
                 items.append(Item("set", [".set omode %s"
                                           % r.choice(["tree", "flat"])]))
             elif k < 0.97:
-                self.obase = r.choice([2, 10])
+                self.obase = r.choice([2, 10] + ([8, 16] if self.print43
+                                                 else []))
                 items.append(Item("set", [".set obase %d" % self.obase]))
             else:
                 items.append(Item("set", [".set endian %s"
@@ -1393,13 +1413,16 @@ class Gen:
         return prog
 
 
-def generate(number, skip=(), self_contained=False):
+def generate(number, skip=(), self_contained=False, print43=False):
     """Program NUMBER, a Program."""
-    return Gen(number, skip, self_contained).program()
+    g = Gen(number, skip, self_contained)
+    g.print43 = print43
+    return g.program()
 
 
 def main(argv):
     self_contained = False
+    print43 = False
     skip = []
     args = []
     i = 0
@@ -1407,6 +1430,8 @@ def main(argv):
         a = argv[i]
         if a == "--self":
             self_contained = True
+        elif a == "--print43":
+            print43 = True
         elif a == "--skip":
             i += 1
             skip += [s for s in argv[i].split(",") if s]
@@ -1419,7 +1444,7 @@ def main(argv):
                      % (s, ", ".join(sorted(SKIPS))))
     if not args:
         sys.exit(__doc__.split("\n\n")[1])
-    prog = generate(int(args[0]), skip, self_contained)
+    prog = generate(int(args[0]), skip, self_contained, print43)
     text = prog.render()
     if len(args) > 1:
         with open(args[1], "w") as f:

@@ -14,6 +14,8 @@ Usage: difftest.py [OPTION]...
                   (default: they open data.bin, written before each run)
   --mix           half the programs one way, half the other
   --skip NAMES    constructs left out (diffgen.py --skip, see its SKIPS)
+  --print43       programs print values whatever their width and bytes
+                  (diffgen.py --print43): bpoke prints as GNU poke 4.3
   --keep-going    after a difference, minimise it and go on
   --no-minimise   keep differences as they are
   --out DIR       where differences are written (default difftest-out)
@@ -366,7 +368,8 @@ def interrupted(signum, frame):
 def parse_args(argv):
     opts = {"n": 100, "from": 1, "time": None, "paths": False,
             "mode": "file", "skip": [], "keep": False, "minimise": True,
-            "out": "difftest-out", "ref_only": False, "paths_only": False}
+            "out": "difftest-out", "ref_only": False, "paths_only": False,
+            "print43": False}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -404,6 +407,8 @@ def parse_args(argv):
             opts["ref_only"] = True
         elif a == "--paths-only":
             opts["paths_only"] = True
+        elif a == "--print43":
+            opts["print43"] = True
         elif a in ("-h", "--help"):
             print(__doc__)
             sys.exit(0)
@@ -460,7 +465,8 @@ def main(argv):
             selfc = opts["mode"] == "self" or (opts["mode"] == "mix"
                                                and num % 2 == 1)
             k += 1
-            prog = diffgen.generate(num, opts["skip"], selfc)
+            prog = diffgen.generate(num, opts["skip"], selfc,
+                                    opts["print43"])
             ref_res, bad = checker.check(prog)
             count += 1
             if not ref_res.ended():
