@@ -147,6 +147,7 @@ SKIPS = {
                    "with the element count of its last map)",
     "offset-convert": "offset fields have unsigned magnitudes (no "
                       "negative offset converted between units)",
+    "pinned-string": "no string field in a pinned struct",
 }
 
 WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 31, 32, 33, 48,
@@ -704,7 +705,7 @@ class Gen:
 
     # -- types
 
-    def field_type(self, depth, scope, allow_unbounded, in_union=False):
+    def field_type(self, depth, scope, allow_unbounded, kind):
         r = self.r
         k = r.random()
         named = [d for d in self.decls
@@ -721,7 +722,8 @@ class Gen:
             if "offset-convert" in self.skip:
                 base.signed = False
             return Off(base, unit)
-        if k < 0.62:
+        if k < 0.62 and not (kind == "pinned"
+                             and "pinned-string" in self.skip):
             return Str()
         if k < 0.75 and named:
             return Ref(r.choice(named))
@@ -789,7 +791,7 @@ class Gen:
             fname = "%s%d" % (prefix, i)
             last = i == nf - 1
             t = self.field_type(depth, scope, last or r.random() < 0.2,
-                                kind == "union")
+                                kind)
             if kind == "union" and "union-eof" in self.skip \
                     and t.bits() is None:
                 t = self.rint()
