@@ -51,7 +51,8 @@ typedef struct vm
                                    this (bpoke_set_stack_limit), or
                                    NULL.  */
   bool big_endian;              /* .set endian: the default byte order.  */
-  int endian;                   /* As set_endian set it (1 is big).  */
+  int endian;                   /* As set_endian set it: the prelude's
+                                   ENDIAN_LITTLE (0) or ENDIAN_BIG (1).  */
   bool ffi_off;                 /* .set ffi no: native calls raise.  */
   bool ffi_locked;              /* --no-ffi: and .set ffi yes is refused.  */
   volatile sig_atomic_t interrupted;

@@ -35,7 +35,7 @@ typedef struct build_ctx
   ios *io;
   int ios_id;
   uint64_t off;                 /* Bit offset where the value starts.  */
-  int endian;                   /* 0 default, 1 big, 2 little.  */
+  int endian;                   /* A type_endian (type.h).  */
   int64_t bias;                 /* The space's bias, included in OFF.  */
   uint64_t gen;                 /* vm_map_gen when the decoding began.  */
   gcobj *into;                  /* Decode again into this value.  */
@@ -177,7 +177,8 @@ int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
 static bool
 big_endian (vm *v, const build_ctx *bc)
 {
-  return bc->endian == 1 ? true : bc->endian == 2 ? false : v->big_endian;
+  return bc->endian == TYPE_ENDIAN_BIG ? true
+         : bc->endian == TYPE_ENDIAN_LITTLE ? false : v->big_endian;
 }
 
 /* The environment of a struct type: the frame it was declared in.  */

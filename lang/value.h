@@ -66,7 +66,7 @@ typedef struct pk_map
   bool mapped;
   bool lax;                     /* Mapped with @! (and unmap's copies of
                                    such values): constraints unchecked.  */
-  int8_t endian;                /* 0 the current one, 1 big, 2 little.  */
+  int8_t endian;                /* A type_endian (type.h).  */
   int ios;
   uint64_t offset;              /* Bits, not counting the space's bias.  */
   uint64_t bits;                /* Size when mapped (arrays by size).  */
