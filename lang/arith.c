@@ -83,6 +83,8 @@
 
 #include "arith.h"
 
+#include "lex.h"
+
 uint64_t
 arith_norm (uint64_t v, int size, bool sign)
 {
@@ -420,4 +422,28 @@ arith_offset_unit (uint64_t u1, uint64_t u2)
       u2 = t;
     }
   return u1;
+}
+
+bool
+arith_op_of_token (int tok, arith_op *op)
+{
+  static const struct
+  {
+    tok_kind tok;
+    arith_op op;
+  } ops[] = {
+    { T_PLUS, AR_ADD }, { T_MINUS, AR_SUB }, { T_STAR, AR_MUL },
+    { T_SLASH, AR_DIV }, { T_CEILDIV, AR_CEILDIV }, { T_PERCENT, AR_MOD },
+    { T_POW, AR_POW }, { T_AMP, AR_AND }, { T_PIPE, AR_IOR },
+    { T_CARET, AR_XOR }, { T_LSHIFT, AR_SHL }, { T_RSHIFT, AR_SHR },
+    { T_EQ, AR_EQ }, { T_NE, AR_NE }, { T_LT, AR_LT }, { T_GT, AR_GT },
+    { T_LE, AR_LE }, { T_GE, AR_GE }
+  };
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if ((int) ops[i].tok == tok)
+      {
+        *op = ops[i].op;
+        return true;
+      }
+  return false;
 }

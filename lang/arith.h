@@ -24,6 +24,10 @@ typedef enum arith_op
   AR_EQ, AR_NE, AR_LT, AR_GT, AR_LE, AR_GE
 } arith_op;
 
+/* The operation of binary operator token TOK (a tok_kind: T_PLUS gives
+   AR_ADD): false for a token that is none.  */
+bool arith_op_of_token (int tok, arith_op *op);
+
 typedef enum arith_err
 {
   ARITH_OK = 0,

@@ -115,22 +115,9 @@ fold_binop (compiler *c, ast *n)
       || !is_int (n->type))
     return;
   arith_op op;
-  switch (n->op)
-    {
-    case T_PLUS: op = AR_ADD; break;
-    case T_MINUS: op = AR_SUB; break;
-    case T_STAR: op = AR_MUL; break;
-    case T_SLASH: op = AR_DIV; break;
-    case T_CEILDIV: op = AR_CEILDIV; break;
-    case T_PERCENT: op = AR_MOD; break;
-    case T_AMP: op = AR_AND; break;
-    case T_PIPE: op = AR_IOR; break;
-    case T_CARET: op = AR_XOR; break;
-    case T_LSHIFT: op = AR_SHL; break;
-    case T_RSHIFT: op = AR_SHR; break;
-    default:
-      return;
-    }
+  /* ** and the comparisons are not folded.  */
+  if (!arith_op_of_token (n->op, &op) || op == AR_POW || op >= AR_EQ)
+    return;
   const type *t = n->type;
   const type *bt = (op == AR_SHL || op == AR_SHR) ? b->type : t;
   uint64_t r;

@@ -486,29 +486,8 @@ binop_values (vm *v, ast *n, val a, val b)
       type *it = ta->kind == TY_OFFSET ? ta->u.o.base : ta;
       uint64_t r;
       arith_op op;
-      switch (n->op)
-        {
-        case T_PLUS: op = AR_ADD; break;
-        case T_MINUS: op = AR_SUB; break;
-        case T_STAR: op = AR_MUL; break;
-        case T_SLASH: op = AR_DIV; break;
-        case T_CEILDIV: op = AR_CEILDIV; break;
-        case T_PERCENT: op = AR_MOD; break;
-        case T_AMP: op = AR_AND; break;
-        case T_PIPE: op = AR_IOR; break;
-        case T_CARET: op = AR_XOR; break;
-        case T_LSHIFT: op = AR_SHL; break;
-        case T_RSHIFT: op = AR_SHR; break;
-        case T_POW: op = AR_POW; break;
-        case T_EQ: op = AR_EQ; break;
-        case T_NE: op = AR_NE; break;
-        case T_LT: op = AR_LT; break;
-        case T_GT: op = AR_GT; break;
-        case T_LE: op = AR_LE; break;
-        case T_GE: op = AR_GE; break;
-        default:
-          vm_raise_code (v, EC_INVAL, "invalid operator");
-        }
+      if (!arith_op_of_token (n->op, &op))
+        vm_raise_code (v, EC_INVAL, "invalid operator");
       if (op >= AR_EQ)
         rt = it;
       /* Shift counts and exponents keep their own type.  */
