@@ -110,6 +110,14 @@ resolve_array (compiler *c, ast *tn)
           t->u.a.bound_const = true;
           t->u.a.nelem = is_off (bt) ? tn->b->lit.v.u * bt->u.o.unit
                                      : tn->b->lit.v.u;
+          /* GNU poke sees that integers or offsets cannot fill a
+             constant size exactly; other elements it finds out when it
+             makes the array (E_constraint).  */
+          const type *ebase = et->kind == TY_OFFSET ? et->u.o.base : et;
+          if (is_off (bt) && (is_int (et) || is_off (et))
+              && t->u.a.nelem % (uint64_t) ebase->u.i.size != 0)
+            ck_error_at (c, tn->b, "array elements do not fit in specified "
+                         "size");
         }
     }
   return t;
