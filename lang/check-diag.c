@@ -90,6 +90,16 @@ ck_tname (const type *t)
   return b->data;
 }
 
+/* The same for the arguments and return type of function type T.  */
+const char *
+ck_fsig (const type *t)
+{
+  static strbuf sb;
+  sb_reset (&sb);
+  type_print_signature (&sb, t);
+  return sb.data;
+}
+
 void
 ck_type_error (compiler *c, const ast *n, const char *what,
                const char *expected, const type *got)

@@ -199,6 +199,9 @@ _Noreturn void ck_invalid_operand (compiler *c, ast *operand,
 void ck_warning_at (compiler *c, const ast *n, const char *msg);
 /* T as GNU poke writes it; the last four stay valid.  */
 const char *ck_tname (const type *t);
+/* Function type T as its arguments and return type, even when it is
+   named after its function; valid until the next call.  */
+const char *ck_fsig (const type *t);
 
 /* Types (check-type.c).  */
 

@@ -85,7 +85,8 @@ resolve_offset (compiler *c, ast *tn)
   if (unit == 0)
     ck_error_at (c, u, "the unit in offset types shall be bigger than "
                  "zero");
-  return type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
+  /* The base keeps its name: GNU poke writes offset<int,8>.  */
+  return type_offset (base, unit);
 }
 
 static type *
