@@ -254,17 +254,29 @@ struct_decl (compiler *c, ast *tn, type *t, ast *f, int k)
     }
 }
 
+/* An error about field F of a struct type: GNU poke points from its
+   name (or where the name would be) to its semicolon.  */
+static _Noreturn void
+field_error (compiler *c, ast *f, const char *msg)
+{
+  if (!f->name)
+    ck_error_from (c, f, f->a->end, msg);
+  ast at = *f;
+  at.loc = f->nloc;
+  ck_error_at (c, &at, "%s", msg);
+}
+
 /* Field F, of type FT, of a union.  *UNREACHABLE: an alternative
    always holds; *WARNED: that was said.  */
 static void
 union_field (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
 {
-  if (f->aux)
-    ck_error_at (c, f, "labels are not allowed in unions");
-  if (f->d)
-    ck_error_at (c, f, "optional fields are not allowed in unions");
   if (!f->name)
-    ck_error_at (c, f, "anonymous members are not allowed in unions");
+    field_error (c, f, "anonymous members are not allowed in unions");
+  if (f->aux)
+    field_error (c, f, "labels are not allowed in unions");
+  if (f->d)
+    field_error (c, f, "optional fields are not allowed in unions");
   if (*unreachable)
     {
       ast at = *f;      /* GNU poke points at the name.  */
@@ -282,14 +294,18 @@ static uint64_t
 integral_field (compiler *c, ast *f, type *ft)
 {
   if (f->aux)
-    ck_error_at (c, f, "labels are not allowed in integral structs");
+    field_error (c, f, "labels are not allowed in integral structs");
   if (f->d)
-    ck_error_at (c, f, "optional fields are not allowed in integral "
+    field_error (c, f, "optional fields are not allowed in integral "
                  "structs");
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
-    ck_type_error (c, f, "invalid field in integral struct",
-                   "integral, offset or integral struct", ft);
+    {
+      ast at = *f;
+      at.loc = f->name ? f->nloc : at.loc;
+      ck_type_error (c, &at, "invalid field in integral struct",
+                     "integral, offset or integral struct", ft);
+    }
   return type_size (bt);
 }
 
@@ -366,7 +382,7 @@ check_struct_type (compiler *c, ast *tn)
       if (tn->a)
         ibits += integral_field (c, f, ft);
       if (tn->op && f->aux)
-        ck_error_at (c, f, "labels are not allowed in pinned structs");
+        field_error (c, f, "labels are not allowed in pinned structs");
       if (f->aux)
         field_label (c, t, k, f);
       t->u.s.fields[k].optional = f->d != NULL;
