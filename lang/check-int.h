@@ -202,6 +202,8 @@ const char *ck_tname (const type *t);
 /* Function type T as its arguments and return type, even when it is
    named after its function; valid until the next call.  */
 const char *ck_fsig (const type *t);
+/* N, but starting at byte POS of its source.  */
+ast ck_at_pos (const ast *n, int pos);
 
 /* Types (check-type.c).  */
 

@@ -254,16 +254,30 @@ struct_decl (compiler *c, ast *tn, type *t, ast *f, int k)
     }
 }
 
-/* An error about field F of a struct type: GNU poke points from its
-   name (or where the name would be) to its semicolon.  */
+/* Where GNU poke points for an error about field F of a struct type:
+   from its name (or where the name would be) to its semicolon.  */
+static ast
+field_where (const ast *f)
+{
+  if (!f->name)
+    return ck_at_pos (f, f->a->end);
+  ast at = *f;
+  at.loc = f->nloc;
+  return at;
+}
+
 static _Noreturn void
 field_error (compiler *c, ast *f, const char *msg)
 {
-  if (!f->name)
-    ck_error_from (c, f, f->a->end, msg);
-  ast at = *f;
-  at.loc = f->nloc;
+  ast at = field_where (f);
   ck_error_at (c, &at, "%s", msg);
+}
+
+static void
+field_warning (compiler *c, ast *f, const char *msg)
+{
+  ast at = field_where (f);
+  ck_warning_at (c, &at, msg);
 }
 
 /* Field F of a union: what the alternatives may not be.  */
@@ -440,6 +454,8 @@ check_struct_type (compiler *c, ast *tn)
           continue;
         }
       type *ft = ck_resolve_type (c, f->a);
+      if (f->op && ft->kind == TY_STRUCT && ft->name)
+        field_warning (c, f, "useless endianness annotation in field");
       t->u.s.fields[k].name = f->name;
       t->u.s.fields[k].type = ft;
       if (tn->flag)

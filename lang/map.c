@@ -689,6 +689,12 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     case TY_ARRAY:
       return build_array (v, f, t, bc, size);
     case TY_STRUCT:
+      /* A struct type declared with a name has its own byte order: a
+         `little' or `big' given to a field of that type, or to the
+         struct around it, does not reach it (GNU poke warns that it is
+         useless, check-type.c).  */
+      if (t->name)
+        bc->endian = 0;
       if (bc->map && t->u.s.itype)
         return build_integral (v, f, t, bc, size);
       return build_struct (v, f, t, bc, size);
@@ -887,6 +893,10 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
         pk_struct *s = val_sct (x);
         const type *t = x.t;
         uint64_t cur = off;
+        /* A named struct type has its own byte order (see
+           build_value).  */
+        if (t->name)
+          bc.endian = endian = 0;
         if (t->u.s.itype)
           {
             ios_err e = ios_write_int (io, off, t->u.s.itype->u.i.size,
