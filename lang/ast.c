@@ -2,6 +2,8 @@
 
 #include "ast.h"
 
+#include <string.h>
+
 ast *
 ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc)
 {
@@ -76,4 +78,66 @@ ast_attr_name (int id)
 #include "attrs.def"
   };
   return id > 0 && (size_t) id < countof (names) ? names[id] : NULL;
+}
+
+/* Put the source text between byte positions FROM and TO of SRC into
+   SB, on one line: GNU poke quotes a constraint or an assertion as it
+   is written.  A line break and the blanks around it become one blank,
+   and a `//' comment, which would swallow the rest, is left out.  */
+void
+ast_source_text (strbuf *sb, const source *src, int from, int to)
+{
+  if (!src || !src->buf || from < 0 || to < from || (size_t) to > src->len)
+    return;
+  char quote = 0;
+  for (int i = from; i < to; i++)
+    {
+      char ch = src->buf[i];
+      if (quote)
+        {
+          if (ch == '\\' && i + 1 < to)
+            {
+              sb_putc (sb, ch);
+              ch = src->buf[++i];
+            }
+          else if (ch == quote)
+            quote = 0;
+        }
+      else if (ch == '"' || ch == '\'')
+        quote = ch;
+      else if (ch == '/' && i + 1 < to && src->buf[i + 1] == '/')
+        {
+          while (i + 1 < to && src->buf[i + 1] != '\n')
+            i++;
+          continue;
+        }
+      if (ch != '\n' && ch != '\r')
+        {
+          sb_putc (sb, src->buf[i]);
+          continue;
+        }
+      quote = 0;
+      while (sb->len > 0 && (sb->data[sb->len - 1] == ' '
+                             || sb->data[sb->len - 1] == '\t'))
+        sb->data[--sb->len] = '\0';
+      while (i + 1 < to && strchr (" \t\r\n", src->buf[i + 1]))
+        i++;
+      sb_putc (sb, ' ');
+    }
+}
+
+/* The constraint of field F (a TN_FIELD) as GNU poke quotes it when it
+   fails: its text, or `NAME == E' for a field written `T NAME == E'.  */
+void
+ast_constraint_text (strbuf *sb, const ast *f)
+{
+  if (!f->b)
+    return;
+  if (f->optional && f->c)
+    {
+      sb_printf (sb, "%s == ", f->name);
+      ast_source_text (sb, f->src, f->c->sloc.pos, f->nslots);
+    }
+  else
+    ast_source_text (sb, f->src, f->b->sloc.pos, f->nslots);
 }

@@ -99,5 +99,9 @@ ast *ast_list_push (arena *ar, ast *list_owner, ast *kid);
 const char *ast_kind_name (ast_kind k);
 /* A deep copy of the unchecked tree N.  */
 ast *ast_clone (arena *ar, const ast *n);
+/* Source text from byte FROM to TO of SRC, on one line, into SB.  */
+void ast_source_text (strbuf *sb, const source *src, int from, int to);
+/* The text GNU poke quotes when the constraint of field F fails.  */
+void ast_constraint_text (strbuf *sb, const ast *f);
 
 #endif

@@ -42,10 +42,9 @@ ck_warning_at (compiler *c, const ast *n, const char *msg)
   diag_format (c->err, n->src, n->loc, n->end, "warning", msg);
 }
 
-/* An error at byte POS .. N's end (for GNU poke's locations that start
-   at the end of the token before a construct).  */
-void
-ck_error_from (compiler *c, const ast *n, int pos, const char *msg)
+/* N, but starting at byte POS of its source.  */
+ast
+ck_at_pos (const ast *n, int pos)
 {
   ast where = *n;
   where.loc.line = 1;
@@ -61,6 +60,15 @@ ck_error_from (compiler *c, const ast *n, int pos, const char *msg)
         where.loc.col++;
     }
   where.loc.pos = pos;
+  return where;
+}
+
+/* An error at byte POS .. N's end (for GNU poke's locations that start
+   at the end of the token before a construct).  */
+void
+ck_error_from (compiler *c, const ast *n, int pos, const char *msg)
+{
+  ast where = ck_at_pos (n, pos);
   ck_error_at (c, &where, "%s", msg);
 }
 
@@ -88,6 +96,16 @@ ck_tname (const type *t)
   sb_reset (b);
   type_print (b, t);
   return b->data;
+}
+
+/* The same for the arguments and return type of function type T.  */
+const char *
+ck_fsig (const type *t)
+{
+  static strbuf sb;
+  sb_reset (&sb);
+  type_print_signature (&sb, t);
+  return sb.data;
 }
 
 void

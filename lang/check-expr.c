@@ -577,11 +577,11 @@ order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
   for (int j = 0; j < given; j++)
     if (!args[j] && !(fn && fn->kids[j]->b))
       ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                   ck_tname (ft));
+                   ck_fsig (ft));
   for (int j = 0; j < np; j++)
     if (!args[j] && !(fn && fn->kids[j]->b))
       ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                   ck_tname (ft));
+                   ck_fsig (ft));
   n->kids = args;
   n->nkids = given;
   n->flag = false;
@@ -618,10 +618,10 @@ check_call (compiler *c, ast *n)
   int nfixed = ft->u.f.variadic ? nparams - 1 : nparams;
   if (n->nkids < nfixed - ft->u.f.nopt)
     ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                 ck_tname (ft));
+                 ck_fsig (ft));
   if (n->nkids > nfixed && !ft->u.f.variadic)
     ck_error_at (c, n->a, "too many arguments passed to function\nof type %s",
-                 ck_tname (ft));
+                 ck_fsig (ft));
   for (int i = 0; i < n->nkids && i < nfixed; i++)
     {
       if (!n->kids[i])
@@ -773,25 +773,36 @@ check_exccond (compiler *c, ast *n)
   return n;
 }
 
+/* An invalid cast, in GNU poke 4.3's words: the types from and to.  */
+static _Noreturn void
+invalid_cast (compiler *c, ast *n, const type *to, const type *from)
+{
+  ck_error_at (c, n, "invalid cast from %s to %s", ck_tname (from),
+               ck_tname (to));
+}
+
+/* Whether arrays of FE can be cast to arrays of TE: the same
+   elements, at any depth of arrays, whose bounds are the cast's
+   business.  */
+static bool
+same_elems (const type *te, const type *fe)
+{
+  if (te->kind == TY_ARRAY && fe->kind == TY_ARRAY)
+    return same_elems (te->u.a.elem, fe->u.a.elem);
+  return type_equal (te, fe) && ck_same_repr (te, fe);
+}
+
 /* A cast between array types keeps the element type; a constant
    bound that cannot match is an error now, others are checked when the
    cast runs.  */
 static bool
 array_cast_ok (compiler *c, ast *n, const type *to, const type *from)
 {
-  const type *te = to->u.a.elem, *fe = from->u.a.elem;
-  bool elems = te->kind == TY_ARRAY && fe->kind == TY_ARRAY
-               ? true : type_equal (te, fe) && ck_same_repr (te, fe);
-  if (!elems)
-    ck_error_at (c, n, "invalid cast to array");
-  if (to->u.a.bound_const && from->u.a.bound_const && n->a->kind == A_ARRAY)
-    {
-      uint64_t want = to->u.a.nelem, have = from->u.a.nelem;
-      if (to->u.a.bound_is_size)
-        have *= type_complete (fe) ? type_size (fe) : 0;
-      if (want != have)
-        ck_error_at (c, n, "invalid cast to array");
-    }
+  if (!same_elems (to->u.a.elem, from->u.a.elem))
+    invalid_cast (c, n, to, from);
+  if (to->u.a.bound_const && from->u.a.bound_const && n->a->kind == A_ARRAY
+      && !to->u.a.bound_is_size && to->u.a.nelem != from->u.a.nelem)
+    invalid_cast (c, n, to, from);
   return true;
 }
 
@@ -803,7 +814,7 @@ check_cast (compiler *c, ast *n)
   type *from = n->a->type;
   n->type = to;
   if (to->kind == TY_FUNCTION)
-    ck_error_at (c, n, "invalid cast to function");
+    invalid_cast (c, n, to, from);
   if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
       || to->kind == TY_ANY || from->kind == TY_ANY
       || type_equal (to, from)
@@ -826,14 +837,7 @@ check_cast (compiler *c, ast *n)
         }
       return n;
     }
-  ck_error_at (c, n, "invalid cast to %s",
-               to->kind == TY_FUNCTION ? "function"
-               : to->kind == TY_STRING ? "string"
-               : to->kind == TY_INT ? "integral"
-               : to->kind == TY_OFFSET ? "offset"
-               : to->kind == TY_ARRAY ? "array"
-               : to->kind == TY_STRUCT ? "struct" : ck_tname (to));
-  return n;
+  invalid_cast (c, n, to, from);
 }
 
 static ast *

@@ -153,6 +153,11 @@ _Noreturn void ck_invalid_operand (compiler *c, ast *operand,
 void ck_warning_at (compiler *c, const ast *n, const char *msg);
 /* T as GNU poke writes it; the last four stay valid.  */
 const char *ck_tname (const type *t);
+/* Function type T as its arguments and return type, even when it is
+   named after its function; valid until the next call.  */
+const char *ck_fsig (const type *t);
+/* N, but starting at byte POS of its source.  */
+ast ck_at_pos (const ast *n, int pos);
 
 /* Types (check-type.c).  */
 

@@ -303,10 +303,14 @@ static void
 check_unit_decl (compiler *c, ast *n)
 {
   n->a = check_expr (c, n->a);
-  if (!is_int (n->a->type))
-    ck_error_at (c, n->a, "invalid cast to integral");
-  if (!n->a->is_const)
-    ck_error_at (c, n->a, "expected constant integral expression");
+  /* The value is cast to uint<64>: an array or an integral struct
+     could be, but not as a constant.  */
+  const type *t = n->a->type;
+  if (!is_int (t) && t->kind != TY_ARRAY
+      && !(t->kind == TY_STRUCT && t->u.s.itype))
+    ck_error_at (c, n->a, "invalid cast from %s to uint<64>", ck_tname (t));
+  if (!is_int (t) || !n->a->is_const)
+    ck_error_at (c, n->a, "expected constant integral value for unit");
   sym *s = ck_local_add (c, n->name, SYM_UNIT, type_int (64, false));
   s->unit = n->a->lit.v.u;
 }

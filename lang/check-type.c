@@ -85,7 +85,8 @@ resolve_offset (compiler *c, ast *tn)
   if (unit == 0)
     ck_error_at (c, u, "the unit in offset types shall be bigger than "
                  "zero");
-  return type_offset (type_int (base->u.i.size, base->u.i.sign), unit);
+  /* The base keeps its name: GNU poke writes offset<int,8>.  */
+  return type_offset (base, unit);
 }
 
 static type *
@@ -110,6 +111,14 @@ resolve_array (compiler *c, ast *tn)
           t->u.a.bound_const = true;
           t->u.a.nelem = is_off (bt) ? tn->b->lit.v.u * bt->u.o.unit
                                      : tn->b->lit.v.u;
+          /* GNU poke sees that integers or offsets cannot fill a
+             constant size exactly; other elements it finds out when it
+             makes the array (E_constraint).  */
+          const type *ebase = et->kind == TY_OFFSET ? et->u.o.base : et;
+          if (is_off (bt) && (is_int (et) || is_off (et))
+              && t->u.a.nelem % (uint64_t) ebase->u.i.size != 0)
+            ck_error_at (c, tn->b, "array elements do not fit in specified "
+                         "size");
         }
     }
   return t;
@@ -245,27 +254,118 @@ struct_decl (compiler *c, ast *tn, type *t, ast *f, int k)
     }
 }
 
-/* Field F, of type FT, of a union.  *UNREACHABLE: an alternative
-   always holds; *WARNED: that was said.  */
-static void
-union_field (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
+/* Where GNU poke points for an error about field F of a struct type:
+   from its name (or where the name would be) to its semicolon.  */
+static ast
+field_where (const ast *f)
 {
-  if (f->aux)
-    ck_error_at (c, f, "labels are not allowed in unions");
-  if (f->d)
-    ck_error_at (c, f, "optional fields are not allowed in unions");
   if (!f->name)
-    ck_error_at (c, f, "anonymous members are not allowed in unions");
-  if (*unreachable)
+    return ck_at_pos (f, f->a->end);
+  ast at = *f;
+  at.loc = f->nloc;
+  return at;
+}
+
+static _Noreturn void
+field_error (compiler *c, ast *f, const char *msg)
+{
+  ast at = field_where (f);
+  ck_error_at (c, &at, "%s", msg);
+}
+
+static void
+field_warning (compiler *c, ast *f, const char *msg)
+{
+  ast at = field_where (f);
+  ck_warning_at (c, &at, msg);
+}
+
+/* Field F of a union: what the alternatives may not be.  */
+static void
+union_field (compiler *c, ast *f)
+{
+  if (!f->name)
+    field_error (c, f, "anonymous members are not allowed in unions");
+  if (f->aux)
+    field_error (c, f, "labels are not allowed in unions");
+  if (f->d)
+    field_error (c, f, "optional fields are not allowed in unions");
+}
+
+/* Whether the checked condition E is known true (1) or false (0) at
+   compile time, as GNU poke knows it: constants, comparisons of
+   constant integers or strings, !, && and || of those (the constant
+   folding of conditions is GNU poke's, not the checker's); -1
+   otherwise.  */
+static int
+const_truth (const ast *e)
+{
+  if (e->is_const && is_int (e->type))
+    return e->lit.v.u != 0;
+  if (e->kind == A_UNOP && e->op == T_BANG)
+    {
+      int a = const_truth (e->a);
+      return a < 0 ? -1 : !a;
+    }
+  if (e->kind == A_AND || e->kind == A_OR)
+    {
+      /* Both operands must be known: GNU poke does not look at one.  */
+      int a = const_truth (e->a), b = const_truth (e->b);
+      if (a < 0 || b < 0)
+        return -1;
+      return e->kind == A_AND ? a && b : a || b;
+    }
+  if (e->kind != A_BINOP)
+    return -1;
+  int cmp;
+  const ast *a = e->a, *b = e->b;
+  if (a->kind == A_STR && b->kind == A_STR)
+    {
+      size_t la = (size_t) a->op, lb = (size_t) b->op;
+      cmp = memcmp (a->name, b->name, la < lb ? la : lb);
+      if (cmp == 0)
+        cmp = la < lb ? -1 : la > lb;
+    }
+  else if (a->is_const && b->is_const && is_int (a->type) && is_int (b->type))
+    {
+      if (a->type->u.i.sign)
+        cmp = a->lit.v.i < b->lit.v.i ? -1 : a->lit.v.i > b->lit.v.i;
+      else
+        cmp = a->lit.v.u < b->lit.v.u ? -1 : a->lit.v.u > b->lit.v.u;
+    }
+  else
+    return -1;
+  switch (e->op)
+    {
+    case T_EQ: return cmp == 0;
+    case T_NE: return cmp != 0;
+    case T_LT: return cmp < 0;
+    case T_GT: return cmp > 0;
+    case T_LE: return cmp <= 0;
+    case T_GE: return cmp >= 0;
+    default: return -1;
+    }
+}
+
+/* Field F, of type FT, of a union, its constraint checked: GNU poke
+   warns, once a union, of an alternative never taken, after one always
+   taken (no constraint, or a constant true one; a struct without one
+   may fail inside) or by its own constant false constraint.
+   *UNREACHABLE: an alternative always holds; *WARNED: that was said.  */
+static void
+union_reach (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
+{
+  int truth = f->b ? const_truth (f->b) : 1;
+  bool never = truth == 0;
+  if (!*warned && (*unreachable || never))
     {
       ast at = *f;      /* GNU poke points at the name.  */
       at.loc = f->nloc;
       ck_warning_at (c, &at, "unreachable alternative in union");
-      *unreachable = false;
       *warned = true;
     }
-  else if (!f->b && !*warned && ft->kind != TY_STRUCT)
-    *unreachable = true;         /* Structs may fail inside.  */
+  if (f->b ? truth == 1 : ft->kind != TY_STRUCT)
+    *unreachable = true;
 }
 
 /* Field F, of type FT, of an integral struct: its bits.  */
@@ -273,14 +373,18 @@ static uint64_t
 integral_field (compiler *c, ast *f, type *ft)
 {
   if (f->aux)
-    ck_error_at (c, f, "labels are not allowed in integral structs");
+    field_error (c, f, "labels are not allowed in integral structs");
   if (f->d)
-    ck_error_at (c, f, "optional fields are not allowed in integral "
+    field_error (c, f, "optional fields are not allowed in integral "
                  "structs");
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
-    ck_type_error (c, f, "invalid field in integral struct",
-                   "integral, offset or integral struct", ft);
+    {
+      ast at = *f;
+      at.loc = f->name ? f->nloc : at.loc;
+      ck_type_error (c, &at, "invalid field in integral struct",
+                     "integral, offset or integral struct", ft);
+    }
   return type_size (bt);
 }
 
@@ -350,14 +454,16 @@ check_struct_type (compiler *c, ast *tn)
           continue;
         }
       type *ft = ck_resolve_type (c, f->a);
+      if (f->op && ft->kind == TY_STRUCT && ft->name)
+        field_warning (c, f, "useless endianness annotation in field");
       t->u.s.fields[k].name = f->name;
       t->u.s.fields[k].type = ft;
       if (tn->flag)
-        union_field (c, f, ft, &unreachable, &warned);
+        union_field (c, f);
       if (tn->a)
         ibits += integral_field (c, f, ft);
       if (tn->op && f->aux)
-        ck_error_at (c, f, "labels are not allowed in pinned structs");
+        field_error (c, f, "labels are not allowed in pinned structs");
       if (f->aux)
         field_label (c, t, k, f);
       t->u.s.fields[k].optional = f->d != NULL;
@@ -371,6 +477,8 @@ check_struct_type (compiler *c, ast *tn)
         }
       if (f->b)
         check_cond (c, &f->b, "invalid struct field constraint");
+      if (tn->flag)
+        union_reach (c, f, ft, &unreachable, &warned);
       /* An optional field's condition sees the field: it is tested once
          the field is built (map.c).  */
       if (f->d)

@@ -1170,7 +1170,7 @@ info_type (const char *name, const type *t)
         {
           strbuf sb;
           sb_init (&sb);
-          type_print (&sb, fs[i].type);
+          type_print_signature (&sb, fs[i].type);
           printf ("  %-*s%s\n", (int) fw + 5, fs[i].name ? fs[i].name : "",
                   sb.data ? sb.data : "");
           sb_free (&sb);

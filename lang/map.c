@@ -55,16 +55,17 @@ static _Noreturn void no_alternative (vm *v, const type *t);
 /* v->map_ftype while mapping the elements of an array that no struct
    field holds: the EOF they meet names no field (exc.c).  */
 static const type elements_marker = { .kind = TY_ARRAY };
-static void constraint_failed (vm *v, const type *t, const char *field);
+static _Noreturn void constraint_failed (vm *v, const type *t,
+                                        const ast *kid);
 
-/* A value X given for type T (a cast, an argument, a struct field): when
-   T is an array type with a bound, evaluated in F, X must have that
-   many elements (or bits) or E_conv is raised.  */
-void
-map_check_bound (vm *v, pk_frame *f, const type *t, val x)
+/* Whether a value X given for type T (a cast, an argument, a struct
+   field) has what T's bound asks, when T is an array type with a bound,
+   evaluated in F: that many elements (or bits).  */
+static bool
+bound_holds (vm *v, pk_frame *f, const type *t, val x)
 {
   if (t->kind != TY_ARRAY || !t->u.a.bound || !x.t || x.t->kind != TY_ARRAY)
-    return;
+    return true;
   uint64_t want;
   if (t->u.a.bound_const)
     want = t->u.a.nelem;
@@ -77,7 +78,14 @@ map_check_bound (vm *v, pk_frame *f, const type *t, val x)
     }
   uint64_t have = t->u.a.bound_is_size ? val_size_bits (x)
                                        : val_arr (x)->len;
-  if (have != want)
+  return have == want;
+}
+
+/* The same, raising E_conv when X does not fit.  */
+void
+map_check_bound (vm *v, pk_frame *f, const type *t, val x)
+{
+  if (!bound_holds (v, f, t, x))
     vm_raise_code (v, EC_CONV, NULL);
 }
 
@@ -121,7 +129,7 @@ map_check_constraints (vm *v, const type *t, pk_struct *s)
       const ast *kid = decl->kids[k];
       if (kid->kind == TN_FIELD && kid->b && s->fields[kid->slot].t
           && !vm_eval (v, &s->fr, kid->b).v.u)
-        constraint_failed (v, t, kid->name);
+        constraint_failed (v, t, kid);
     }
 }
 
@@ -193,14 +201,27 @@ struct_env (vm *v, const type *t, pk_frame *f)
   return f;
 }
 
-static void
-constraint_failed (vm *v, const type *t, const char *field)
+/* The constraint of field KID of struct type T failed: E_constraint,
+   whose message quotes the constraint and names the field as GNU poke
+   4.3 does (`failed expression', the text, `in field T.f').  */
+static _Noreturn void
+constraint_failed (vm *v, const type *t, const ast *kid)
 {
-  char msg[512];
-  snprintf (msg, sizeof msg, "constraint expression failed for field %s.%s",
-            t->name ? t->name : "struct", field ? field : "");
   /* GNU poke says nothing of a failing element of a mapped array.  */
-  vm_raise_code (v, EC_CONSTRAINT, field && !v->map_elems ? msg : "");
+  if (v->map_elems)
+    vm_raise_code (v, EC_CONSTRAINT, "");
+  strbuf msg;
+  sb_init (&msg);
+  sb_puts (&msg, "failed expression\n  ");
+  ast_constraint_text (&msg, kid);
+  if (kid->name && t->name)
+    sb_printf (&msg, "\nin field %s.%s", t->name, kid->name);
+  else if (kid->name)
+    sb_printf (&msg, "\nin field %s", kid->name);
+  /* The message is copied into the exception before the jump.  */
+  val e = vm_make_exc (v, EC_CONSTRAINT, msg.data, NULL);
+  sb_free (&msg);
+  vm_raise (v, e);
 }
 
 /* Build one field (or union alternative) I of S into S->fields[I].
@@ -255,8 +276,11 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       if (given)
         {
           fv = vm_eval (v, bc->cons_frame, given);
+          /* An array that does not fit the field's bound breaks the
+             struct's constraints, as GNU poke 4.3 has it.  */
           vm_push_root (v, fv);
-          map_check_bound (v, sf, ft, fv);
+          if (!bound_holds (v, sf, ft, fv))
+            vm_raise_code (v, EC_CONSTRAINT, NULL);
           vm_pop_roots (v, 1);
         }
       else if (kid->c)
@@ -284,7 +308,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
   /* A union chooses its alternative by the constraints, even when the
      map is not strict.  */
   if ((bc->strict || t->u.s.is_union) && kid->b && !vm_eval (v, sf, kid->b).v.u)
-    constraint_failed (v, t, kid->name);
+    constraint_failed (v, t, kid);
   if (!bc->map || fsize == 0)
     fsize = val_size_bits (fv);
   return fsize;
@@ -416,8 +440,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
              of data or of its array's bound (as in GNU poke 4.3).  One
              that failed by its constraint keeps its value for the next
              ones' constraints, until the union is built.  */
-          if (!try_build (v, &a, CODE (EC_CONSTRAINT) | CODE (EC_EOF)
-                                 | CODE (EC_MAP_BOUNDS)))
+          if (!try_build (v, &a, CODE (EC_CONSTRAINT) | CODE (EC_EOF)))
             {
               v->roots[failure] = a.out;
               continue;
@@ -506,15 +529,6 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
                        || bits > ((uint64_t) 1 << 34)))
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
     }
-  /* GNU poke makes a default element before it uses the initializer:
-     its constraints must hold.  */
-  if (!bc->map && bc->init && et->kind == TY_STRUCT && (count || bits))
-    {
-      build_ctx sub = *bc;
-      sub.init = NULL;
-      uint64_t esize;
-      build_value (v, f, et, &sub, &esize);
-    }
   /* A constructed array of known length gets its elements' room at
      once (mapped ones may be cut short by the end of the IO space).  */
   pk_array *a = array_new (!bc->map && bounded && !by_size
@@ -574,8 +588,11 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       array_push (a, e);
       cur += esize;
     }
+  /* Elements that do not fill the size exactly: GNU poke 4.3 takes it
+     for a failed constraint of the type.  */
   if (by_size && bounded && cur - bc->off != bits)
-    vm_raise_code (v, bc->map ? EC_MAP_BOUNDS : EC_MAP_BOUNDS, NULL);
+    vm_raise_code (v, EC_CONSTRAINT,
+                   "array type boundaries couldn't be satisfied");
   if (bc->map)
     set_map (&a->map, bc, bc->off, cur - bc->off, f);
   *size = cur - bc->off;
@@ -673,6 +690,12 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     case TY_ARRAY:
       return build_array (v, f, t, bc, size);
     case TY_STRUCT:
+      /* A struct type declared with a name has its own byte order: a
+         `little' or `big' given to a field of that type, or to the
+         struct around it, does not reach it (GNU poke warns that it is
+         useless, check-type.c).  */
+      if (t->name)
+        bc->endian = 0;
       if (bc->map && t->u.s.itype)
         return build_integral (v, f, t, bc, size);
       return build_struct (v, f, t, bc, size);
@@ -871,6 +894,10 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
         pk_struct *s = val_sct (x);
         const type *t = x.t;
         uint64_t cur = off;
+        /* A named struct type has its own byte order (see
+           build_value).  */
+        if (t->name)
+          bc.endian = endian = 0;
         if (t->u.s.itype)
           {
             ios_err e = ios_write_int (io, off, t->u.s.itype->u.i.size,
@@ -1149,23 +1176,17 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
     vm_raise_code (v, EC_ELEM, NULL);
   vm_push_root (v, sv);
   vm_push_root (v, x);
-  /* A bounded array value (or one for a field bounded by size)
-     is converted to the field's type first; another one is
-     stored, and fails below, as in GNU poke.  */
+  /* An array value must fit the field's bound (E_conv); then the
+     struct is checked again, field by field, as GNU poke 4.3 does: an
+     array that no longer fits its bound, or a constraint that fails,
+     raise E_constraint (for a union, no alternative is valid), and the
+     old value is back.  */
   type *ft = sv.t->u.s.fields[i].type;
-  if (x.t->kind == TY_ARRAY && ft->kind == TY_ARRAY
-      && (x.t->u.a.bound_const || x.t->u.a.bound
-          || ft->u.a.bound_is_size))
-    map_check_bound (v, &s->fr, ft, x);
+  map_check_bound (v, &s->fr, ft, x);
   val old = s->fields[i];
   vm_push_root (v, old);
   vm_obj_written (v, &s->fr.h);
   s->fields[i] = x;
-  /* The struct is checked again, field by field, as GNU poke
-     does: an array that no longer fits its bound raises E_conv
-     (the new value stays), a constraint that fails raises
-     E_constraint (the old value is back; for a union, no
-     alternative is valid).  */
   ast *decl = sv.t->u.s.decl, *fkid = NULL;
   bool strict = !s->map.lax;
   for (int k = 0; decl && k < decl->nkids; k++)
@@ -1175,14 +1196,18 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
         continue;
       if (kid->slot == i)
         fkid = kid;
-      map_check_bound (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
-                         s->fields[kid->slot]);
+      if (!bound_holds (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
+                        s->fields[kid->slot]))
+        {
+          s->fields[i] = old;
+          vm_raise_code (v, EC_CONSTRAINT, NULL);
+        }
       if (kid->b && strict && !recheck_constraint (v, s, kid->b, i, old))
         {
           s->fields[i] = old;
           if (sv.t->u.s.is_union)
             no_alternative (v, sv.t);
-          constraint_failed (v, sv.t, kid->name);
+          constraint_failed (v, sv.t, kid);
         }
     }
   if (s->map.mapped && sv.t->u.s.itype)

@@ -523,7 +523,10 @@ parse_struct_field (parser *p, loc_t floc, int fstart)
   for (;;)
     {
       if (!f->b && accept (p, T_COLON))
-        f->b = parse_expr (p);
+        {
+          f->b = parse_expr (p);
+          f->nslots = p->prev_end;
+        }
       else if (!f->name && (p->tok.kind == T_ASSIGN
                             || p->tok.kind == T_EQ))
         {
@@ -545,6 +548,7 @@ parse_struct_field (parser *p, loc_t floc, int fstart)
           ast *eq = node (p, A_BINOP, p->tok.loc);
           next (p);
           f->c = parse_expr (p);
+          f->nslots = p->prev_end;
           f->flag = true;
           f->optional = true;         /* The == form.  */
           eq->op = T_EQ;

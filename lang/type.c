@@ -312,20 +312,35 @@ type_print (strbuf *sb, const type *t)
       sb_putc (sb, '}');
       break;
     case TY_FUNCTION:
-      sb_putc (sb, '(');
-      for (int i = 0; i < t->u.f.nargs; i++)
-        {
-          if (i)
-            sb_putc (sb, ',');
-          type_print (sb, t->u.f.args[i]);
-          if (i >= t->u.f.nargs - t->u.f.nopt - (t->u.f.variadic ? 1 : 0)
-              && !(t->u.f.variadic && i == t->u.f.nargs - 1))
-            sb_putc (sb, '?');
-        }
-      sb_puts (sb, ")");
-      type_print (sb, t->u.f.ret);
+      /* GNU poke names the type of a declared function after it.  */
+      if (t->u.f.fname)
+        sb_puts (sb, t->u.f.fname);
+      else
+        type_print_signature (sb, t);
       break;
     }
+}
+
+void
+type_print_signature (strbuf *sb, const type *t)
+{
+  if (t->kind != TY_FUNCTION)
+    {
+      type_print (sb, t);
+      return;
+    }
+  sb_putc (sb, '(');
+  for (int i = 0; i < t->u.f.nargs; i++)
+    {
+      if (i)
+        sb_putc (sb, ',');
+      type_print (sb, t->u.f.args[i]);
+      if (i >= t->u.f.nargs - t->u.f.nopt - (t->u.f.variadic ? 1 : 0)
+          && !(t->u.f.variadic && i == t->u.f.nargs - 1))
+        sb_putc (sb, '?');
+    }
+  sb_puts (sb, ")");
+  type_print (sb, t->u.f.ret);
 }
 
 const char *

@@ -139,6 +139,9 @@ uint64_t type_size (const type *t);
    offset<uint<64>,B>, string, int[3], ...).  */
 struct strbuf;
 void type_print (struct strbuf *sb, const type *t);
+/* The same, but a function type as its arguments and return type even
+   when it is named after a declared function.  */
+void type_print_signature (struct strbuf *sb, const type *t);
 
 /* The name of a predefined unit of UNIT bits (B, b, KiB, ...) or NULL.
    Units declared with `unit' are the checker's symbols.  */

@@ -164,15 +164,15 @@ var f = AR_File @ 0#B;
 EOF
 printf 'not an archive at all\n' > text.txt
 expect_error "a text file" text.txt map.bpk 1 "$cv" \
-  "constraint expression failed for field AR_File.magic"
+  "in field AR_File.magic"
 cp lib.a fmag.a
 flip fmag.a 66
 expect_error "a header's end damaged" fmag.a map.bpk 1 "$cv" \
-  "constraint expression failed for field AR_Header.ar_fmag"
+  "in field AR_Header.ar_fmag"
 cp lib.a size.a
 printf 'x' | dd of=size.a bs=1 seek=56 conv=notrunc status=none
 expect_error "a size that is not a number" size.a map.bpk 1 "$cv" \
-  "constraint expression failed for field AR_Header.ar_size"
+  "in field AR_Header.ar_size"
 head -c 1000 lib.a > cut.a
 expect_error "a member cut" cut.a map.bpk 1 'unhandled EOF exception' \
   'ar: the data of member "a.o/" runs past the end'

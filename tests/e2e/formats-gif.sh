@@ -122,11 +122,11 @@ var f = GIF_File @ 0#B;
 EOF
 printf 'not a gif file at all\n' > text.txt
 expect_error "a text file" text.txt map.bpk 1 "$cv" \
-  "constraint expression failed for field GIF_Header.signature"
+  "in field GIF_Header.signature"
 printf 'GIF90a' > v90.gif
 tail -c +7 old.gif >> v90.gif
 expect_error "version 90a" v90.gif map.bpk 1 "$cv" \
-  "constraint expression failed for field GIF_Header.version"
+  "in field GIF_Header.version"
 head -c $(($(wc -c < anim.gif) - 1)) anim.gif > notrailer.gif
 expect_error "no trailer" notrailer.gif map.bpk 1 'unhandled EOF exception' \
   'while mapping field GIF_File.trailer'
@@ -134,7 +134,7 @@ cp comment.gif badblock.gif
 size=$(wc -c < badblock.gif)
 printf '\001' | dd of=badblock.gif bs=1 seek=$((size - 1)) conv=notrunc status=none
 expect_error "a block that is none" badblock.gif map.bpk 1 "$cv" \
-  'constraint expression failed for field GIF_File.trailer'
+  'in field GIF_File.trailer'
 robustness anim.gif anim.gif walk.bpk
 robustness comment.gif comment.gif walk.bpk
 

@@ -197,7 +197,7 @@ var c = Java_Class @ 0#B;
 EOF
 printf 'not a class file at all\n' > text.txt
 expect_error "a text file" text.txt map.bpk 1 "$cv" \
-  "constraint expression failed for field Java_Class.magic"
+  "in field Java_Class.magic"
 cp classes/Hello.class badtag.class
 printf '\002' | dd of=badtag.class bs=1 seek=10 conv=notrunc status=none
 expect_error "a constant of tag 2" badtag.class map.bpk 1 "$cv" \

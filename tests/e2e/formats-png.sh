@@ -188,7 +188,7 @@ var f = PNG_File @ 0#B;
 EOF
 printf 'not a png file at all\n' > text.txt
 expect_error "a text file" text.txt map.bpk 1 "$cv" \
-  "constraint expression failed for field PNG_File.signature"
+  "in field PNG_File.signature"
 head -c 8 hand.png > sig-only.png
 expect_error "the signature alone" sig-only.png map.bpk 1 \
   'unhandled EOF exception' 'while mapping field PNG_File.chunks'
@@ -196,17 +196,17 @@ python3 -c '
 d = bytearray(open("hand.png", "rb").read()); d[12:16] = b"IDAT"
 open("no-ihdr.png", "wb").write(d)'
 expect_error "a first chunk that is not IHDR" no-ihdr.png map.bpk 1 "$cv" \
-  "constraint expression failed for field PNG_File.chunks"
+  "in field PNG_File.chunks"
 python3 -c '
 d = bytearray(open("hand.png", "rb").read()); d[37:41] = b"t3Xt"
 open("bad-type.png", "wb").write(d)'
 expect_error "a chunk type that is not letters" bad-type.png map.bpk 1 "$cv" \
-  "constraint expression failed for field PNG_Chunk_Type.code"
+  "in field PNG_Chunk_Type.code"
 python3 -c '
 d = bytearray(open("hand.png", "rb").read()); d[24] = 3
 open("bad-depth.png", "wb").write(d)'
 expect_error "bit depth 3" bad-depth.png map.bpk 1 "$cv" \
-  "constraint expression failed for field PNG_IHDR.color_type"
+  "in field PNG_IHDR.color_type"
 python3 -c '
 d = bytearray(open("hand.png", "rb").read()); d[33:37] = b"\xff\xff\xff\xf0"
 open("huge-length.png", "wb").write(d)'

@@ -176,12 +176,12 @@ var f = WAV_File @ 0#B;
 EOF
 printf 'not a wave file at all\n' > text.txt
 expect_error "a text file" text.txt map.bpk 1 "$cv" \
-  "constraint expression failed for field WAV_File.riff_id"
+  "in field WAV_File.riff_id"
 python3 -c '
 d = bytearray(open("u8.wav", "rb").read()); d[8:12] = b"AVI "
 open("avi.wav", "wb").write(d)'
 expect_error "a RIFF form that is not WAVE" avi.wav map.bpk 1 "$cv" \
-  "constraint expression failed for field WAV_File.wave_id"
+  "in field WAV_File.wave_id"
 python3 -c '
 d = bytearray(open("u8.wav", "rb").read()); d[12:16] = b"fmtx"
 open("nofmt.wav", "wb").write(d)'
