@@ -29,52 +29,6 @@
 /* The checker does not see the evaluator (see pkffi-decl.h).  */
 #ifdef BPOKE_EVAL_H
 # error "the checker must not include eval.h"
-/* Diagnostics (check-diag.c).  The errors do not return.  */
-
-_Noreturn void ck_error_at (compiler *c, const ast *n, const char *fmt, ...)
-  __attribute__ ((format (printf, 3, 4)));
-_Noreturn void ck_error_from (compiler *c, const ast *n, int pos,
-                              const char *msg);
-_Noreturn void ck_error_at_name (compiler *c, const ast *n,
-                                 const char *fmt, ...)
-  __attribute__ ((format (printf, 3, 4)));
-_Noreturn void ck_type_error (compiler *c, const ast *n, const char *what,
-                              const char *expected, const type *got);
-_Noreturn void ck_invalid_operand (compiler *c, ast *operand,
-                                   const char *expected);
-void ck_warning_at (compiler *c, const ast *n, const char *msg);
-/* T as GNU poke writes it; the last four stay valid.  */
-const char *ck_tname (const type *t);
-
-/* Types (check-type.c).  */
-
-/* The type denoted by the type node TN (kept in TN->type).  */
-type *ck_resolve_type (compiler *c, ast *tn);
-bool ck_same_repr (const type *a, const type *b);
-bool ck_array_types_equal (const type *a, const type *b);
-
-/* Expressions (check-expr.c).  */
-
-ast *check_expr (compiler *c, ast *n);
-/* An expression whose value is used.  */
-ast *check_rvalue (compiler *c, ast *n);
-void check_lvalue (compiler *c, ast *n);
-/* Conditions; WHAT is GNU poke's wording for where the condition is.
-   An if's tests the whole integer, the others (check_cond) only its
-   low 32 bits.  */
-void check_if_cond (compiler *c, ast **e, const char *what);
-void check_cond (compiler *c, ast **e, const char *what);
-void check_exception_operand (compiler *c, ast **e, const char *what);
-/* Convert *E to type TO where the representation differs.  */
-void ck_coerce (compiler *c, ast **e, type *to);
-void ck_int_wanted (compiler *c, ast **e, const type *want);
-
-/* Statements and functions (check-stmt.c).  */
-
-void check_stmt (compiler *c, ast *n);
-/* A function (also a lambda's, a method's): signature and body.  */
-void check_func (compiler *c, ast *f);
-
 #endif
 
 typedef enum sym_kind
