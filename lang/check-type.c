@@ -245,6 +245,15 @@ struct_decl (compiler *c, ast *tn, type *t, ast *f, int k)
     }
 }
 
+/* An error about field F, where GNU poke 4.3 reports it: at its name.  */
+static _Noreturn void
+field_error (compiler *c, const ast *f, const char *msg)
+{
+  if (f->name)
+    ck_error_at_name (c, f, "%s", msg);
+  ck_error_at (c, f, "%s", msg);
+}
+
 /* Field F, of type FT, of a union.  *UNREACHABLE: an alternative
    always holds; *WARNED: that was said.  */
 static void
@@ -252,8 +261,8 @@ union_field (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
 {
   if (f->aux)
     ck_error_at (c, f, "labels are not allowed in unions");
-  if (f->d)
-    ck_error_at (c, f, "optional fields are not allowed in unions");
+  if (f->d || f->nkids)
+    field_error (c, f, "optional fields are not allowed in unions");
   if (!f->name)
     ck_error_at (c, f, "anonymous members are not allowed in unions");
   if (*unreachable)
@@ -274,8 +283,8 @@ integral_field (compiler *c, ast *f, type *ft)
 {
   if (f->aux)
     ck_error_at (c, f, "labels are not allowed in integral structs");
-  if (f->d)
-    ck_error_at (c, f, "optional fields are not allowed in integral "
+  if (f->d || f->nkids)
+    field_error (c, f, "optional fields are not allowed in integral "
                  "structs");
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
@@ -349,6 +358,10 @@ check_struct_type (compiler *c, ast *tn)
           struct_decl (c, tn, t, f, k);
           continue;
         }
+      /* A condition before the field sees the fields before it only:
+         it is tested before the field is built (map.c).  */
+      if (f->nkids)
+        check_cond (c, &f->kids[0], "invalid optional field expression");
       type *ft = ck_resolve_type (c, f->a);
       t->u.s.fields[k].name = f->name;
       t->u.s.fields[k].type = ft;
@@ -360,7 +373,7 @@ check_struct_type (compiler *c, ast *tn)
         ck_error_at (c, f, "labels are not allowed in pinned structs");
       if (f->aux)
         field_label (c, t, k, f);
-      t->u.s.fields[k].optional = f->d != NULL;
+      t->u.s.fields[k].optional = f->d || f->nkids;
       if (f->c)
         field_init (c, t, k, f, ft);
       /* The field is visible from here on, in its own constraint too.  */
@@ -374,7 +387,7 @@ check_struct_type (compiler *c, ast *tn)
       /* An optional field's condition sees the field: it is tested once
          the field is built (map.c).  */
       if (f->d)
-        check_cond (c, &f->d, "invalid optional field condition");
+        check_cond (c, &f->d, "invalid optional field expression");
       for (int j = 0; j < k; j++)
         if (f->name && t->u.s.fields[j].name
             && strcmp (t->u.s.fields[j].name, f->name) == 0)

@@ -405,6 +405,10 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       if (t->u.s.is_union && bc->cons && bc->cons->nkids
           && bc->cons->kids[0]->slot != i)
         continue;
+      /* if (COND) T F: tested before F is built; absent, F takes no
+         room, and its label is not looked at.  */
+      if (kid->nkids && !vm_eval (v, &s->fr, kid->kids[0]).v.u)
+        continue;
       uint64_t off, fsize;
       if (t->u.s.is_union)
         {
@@ -1005,7 +1009,8 @@ updates_in_place (const type *t)
   const ast *decl = t->u.s.decl;
   for (int k = 0; k < decl->nkids; k++)
     if (decl->kids[k]->kind == TN_FIELD
-        && (decl->kids[k]->aux || decl->kids[k]->d))
+        && (decl->kids[k]->aux || decl->kids[k]->d
+            || decl->kids[k]->nkids))
       return false;
   return true;
 }

@@ -542,6 +542,20 @@ parse_struct_field (parser *p, loc_t floc, int fstart)
   return finish (p, f);
 }
 
+/* if (COND) FIELD, at `if': an optional field whose condition is tested
+   before the field is built (the field's kid).  */
+static ast *
+parse_prefixed_field (parser *p)
+{
+  next (p);
+  expect (p, T_LPAREN);
+  ast *cond = parse_expr (p);
+  expect (p, T_RPAREN);
+  ast *f = parse_struct_field (p, p->tok.loc, p->prev_end);
+  ast_list_push (p->ar, f, cond);
+  return f;
+}
+
 /* struct and union types, with their fields and declarations.  */
 static ast *
 parse_struct_type (parser *p)
@@ -579,6 +593,11 @@ parse_struct_type (parser *p)
           expect (p, T_ASSIGN);
           m->a = parse_funspec (p, p->tok.loc, m->name);
           ast_list_push (p->ar, n, finish (p, m));
+          continue;
+        }
+      if (p->tok.kind == K_IF)
+        {
+          ast_list_push (p->ar, n, parse_prefixed_field (p));
           continue;
         }
       ast_list_push (p->ar, n, parse_struct_field (p, floc, fstart));
