@@ -934,8 +934,24 @@ check_trim (compiler *c, ast *n)
   return n;
 }
 
+/* N, a member of a struct, is a computed field whose getter (SET
+   false) or setter (SET) is needed: the struct type must have it.  */
+void
+ck_computed_access (compiler *c, const ast *n, bool set)
+{
+  if (n->kind != A_MEMBER || n->flag)
+    return;
+  const type *t = n->a->type;
+  const type_field *tf = &t->u.s.fields[n->slot];
+  if (tf->computed && (set ? tf->setter : tf->getter) < 0)
+    ck_error_at_name (c, n, "method %s_%s for computed field in struct "
+                      "type %s is not defined", set ? "set" : "get",
+                      tf->name, t->name ? t->name : "struct");
+}
+
+/* S.F; an l-value when LVALUE, whose computed field needs no getter.  */
 static ast *
-check_member (compiler *c, ast *n)
+check_member_1 (compiler *c, ast *n, bool lvalue)
 {
   n->a = check_expr (c, n->a);
   type *t = n->a->type;
@@ -948,6 +964,8 @@ check_member (compiler *c, ast *n)
       {
         n->slot = i;
         n->type = t->u.s.fields[i].type;
+        if (!lvalue)
+          ck_computed_access (c, n, false);
         return n;
       }
   for (int i = 0; i < t->u.s.nmethods; i++)
@@ -961,6 +979,12 @@ check_member (compiler *c, ast *n)
       }
   ck_error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
   return n;
+}
+
+static ast *
+check_member (compiler *c, ast *n)
+{
+  return check_member_1 (c, n, false);
 }
 
 static ast *
@@ -1076,7 +1100,7 @@ check_struct_cons (compiler *c, ast *n)
                      "constructor");
       int idx = -1;
       for (int j = 0; j < t->u.s.nfields; j++)
-        if (t->u.s.fields[j].name
+        if (t->u.s.fields[j].name && !t->u.s.fields[j].computed
             && strcmp (t->u.s.fields[j].name, fi->name) == 0)
           idx = j;
       if (idx < 0)
@@ -1171,6 +1195,8 @@ static ast *
 check_incdec (compiler *c, ast *n)
 {
   check_lvalue (c, n->a);
+  ck_computed_access (c, n->a, false);
+  ck_computed_access (c, n->a, true);
   type *t = n->a->type;
   if (!is_int (t) && !is_off (t))
     ck_type_error (c, n->a,
@@ -1352,7 +1378,7 @@ check_lvalue (compiler *c, ast *n)
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
-      check_expr (c, n);
+      check_member_1 (c, n, true);
       if (n->flag)
         ck_error_at (c, n, "invalid l-value in assignment");
       return;

@@ -167,6 +167,9 @@ ast *check_expr (compiler *c, ast *n);
 /* An expression whose value is used.  */
 ast *check_rvalue (compiler *c, ast *n);
 void check_lvalue (compiler *c, ast *n);
+/* N is an A_MEMBER that reads (SET false) or assigns (SET) a struct
+   field: if it is a computed one, its getter or setter must exist.  */
+void ck_computed_access (compiler *c, const ast *n, bool set);
 /* Conditions; WHAT is GNU poke's wording for where the condition is.
    An if's tests the whole integer, the others (check_cond) only its
    low 32 bits.  */

@@ -246,6 +246,7 @@ check_assign (compiler *c, ast *n)
   if (!type_assignable (lt, n->b->type))
     ck_error_at (c, n, "r-value in assignment has the wrong type\n"
                  "expected %s got %s", ck_tname (lt), ck_tname (n->b->type));
+  ck_computed_access (c, n->a, true);
   ck_coerce (c, &n->b, lt);
 }
 

@@ -204,7 +204,7 @@ struct_type_new (compiler *c, ast *tn)
   int nf = 0, nm = 0;
   for (int i = 0; i < tn->nkids; i++)
     {
-      if (tn->kids[i]->kind == TN_FIELD)
+      if (tn->kids[i]->kind == TN_FIELD || tn->kids[i]->kind == TN_COMPUTED)
         nf++;
       else if (tn->kids[i]->kind == S_FUN && tn->kids[i]->flag)
         nm++;
@@ -331,6 +331,129 @@ field_init (compiler *c, type *t, int k, ast *f, type *ft)
   ck_coerce (c, &f->c, ft);
 }
 
+/* Field F of struct type T, after the fields and declarations before
+   the Ith element of its body, is no other's namesake.  GNU poke 4.3
+   reports the second of two fields, at its name, but the first when
+   either is computed, at its name or at `computed'.  */
+static void
+field_unique (compiler *c, ast *tn, int i, ast *f)
+{
+  for (int j = 0; j < i && f->name; j++)
+    {
+      ast *g = tn->kids[j];
+      if ((g->kind != TN_FIELD && g->kind != TN_COMPUTED) || !g->name
+          || strcmp (g->name, f->name) != 0)
+        continue;
+      if (g->kind == TN_COMPUTED)
+        ck_error_at (c, g, "duplicated struct element '%s'", f->name);
+      ck_error_at_name (c, f->kind == TN_COMPUTED ? g : f,
+                        "duplicated struct element '%s'", f->name);
+    }
+}
+
+/* Field F, the Kth, of struct type T: TN's Ith element.  *UNREACHABLE,
+   *WARNED: union_field's; *IBITS: the bits of an integral struct's
+   fields so far.  */
+static void
+struct_field (compiler *c, ast *tn, type *t, int i, int k,
+              bool *unreachable, bool *warned, uint64_t *ibits)
+{
+  ast *f = tn->kids[i];
+  /* A condition before the field sees the fields before it only: it
+     is tested before the field is built (map.c).  */
+  if (f->nkids)
+    check_cond (c, &f->kids[0], "invalid optional field expression");
+  type *ft = ck_resolve_type (c, f->a);
+  t->u.s.fields[k].name = f->name;
+  t->u.s.fields[k].type = ft;
+  if (tn->flag)
+    union_field (c, f, ft, unreachable, warned);
+  if (tn->a)
+    *ibits += integral_field (c, f, ft);
+  if (tn->op && f->aux)
+    ck_error_at (c, f, "labels are not allowed in pinned structs");
+  if (f->aux)
+    field_label (c, t, k, f);
+  t->u.s.fields[k].optional = f->d || f->nkids;
+  if (f->c)
+    field_init (c, t, k, f, ft);
+  /* The field is visible from here on, in its own constraint too.  */
+  f->slot = k;
+  if (f->name)
+    ck_field_sym (c, f->name, ft, k, t)->is_field = true;
+  if (f->b)
+    check_cond (c, &f->b, "invalid struct field constraint");
+  /* An optional field's condition sees the field: it is tested once
+     the field is built (map.c).  */
+  if (f->d)
+    check_cond (c, &f->d, "invalid optional field expression");
+  field_unique (c, tn, i, f);
+}
+
+/* Computed field F, the Kth field of struct type T: TN's Ith element.
+   It is no variable of the struct's scope: methods do not see it.  */
+static void
+struct_computed (compiler *c, ast *tn, type *t, int i, int k)
+{
+  ast *f = tn->kids[i];
+  type_field *tf = &t->u.s.fields[k];
+  tf->name = f->name;
+  tf->type = ck_resolve_type (c, f->a);
+  tf->computed = true;
+  tf->getter = tf->setter = -1;
+  f->slot = k;
+  field_unique (c, tn, i, f);
+}
+
+/* The method of TN named PREFIX_NAME, or NULL.  */
+static ast *
+find_method (ast *tn, const char *prefix, const char *name)
+{
+  size_t pl = strlen (prefix);
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      ast *m = tn->kids[i];
+      if (m->kind == S_FUN && m->flag && strncmp (m->name, prefix, pl) == 0
+          && strcmp (m->name + pl, name) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+/* The getter and setter of the computed fields of T, declared by TN,
+   wherever they are in the body: of the right type, as GNU poke 4.3
+   checks.  */
+static void
+computed_accessors (compiler *c, ast *tn, type *t)
+{
+  for (int k = 0; k < t->u.s.nfields; k++)
+    {
+      type_field *tf = &t->u.s.fields[k];
+      if (!tf->computed)
+        continue;
+      ast *get = find_method (tn, "get_", tf->name);
+      ast *set = find_method (tn, "set_", tf->name);
+      if (get)
+        {
+          type *want = type_function (tf->type, 0, NULL, 0, false);
+          if (!type_equal (get->a->type, want))
+            ck_error_at_name (c, get, "getter method is of the wrong "
+                              "type\nexpected %s", ck_tname (want));
+          tf->getter = get->slot;
+        }
+      if (set)
+        {
+          type **arg = arena_alloc (&c->ar, sizeof (type *));
+          arg[0] = tf->type;
+          type *want = type_function (type_void, 1, arg, 0, false);
+          if (!type_equal (set->a->type, want))
+            ck_error_at_name (c, set, "setter method is of the wrong "
+                              "type\nexpected %s", ck_tname (want));
+          tf->setter = set->slot;
+        }
+    }
+}
+
 static type *
 check_struct_type (compiler *c, ast *tn)
 {
@@ -353,47 +476,14 @@ check_struct_type (compiler *c, ast *tn)
   for (int i = 0; i < tn->nkids; i++)
     {
       ast *f = tn->kids[i];
-      if (f->kind != TN_FIELD)
-        {
-          struct_decl (c, tn, t, f, k);
-          continue;
-        }
-      /* A condition before the field sees the fields before it only:
-         it is tested before the field is built (map.c).  */
-      if (f->nkids)
-        check_cond (c, &f->kids[0], "invalid optional field expression");
-      type *ft = ck_resolve_type (c, f->a);
-      t->u.s.fields[k].name = f->name;
-      t->u.s.fields[k].type = ft;
-      if (tn->flag)
-        union_field (c, f, ft, &unreachable, &warned);
-      if (tn->a)
-        ibits += integral_field (c, f, ft);
-      if (tn->op && f->aux)
-        ck_error_at (c, f, "labels are not allowed in pinned structs");
-      if (f->aux)
-        field_label (c, t, k, f);
-      t->u.s.fields[k].optional = f->d || f->nkids;
-      if (f->c)
-        field_init (c, t, k, f, ft);
-      /* The field is visible from here on, in its own constraint too.  */
-      f->slot = k;
-      if (f->name)
-        {
-          ck_field_sym (c, f->name, ft, k, t)->is_field = true;
-        }
-      if (f->b)
-        check_cond (c, &f->b, "invalid struct field constraint");
-      /* An optional field's condition sees the field: it is tested once
-         the field is built (map.c).  */
-      if (f->d)
-        check_cond (c, &f->d, "invalid optional field expression");
-      for (int j = 0; j < k; j++)
-        if (f->name && t->u.s.fields[j].name
-            && strcmp (t->u.s.fields[j].name, f->name) == 0)
-          ck_error_at_name (c, f, "duplicated struct element '%s'", f->name);
-      k++;
+      if (f->kind == TN_FIELD)
+        struct_field (c, tn, t, i, k++, &unreachable, &warned, &ibits);
+      else if (f->kind == TN_COMPUTED)
+        struct_computed (c, tn, t, i, k++);
+      else
+        struct_decl (c, tn, t, f, k);
     }
+  computed_accessors (c, tn, t);
   if (tn->a && ibits != type_size (t->u.s.itype))
     ck_error_at (c, tn->a, "invalid total size in integral struct type\n"
                  "expected %llu bits, got %llu bits",

@@ -286,8 +286,9 @@ convert (vm *v, val x, type *to, ast *where)
   vm_raise_code (v, EC_CONV, NULL);
 }
 
-/* A struct of type TO made from the fields of X with the same names,
-   its constraints checked.  */
+/* A struct of type TO made from the fields of X with the same names
+   (but its computed fields, which are no part of it), its constraints
+   checked.  */
 static val
 struct_to_struct (vm *v, type *to, val x)
 {
@@ -299,7 +300,7 @@ struct_to_struct (vm *v, type *to, val x)
   vm_push_root (v, sv);
   pk_struct *s = val_sct (sv);
   for (int i = 0; i < s->nfields; i++)
-    for (int j = 0; j < src->nfields; j++)
+    for (int j = 0; j < src->nfields && !to->u.s.fields[i].computed; j++)
       if (to->u.s.fields[i].name && x.t->u.s.fields[j].name
           && strcmp (to->u.s.fields[i].name, x.t->u.s.fields[j].name) == 0
           && src->fields[j].t)
@@ -857,6 +858,22 @@ string_array (vm *v, type *at, int n, const type_field *fs, bool types)
   return r;
 }
 
+/* typeof: which of the N fields FS are computed (Pk_Type's fcomputed,
+   an array AT of int<32>).  */
+static val
+computed_array (vm *v, type *at, int n, const type_field *fs)
+{
+  pk_array *a = array_new ((size_t) n);
+  val r;
+  r.t = at;
+  r.v.o = &a->h;
+  vm_push_root (v, r);
+  for (int i = 0; i < n; i++)
+    array_push (a, val_int (at->u.a.elem, fs[i].computed));
+  vm_pop_roots (v, 1);
+  return r;
+}
+
 static val
 eval_typeof (vm *v, ast *n)
 {
@@ -910,6 +927,8 @@ eval_typeof (vm *v, ast *n)
         x = val_int (ft, (uint64_t) t->u.s.nfields);
       else if (strcmp (fn, "nmethods") == 0)
         x = val_int (ft, (uint64_t) t->u.s.nmethods);
+      else if (strcmp (fn, "fcomputed") == 0)
+        x = computed_array (v, ft, t->u.s.nfields, t->u.s.fields);
       else if (strcmp (fn, "fnames") == 0 || strcmp (fn, "ftypes") == 0)
         x = string_array (v, ft, t->u.s.nfields, t->u.s.fields,
                           fn[1] == 't');
@@ -1099,7 +1118,7 @@ eval (vm *v, pk_frame *f, ast *n)
         vm_fresh (v, s);
         val x = val_sct (s)->fr.slots[n->slot];
         if (!x.t)
-          vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
+          return vm_absent_field (v, s, n->slot);
         vm_fresh (v, x);
         vm_note_map_read (v, x);
         return x;
@@ -1162,6 +1181,34 @@ eval (vm *v, pk_frame *f, ast *n)
     }
 }
 
+/* Field I of the struct S has no value: it is absent (E_elem), or a
+   computed field, whose getter gives it.  */
+val
+vm_absent_field (vm *v, val s, int i)
+{
+  const type_field *tf = &s.t->u.s.fields[i];
+  if (i >= s.t->u.s.nfields || !tf->computed || tf->getter < 0)
+    vm_raise_code (v, EC_ELEM, NULL);
+  vm_push_root (v, s);
+  val r = call_closure (v, val_sct (s)->fr.slots[tf->getter], 0, NULL, NULL);
+  vm_pop_roots (v, 1);
+  return r;
+}
+
+/* S.F = X, where F (the A_MEMBER LV) is a computed field: its setter
+   is called.  */
+static void
+assign_computed (vm *v, pk_frame *f, ast *lv, val x)
+{
+  vm_push_root (v, x);
+  val s = eval (v, f, lv->a);
+  vm_push_root (v, s);
+  vm_fresh (v, s);
+  int m = s.t->u.s.fields[lv->slot].setter;
+  call_closure (v, val_sct (s)->fr.slots[m], 1, &x, lv);
+  vm_pop_roots (v, 2);
+}
+
 bool
 vm_print_value (vm *v, strbuf *sb, val x)
 {
@@ -1198,7 +1245,10 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
       map_assign_index (v, f, lv, x);
       return;
     case A_MEMBER:
-      map_assign_member (v, f, lv, x);
+      if (lv->a->type->u.s.fields[lv->slot].computed)
+        assign_computed (v, f, lv, x);
+      else
+        map_assign_member (v, f, lv, x);
       return;
     case A_MAP:
       map_assign_at (v, f, lv, x);

@@ -148,7 +148,7 @@ int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
   for (int i = 0; i < s->nfields; i++)
     {
       type *ft = t->u.s.fields[i].type;
-      int n = map_int_field_bits (ft);
+      int n = t->u.s.fields[i].computed ? 0 : map_int_field_bits (ft);
       if (n == 0)
         continue;
       at -= n;
@@ -392,6 +392,11 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     {
       ast *kid = decl->kids[k];
       s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
+      if (kid->kind == TN_COMPUTED)
+        {
+          s->fields[kid->slot].t = NULL;        /* Never in the value.  */
+          continue;
+        }
       if (kid->kind != TN_FIELD)
         {
           vm_exec (v, &s->fr, kid);
@@ -968,7 +973,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         vm_fresh (v, s);
         x = val_sct (s)->fr.slots[e->slot];
         if (!x.t)
-          vm_raise_code (v, EC_ELEM, NULL);
+          x = vm_absent_field (v, s, e->slot);
         vm_fresh (v, x);
         break;
       }

@@ -588,7 +588,7 @@ parse_struct_type (parser *p)
       if (accept (p, K_METHOD))
         {
           ast *m = node (p, S_FUN, floc);
-          m->name = expect_ident (p);
+          name_into (p, m);
           m->flag = true;                 /* A method.  */
           expect (p, T_ASSIGN);
           m->a = parse_funspec (p, p->tok.loc, m->name);
@@ -598,6 +598,16 @@ parse_struct_type (parser *p)
       if (p->tok.kind == K_IF)
         {
           ast_list_push (p->ar, n, parse_prefixed_field (p));
+          continue;
+        }
+      if (accept (p, K_COMPUTED))
+        {
+          /* computed T name; and nothing more.  */
+          ast *cf = node (p, TN_COMPUTED, floc);
+          cf->a = parse_type (p);
+          name_into (p, cf);
+          expect (p, T_SEMI);
+          ast_list_push (p->ar, n, finish (p, cf));
           continue;
         }
       ast_list_push (p->ar, n, parse_struct_field (p, floc, fstart));
@@ -663,10 +673,13 @@ parse_exccond (parser *p, ast *operand, loc_t loc)
   return finish (p, n);
 }
 
+static ast *parse_binary_rest (parser *p, int minprec, ast *l);
+
+/* An expression whose first operand of a binary operator, C, has been
+   parsed: ?! and ?: after it.  */
 static ast *
-parse_expr (parser *p)
+parse_expr_rest (parser *p, ast *c)
 {
-  ast *c = parse_binary (p, 1);
   while (at_exccond (p))
     c = parse_exccond (p, c, c->loc);
   if (p->tok.kind == T_QUESTION)
@@ -685,9 +698,22 @@ parse_expr (parser *p)
 }
 
 static ast *
+parse_expr (parser *p)
+{
+  return parse_expr_rest (p, parse_binary (p, 1));
+}
+
+static ast *
 parse_binary (parser *p, int minprec)
 {
-  ast *l = parse_unary (p);
+  return parse_binary_rest (p, minprec, parse_unary (p));
+}
+
+/* Binary operators of precedence MINPREC or more after their first
+   operand L.  */
+static ast *
+parse_binary_rest (parser *p, int minprec, ast *l)
+{
   for (;;)
     {
       tok_kind op = p->tok.kind;
@@ -881,12 +907,11 @@ parse_map (parser *p, ast *t)
   return finish (p, n);
 }
 
-/* What follows a type in expression position: a map, a struct or array
-   constructor.  */
+/* What follows a type T in expression position: a map, a struct or
+   array constructor.  */
 static ast *
-parse_type_expr (parser *p)
+parse_type_expr_after (parser *p, ast *t)
 {
-  ast *t = parse_type (p);
   loc_t loc = t->loc;
   if (p->tok.kind == T_AT || p->tok.kind == T_ATBANG)
     return parse_map (p, t);
@@ -923,6 +948,12 @@ parse_type_expr (parser *p)
     }
   fail_unexpected (p);
   return NULL;
+}
+
+static ast *
+parse_type_expr (parser *p)
+{
+  return parse_type_expr_after (p, parse_type (p));
 }
 
 /* The format string of printf or format into N->a, and its arguments
@@ -1039,7 +1070,16 @@ parse_sizeof (parser *p, loc_t loc)
   next (p);
   expect (p, T_LPAREN);
   if (is_sizeof || starts_type (p))
-    n->a = parse_type (p);
+    {
+      n->a = parse_type (p);
+      if (!is_sizeof && p->tok.kind != T_RPAREN)
+        {
+          /* typeof (T {...}.f + 1): an expression that starts with a
+             constructor or a map of T.  */
+          ast *e = parse_postfix_ops (p, parse_type_expr_after (p, n->a));
+          n->a = parse_expr_rest (p, parse_binary_rest (p, 1, e));
+        }
+    }
   else
     n->a = parse_expr (p);
   expect (p, T_RPAREN);
