@@ -438,7 +438,11 @@ check_binop (compiler *c, ast *n)
     case T_EQ: case T_NE: case T_LT: case T_GT: case T_LE: case T_GE:
       break;
     case K_IN:
-      struct_as_int (c, &n->a);
+      /* An integral struct is looked for as itself among structs (as
+         in GNU poke 4.3), else as its integer (as in GNU poke 2.4).  */
+      if (n->b->type->kind != TY_ARRAY
+          || n->b->type->u.a.elem->kind != TY_STRUCT)
+        struct_as_int (c, &n->a);
       break;
     default:
       struct_as_int (c, &n->a);
