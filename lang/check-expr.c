@@ -821,6 +821,12 @@ check_cast (compiler *c, ast *n)
   n->type = to;
   if (to->kind == TY_FUNCTION)
     ck_error_at (c, n, "invalid cast to function");
+  /* GNU poke 4.3 casts to a union only an integral one, and a value of
+     type any.  */
+  if (to->kind == TY_STRUCT && to->u.s.is_union && !to->u.s.itype
+      && from->kind != TY_ANY)
+    ck_error_at (c, n, "invalid cast from %s to %s", ck_tname (from),
+                 ck_tname (to));
   if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
       || to->kind == TY_ANY || from->kind == TY_ANY
       || type_equal (to, from)

@@ -188,6 +188,13 @@ ck_resolve_type (compiler *c, ast *tn)
    Field types, constraints, initializers, labels and conditions see the
    earlier fields; methods see them all.  */
 
+/* Is TN the int<*> or uint<*> of an integral struct or union?  */
+static bool
+int_star (const ast *tn)
+{
+  return tn->kind == TN_INT && tn->op == 0 && !tn->b;
+}
+
 /* A new struct type for TN, with room for its fields and methods.  */
 static type *
 struct_type_new (compiler *c, ast *tn)
@@ -213,16 +220,13 @@ struct_type_new (compiler *c, ast *tn)
   t->u.s.fields = arena_alloc (&c->ar, sizeof (type_field) * (nf + 1));
   t->u.s.methods = arena_alloc (&c->ar, sizeof (type_field) * (nm + 1));
   t->u.s.method_slots = arena_alloc (&c->ar, sizeof (int) * (nm + 1));
-  if (tn->flag && tn->a)
-    ck_error_from (c, tn, tn->nend, "unions can't be integral");
+  /* int<*>: the size is the fields', known once they are.  */
+  if (tn->a && !int_star (tn->a))
+    t->u.s.itype = ck_resolve_type (c, tn->a);
+  if (tn->a && tn->op)
+    ck_error_at (c, tn->a, "integral structs cannot be pinned");
   if (tn->flag && tn->op)
     ck_error_from (c, tn, tn->nend, "unions are not allowed to be pinned");
-  if (tn->a)
-    {
-      t->u.s.itype = ck_resolve_type (c, tn->a);
-      if (tn->op)
-        ck_error_at (c, tn->a, "integral structs cannot be pinned");
-    }
   return t;
 }
 
@@ -260,7 +264,7 @@ static void
 union_field (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
 {
   if (f->aux)
-    ck_error_at (c, f, "labels are not allowed in unions");
+    field_error (c, f, "labels are not allowed in unions");
   if (f->d || f->nkids)
     field_error (c, f, "optional fields are not allowed in unions");
   if (!f->name)
@@ -277,20 +281,76 @@ union_field (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
     *unreachable = true;         /* Structs may fail inside.  */
 }
 
-/* Field F, of type FT, of an integral struct: its bits.  */
-static uint64_t
-integral_field (compiler *c, ast *f, type *ft)
+/* Field F, of type FT, of the integral struct or union T, declared by
+   TN.  *IBITS: for a struct, the bits of its fields so far, to which
+   F's are added; for a union, the bits every alternative has (0 before
+   the first of a union uint<*>).  */
+static void
+integral_field (compiler *c, ast *tn, type *t, ast *f, type *ft,
+                uint64_t *ibits)
 {
+  bool un = tn->flag;
   if (f->aux)
-    ck_error_at (c, f, "labels are not allowed in integral structs");
+    field_error (c, f, un ? "labels are not allowed in integral unions"
+                          : "labels are not allowed in integral structs");
   if (f->d || f->nkids)
-    field_error (c, f, "optional fields are not allowed in integral "
-                 "structs");
+    field_error (c, f, un ? "optional fields are not allowed in integral "
+                            "unions"
+                          : "optional fields are not allowed in integral "
+                            "structs");
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
-    ck_type_error (c, f, "invalid field in integral struct",
-                   "integral, offset or integral struct", ft);
-  return type_size (bt);
+    {
+      ast at = *f;
+      if (f->name)
+        {
+          at.loc = f->nloc;
+          at.end = f->nend;
+        }
+      ck_type_error (c, &at, un ? "invalid field in integral union"
+                                : "invalid field in integral struct",
+                     "integral, offset, integral struct or union", ft);
+    }
+  uint64_t bits = type_size (bt);
+  if (!un)
+    *ibits += bits;
+  else if (!*ibits && !t->u.s.itype)
+    *ibits = bits;
+  else if (bits != *ibits)
+    {
+      ast at = *f;
+      at.loc = f->nloc;
+      at.end = f->nend;
+      ck_error_at (c, &at, "invalid field size in integral union type\n"
+                   "expected %llu bits, got %llu bits",
+                   (unsigned long long) *ibits, (unsigned long long) bits);
+    }
+}
+
+/* The size of the integral struct or union T, declared by TN, whose
+   fields have IBITS bits (see integral_field): its integral type's, or
+   for int<*> and uint<*>, IBITS.  */
+static void
+integral_size (compiler *c, ast *tn, type *t, uint64_t ibits)
+{
+  const char *what = tn->flag ? "union" : "struct";
+  if (!t->u.s.itype)
+    {
+      bool sign = tn->a->flag;
+      if (ibits < (sign ? 2u : 1u) || ibits > 64)
+        ck_error_at (c, tn->a, "invalid total size in integral %s type\n"
+                     "size shall be between %d and 64 bits, got %llu bits",
+                     what, sign ? 2 : 1, (unsigned long long) ibits);
+      t->u.s.itype = type_int ((int) ibits, sign);
+      tn->a->type = t->u.s.itype;
+      return;
+    }
+  uint64_t want = type_size (t->u.s.itype);
+  /* A union's alternatives were each checked against its size.  */
+  if ((tn->flag && t->u.s.nfields == 0) || (!tn->flag && ibits != want))
+    ck_error_at (c, tn->a, "invalid total size in integral %s type\n"
+                 "expected %llu bits, got %llu bits", what,
+                 (unsigned long long) want, (unsigned long long) ibits);
 }
 
 /* The label of field K of T, declared by F.  */
@@ -366,12 +426,12 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
   type *ft = ck_resolve_type (c, f->a);
   t->u.s.fields[k].name = f->name;
   t->u.s.fields[k].type = ft;
+  if (tn->a)
+    integral_field (c, tn, t, f, ft, ibits);
   if (tn->flag)
     union_field (c, f, ft, unreachable, warned);
-  if (tn->a)
-    *ibits += integral_field (c, f, ft);
   if (tn->op && f->aux)
-    ck_error_at (c, f, "labels are not allowed in pinned structs");
+    field_error (c, f, "labels are not allowed in pinned structs");
   if (f->aux)
     field_label (c, t, k, f);
   t->u.s.fields[k].optional = f->d || f->nkids;
@@ -472,7 +532,8 @@ check_struct_type (compiler *c, ast *tn)
   int k = 0;
   bool unreachable = false;     /* Unions: an alternative always holds.  */
   bool warned = false;
-  uint64_t ibits = 0;           /* Integral structs: the fields' bits.  */
+  /* Integral structs: the fields' bits (see integral_field).  */
+  uint64_t ibits = tn->flag && t->u.s.itype ? type_size (t->u.s.itype) : 0;
   for (int i = 0; i < tn->nkids; i++)
     {
       ast *f = tn->kids[i];
@@ -484,11 +545,8 @@ check_struct_type (compiler *c, ast *tn)
         struct_decl (c, tn, t, f, k);
     }
   computed_accessors (c, tn, t);
-  if (tn->a && ibits != type_size (t->u.s.itype))
-    ck_error_at (c, tn->a, "invalid total size in integral struct type\n"
-                 "expected %llu bits, got %llu bits",
-                 (unsigned long long) type_size (t->u.s.itype),
-                 (unsigned long long) ibits);
+  if (tn->a)
+    integral_size (c, tn, t, k > 0 ? ibits : 0);
   t->u.s.nslots = fc.nslots;
   tn->nslots = fc.nslots;
   c->fn = fc.up;

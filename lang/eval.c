@@ -221,8 +221,13 @@ convert (vm *v, val x, type *to, ast *where)
       if (from->kind == TY_INT)
         return val_int (to, arith_norm (x.v.u, to->u.i.size, to->u.i.sign));
       if (from->kind == TY_STRUCT && from->u.s.itype)
-        return val_int (to, arith_norm (map_struct_to_int (x), to->u.i.size,
-                                        to->u.i.sign));
+        {
+          /* Its integer, of its integral type, converted.  */
+          const type *it = from->u.s.itype;
+          uint64_t r = arith_norm (map_struct_to_int (x), it->u.i.size,
+                                   it->u.i.sign);
+          return val_int (to, arith_norm (r, to->u.i.size, to->u.i.sign));
+        }
       if (from->kind == TY_ARRAY)
         {
           uint64_t r = 0, bits = 0;
@@ -235,6 +240,8 @@ convert (vm *v, val x, type *to, ast *where)
         return map_int_to_struct (v, to, x.v.u);
       if (type_equal (to, from))
         return x;
+      if (from->kind == TY_STRUCT && to->u.s.is_union)
+        return map_struct_to_union (v, to, x);
       if (from->kind == TY_STRUCT)
         return struct_to_struct (v, to, x);
       break;

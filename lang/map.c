@@ -42,6 +42,11 @@ typedef struct build_ctx
   ast *cons;                    /* A struct constructor's initializers.  */
   pk_frame *cons_frame;         /* Where they are evaluated.  */
   val *init;                    /* An array constructor's element.  */
+  bool from_int;                /* An integral struct or union made of the
+                                   bits of IBITS (else construct).  */
+  uint64_t ibits;
+  val cast;                     /* A struct cast to the union being built:
+                                   its fields give the alternatives.  */
 } build_ctx;
 
 static val build_value (vm *v, pk_frame *f, type *t, build_ctx *bc,
@@ -132,39 +137,19 @@ map_int_to_struct (vm *v, type *t, uint64_t bits)
 }
 
 /* The same, into the struct INTO when it is not NULL; the constraints
-   are checked when CHECK (not for a non-strict map).  */
+   are checked when CHECK (not for a non-strict map), but a union's,
+   which choose its alternative.  */
 static val
 int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
 {
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
   bc.into = into;
+  bc.strict = check;
+  bc.from_int = true;
+  bc.ibits = bits;
   uint64_t size;
-  val sv = build_struct (v, NULL, t, &bc, &size);
-  vm_push_root (v, sv);
-  pk_struct *s = val_sct (sv);
-  int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
-  int at = total;
-  for (int i = 0; i < s->nfields; i++)
-    {
-      type *ft = t->u.s.fields[i].type;
-      int n = t->u.s.fields[i].computed ? 0 : map_int_field_bits (ft);
-      if (n == 0)
-        continue;
-      at -= n;
-      uint64_t fb = at >= 64 ? 0 : bits >> at;
-      if (ft->kind == TY_STRUCT)
-        s->fields[i] = int_to_struct_into (v, ft, fb, NULL, check);
-      else
-        {
-          const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
-          s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
-        }
-    }
-  if (check)
-    map_check_constraints (v, t, s);
-  vm_pop_roots (v, 1);
-  return sv;
+  return build_struct (v, NULL, t, &bc, &size);
 }
 
 /* Building composite values: by construction (defaults, initializers,
@@ -207,6 +192,41 @@ constraint_failed (vm *v, const type *t, const char *field)
    is not there; *OFF gives where it went (maps).  */
 #define FIELD_ABSENT UINT64_MAX
 
+/* Field FT of the integral struct or union T, CUR bits into it, from
+   the bits of BC; *FSIZE: its bits.  The first field is the most
+   significant; a union's alternatives are each all the bits.  */
+static val
+int_field (vm *v, pk_frame *sf, type *t, type *ft, build_ctx *bc,
+           uint64_t cur, uint64_t *fsize)
+{
+  int n = map_int_field_bits (ft);
+  int at = t->u.s.itype->u.i.size - (int) cur - n;
+  uint64_t fb = arith_norm (at >= 64 ? 0 : bc->ibits >> at, n, false);
+  *fsize = (uint64_t) n;
+  if (ft->kind == TY_STRUCT)
+    {
+      build_ctx sub = *bc;
+      sub.ibits = fb;
+      sub.into = NULL;
+      return build_struct (v, sf, ft, &sub, fsize);
+    }
+  const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
+  return val_int (ft, arith_norm (fb, n, it->u.i.sign));
+}
+
+/* The field of the struct X named as field I of T, if X has it.  */
+static const val *
+cast_field (val x, const type *t, int i)
+{
+  const char *name = t->u.s.fields[i].name;
+  const pk_struct *s = val_sct (x);
+  for (int j = 0; name && j < s->nfields; j++)
+    if (x.t->u.s.fields[j].name && s->fields[j].t
+        && strcmp (x.t->u.s.fields[j].name, name) == 0)
+      return &s->fields[j];
+  return NULL;
+}
+
 static uint64_t
 build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
              uint64_t cur, uint64_t base, uint64_t *off)
@@ -216,7 +236,12 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
   pk_frame *sf = &s->fr;
   uint64_t fsize = 0;
   val fv;
-  if (bc->map)
+  if (bc->from_int)
+    {
+      fv = int_field (v, sf, t, ft, bc, cur - base, &fsize);
+      *off = cur;
+    }
+  else if (bc->map)
     {
       uint64_t foff = cur;
       if (kid->aux)
@@ -251,7 +276,10 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       build_ctx sub = *bc;
       sub.cons = NULL;
       sub.init = NULL;
-      if (given)
+      sub.cast.t = NULL;
+      if (bc->cast.t)
+        fv = *cast_field (bc->cast, t, i);      /* Kept as it is.  */
+      else if (given)
         {
           fv = vm_eval (v, bc->cons_frame, given);
           vm_push_root (v, fv);
@@ -284,7 +312,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
      map is not strict.  */
   if ((bc->strict || t->u.s.is_union) && kid->b && !vm_eval (v, sf, kid->b).v.u)
     constraint_failed (v, t, kid->name);
-  if (!bc->map || fsize == 0)
+  if (!(bc->map || bc->from_int) || fsize == 0)
     fsize = val_size_bits (fv);
   return fsize;
 }
@@ -406,9 +434,12 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       s->fields[i].t = NULL;            /* Absent until built.  */
       if (t->u.s.is_union && chosen)
         continue;
-      /* A union constructor tries only the alternative it is given.  */
+      /* A union constructor tries only the alternative it is given, a
+         cast those the struct cast has.  */
       if (t->u.s.is_union && bc->cons && bc->cons->nkids
           && bc->cons->kids[0]->slot != i)
+        continue;
+      if (t->u.s.is_union && bc->cast.t && !cast_field (bc->cast, t, i))
         continue;
       /* if (COND) T F: tested before F is built; absent, F takes no
          room, and its label is not looked at.  */
@@ -710,6 +741,23 @@ map_construct (vm *v, pk_frame *f, ast *n)
   bc.cons_frame = f;
   uint64_t size;
   return build_struct (v, f, n->type, &bc, &size);
+}
+
+/* The struct X cast to the union type T: the first alternative that X
+   has a field of the name of, whose constraint that field's value
+   satisfies, as in GNU poke 4.3.  */
+val
+map_struct_to_union (vm *v, type *t, val x)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.strict = true;
+  bc.cast = x;
+  vm_push_root (v, x);
+  uint64_t size;
+  val r = build_struct (v, NULL, t, &bc, &size);
+  vm_pop_roots (v, 1);
+  return r;
 }
 
 /* T @ [IOS :] OFFSET.  */
@@ -1199,7 +1247,18 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
   else if (s->map.mapped && s->offs)
     write_through (v, &s->map, s->offs[i],
                    fkid && fkid->op ? fkid->op : s->map.endian, x);
-  keep_current (v, &p, g0, x);
+  if (!s->map.mapped && p.n)
+    {
+      /* A struct in a mapped value but not mapped itself: a field of a
+         mapped integral struct or union.  As in GNU poke, the change
+         is not written, and the mapped value, decoded again, forgets
+         it.  */
+      int n = p.n < 0 ? (int) countof (p.objs) : p.n;
+      for (int k = 0; k < n; k++)
+        val_map (p.objs[k])->gen = 0;
+    }
+  else
+    keep_current (v, &p, g0, x);
   v->nroots = base;
 }
 

@@ -322,27 +322,34 @@ static ast *parse_extern (parser *p, bool named);
 
 /* Types.  */
 
+/* The rest of int<N> or uint<N> (SIGN), from LOC, after the `<'.  */
+static ast *
+parse_int_type_size (parser *p, loc_t loc, bool sign)
+{
+  ast *n = node (p, TN_INT, loc);
+  n->flag = sign;
+  if (p->tok.kind != T_INT)
+    fail_unexpected (p);
+  n->lit = val_int (NULL, p->tok.ival);
+  n->op = (int) p->tok.ival;
+  n->b = node (p, A_INT, p->tok.loc);     /* For the size's location.  */
+  n->b->end = p->tok.loc.pos + p->tok.len;
+  next (p);
+  expect (p, T_GT);
+  return finish (p, n);
+}
+
 static ast *
 parse_int_type (parser *p)
 {
   loc_t loc = p->tok.loc;
   bool sign = p->tok.kind == K_INT;
   next (p);
+  if (accept (p, T_LT))
+    return parse_int_type_size (p, loc, sign);
   ast *n = node (p, TN_INT, loc);
   n->flag = sign;
-  if (accept (p, T_LT))
-    {
-      if (p->tok.kind != T_INT)
-        fail_unexpected (p);
-      n->lit = val_int (NULL, p->tok.ival);
-      n->op = (int) p->tok.ival;
-      n->b = node (p, A_INT, p->tok.loc);     /* For the size's location.  */
-      n->b->end = p->tok.loc.pos + p->tok.len;
-      next (p);
-      expect (p, T_GT);
-    }
-  else
-    n->op = 32;
+  n->op = 32;
   return finish (p, n);
 }
 
@@ -571,7 +578,25 @@ parse_struct_type (parser *p)
     n->flag = true;
   else
     expect (p, K_STRUCT);
-  if (p->tok.kind != T_LBRACE)
+  if ((p->tok.kind == K_INT || p->tok.kind == K_UINT)
+      && peek (p)->kind == T_LT)
+    {
+      /* int<N> or, the size being its fields', int<*>.  */
+      loc_t iloc = p->tok.loc;
+      bool sign = p->tok.kind == K_INT;
+      next (p);
+      next (p);
+      if (accept (p, T_STAR))
+        {
+          n->a = node (p, TN_INT, iloc);
+          n->a->flag = sign;
+          expect (p, T_GT);
+          finish (p, n->a);
+        }
+      else
+        n->a = parse_int_type_size (p, iloc, sign);
+    }
+  else if (p->tok.kind != T_LBRACE)
     n->a = parse_type (p);              /* Integral struct.  */
   expect (p, T_LBRACE);
   scope_name *saved = p->names;
