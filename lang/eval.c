@@ -1204,8 +1204,8 @@ vm_absent_field (vm *v, val s, int i)
 
 /* S.F = X, where F (the A_MEMBER LV) is a computed field: its setter
    is called.  */
-static void
-assign_computed (vm *v, pk_frame *f, ast *lv, val x)
+void
+vm_assign_computed (vm *v, pk_frame *f, ast *lv, val x)
 {
   vm_push_root (v, x);
   val s = eval (v, f, lv->a);
@@ -1252,10 +1252,7 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
       map_assign_index (v, f, lv, x);
       return;
     case A_MEMBER:
-      if (lv->a->type->u.s.fields[lv->slot].computed)
-        assign_computed (v, f, lv, x);
-      else
-        map_assign_member (v, f, lv, x);
+      map_assign_member (v, f, lv, x);
       return;
     case A_MAP:
       map_assign_at (v, f, lv, x);

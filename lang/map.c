@@ -27,25 +27,27 @@
 #include "arith.h"
 #include "ios.h"
 
-/* How a composite value is being built (see build_value).  */
+/* How a composite value is being built (see build_value).  It is
+   copied for each part built, which changes the members at its end:
+   the small ones come first, together, so that it stays small.  */
 typedef struct build_ctx
 {
   bool map;                     /* Decode from IO (else construct).  */
   bool strict;                  /* Check constraints (maps with @! don't).  */
-  ios *io;
+  bool from_int;                /* An integral struct or union made of the
+                                   bits of IBITS (else construct).  */
+  int8_t endian;                /* 0 default, 1 big, 2 little.  */
   int ios_id;
-  uint64_t off;                 /* Bit offset where the value starts.  */
-  int endian;                   /* 0 default, 1 big, 2 little.  */
+  ios *io;
   int64_t bias;                 /* The space's bias, included in OFF.  */
   uint64_t gen;                 /* vm_map_gen when the decoding began.  */
   gcobj *into;                  /* Decode again into this value.  */
-  ast *cons;                    /* A struct constructor's initializers.  */
-  pk_frame *cons_frame;         /* Where they are evaluated.  */
-  val *init;                    /* An array constructor's element.  */
-  bool from_int;                /* An integral struct or union made of the
-                                   bits of IBITS (else construct).  */
+  pk_frame *cons_frame;         /* Where CONS is evaluated.  */
   uint64_t ibits;
-  val cast;                     /* A struct cast to the union being built:
+  uint64_t off;                 /* Bit offset where the value starts.  */
+  ast *cons;                    /* A struct constructor's initializers.  */
+  val *init;                    /* An array constructor's element.  */
+  const val *cast;              /* A struct cast to the union being built:
                                    its fields give the alternatives.  */
 } build_ctx;
 
@@ -195,7 +197,7 @@ constraint_failed (vm *v, const type *t, const char *field)
 /* Field FT of the integral struct or union T, CUR bits into it, from
    the bits of BC; *FSIZE: its bits.  The first field is the most
    significant; a union's alternatives are each all the bits.  */
-static val
+static __attribute__ ((noinline)) val
 int_field (vm *v, pk_frame *sf, type *t, type *ft, build_ctx *bc,
            uint64_t cur, uint64_t *fsize)
 {
@@ -214,8 +216,10 @@ int_field (vm *v, pk_frame *sf, type *t, type *ft, build_ctx *bc,
   return val_int (ft, arith_norm (fb, n, it->u.i.sign));
 }
 
-/* The field of the struct X named as field I of T, if X has it.  */
-static const val *
+/* The field of the struct X named as field I of T, if X has it.  (This
+   and int_field are kept out of build_field, which maps every field
+   of every struct: inlined, they cost it registers.)  */
+static __attribute__ ((noinline)) const val *
 cast_field (val x, const type *t, int i)
 {
   const char *name = t->u.s.fields[i].name;
@@ -232,16 +236,18 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
              uint64_t cur, uint64_t base, uint64_t *off)
 {
   int i = kid->slot;
+  /* if (COND) T F: tested before F is built; absent, F takes no room,
+     and its label is not looked at.  */
+  if (kid->nkids && !vm_eval (v, &s->fr, kid->kids[0]).v.u)
+    {
+      *off = cur;
+      return FIELD_ABSENT;
+    }
   type *ft = t->u.s.fields[i].type;
   pk_frame *sf = &s->fr;
   uint64_t fsize = 0;
   val fv;
-  if (bc->from_int)
-    {
-      fv = int_field (v, sf, t, ft, bc, cur - base, &fsize);
-      *off = cur;
-    }
-  else if (bc->map)
+  if (bc->map)
     {
       uint64_t foff = cur;
       if (kid->aux)
@@ -266,6 +272,11 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         v->map_ftype = NULL;
       *off = foff;
     }
+  else if (bc->from_int)
+    {
+      fv = int_field (v, sf, t, ft, bc, cur - base, &fsize);
+      *off = cur;
+    }
   else
     {
       ast *given = NULL;
@@ -276,9 +287,9 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       build_ctx sub = *bc;
       sub.cons = NULL;
       sub.init = NULL;
-      sub.cast.t = NULL;
-      if (bc->cast.t)
-        fv = *cast_field (bc->cast, t, i);      /* Kept as it is.  */
+      sub.cast = NULL;
+      if (bc->cast)
+        fv = *cast_field (*bc->cast, t, i);     /* Kept as it is.  */
       else if (given)
         {
           fv = vm_eval (v, bc->cons_frame, given);
@@ -312,7 +323,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
      map is not strict.  */
   if ((bc->strict || t->u.s.is_union) && kid->b && !vm_eval (v, sf, kid->b).v.u)
     constraint_failed (v, t, kid->name);
-  if (!(bc->map || bc->from_int) || fsize == 0)
+  if (!bc->map || fsize == 0)
     fsize = val_size_bits (fv);
   return fsize;
 }
@@ -386,6 +397,17 @@ no_alternative (vm *v, const type *t)
   vm_raise_code (v, EC_CONSTRAINT, v->map_elems ? "" : msg);
 }
 
+/* Whether build_struct tries alternative I of the union T, built by
+   BC: a constructor tries only the one it gives, a cast those the
+   struct cast has a field of the name of.  */
+static bool
+union_tries (const build_ctx *bc, const type *t, int i)
+{
+  if (bc->cons && bc->cons->nkids && bc->cons->kids[0]->slot != i)
+    return false;
+  return !bc->cast || cast_field (*bc->cast, t, i);
+}
+
 static val
 build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
@@ -420,34 +442,21 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     {
       ast *kid = decl->kids[k];
       s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
-      if (kid->kind == TN_COMPUTED)
-        {
-          s->fields[kid->slot].t = NULL;        /* Never in the value.  */
-          continue;
-        }
       if (kid->kind != TN_FIELD)
         {
-          vm_exec (v, &s->fr, kid);
+          if (kid->kind == TN_COMPUTED)
+            s->fields[kid->slot].t = NULL;      /* Never in the value.  */
+          else
+            vm_exec (v, &s->fr, kid);
           continue;
         }
       int i = kid->slot;
       s->fields[i].t = NULL;            /* Absent until built.  */
-      if (t->u.s.is_union && chosen)
-        continue;
-      /* A union constructor tries only the alternative it is given, a
-         cast those the struct cast has.  */
-      if (t->u.s.is_union && bc->cons && bc->cons->nkids
-          && bc->cons->kids[0]->slot != i)
-        continue;
-      if (t->u.s.is_union && bc->cast.t && !cast_field (bc->cast, t, i))
-        continue;
-      /* if (COND) T F: tested before F is built; absent, F takes no
-         room, and its label is not looked at.  */
-      if (kid->nkids && !vm_eval (v, &s->fr, kid->kids[0]).v.u)
-        continue;
       uint64_t off, fsize;
       if (t->u.s.is_union)
         {
+          if (chosen || !union_tries (bc, t, i))
+            continue;
           /* The first alternative that builds without a constraint
              failure is the union's value.  */
           try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
@@ -752,7 +761,7 @@ map_struct_to_union (vm *v, type *t, val x)
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
   bc.strict = true;
-  bc.cast = x;
+  bc.cast = &x;
   vm_push_root (v, x);
   uint64_t size;
   val r = build_struct (v, NULL, t, &bc, &size);
@@ -764,40 +773,39 @@ map_struct_to_union (vm *v, type *t, val x)
 val
 map_at (vm *v, pk_frame *f, ast *n)
 {
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.map = true;
-  bc.strict = !n->flag;
   val off = vm_eval (v, f, n->b);
+  ios *io;
   if (n->c)
     {
       vm_push_root (v, off);
       val id = vm_eval (v, f, n->c);
       vm_pop_roots (v, 1);
-      bc.io = ios_get ((int) id.v.i);
-      if (!bc.io)
-        vm_raise_code (v, EC_NO_IOS, NULL);
+      io = ios_get ((int) id.v.i);
     }
   else
-    {
-      bc.io = ios_cur ();
-      if (!bc.io)
-        vm_raise_code (v, EC_NO_IOS, NULL);
-    }
-  bc.bias = ios_bias (bc.io);
-  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) bc.bias;
+    io = ios_cur ();
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  int64_t bias = ios_bias (io);
+  uint64_t at = off.v.u * off.t->u.o.unit + (uint64_t) bias;
   type *t = n->type;
   if (t->kind == TY_INT || t->kind == TY_OFFSET)
     {
       /* A scalar: no decoding state to keep.  */
       const type *it = t->kind == TY_INT ? t : t->u.o.base;
       uint64_t raw;
-      ios_err e = ios_read_int (bc.io, bc.off, it->u.i.size, v->big_endian,
-                                &raw);
+      ios_err e = ios_read_int (io, at, it->u.i.size, v->big_endian, &raw);
       if (e != IOS_OK)
         vm_raise_ios (v, e);
       return val_int (t, arith_norm (raw, it->u.i.size, it->u.i.sign));
     }
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.map = true;
+  bc.strict = !n->flag;
+  bc.io = io;
+  bc.bias = bias;
+  bc.off = at;
   bc.ios_id = ios_id (bc.io);
   bc.gen = vm_map_gen (v);
   uint64_t size;
@@ -1195,6 +1203,11 @@ recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
 void
 map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
 {
+  if (lv->a->type->u.s.fields[lv->slot].computed)
+    {
+      vm_assign_computed (v, f, lv, x);
+      return;
+    }
   place p = { .n = 0 };
   int base = v->nroots;
   vm_push_root (v, x);
