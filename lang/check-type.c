@@ -207,6 +207,7 @@ struct_type_new (compiler *c, ast *tn)
   t->u.s.pinned = tn->op;
   t->u.s.decl = tn;
   t->u.s.env_slot = -1;
+  t->u.s.printer = -1;
   tn->type = t;
   int nf = 0, nm = 0;
   for (int i = 0; i < tn->nkids; i++)
@@ -426,6 +427,7 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
   type *ft = ck_resolve_type (c, f->a);
   t->u.s.fields[k].name = f->name;
   t->u.s.fields[k].type = ft;
+  t->u.s.fields[k].printer = -1;
   if (tn->a)
     integral_field (c, tn, t, f, ft, ibits);
   if (tn->flag)
@@ -460,7 +462,7 @@ struct_computed (compiler *c, ast *tn, type *t, int i, int k)
   tf->name = f->name;
   tf->type = ck_resolve_type (c, f->a);
   tf->computed = true;
-  tf->getter = tf->setter = -1;
+  tf->getter = tf->setter = tf->printer = -1;
   f->slot = k;
   field_unique (c, tn, i, f);
 }
@@ -514,6 +516,30 @@ computed_accessors (compiler *c, ast *tn, type *t)
     }
 }
 
+/* The pretty-printers of T, declared by TN: its methods _print, and
+   _print_NAME for its field NAME.  GNU poke 4.3 wants every method
+   whose name starts with _print of type ()void.  */
+static void
+struct_printers (compiler *c, ast *tn, type *t)
+{
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      ast *m = tn->kids[i];
+      if (m->kind != S_FUN || !m->flag || strncmp (m->name, "_print", 6) != 0)
+        continue;
+      const type *mt = m->a->type;
+      if (mt->u.f.nargs != 0 || mt->u.f.variadic
+          || mt->u.f.ret->kind != TY_VOID)
+        ck_error_at_name (c, m, "%s should be of type ()void", m->name);
+      if (m->name[6] == '\0')
+        t->u.s.printer = m->slot;
+      for (int k = 0; m->name[6] == '_' && k < t->u.s.nfields; k++)
+        if (t->u.s.fields[k].name
+            && strcmp (t->u.s.fields[k].name, m->name + 7) == 0)
+          t->u.s.fields[k].printer = m->slot;
+    }
+}
+
 static type *
 check_struct_type (compiler *c, ast *tn)
 {
@@ -545,6 +571,7 @@ check_struct_type (compiler *c, ast *tn)
         struct_decl (c, tn, t, f, k);
     }
   computed_accessors (c, tn, t);
+  struct_printers (c, tn, t);
   if (tn->a)
     integral_size (c, tn, t, k > 0 ? ibits : 0);
   t->u.s.nslots = fc.nslots;

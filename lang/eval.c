@@ -43,22 +43,16 @@ mark_roots (void)
   gc_mark_val (v->retval);
 }
 
-/* The printer's pretty-print hook (see print.h): run X's _print method
-   with print and printf writing into SB.  */
+/* The printer's pretty-print hook (see print.h): run the method of X
+   in its slot SLOT (_print, or a field's _print_NAME) with print and
+   printf writing into SB.  */
 static int
-pretty_hook (void *ctx, strbuf *sb, val x)
+pretty_hook (void *ctx, strbuf *sb, val x, int slot)
 {
   vm *v = ctx;
-  const type *t = x.t;
-  int m = -1;
-  for (int i = 0; i < t->u.s.nmethods; i++)
-    if (strcmp (t->u.s.methods[i].name, "_print") == 0)
-      m = i;
-  if (m < 0)
-    return 0;
-  val fn = val_sct (x)->fr.slots[t->u.s.method_slots[m]];
+  val fn = val_sct (x)->fr.slots[slot];
   if (!fn.t || fn.t->kind != TY_FUNCTION)
-    return 0;
+    return 0;                   /* A struct made without its methods.  */
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream (&buf, &len);

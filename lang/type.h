@@ -42,6 +42,8 @@ typedef struct type_field
                                    it set_NAME.  */
   int getter, setter;           /* Computed: the struct frame's slots of
                                    those methods, or -1.  */
+  int printer;                  /* Slot of its pretty-printer, the method
+                                   _print_NAME, or -1.  */
   uint64_t label;               /* Bits from the start of the struct.  */
 } type_field;
 
@@ -83,6 +85,7 @@ struct type
       type_field *methods;      /* Name and function type.  */
       int *method_slots;
       int offset_slot;          /* Slot of OFFSET in its frame.  */
+      int printer;              /* Slot of the method _print, or -1.  */
       int env_slot;             /* Global slot of its environment, or -1
                                    for an anonymous type (the current
                                    frame is its environment).  */
