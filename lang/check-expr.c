@@ -682,6 +682,7 @@ check_var (compiler *c, ast *n)
     ck_error_at (c, n, "undefined variable '%s'", n->name);
   if (s->is_method && !c->fn->method)
     ck_error_at (c, n, "only methods can directly call other methods");
+  s->used = true;
   n->type = s->type;
   n->slot = s->slot;
   n->depth = s->level < 0 ? -1 : c->level - s->level;
@@ -1368,6 +1369,7 @@ check_lvalue (compiler *c, ast *n)
           ck_error_at (c, n, "invalid l-value in assignment");
         if (s->is_field && !c->fn->method)
           ck_error_at (c, n, "invalid assignment to struct field");
+        s->used = true;
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;

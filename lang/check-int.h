@@ -49,6 +49,8 @@ typedef struct sym
   bool is_fun;                  /* Declared with `fun` (or builtin).  */
   bool is_method;               /* A struct type's method.  */
   bool is_field;                /* A struct type's field.  */
+  bool used;                    /* Locals: referred to (a method's SELF
+                                   is set only if it is).  */
   type *owner;                  /* Fields: the struct type.  */
   bool *read_by_type;           /* Locals: set when a struct type's code
                                    reads it (see type_level).  */
@@ -69,6 +71,8 @@ typedef struct fnctx
   int loops;                    /* Enclosing loops, for break.  */
   int block_start;              /* First slot of the innermost block.  */
   bool method;                  /* The body of a struct type's method.  */
+  type *owner;                  /* The struct type whose body this is
+                                   (for its methods' SELF), or NULL.  */
 } fnctx;
 
 #define NBUCKETS 1024

@@ -545,7 +545,7 @@ check_struct_type (compiler *c, ast *tn)
 {
   type *t = struct_type_new (c, tn);
   int nf = t->u.s.nfields;
-  fnctx fc = { c->fn, nf, NULL, 0, nf, false };
+  fnctx fc = { c->fn, nf, NULL, 0, nf, false, t };
   sym *saved = c->locals;
   int saved_level = c->level, saved_type_level = c->type_level;
   c->fn = &fc;
