@@ -425,7 +425,11 @@ check_binop (compiler *c, ast *n)
     case T_EQ: case T_NE: case T_LT: case T_GT: case T_LE: case T_GE:
       break;
     case K_IN:
-      struct_as_int (c, &n->a);
+      /* An integral struct is looked for as itself among structs (as
+         in GNU poke 4.3), else as its integer (as in GNU poke 2.4).  */
+      if (n->b->type->kind != TY_ARRAY
+          || n->b->type->u.a.elem->kind != TY_STRUCT)
+        struct_as_int (c, &n->a);
       break;
     default:
       struct_as_int (c, &n->a);
@@ -665,6 +669,7 @@ check_var (compiler *c, ast *n)
     ck_error_at (c, n, "undefined variable '%s'", n->name);
   if (s->is_method && !c->fn->method)
     ck_error_at (c, n, "only methods can directly call other methods");
+  s->used = true;
   n->type = s->type;
   n->slot = s->slot;
   n->depth = s->level < 0 ? -1 : c->level - s->level;
@@ -815,6 +820,11 @@ check_cast (compiler *c, ast *n)
   n->type = to;
   if (to->kind == TY_FUNCTION)
     invalid_cast (c, n, to, from);
+  /* GNU poke 4.3 casts to a union only an integral one, and a value of
+     type any.  */
+  if (to->kind == TY_STRUCT && to->u.s.is_union && !to->u.s.itype
+      && from->kind != TY_ANY)
+    invalid_cast (c, n, to, from);
   if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
       || to->kind == TY_ANY || from->kind == TY_ANY
       || type_equal (to, from)
@@ -925,8 +935,24 @@ check_trim (compiler *c, ast *n)
   return n;
 }
 
+/* N, a member of a struct, is a computed field whose getter (SET
+   false) or setter (SET) is needed: the struct type must have it.  */
+void
+ck_computed_access (compiler *c, const ast *n, bool set)
+{
+  if (n->kind != A_MEMBER || n->flag)
+    return;
+  const type *t = n->a->type;
+  const type_field *tf = &t->u.s.fields[n->slot];
+  if (tf->computed && (set ? tf->setter : tf->getter) < 0)
+    ck_error_at_name (c, n, "method %s_%s for computed field in struct "
+                      "type %s is not defined", set ? "set" : "get",
+                      tf->name, t->name ? t->name : "struct");
+}
+
+/* S.F; an l-value when LVALUE, whose computed field needs no getter.  */
 static ast *
-check_member (compiler *c, ast *n)
+check_member_1 (compiler *c, ast *n, bool lvalue)
 {
   n->a = check_expr (c, n->a);
   type *t = n->a->type;
@@ -939,6 +965,8 @@ check_member (compiler *c, ast *n)
       {
         n->slot = i;
         n->type = t->u.s.fields[i].type;
+        if (!lvalue)
+          ck_computed_access (c, n, false);
         return n;
       }
   for (int i = 0; i < t->u.s.nmethods; i++)
@@ -952,6 +980,12 @@ check_member (compiler *c, ast *n)
       }
   ck_error_at_name (c, n, "field `%s' doesn't exist in struct", n->name);
   return n;
+}
+
+static ast *
+check_member (compiler *c, ast *n)
+{
+  return check_member_1 (c, n, false);
 }
 
 static ast *
@@ -1067,7 +1101,7 @@ check_struct_cons (compiler *c, ast *n)
                      "constructor");
       int idx = -1;
       for (int j = 0; j < t->u.s.nfields; j++)
-        if (t->u.s.fields[j].name
+        if (t->u.s.fields[j].name && !t->u.s.fields[j].computed
             && strcmp (t->u.s.fields[j].name, fi->name) == 0)
           idx = j;
       if (idx < 0)
@@ -1162,6 +1196,8 @@ static ast *
 check_incdec (compiler *c, ast *n)
 {
   check_lvalue (c, n->a);
+  ck_computed_access (c, n->a, false);
+  ck_computed_access (c, n->a, true);
   type *t = n->a->type;
   if (!is_int (t) && !is_off (t))
     ck_type_error (c, n->a,
@@ -1323,6 +1359,7 @@ check_lvalue (compiler *c, ast *n)
           ck_error_at (c, n, "invalid l-value in assignment");
         if (s->is_field && !c->fn->method)
           ck_error_at (c, n, "invalid assignment to struct field");
+        s->used = true;
         n->type = s->type;
         n->slot = s->slot;
         n->depth = s->level < 0 ? -1 : c->level - s->level;
@@ -1343,7 +1380,7 @@ check_lvalue (compiler *c, ast *n)
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
-      check_expr (c, n);
+      check_member_1 (c, n, true);
       if (n->flag)
         ck_error_at (c, n, "invalid l-value in assignment");
       return;

@@ -49,6 +49,8 @@ typedef struct sym
   bool is_fun;                  /* Declared with `fun` (or builtin).  */
   bool is_method;               /* A struct type's method.  */
   bool is_field;                /* A struct type's field.  */
+  bool used;                    /* Locals: referred to (a method's SELF
+                                   is set only if it is).  */
   type *owner;                  /* Fields: the struct type.  */
   bool *read_by_type;           /* Locals: set when a struct type's code
                                    reads it (see type_level).  */
@@ -69,6 +71,8 @@ typedef struct fnctx
   int loops;                    /* Enclosing loops, for break.  */
   int block_start;              /* First slot of the innermost block.  */
   bool method;                  /* The body of a struct type's method.  */
+  type *owner;                  /* The struct type whose body this is
+                                   (for its methods' SELF), or NULL.  */
 } fnctx;
 
 #define NBUCKETS 1024
@@ -172,6 +176,9 @@ ast *check_expr (compiler *c, ast *n);
 /* An expression whose value is used.  */
 ast *check_rvalue (compiler *c, ast *n);
 void check_lvalue (compiler *c, ast *n);
+/* N is an A_MEMBER that reads (SET false) or assigns (SET) a struct
+   field: if it is a computed one, its getter or setter must exist.  */
+void ck_computed_access (compiler *c, const ast *n, bool set);
 /* Conditions; WHAT is GNU poke's wording for where the condition is.
    An if's tests the whole integer, the others (check_cond) only its
    low 32 bits.  */

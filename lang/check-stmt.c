@@ -99,6 +99,38 @@ param_type (compiler *c, ast *f, int i)
   return ck_resolve_type (c, p->a);
 }
 
+/* The parameter NAME of function F, or NULL.  */
+static const ast *
+param_named (const ast *f, const char *name)
+{
+  for (int i = 0; i < f->nkids; i++)
+    if (strcmp (f->kids[i]->name, name) == 0)
+      return f->kids[i];
+  return NULL;
+}
+
+/* Start the checked body of method F, of struct type OWNER, with `var
+   SELF = the struct;' for its variable SELF (of type any).  */
+static void
+self_prologue (compiler *c, ast *f, const sym *self, type *owner)
+{
+  ast *body = f->a;
+  ast *sv = ast_new (&c->ar, A_SELF, body->src, body->loc);
+  sv->type = owner;
+  sv->depth = 1;                /* The method's frame's parent.  */
+  ast *decl = ast_new (&c->ar, S_VAR, body->src, body->loc);
+  decl->name = self->name;
+  decl->a = sv;
+  decl->slot = self->slot;
+  decl->depth = 0;
+  ast **kids = arena_alloc (&c->ar, sizeof (ast *) * (body->nkids + 1));
+  kids[0] = decl;
+  for (int i = 0; i < body->nkids; i++)
+    kids[i + 1] = body->kids[i];
+  body->kids = kids;
+  body->nkids++;
+}
+
 /* Start F's body with `P = P as T;' for each parameter P whose declared
    type T depends on earlier ones (param_type): the conversion raises
    E_conv when the bound does not hold.  p->c keeps the statement.  */
@@ -170,7 +202,8 @@ check_func (compiler *c, ast *f)
   f->type = type_function (ret, n, args, nopt, variadic);
 
   /* The body: a new frame, one level down.  */
-  fnctx fc = { c->fn, 0, ret, 0, 0, c->next_is_method };
+  type *owner = c->next_is_method ? c->fn->owner : NULL;
+  fnctx fc = { c->fn, 0, ret, 0, 0, c->next_is_method, NULL };
   c->next_is_method = false;
   sym *saved = c->locals;
   int saved_level = c->level;
@@ -190,6 +223,16 @@ check_func (compiler *c, ast *f)
           ck_coerce (c, &p->b, args[i]);
         }
     }
+  /* A method's SELF, after the parameters, whose slots come first.  In
+     GNU poke it is an implicit last parameter, which no other may be
+     named after.  */
+  sym *self = NULL;
+  const ast *dup = owner ? param_named (f, "SELF") : NULL;
+  if (dup)
+    ck_error_at_name (c, dup, "duplicated argument name `SELF' in function "
+                      "declaration");
+  if (owner && f->a->kind == S_BLOCK)
+    self = ck_local_add (c, "SELF", SYM_VAR, type_any);
   if (f->a->kind == A_EXTERN)
     check_extern (c, f);
   else
@@ -197,6 +240,8 @@ check_func (compiler *c, ast *f)
       param_prologue (c, f);
       check_stmt (c, f->a);
     }
+  if (self && self->used)
+    self_prologue (c, f, self, owner);
   f->nslots = fc.nslots;
   c->fn = fc.up;
   c->level = saved_level;
@@ -246,6 +291,7 @@ check_assign (compiler *c, ast *n)
   if (!type_assignable (lt, n->b->type))
     ck_error_at (c, n, "r-value in assignment has the wrong type\n"
                  "expected %s got %s", ck_tname (lt), ck_tname (n->b->type));
+  ck_computed_access (c, n->a, true);
   ck_coerce (c, &n->b, lt);
 }
 
@@ -642,7 +688,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   int mark = c->norder, nglobals = c->nglobals;
   c->err = err;
   c->locals = NULL;
-  fnctx top = { NULL, 0, NULL, 0, 0, false };
+  fnctx top = { NULL, 0, NULL, 0, 0, false, NULL };
   c->fn = &top;
   c->level = -1;                /* Top-level declarations are global.  */
   c->type_level = -2;

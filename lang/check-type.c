@@ -197,6 +197,13 @@ ck_resolve_type (compiler *c, ast *tn)
    Field types, constraints, initializers, labels and conditions see the
    earlier fields; methods see them all.  */
 
+/* Is TN the int<*> or uint<*> of an integral struct or union?  */
+static bool
+int_star (const ast *tn)
+{
+  return tn->kind == TN_INT && tn->op == 0 && !tn->b;
+}
+
 /* A new struct type for TN, with room for its fields and methods.  */
 static type *
 struct_type_new (compiler *c, ast *tn)
@@ -209,11 +216,12 @@ struct_type_new (compiler *c, ast *tn)
   t->u.s.pinned = tn->op;
   t->u.s.decl = tn;
   t->u.s.env_slot = -1;
+  t->u.s.printer = -1;
   tn->type = t;
   int nf = 0, nm = 0;
   for (int i = 0; i < tn->nkids; i++)
     {
-      if (tn->kids[i]->kind == TN_FIELD)
+      if (tn->kids[i]->kind == TN_FIELD || tn->kids[i]->kind == TN_COMPUTED)
         nf++;
       else if (tn->kids[i]->kind == S_FUN && tn->kids[i]->flag)
         nm++;
@@ -222,16 +230,13 @@ struct_type_new (compiler *c, ast *tn)
   t->u.s.fields = arena_alloc (&c->ar, sizeof (type_field) * (nf + 1));
   t->u.s.methods = arena_alloc (&c->ar, sizeof (type_field) * (nm + 1));
   t->u.s.method_slots = arena_alloc (&c->ar, sizeof (int) * (nm + 1));
-  if (tn->flag && tn->a)
-    ck_error_from (c, tn, tn->nend, "unions can't be integral");
+  /* int<*>: the size is the fields', known once they are.  */
+  if (tn->a && !int_star (tn->a))
+    t->u.s.itype = ck_resolve_type (c, tn->a);
+  if (tn->a && tn->op)
+    ck_error_at (c, tn->a, "integral structs cannot be pinned");
   if (tn->flag && tn->op)
     ck_error_from (c, tn, tn->nend, "unions are not allowed to be pinned");
-  if (tn->a)
-    {
-      t->u.s.itype = ck_resolve_type (c, tn->a);
-      if (tn->op)
-        ck_error_at (c, tn->a, "integral structs cannot be pinned");
-    }
   return t;
 }
 
@@ -288,7 +293,7 @@ union_field (compiler *c, ast *f)
     field_error (c, f, "anonymous members are not allowed in unions");
   if (f->aux)
     field_error (c, f, "labels are not allowed in unions");
-  if (f->d)
+  if (f->d || f->nkids)
     field_error (c, f, "optional fields are not allowed in unions");
 }
 
@@ -368,24 +373,76 @@ union_reach (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
     *unreachable = true;
 }
 
-/* Field F, of type FT, of an integral struct: its bits.  */
-static uint64_t
-integral_field (compiler *c, ast *f, type *ft)
+/* Field F, of type FT, of the integral struct or union T, declared by
+   TN.  *IBITS: for a struct, the bits of its fields so far, to which
+   F's are added; for a union, the bits every alternative has (0 before
+   the first of a union uint<*>).  */
+static void
+integral_field (compiler *c, ast *tn, type *t, ast *f, type *ft,
+                uint64_t *ibits)
 {
+  bool un = tn->flag;
   if (f->aux)
-    field_error (c, f, "labels are not allowed in integral structs");
-  if (f->d)
-    field_error (c, f, "optional fields are not allowed in integral "
-                 "structs");
+    field_error (c, f, un ? "labels are not allowed in integral unions"
+                          : "labels are not allowed in integral structs");
+  if (f->d || f->nkids)
+    field_error (c, f, un ? "optional fields are not allowed in integral "
+                            "unions"
+                          : "optional fields are not allowed in integral "
+                            "structs");
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
     {
       ast at = *f;
-      at.loc = f->name ? f->nloc : at.loc;
-      ck_type_error (c, &at, "invalid field in integral struct",
-                     "integral, offset or integral struct", ft);
+      if (f->name)
+        {
+          at.loc = f->nloc;
+          at.end = f->nend;
+        }
+      ck_type_error (c, &at, un ? "invalid field in integral union"
+                                : "invalid field in integral struct",
+                     "integral, offset, integral struct or union", ft);
     }
-  return type_size (bt);
+  uint64_t bits = type_size (bt);
+  if (!un)
+    *ibits += bits;
+  else if (!*ibits && !t->u.s.itype)
+    *ibits = bits;
+  else if (bits != *ibits)
+    {
+      ast at = *f;
+      at.loc = f->nloc;
+      at.end = f->nend;
+      ck_error_at (c, &at, "invalid field size in integral union type\n"
+                   "expected %llu bits, got %llu bits",
+                   (unsigned long long) *ibits, (unsigned long long) bits);
+    }
+}
+
+/* The size of the integral struct or union T, declared by TN, whose
+   fields have IBITS bits (see integral_field): its integral type's, or
+   for int<*> and uint<*>, IBITS.  */
+static void
+integral_size (compiler *c, ast *tn, type *t, uint64_t ibits)
+{
+  const char *what = tn->flag ? "union" : "struct";
+  if (!t->u.s.itype)
+    {
+      bool sign = tn->a->flag;
+      if (ibits < (sign ? 2u : 1u) || ibits > 64)
+        ck_error_at (c, tn->a, "invalid total size in integral %s type\n"
+                     "size shall be between %d and 64 bits, got %llu bits",
+                     what, sign ? 2 : 1, (unsigned long long) ibits);
+      t->u.s.itype = type_int ((int) ibits, sign);
+      tn->a->type = t->u.s.itype;
+      return;
+    }
+  uint64_t want = type_size (t->u.s.itype);
+  /* A union's alternatives were each checked against its size.  */
+  if ((tn->flag && t->u.s.nfields == 0) || (!tn->flag && ibits != want))
+    ck_error_at (c, tn->a, "invalid total size in integral %s type\n"
+                 "expected %llu bits, got %llu bits", what,
+                 (unsigned long long) want, (unsigned long long) ibits);
 }
 
 /* The label of field K of T, declared by F.  */
@@ -426,12 +483,164 @@ field_init (compiler *c, type *t, int k, ast *f, type *ft)
   ck_coerce (c, &f->c, ft);
 }
 
+/* Field F of struct type T, after the fields and declarations before
+   the Ith element of its body, is no other's namesake.  GNU poke 4.3
+   reports the second of two fields, at its name, but the first when
+   either is computed, at its name or at `computed'.  */
+static void
+field_unique (compiler *c, ast *tn, int i, ast *f)
+{
+  for (int j = 0; j < i && f->name; j++)
+    {
+      ast *g = tn->kids[j];
+      if ((g->kind != TN_FIELD && g->kind != TN_COMPUTED) || !g->name
+          || strcmp (g->name, f->name) != 0)
+        continue;
+      if (g->kind == TN_COMPUTED)
+        ck_error_at (c, g, "duplicated struct element '%s'", f->name);
+      ck_error_at_name (c, f->kind == TN_COMPUTED ? g : f,
+                        "duplicated struct element '%s'", f->name);
+    }
+}
+
+/* Field F, the Kth, of struct type T: TN's Ith element.  *UNREACHABLE,
+   *WARNED: union_reach's; *IBITS: the bits of an integral struct's
+   fields so far.  */
+static void
+struct_field (compiler *c, ast *tn, type *t, int i, int k,
+              bool *unreachable, bool *warned, uint64_t *ibits)
+{
+  ast *f = tn->kids[i];
+  /* A condition before the field sees the fields before it only: it
+     is tested before the field is built (map.c).  */
+  if (f->nkids)
+    check_cond (c, &f->kids[0], "invalid optional field expression");
+  type *ft = ck_resolve_type (c, f->a);
+  t->u.s.fields[k].name = f->name;
+  t->u.s.fields[k].type = ft;
+  t->u.s.fields[k].printer = -1;
+  if (tn->a)
+    integral_field (c, tn, t, f, ft, ibits);
+  if (f->op && ft->kind == TY_STRUCT && ft->name)
+    field_warning (c, f, "useless endianness annotation in field");
+  if (tn->flag)
+    union_field (c, f);
+  if (tn->op && f->aux)
+    field_error (c, f, "labels are not allowed in pinned structs");
+  if (f->aux)
+    field_label (c, t, k, f);
+  t->u.s.fields[k].optional = f->d || f->nkids;
+  if (f->c)
+    field_init (c, t, k, f, ft);
+  /* The field is visible from here on, in its own constraint too.  */
+  f->slot = k;
+  if (f->name)
+    ck_field_sym (c, f->name, ft, k, t)->is_field = true;
+  if (f->b)
+    check_cond (c, &f->b, "invalid struct field constraint");
+  if (tn->flag)
+    union_reach (c, f, ft, unreachable, warned);
+  /* An optional field's condition sees the field: it is tested once
+     the field is built (map.c).  */
+  if (f->d)
+    check_cond (c, &f->d, "invalid optional field expression");
+  field_unique (c, tn, i, f);
+}
+
+/* Computed field F, the Kth field of struct type T: TN's Ith element.
+   It is no variable of the struct's scope: methods do not see it.  */
+static void
+struct_computed (compiler *c, ast *tn, type *t, int i, int k)
+{
+  ast *f = tn->kids[i];
+  type_field *tf = &t->u.s.fields[k];
+  tf->name = f->name;
+  tf->type = ck_resolve_type (c, f->a);
+  tf->computed = true;
+  tf->getter = tf->setter = tf->printer = -1;
+  f->slot = k;
+  field_unique (c, tn, i, f);
+}
+
+/* The method of TN named PREFIX_NAME, or NULL.  */
+static ast *
+find_method (ast *tn, const char *prefix, const char *name)
+{
+  size_t pl = strlen (prefix);
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      ast *m = tn->kids[i];
+      if (m->kind == S_FUN && m->flag && strncmp (m->name, prefix, pl) == 0
+          && strcmp (m->name + pl, name) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+/* The getter and setter of the computed fields of T, declared by TN,
+   wherever they are in the body: of the right type, as GNU poke 4.3
+   checks.  */
+static void
+computed_accessors (compiler *c, ast *tn, type *t)
+{
+  for (int k = 0; k < t->u.s.nfields; k++)
+    {
+      type_field *tf = &t->u.s.fields[k];
+      if (!tf->computed)
+        continue;
+      ast *get = find_method (tn, "get_", tf->name);
+      ast *set = find_method (tn, "set_", tf->name);
+      if (get)
+        {
+          type *want = type_function (tf->type, 0, NULL, 0, false);
+          if (!type_equal (get->a->type, want))
+            ck_error_at_name (c, get, "getter method is of the wrong "
+                              "type\nexpected %s", ck_tname (want));
+          tf->getter = get->slot;
+        }
+      if (set)
+        {
+          type **arg = arena_alloc (&c->ar, sizeof (type *));
+          arg[0] = tf->type;
+          type *want = type_function (type_void, 1, arg, 0, false);
+          if (!type_equal (set->a->type, want))
+            ck_error_at_name (c, set, "setter method is of the wrong "
+                              "type\nexpected %s", ck_tname (want));
+          tf->setter = set->slot;
+        }
+    }
+}
+
+/* The pretty-printers of T, declared by TN: its methods _print, and
+   _print_NAME for its field NAME.  GNU poke 4.3 wants every method
+   whose name starts with _print of type ()void.  */
+static void
+struct_printers (compiler *c, ast *tn, type *t)
+{
+  for (int i = 0; i < tn->nkids; i++)
+    {
+      ast *m = tn->kids[i];
+      if (m->kind != S_FUN || !m->flag || strncmp (m->name, "_print", 6) != 0)
+        continue;
+      const type *mt = m->a->type;
+      if (mt->u.f.nargs != 0 || mt->u.f.variadic
+          || mt->u.f.ret->kind != TY_VOID)
+        ck_error_at_name (c, m, "%s should be of type ()void", m->name);
+      if (m->name[6] == '\0')
+        t->u.s.printer = m->slot;
+      for (int k = 0; m->name[6] == '_' && k < t->u.s.nfields; k++)
+        if (t->u.s.fields[k].name
+            && strcmp (t->u.s.fields[k].name, m->name + 7) == 0)
+          t->u.s.fields[k].printer = m->slot;
+    }
+}
+
 static type *
 check_struct_type (compiler *c, ast *tn)
 {
   type *t = struct_type_new (c, tn);
   int nf = t->u.s.nfields;
-  fnctx fc = { c->fn, nf, NULL, 0, nf, false };
+  fnctx fc = { c->fn, nf, NULL, 0, nf, false, t };
   sym *saved = c->locals;
   int saved_level = c->level, saved_type_level = c->type_level;
   c->fn = &fc;
@@ -444,56 +653,22 @@ check_struct_type (compiler *c, ast *tn)
   int k = 0;
   bool unreachable = false;     /* Unions: an alternative always holds.  */
   bool warned = false;
-  uint64_t ibits = 0;           /* Integral structs: the fields' bits.  */
+  /* Integral structs: the fields' bits (see integral_field).  */
+  uint64_t ibits = tn->flag && t->u.s.itype ? type_size (t->u.s.itype) : 0;
   for (int i = 0; i < tn->nkids; i++)
     {
       ast *f = tn->kids[i];
-      if (f->kind != TN_FIELD)
-        {
-          struct_decl (c, tn, t, f, k);
-          continue;
-        }
-      type *ft = ck_resolve_type (c, f->a);
-      if (f->op && ft->kind == TY_STRUCT && ft->name)
-        field_warning (c, f, "useless endianness annotation in field");
-      t->u.s.fields[k].name = f->name;
-      t->u.s.fields[k].type = ft;
-      if (tn->flag)
-        union_field (c, f);
-      if (tn->a)
-        ibits += integral_field (c, f, ft);
-      if (tn->op && f->aux)
-        field_error (c, f, "labels are not allowed in pinned structs");
-      if (f->aux)
-        field_label (c, t, k, f);
-      t->u.s.fields[k].optional = f->d != NULL;
-      if (f->c)
-        field_init (c, t, k, f, ft);
-      /* The field is visible from here on, in its own constraint too.  */
-      f->slot = k;
-      if (f->name)
-        {
-          ck_field_sym (c, f->name, ft, k, t)->is_field = true;
-        }
-      if (f->b)
-        check_cond (c, &f->b, "invalid struct field constraint");
-      if (tn->flag)
-        union_reach (c, f, ft, &unreachable, &warned);
-      /* An optional field's condition sees the field: it is tested once
-         the field is built (map.c).  */
-      if (f->d)
-        check_cond (c, &f->d, "invalid optional field condition");
-      for (int j = 0; j < k; j++)
-        if (f->name && t->u.s.fields[j].name
-            && strcmp (t->u.s.fields[j].name, f->name) == 0)
-          ck_error_at_name (c, f, "duplicated struct element '%s'", f->name);
-      k++;
+      if (f->kind == TN_FIELD)
+        struct_field (c, tn, t, i, k++, &unreachable, &warned, &ibits);
+      else if (f->kind == TN_COMPUTED)
+        struct_computed (c, tn, t, i, k++);
+      else
+        struct_decl (c, tn, t, f, k);
     }
-  if (tn->a && ibits != type_size (t->u.s.itype))
-    ck_error_at (c, tn->a, "invalid total size in integral struct type\n"
-                 "expected %llu bits, got %llu bits",
-                 (unsigned long long) type_size (t->u.s.itype),
-                 (unsigned long long) ibits);
+  computed_accessors (c, tn, t);
+  struct_printers (c, tn, t);
+  if (tn->a)
+    integral_size (c, tn, t, k > 0 ? ibits : 0);
   t->u.s.nslots = fc.nslots;
   tn->nslots = fc.nslots;
   c->fn = fc.up;

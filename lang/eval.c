@@ -43,22 +43,16 @@ mark_roots (void)
   gc_mark_val (v->retval);
 }
 
-/* The printer's pretty-print hook (see print.h): run X's _print method
-   with print and printf writing into SB.  */
+/* The printer's pretty-print hook (see print.h): run the method of X
+   in its slot SLOT (_print, or a field's _print_NAME) with print and
+   printf writing into SB.  */
 static int
-pretty_hook (void *ctx, strbuf *sb, val x)
+pretty_hook (void *ctx, strbuf *sb, val x, int slot)
 {
   vm *v = ctx;
-  const type *t = x.t;
-  int m = -1;
-  for (int i = 0; i < t->u.s.nmethods; i++)
-    if (strcmp (t->u.s.methods[i].name, "_print") == 0)
-      m = i;
-  if (m < 0)
-    return 0;
-  val fn = val_sct (x)->fr.slots[t->u.s.method_slots[m]];
+  val fn = val_sct (x)->fr.slots[slot];
   if (!fn.t || fn.t->kind != TY_FUNCTION)
-    return 0;
+    return 0;                   /* A struct made without its methods.  */
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream (&buf, &len);
@@ -221,8 +215,13 @@ convert (vm *v, val x, type *to, ast *where)
       if (from->kind == TY_INT)
         return val_int (to, arith_norm (x.v.u, to->u.i.size, to->u.i.sign));
       if (from->kind == TY_STRUCT && from->u.s.itype)
-        return val_int (to, arith_norm (map_struct_to_int (x), to->u.i.size,
-                                        to->u.i.sign));
+        {
+          /* Its integer, of its integral type, converted.  */
+          const type *it = from->u.s.itype;
+          uint64_t r = arith_norm (map_struct_to_int (x), it->u.i.size,
+                                   it->u.i.sign);
+          return val_int (to, arith_norm (r, to->u.i.size, to->u.i.sign));
+        }
       if (from->kind == TY_ARRAY)
         {
           uint64_t r = 0, bits = 0;
@@ -235,6 +234,8 @@ convert (vm *v, val x, type *to, ast *where)
         return map_int_to_struct (v, to, x.v.u);
       if (type_equal (to, from))
         return x;
+      if (from->kind == TY_STRUCT && to->u.s.is_union)
+        return map_struct_to_union (v, to, x);
       if (from->kind == TY_STRUCT)
         return struct_to_struct (v, to, x);
       break;
@@ -286,8 +287,9 @@ convert (vm *v, val x, type *to, ast *where)
   vm_raise_code (v, EC_CONV, NULL);
 }
 
-/* A struct of type TO made from the fields of X with the same names,
-   its constraints checked.  */
+/* A struct of type TO made from the fields of X with the same names
+   (but its computed fields, which are no part of it), its constraints
+   checked.  */
 static val
 struct_to_struct (vm *v, type *to, val x)
 {
@@ -299,7 +301,7 @@ struct_to_struct (vm *v, type *to, val x)
   vm_push_root (v, sv);
   pk_struct *s = val_sct (sv);
   for (int i = 0; i < s->nfields; i++)
-    for (int j = 0; j < src->nfields; j++)
+    for (int j = 0; j < src->nfields && !to->u.s.fields[i].computed; j++)
       if (to->u.s.fields[i].name && x.t->u.s.fields[j].name
           && strcmp (to->u.s.fields[i].name, x.t->u.s.fields[j].name) == 0
           && src->fields[j].t)
@@ -836,6 +838,22 @@ string_array (vm *v, type *at, int n, const type_field *fs, bool types)
   return r;
 }
 
+/* typeof: which of the N fields FS are computed (Pk_Type's fcomputed,
+   an array AT of int<32>).  */
+static val
+computed_array (vm *v, type *at, int n, const type_field *fs)
+{
+  pk_array *a = array_new ((size_t) n);
+  val r;
+  r.t = at;
+  r.v.o = &a->h;
+  vm_push_root (v, r);
+  for (int i = 0; i < n; i++)
+    array_push (a, val_int (at->u.a.elem, fs[i].computed));
+  vm_pop_roots (v, 1);
+  return r;
+}
+
 static val
 eval_typeof (vm *v, ast *n)
 {
@@ -889,6 +907,8 @@ eval_typeof (vm *v, ast *n)
         x = val_int (ft, (uint64_t) t->u.s.nfields);
       else if (strcmp (fn, "nmethods") == 0)
         x = val_int (ft, (uint64_t) t->u.s.nmethods);
+      else if (strcmp (fn, "fcomputed") == 0)
+        x = computed_array (v, ft, t->u.s.nfields, t->u.s.fields);
       else if (strcmp (fn, "fnames") == 0 || strcmp (fn, "ftypes") == 0)
         x = string_array (v, ft, t->u.s.nfields, t->u.s.fields,
                           fn[1] == 't');
@@ -1078,7 +1098,7 @@ eval (vm *v, pk_frame *f, ast *n)
         vm_fresh (v, s);
         val x = val_sct (s)->fr.slots[n->slot];
         if (!x.t)
-          vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
+          return vm_absent_field (v, s, n->slot);
         vm_fresh (v, x);
         vm_note_map_read (v, x);
         return x;
@@ -1139,6 +1159,34 @@ eval (vm *v, pk_frame *f, ast *n)
     default:
       vm_raise_code (v, EC_INVAL, "cannot evaluate this expression");
     }
+}
+
+/* Field I of the struct S has no value: it is absent (E_elem), or a
+   computed field, whose getter gives it.  */
+val
+vm_absent_field (vm *v, val s, int i)
+{
+  const type_field *tf = &s.t->u.s.fields[i];
+  if (i >= s.t->u.s.nfields || !tf->computed || tf->getter < 0)
+    vm_raise_code (v, EC_ELEM, NULL);
+  vm_push_root (v, s);
+  val r = call_closure (v, val_sct (s)->fr.slots[tf->getter], 0, NULL, NULL);
+  vm_pop_roots (v, 1);
+  return r;
+}
+
+/* S.F = X, where F (the A_MEMBER LV) is a computed field: its setter
+   is called.  */
+void
+vm_assign_computed (vm *v, pk_frame *f, ast *lv, val x)
+{
+  vm_push_root (v, x);
+  val s = eval (v, f, lv->a);
+  vm_push_root (v, s);
+  vm_fresh (v, s);
+  int m = s.t->u.s.fields[lv->slot].setter;
+  call_closure (v, val_sct (s)->fr.slots[m], 1, &x, lv);
+  vm_pop_roots (v, 2);
 }
 
 bool

@@ -186,6 +186,12 @@ void vm_array_set (vm *v, val a, uint64_t i, val x);
    evaluate expression N, execute statement N, assign X to l-value LV,
    all in frame F.  */
 val vm_eval (vm *v, pk_frame *f, ast *n);
+/* Field I of struct S, which has no value there: raise E_elem, or call
+   the getter of a computed field.  */
+val vm_absent_field (vm *v, val s, int i);
+/* S.F = X, where F, the A_MEMBER LV, is a computed field: its setter is
+   called.  */
+void vm_assign_computed (vm *v, pk_frame *f, ast *lv, val x);
 vm_status vm_exec (vm *v, pk_frame *f, ast *n);
 void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
 

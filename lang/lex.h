@@ -72,8 +72,8 @@ void lex_free (lexer *lx);
    character literal wins ('a'), otherwise an apostrophe followed by an
    identifier is an attribute (T_ATTR, x'size, also x 'size).  `#' is
    T_HASH only when a unit (identifier or digit) follows at once, and
-   `#! ... !#' is a block comment.  `offset', `asm', `computed' and
-   `immutable' are not reserved in poke 2.4 and come as T_IDENT;
+   `#! ... !#' is a block comment.  `offset', `asm' and `immutable' are
+   not reserved in poke 2.4 and come as T_IDENT;
    `enum' is reserved but unused, so it is a T_ERROR.  sval is always
    NUL-terminated; identifier and attribute names are interned, so equal
    names from one lexer share a pointer.  */

@@ -27,21 +27,28 @@
 #include "arith.h"
 #include "ios.h"
 
-/* How a composite value is being built (see build_value).  */
+/* How a composite value is being built (see build_value).  It is
+   copied for each part built, which changes the members at its end:
+   the small ones come first, together, so that it stays small.  */
 typedef struct build_ctx
 {
   bool map;                     /* Decode from IO (else construct).  */
   bool strict;                  /* Check constraints (maps with @! don't).  */
-  ios *io;
+  bool from_int;                /* An integral struct or union made of the
+                                   bits of IBITS (else construct).  */
+  int8_t endian;                /* A type_endian (type.h).  */
   int ios_id;
-  uint64_t off;                 /* Bit offset where the value starts.  */
-  int endian;                   /* A type_endian (type.h).  */
+  ios *io;
   int64_t bias;                 /* The space's bias, included in OFF.  */
   uint64_t gen;                 /* vm_map_gen when the decoding began.  */
   gcobj *into;                  /* Decode again into this value.  */
+  pk_frame *cons_frame;         /* Where CONS is evaluated.  */
+  uint64_t ibits;
+  uint64_t off;                 /* Bit offset where the value starts.  */
   ast *cons;                    /* A struct constructor's initializers.  */
-  pk_frame *cons_frame;         /* Where they are evaluated.  */
   val *init;                    /* An array constructor's element.  */
+  const val *cast;              /* A struct cast to the union being built:
+                                   its fields give the alternatives.  */
 } build_ctx;
 
 static val build_value (vm *v, pk_frame *f, type *t, build_ctx *bc,
@@ -140,39 +147,19 @@ map_int_to_struct (vm *v, type *t, uint64_t bits)
 }
 
 /* The same, into the struct INTO when it is not NULL; the constraints
-   are checked when CHECK (not for a non-strict map).  */
+   are checked when CHECK (not for a non-strict map), but a union's,
+   which choose its alternative.  */
 static val
 int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
 {
   build_ctx bc;
   memset (&bc, 0, sizeof bc);
   bc.into = into;
+  bc.strict = check;
+  bc.from_int = true;
+  bc.ibits = bits;
   uint64_t size;
-  val sv = build_struct (v, NULL, t, &bc, &size);
-  vm_push_root (v, sv);
-  pk_struct *s = val_sct (sv);
-  int total = t->u.s.itype ? t->u.s.itype->u.i.size : 64;
-  int at = total;
-  for (int i = 0; i < s->nfields; i++)
-    {
-      type *ft = t->u.s.fields[i].type;
-      int n = map_int_field_bits (ft);
-      if (n == 0)
-        continue;
-      at -= n;
-      uint64_t fb = at >= 64 ? 0 : bits >> at;
-      if (ft->kind == TY_STRUCT)
-        s->fields[i] = int_to_struct_into (v, ft, fb, NULL, check);
-      else
-        {
-          const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
-          s->fields[i] = val_int (ft, arith_norm (fb, n, it->u.i.sign));
-        }
-    }
-  if (check)
-    map_check_constraints (v, t, s);
-  vm_pop_roots (v, 1);
-  return sv;
+  return build_struct (v, NULL, t, &bc, &size);
 }
 
 /* Building composite values: by construction (defaults, initializers,
@@ -229,11 +216,55 @@ constraint_failed (vm *v, const type *t, const ast *kid)
    is not there; *OFF gives where it went (maps).  */
 #define FIELD_ABSENT UINT64_MAX
 
+/* Field FT of the integral struct or union T, CUR bits into it, from
+   the bits of BC; *FSIZE: its bits.  The first field is the most
+   significant; a union's alternatives are each all the bits.  */
+static __attribute__ ((noinline)) val
+int_field (vm *v, pk_frame *sf, type *t, type *ft, build_ctx *bc,
+           uint64_t cur, uint64_t *fsize)
+{
+  int n = map_int_field_bits (ft);
+  int at = t->u.s.itype->u.i.size - (int) cur - n;
+  uint64_t fb = arith_norm (at >= 64 ? 0 : bc->ibits >> at, n, false);
+  *fsize = (uint64_t) n;
+  if (ft->kind == TY_STRUCT)
+    {
+      build_ctx sub = *bc;
+      sub.ibits = fb;
+      sub.into = NULL;
+      return build_struct (v, sf, ft, &sub, fsize);
+    }
+  const type *it = ft->kind == TY_OFFSET ? ft->u.o.base : ft;
+  return val_int (ft, arith_norm (fb, n, it->u.i.sign));
+}
+
+/* The field of the struct X named as field I of T, if X has it.  (This
+   and int_field are kept out of build_field, which maps every field
+   of every struct: inlined, they cost it registers.)  */
+static __attribute__ ((noinline)) const val *
+cast_field (val x, const type *t, int i)
+{
+  const char *name = t->u.s.fields[i].name;
+  const pk_struct *s = val_sct (x);
+  for (int j = 0; name && j < s->nfields; j++)
+    if (x.t->u.s.fields[j].name && s->fields[j].t
+        && strcmp (x.t->u.s.fields[j].name, name) == 0)
+      return &s->fields[j];
+  return NULL;
+}
+
 static uint64_t
 build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
              uint64_t cur, uint64_t base, uint64_t *off)
 {
   int i = kid->slot;
+  /* if (COND) T F: tested before F is built; absent, F takes no room,
+     and its label is not looked at.  */
+  if (kid->nkids && !vm_eval (v, &s->fr, kid->kids[0]).v.u)
+    {
+      *off = cur;
+      return FIELD_ABSENT;
+    }
   type *ft = t->u.s.fields[i].type;
   pk_frame *sf = &s->fr;
   uint64_t fsize = 0;
@@ -263,6 +294,11 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         v->map_ftype = NULL;
       *off = foff;
     }
+  else if (bc->from_int)
+    {
+      fv = int_field (v, sf, t, ft, bc, cur - base, &fsize);
+      *off = cur;
+    }
   else
     {
       ast *given = NULL;
@@ -273,7 +309,10 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       build_ctx sub = *bc;
       sub.cons = NULL;
       sub.init = NULL;
-      if (given)
+      sub.cast = NULL;
+      if (bc->cast)
+        fv = *cast_field (*bc->cast, t, i);     /* Kept as it is.  */
+      else if (given)
         {
           fv = vm_eval (v, bc->cons_frame, given);
           /* An array that does not fit the field's bound breaks the
@@ -383,6 +422,17 @@ no_alternative (vm *v, const type *t)
   vm_raise_code (v, EC_CONSTRAINT, v->map_elems ? "" : msg);
 }
 
+/* Whether build_struct tries alternative I of the union T, built by
+   BC: a constructor tries only the one it gives, a cast those the
+   struct cast has a field of the name of.  */
+static bool
+union_tries (const build_ctx *bc, const type *t, int i)
+{
+  if (bc->cons && bc->cons->nkids && bc->cons->kids[0]->slot != i)
+    return false;
+  return !bc->cast || cast_field (*bc->cast, t, i);
+}
+
 static val
 build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
@@ -419,20 +469,19 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       s->fr.slots[t->u.s.offset_slot] = val_int (offset_bits, cur - base);
       if (kid->kind != TN_FIELD)
         {
-          vm_exec (v, &s->fr, kid);
+          if (kid->kind == TN_COMPUTED)
+            s->fields[kid->slot].t = NULL;      /* Never in the value.  */
+          else
+            vm_exec (v, &s->fr, kid);
           continue;
         }
       int i = kid->slot;
       s->fields[i].t = NULL;            /* Absent until built.  */
-      if (t->u.s.is_union && chosen)
-        continue;
-      /* A union constructor tries only the alternative it is given.  */
-      if (t->u.s.is_union && bc->cons && bc->cons->nkids
-          && bc->cons->kids[0]->slot != i)
-        continue;
       uint64_t off, fsize;
       if (t->u.s.is_union)
         {
+          if (chosen || !union_tries (bc, t, i))
+            continue;
           /* The first alternative that builds without a constraint
              failure is the union's value.  */
           try_args a = { t, s, kid, bc, cur, base, 0, 0, f, val_void () };
@@ -695,7 +744,7 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
          struct around it, does not reach it (GNU poke warns that it is
          useless, check-type.c).  */
       if (t->name)
-        bc->endian = 0;
+        bc->endian = TYPE_ENDIAN_DEFAULT;
       if (bc->map && t->u.s.itype)
         return build_integral (v, f, t, bc, size);
       return build_struct (v, f, t, bc, size);
@@ -727,44 +776,60 @@ map_construct (vm *v, pk_frame *f, ast *n)
   return build_struct (v, f, n->type, &bc, &size);
 }
 
+/* The struct X cast to the union type T: the first alternative that X
+   has a field of the name of, whose constraint that field's value
+   satisfies, as in GNU poke 4.3.  */
+val
+map_struct_to_union (vm *v, type *t, val x)
+{
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.strict = true;
+  bc.cast = &x;
+  vm_push_root (v, x);
+  uint64_t size;
+  val r = build_struct (v, NULL, t, &bc, &size);
+  vm_pop_roots (v, 1);
+  return r;
+}
+
 /* T @ [IOS :] OFFSET.  */
 val
 map_at (vm *v, pk_frame *f, ast *n)
 {
-  build_ctx bc;
-  memset (&bc, 0, sizeof bc);
-  bc.map = true;
-  bc.strict = !n->flag;
   val off = vm_eval (v, f, n->b);
+  ios *io;
   if (n->c)
     {
       vm_push_root (v, off);
       val id = vm_eval (v, f, n->c);
       vm_pop_roots (v, 1);
-      bc.io = ios_get ((int) id.v.i);
-      if (!bc.io)
-        vm_raise_code (v, EC_NO_IOS, NULL);
+      io = ios_get ((int) id.v.i);
     }
   else
-    {
-      bc.io = ios_cur ();
-      if (!bc.io)
-        vm_raise_code (v, EC_NO_IOS, NULL);
-    }
-  bc.bias = ios_bias (bc.io);
-  bc.off = off.v.u * off.t->u.o.unit + (uint64_t) bc.bias;
+    io = ios_cur ();
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  int64_t bias = ios_bias (io);
+  uint64_t at = off.v.u * off.t->u.o.unit + (uint64_t) bias;
   type *t = n->type;
   if (t->kind == TY_INT || t->kind == TY_OFFSET)
     {
       /* A scalar: no decoding state to keep.  */
       const type *it = t->kind == TY_INT ? t : t->u.o.base;
       uint64_t raw;
-      ios_err e = ios_read_int (bc.io, bc.off, it->u.i.size, v->big_endian,
-                                &raw);
+      ios_err e = ios_read_int (io, at, it->u.i.size, v->big_endian, &raw);
       if (e != IOS_OK)
         vm_raise_ios (v, e);
       return val_int (t, arith_norm (raw, it->u.i.size, it->u.i.sign));
     }
+  build_ctx bc;
+  memset (&bc, 0, sizeof bc);
+  bc.map = true;
+  bc.strict = !n->flag;
+  bc.io = io;
+  bc.bias = bias;
+  bc.off = at;
   bc.ios_id = ios_id (bc.io);
   bc.gen = vm_map_gen (v);
   uint64_t size;
@@ -897,7 +962,7 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
         /* A named struct type has its own byte order (see
            build_value).  */
         if (t->name)
-          bc.endian = endian = 0;
+          bc.endian = endian = TYPE_ENDIAN_DEFAULT;
         if (t->u.s.itype)
           {
             ios_err e = ios_write_int (io, off, t->u.s.itype->u.i.size,
@@ -992,7 +1057,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         vm_fresh (v, s);
         x = val_sct (s)->fr.slots[e->slot];
         if (!x.t)
-          vm_raise_code (v, EC_ELEM, NULL);
+          x = vm_absent_field (v, s, e->slot);
         vm_fresh (v, x);
         break;
       }
@@ -1033,7 +1098,8 @@ updates_in_place (const type *t)
   const ast *decl = t->u.s.decl;
   for (int k = 0; k < decl->nkids; k++)
     if (decl->kids[k]->kind == TN_FIELD
-        && (decl->kids[k]->aux || decl->kids[k]->d))
+        && (decl->kids[k]->aux || decl->kids[k]->d
+            || decl->kids[k]->nkids))
       return false;
   return true;
 }
@@ -1165,6 +1231,11 @@ recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
 void
 map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
 {
+  if (lv->a->type->u.s.fields[lv->slot].computed)
+    {
+      vm_assign_computed (v, f, lv, x);
+      return;
+    }
   place p = { .n = 0 };
   int base = v->nroots;
   vm_push_root (v, x);
@@ -1215,7 +1286,18 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
   else if (s->map.mapped && s->offs)
     write_through (v, &s->map, s->offs[i],
                    fkid && fkid->op ? fkid->op : s->map.endian, x);
-  keep_current (v, &p, g0, x);
+  if (!s->map.mapped && p.n)
+    {
+      /* A struct in a mapped value but not mapped itself: a field of a
+         mapped integral struct or union.  As in GNU poke, the change
+         is not written, and the mapped value, decoded again, forgets
+         it.  */
+      int n = p.n < 0 ? (int) countof (p.objs) : p.n;
+      for (int k = 0; k < n; k++)
+        val_map (p.objs[k])->gen = 0;
+    }
+  else
+    keep_current (v, &p, g0, x);
   v->nroots = base;
 }
 

@@ -32,11 +32,15 @@ void map_assign_at (vm *v, pk_frame *f, ast *lv, val x);
    many elements (or bits) or E_conv is raised.  */
 void map_check_bound (vm *v, pk_frame *f, const type *t, val x);
 
-/* Integral structs: the struct of type T whose integer is BITS, the
-   integer of struct X, and the bits a field of type FT takes.  */
+/* Integral structs and unions: the struct of type T whose integer is
+   BITS, the integer of struct X, and the bits a field of type FT
+   takes.  */
 val map_int_to_struct (vm *v, type *t, uint64_t bits);
 uint64_t map_struct_to_int (val x);
 int map_int_field_bits (const type *ft);
+/* The struct X cast to the union type T (by the names of its
+   fields).  */
+val map_struct_to_union (vm *v, type *t, val x);
 /* Raise E_constraint if a field of S, of type T, fails its
    constraint.  */
 void map_check_constraints (vm *v, const type *t, pk_struct *s);

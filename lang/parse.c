@@ -346,27 +346,34 @@ static ast *parse_extern (parser *p, bool named);
 
 /* Types.  */
 
+/* The rest of int<N> or uint<N> (SIGN), from LOC, after the `<'.  */
+static ast *
+parse_int_type_size (parser *p, loc_t loc, bool sign)
+{
+  ast *n = node (p, TN_INT, loc);
+  n->flag = sign;
+  if (p->tok.kind != T_INT)
+    fail_unexpected (p);
+  n->lit = val_int (NULL, p->tok.ival);
+  n->op = (int) p->tok.ival;
+  n->b = node (p, A_INT, p->tok.loc);     /* For the size's location.  */
+  n->b->end = p->tok.loc.pos + p->tok.len;
+  next (p);
+  expect (p, T_GT);
+  return finish (p, n);
+}
+
 static ast *
 parse_int_type (parser *p)
 {
   loc_t loc = p->tok.loc;
   bool sign = p->tok.kind == K_INT;
   next (p);
+  if (accept (p, T_LT))
+    return parse_int_type_size (p, loc, sign);
   ast *n = node (p, TN_INT, loc);
   n->flag = sign;
-  if (accept (p, T_LT))
-    {
-      if (p->tok.kind != T_INT)
-        fail_unexpected (p);
-      n->lit = val_int (NULL, p->tok.ival);
-      n->op = (int) p->tok.ival;
-      n->b = node (p, A_INT, p->tok.loc);     /* For the size's location.  */
-      n->b->end = p->tok.loc.pos + p->tok.len;
-      next (p);
-      expect (p, T_GT);
-    }
-  else
-    n->op = 32;
+  n->op = 32;
   return finish (p, n);
 }
 
@@ -570,6 +577,20 @@ parse_struct_field (parser *p, loc_t floc, int fstart)
   return finish (p, f);
 }
 
+/* if (COND) FIELD, at `if': an optional field whose condition is tested
+   before the field is built (the field's kid).  */
+static ast *
+parse_prefixed_field (parser *p)
+{
+  next (p);
+  expect (p, T_LPAREN);
+  ast *cond = parse_expr (p);
+  expect (p, T_RPAREN);
+  ast *f = parse_struct_field (p, p->tok.loc, p->prev_end);
+  ast_list_push (p->ar, f, cond);
+  return f;
+}
+
 /* struct and union types, with their fields and declarations.  */
 static ast *
 parse_struct_type (parser *p)
@@ -585,7 +606,25 @@ parse_struct_type (parser *p)
     n->flag = true;
   else
     expect (p, K_STRUCT);
-  if (p->tok.kind != T_LBRACE)
+  if ((p->tok.kind == K_INT || p->tok.kind == K_UINT)
+      && peek (p)->kind == T_LT)
+    {
+      /* int<N> or, the size being its fields', int<*>.  */
+      loc_t iloc = p->tok.loc;
+      bool sign = p->tok.kind == K_INT;
+      next (p);
+      next (p);
+      if (accept (p, T_STAR))
+        {
+          n->a = node (p, TN_INT, iloc);
+          n->a->flag = sign;
+          expect (p, T_GT);
+          finish (p, n->a);
+        }
+      else
+        n->a = parse_int_type_size (p, iloc, sign);
+    }
+  else if (p->tok.kind != T_LBRACE)
     n->a = parse_type (p);              /* Integral struct.  */
   expect (p, T_LBRACE);
   scope_name *saved = p->names;
@@ -602,11 +641,26 @@ parse_struct_type (parser *p)
       if (accept (p, K_METHOD))
         {
           ast *m = node (p, S_FUN, floc);
-          m->name = expect_ident (p);
+          name_into (p, m);
           m->flag = true;                 /* A method.  */
           expect (p, T_ASSIGN);
           m->a = parse_funspec (p, p->tok.loc, m->name);
           ast_list_push (p->ar, n, finish (p, m));
+          continue;
+        }
+      if (p->tok.kind == K_IF)
+        {
+          ast_list_push (p->ar, n, parse_prefixed_field (p));
+          continue;
+        }
+      if (accept (p, K_COMPUTED))
+        {
+          /* computed T name; and nothing more.  */
+          ast *cf = node (p, TN_COMPUTED, floc);
+          cf->a = parse_type (p);
+          name_into (p, cf);
+          expect (p, T_SEMI);
+          ast_list_push (p->ar, n, finish (p, cf));
           continue;
         }
       ast_list_push (p->ar, n, parse_struct_field (p, floc, fstart));
@@ -672,10 +726,13 @@ parse_exccond (parser *p, ast *operand, loc_t loc)
   return finish (p, n);
 }
 
+static ast *parse_binary_rest (parser *p, int minprec, ast *l);
+
+/* An expression whose first operand of a binary operator, C, has been
+   parsed: ?! and ?: after it.  */
 static ast *
-parse_expr (parser *p)
+parse_expr_rest (parser *p, ast *c)
 {
-  ast *c = parse_binary (p, 1);
   while (at_exccond (p))
     c = parse_exccond (p, c, c->loc);
   if (p->tok.kind == T_QUESTION)
@@ -694,9 +751,22 @@ parse_expr (parser *p)
 }
 
 static ast *
+parse_expr (parser *p)
+{
+  return parse_expr_rest (p, parse_binary (p, 1));
+}
+
+static ast *
 parse_binary (parser *p, int minprec)
 {
-  ast *l = parse_unary (p);
+  return parse_binary_rest (p, minprec, parse_unary (p));
+}
+
+/* Binary operators of precedence MINPREC or more after their first
+   operand L.  */
+static ast *
+parse_binary_rest (parser *p, int minprec, ast *l)
+{
   for (;;)
     {
       tok_kind op = p->tok.kind;
@@ -890,12 +960,11 @@ parse_map (parser *p, ast *t)
   return finish (p, n);
 }
 
-/* What follows a type in expression position: a map, a struct or array
-   constructor.  */
+/* What follows a type T in expression position: a map, a struct or
+   array constructor.  */
 static ast *
-parse_type_expr (parser *p)
+parse_type_expr_after (parser *p, ast *t)
 {
-  ast *t = parse_type (p);
   loc_t loc = t->loc;
   if (p->tok.kind == T_AT || p->tok.kind == T_ATBANG)
     return parse_map (p, t);
@@ -932,6 +1001,12 @@ parse_type_expr (parser *p)
     }
   fail_unexpected (p);
   return NULL;
+}
+
+static ast *
+parse_type_expr (parser *p)
+{
+  return parse_type_expr_after (p, parse_type (p));
 }
 
 /* The format string of printf or format into N->a, and its arguments
@@ -1048,7 +1123,16 @@ parse_sizeof (parser *p, loc_t loc)
   next (p);
   expect (p, T_LPAREN);
   if (is_sizeof || starts_type (p))
-    n->a = parse_type (p);
+    {
+      n->a = parse_type (p);
+      if (!is_sizeof && p->tok.kind != T_RPAREN)
+        {
+          /* typeof (T {...}.f + 1): an expression that starts with a
+             constructor or a map of T.  */
+          ast *e = parse_postfix_ops (p, parse_type_expr_after (p, n->a));
+          n->a = parse_expr_rest (p, parse_binary_rest (p, 1, e));
+        }
+    }
   else
     n->a = parse_expr (p);
   expect (p, T_RPAREN);

@@ -15,12 +15,12 @@
    - with omaps, offsets are in bytes when they are whole bytes
      (" @ 4UL#B"), else in bits (" @ 155UL#b").
 
-   They differ in three ways: %v ignores omode and odepth (flat and
-   unlimited unless the directive says %T or %N), writes an argument of
-   a function type as "#<closure>" where the REPL names the function
+   They differ in two ways: %v ignores omode and odepth (flat and
+   unlimited unless the directive says %T or %N), and writes an argument
+   of a function type as "#<closure>" where the REPL names the function
    ("#<closure:f>", as both do inside arrays and structs, and %v does
-   for a function passed as `any'), and stops at a pretty-printer that
-   raises, where the REPL finishes the value.
+   for a function passed as `any').  Both stop at a pretty-printer that
+   raises.
 
    Each kind of value has its own function below, dispatched from
    print_val, so struct printing (flat, tree, depth) stays in one
@@ -60,10 +60,9 @@ typedef struct pctx
   int oacutoff;
   int maxdepth;         /* Struct nesting shown in full; 0: unlimited.  */
   bool tree;
-  bool fmtv;            /* printf's %v: stop at a failing _print.  */
   bool omaps;           /* Each value followed by " @ OFFSET".  */
   bool pretty;          /* Structs with a _print method use it.  */
-  int (*pp) (void *, strbuf *, val);
+  int (*pp) (void *, strbuf *, val, int);
   void *pp_ctx;
   bool failed;          /* A _print method raised an exception.  */
 } pctx;
@@ -281,8 +280,8 @@ print_closure (pctx *c, val v)
   sb_putc (c->sb, '>');
 }
 
-/* %v stops at a failing pretty-printer; the REPL finishes the value.  */
-#define STOPPED(c) ((c)->failed && (c)->fmtv)
+/* Printing stops at a pretty-printer that raises.  */
+#define STOPPED(c) ((c)->failed)
 
 /* Arrays print on one line in both modes; structs inside them still
    break lines in tree mode, at their own nesting level.  With omaps,
@@ -330,20 +329,21 @@ indent (pctx *c, int level)
    is nested in (arrays don't count): beyond maxdepth a struct collapses
    to "Name {...}", and in tree mode its fields indent one level deeper.
    A field whose value has no type is absent (an optional field whose
-   condition was false) and is not shown.  With pretty-print on, a
-   struct whose type has a _print method is what that method prints.
-   With omaps, fields and the struct are followed by their offsets, as
-   for arrays.  */
+   condition was false, a computed field) and is not shown.  With
+   pretty-print on, a struct whose type has a _print method is what
+   that method prints, and a field whose struct type has a method
+   _print_NAME is what that prints.  With omaps, fields and the struct
+   are followed by their offsets, as for arrays.  */
 static void
 print_struct (pctx *c, val v, int level)
 {
   const type *t = v.t;
   const pk_struct *s = val_sct (v);
-  if (c->pretty && c->pp)
+  bool pretty = c->pretty && c->pp;
+  if (pretty && t->u.s.printer >= 0)
     {
-      int r = c->pp (c->pp_ctx, c->sb, v);
-      if (r < 0)
-        c->failed = true;
+      int r = c->pp (c->pp_ctx, c->sb, v, t->u.s.printer);
+      c->failed |= r < 0;
       if (r != 0)
         return;
     }
@@ -376,7 +376,12 @@ print_struct (pctx *c, val v, int level)
           sb_puts (c->sb, name);
           sb_putc (c->sb, '=');
         }
-      print_val (c, f, level + 1);
+      int printer = i < t->u.s.nfields ? t->u.s.fields[i].printer : -1;
+      int r = pretty && printer >= 0 ? c->pp (c->pp_ctx, c->sb, v, printer)
+                                     : 0;
+      c->failed |= r < 0;
+      if (r == 0)
+        print_val (c, f, level + 1);
       if (STOPPED (c))
         return;
       if (c->omaps)
@@ -438,7 +443,6 @@ pctx_init (pctx *c, strbuf *sb, const print_opts *o)
   c->oacutoff = o->oacutoff >= 0 ? o->oacutoff : 0;
   c->maxdepth = o->odepth >= 0 ? o->odepth : 0;
   c->tree = o->tree;
-  c->fmtv = false;
   c->omaps = o->omaps != 0;
   c->pretty = o->pretty;
   c->pp = o->pp_hook;
@@ -899,7 +903,6 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
           {
             pctx c;
             pctx_init (&c, sb, o);
-            c.fmtv = true;
             c.tree = p->vmode == 'T';
             c.maxdepth = p->vdepth;
             if (p->vfunction)

@@ -20,10 +20,12 @@ typedef struct print_opts
   int oacutoff;         /* 0: print every array element.  */
   bool pretty;          /* .set pretty-print yes.  */
   int omaps;            /* .set omaps yes: offsets after values.  */
-  /* Pretty-printing: the evaluator runs V's _print method, appending
-     what it prints to SB.  Returns 0 if V has no _print method, 1 if it
-     printed, -1 if it raised an exception (left in the VM).  */
-  int (*pp_hook) (void *ctx, strbuf *sb, val v);
+  /* Pretty-printing: the evaluator runs the method of the struct V in
+     its frame's slot SLOT (its _print, or a field's _print_NAME),
+     appending what it prints to SB.  Returns 1 if it printed, -1 if it
+     raised an exception (left in the VM), 0 if there is no method there
+     (the value is printed as it would be without).  */
+  int (*pp_hook) (void *ctx, strbuf *sb, val v, int slot);
   void *pp_ctx;
 } print_opts;
 

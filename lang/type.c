@@ -207,18 +207,25 @@ type_complete (const type *t)
     case TY_ARRAY:
       return t->u.a.bound_const && type_complete (t->u.a.elem);
     case TY_STRUCT:
-      for (int i = 0; i < t->u.s.nfields; i++)
-        {
-          const type_field *f = &t->u.s.fields[i];
-          if (!type_complete (f->type) || f->optional
-              || (f->labeled && !f->label_const))
-            return false;
-          /* A union's alternatives must all have the same size.  */
-          if (t->u.s.is_union && i > 0
-              && type_size (f->type) != type_size (t->u.s.fields[0].type))
-            return false;
-        }
-      return true;
+      {
+        const type_field *first = NULL;
+        for (int i = 0; i < t->u.s.nfields; i++)
+          {
+            const type_field *f = &t->u.s.fields[i];
+            if (f->computed)
+              continue;
+            if (!type_complete (f->type) || f->optional
+                || (f->labeled && !f->label_const))
+              return false;
+            /* A union's alternatives must all have the same size.  */
+            if (t->u.s.is_union && first
+                && type_size (f->type) != type_size (first->type))
+              return false;
+            if (!first)
+              first = f;
+          }
+        return true;
+      }
     default:
       return false;
     }
@@ -246,6 +253,8 @@ type_size (const type *t)
         for (int i = 0; i < t->u.s.nfields; i++)
           {
             const type_field *f = &t->u.s.fields[i];
+            if (f->computed)
+              continue;
             uint64_t off = f->labeled ? f->label : overlay ? 0 : cur;
             cur = off + type_size (f->type);
             if (cur > end)
@@ -301,6 +310,8 @@ type_print (strbuf *sb, const type *t)
       sb_puts (sb, t->u.s.is_union ? "union {" : "struct {");
       for (int i = 0; i < t->u.s.nfields; i++)
         {
+          if (t->u.s.fields[i].computed)
+            sb_puts (sb, "computed ");
           type_print (sb, t->u.s.fields[i].type);
           if (t->u.s.fields[i].name)
             {

@@ -28,7 +28,7 @@ typedef enum type_kind
 
 typedef struct type type;
 
-/* A struct field (issue: arrays and structs).  */
+/* A struct field; also a method (name and function type).  */
 typedef struct type_field
 {
   const char *name;             /* NULL for an anonymous field.  */
@@ -36,6 +36,14 @@ typedef struct type_field
   bool optional;                /* Has a condition (`if E`).  */
   bool labeled;                 /* Has a label (`@ E`).  */
   bool label_const;             /* ... which is the constant below.  */
+  bool computed;                /* `computed T name': never in a value
+                                   (its slot stays absent); reading it
+                                   calls the method get_NAME, assigning
+                                   it set_NAME.  */
+  int getter, setter;           /* Computed: the struct frame's slots of
+                                   those methods, or -1.  */
+  int printer;                  /* Slot of its pretty-printer, the method
+                                   _print_NAME, or -1.  */
   uint64_t label;               /* Bits from the start of the struct.  */
 } type_field;
 
@@ -77,6 +85,7 @@ struct type
       type_field *methods;      /* Name and function type.  */
       int *method_slots;
       int offset_slot;          /* Slot of OFFSET in its frame.  */
+      int printer;              /* Slot of the method _print, or -1.  */
       int env_slot;             /* Global slot of its environment, or -1
                                    for an anonymous type (the current
                                    frame is its environment).  */

@@ -540,10 +540,11 @@ val_equal (val a, val b)
         for (int i = 0; i < x->nfields; i++)
           {
             /* GNU poke compares no field after an absent optional one;
-               a union's alternatives not taken are absent.  */
+               a union's alternatives not taken are absent, and so are
+               computed fields, which are no part of the value.  */
             if (!x->fields[i].t && !y->fields[i].t)
               {
-                if (a.t->u.s.is_union)
+                if (a.t->u.s.is_union || a.t->u.s.fields[i].computed)
                   continue;
                 return true;
               }

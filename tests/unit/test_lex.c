@@ -130,7 +130,7 @@ test_keywords (void **state)
   for (int k = K_VAR; k < T_NUM_TOKENS; k++)
     {
       const char *sp = tok_spelling (k);
-      bool reserved = !(k == K_ASM || k == K_COMPUTED || k == K_IMMUTABLE);
+      bool reserved = !(k == K_ASM || k == K_IMMUTABLE);
       lexed r;
       lex_all (&r, sp);
       assert_int_equal (r.n, 1);
