@@ -61,9 +61,11 @@ ck_int_wanted (compiler *c, ast **e, const type *want)
     struct_as_int (c, e);
 }
 
-/* GNU poke tests a condition, except an if's, and the operands of !,
-   &&, || and =>, as an int<32>: only the low 32 bits of a wider
-   integer count (0x100000000L is false).  */
+/* GNU poke 4.3 tests the operand of !, the condition of ?:, and struct
+   constraints and optional field conditions as an int<32>: only the low
+   32 bits of a wider integer count there (0x100000000L is false).  The
+   conditions of if, while, for and for-in's where, and the operands of
+   &&, || and =>, are tested whole (GNU poke 2.4 cut those too).  */
 static void
 truth32 (compiler *c, ast **e)
 {
@@ -73,8 +75,8 @@ truth32 (compiler *c, ast **e)
 
 /* Conditions.  */
 
-/* An if's condition must be integral; WHAT is GNU poke's wording for
-   where.  */
+/* A condition tested whole (an if's, a loop's) must be integral; WHAT
+   is GNU poke's wording for where.  */
 void
 check_if_cond (compiler *c, ast **e, const char *what)
 {
@@ -84,7 +86,8 @@ check_if_cond (compiler *c, ast **e, const char *what)
     ck_type_error (c, *e, what, "boolean", (*e)->type);
 }
 
-/* The other conditions: the same, tested as an int<32>.  */
+/* The other conditions (see truth32): the same, tested as an
+   int<32>.  */
 void
 check_cond (compiler *c, ast **e, const char *what)
 {
@@ -700,8 +703,6 @@ check_logical (compiler *c, ast *n)
     ck_invalid_operand (c, n->a, "integral");
   if (!is_int (n->b->type))
     ck_invalid_operand (c, n->b, "integral");
-  truth32 (c, &n->a);
-  truth32 (c, &n->b);
   n->type = type_bool;
   return n;
 }

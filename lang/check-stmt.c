@@ -354,7 +354,7 @@ check_if (compiler *c, ast *n)
 static void
 check_while (compiler *c, ast *n)
 {
-  check_cond (c, &n->a, "invalid condition in loop");
+  check_if_cond (c, &n->a, "invalid condition in loop");
   c->fn->loops++;
   check_stmt (c, n->b);
   c->fn->loops--;
@@ -373,7 +373,7 @@ check_for (compiler *c, ast *n)
   if (n->a)
     check_stmt (c, n->a);
   if (n->b)
-    check_cond (c, &n->b, "invalid condition in loop");
+    check_if_cond (c, &n->b, "invalid condition in loop");
   if (n->c)
     check_stmt (c, n->c);
   c->fn->loops++;
@@ -405,7 +405,7 @@ check_for_in (compiler *c, ast *n)
   /* A hidden slot for the index.  */
   n->nslots = c->fn->nslots++;
   if (n->b)
-    check_cond (c, &n->b, "invalid condition in loop");
+    check_if_cond (c, &n->b, "invalid condition in loop");
   c->fn->loops++;
   check_stmt (c, n->c);
   c->fn->loops--;
