@@ -1205,6 +1205,45 @@ check_map (compiler *c, ast *n)
   return n;
 }
 
+/* The array operand of apush and apop: an unbounded array, since these
+   change its length.  */
+static type *
+stack_operand (compiler *c, ast *n, const char *op)
+{
+  n->a = check_rvalue (c, n->a);
+  type *t = n->a->type;
+  if (t->kind != TY_ARRAY)
+    ck_invalid_operand (c, n->a, "array");
+  if (t->u.a.bound || t->u.a.bound_const)
+    {
+      ast where = *n;             /* At the keyword.  */
+      where.end = n->loc.pos + (int) strlen (op);
+      ck_error_at (c, &where, "%s is not allowed on a bounded array", op);
+    }
+  return t;
+}
+
+static ast *
+check_apush (compiler *c, ast *n)
+{
+  type *t = stack_operand (c, n, "apush");
+  type *et = t->u.a.elem;
+  n->b = check_rvalue (c, n->b);
+  ck_int_wanted (c, &n->b, et);
+  if (!type_assignable (et, n->b->type))
+    ck_invalid_operand (c, n->b, ck_tname (et));
+  ck_coerce (c, &n->b, et);
+  n->type = t;
+  return n;
+}
+
+static ast *
+check_apop (compiler *c, ast *n)
+{
+  n->type = stack_operand (c, n, "apop")->u.a.elem;
+  return n;
+}
+
 static ast *
 check_array_cons (compiler *c, ast *n)
 {
@@ -1294,6 +1333,10 @@ check_expr (compiler *c, ast *n)
       return check_map (c, n);
     case A_ARRCONS:
       return check_array_cons (c, n);
+    case A_APUSH:
+      return check_apush (c, n);
+    case A_APOP:
+      return check_apop (c, n);
     default:
       ck_error_at (c, n, "unexpected %s in expression",
                    ast_kind_name (n->kind));

@@ -833,6 +833,34 @@ eval_array (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* apush (A, X), apop (A): the array A changes in place; its mapping,
+   if it has one, stays as it was, as in GNU poke.  */
+static val
+eval_apush (vm *v, pk_frame *f, ast *n)
+{
+  val c = eval (v, f, n->a);
+  vm_push_root (v, c);
+  val x = eval (v, f, n->b);
+  vm_fresh (v, c);
+  pk_array *a = val_arr (c);
+  vm_obj_written (v, &a->h);
+  array_push (a, x);
+  vm_pop_roots (v, 1);
+  return c;
+}
+
+static val
+eval_apop (vm *v, pk_frame *f, ast *n)
+{
+  val c = eval (v, f, n->a);
+  vm_fresh (v, c);
+  pk_array *a = val_arr (c);
+  if (a->len == 0)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  vm_obj_written (v, &a->h);
+  return a->elems[--a->len];
+}
+
 /* typeof: a Pk_Type (see the prelude) describing the type in N->aux.  */
 static val
 string_array (vm *v, type *at, int n, const type_field *fs, bool types)
@@ -1157,6 +1185,10 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_EXCCOND:
       return eval_exccond (v, f, n);
+    case A_APUSH:
+      return eval_apush (v, f, n);
+    case A_APOP:
+      return eval_apop (v, f, n);
     default:
       vm_raise_code (v, EC_INVAL, "cannot evaluate this expression");
     }

@@ -1123,6 +1123,23 @@ parse_primary (parser *p)
         n->a = parse_unary (p);
         return finish (p, n);
       }
+    case K_APUSH:
+    case K_APOP:
+      {
+        /* apush (ARRAY, VALUE), apop (ARRAY): operators of GNU poke 4.3,
+           with their own syntax.  */
+        n = node (p, p->tok.kind == K_APUSH ? A_APUSH : A_APOP, loc);
+        next (p);
+        expect (p, T_LPAREN);
+        n->a = parse_expr (p);
+        if (n->kind == A_APUSH)
+          {
+            expect (p, T_COMMA);
+            n->b = parse_expr (p);
+          }
+        expect (p, T_RPAREN);
+        return finish (p, n);
+      }
     default:
       fail_unexpected (p);
     }
