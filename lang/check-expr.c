@@ -880,16 +880,30 @@ check_typeof (compiler *c, ast *n)
   return n;
 }
 
+/* The index of N, a [b]: a number of element, or an offset from the
+   start of the array (or string) in bits.  */
+static void
+check_index_operand (compiler *c, ast *n)
+{
+  n->b = check_expr (c, n->b);
+  if (is_off (n->b->type))
+    {
+      n->flag = true;
+      ck_coerce (c, &n->b, type_offset (type_int (64, false), 1));
+      return;
+    }
+  if (!is_int (n->b->type))
+    ck_type_error (c, n->b, "invalid index in array indexer",
+                   "integral or offset", n->b->type);
+  ck_coerce (c, &n->b, type_int (64, false));
+}
+
 static ast *
 check_index (compiler *c, ast *n)
 {
   n->a = check_expr (c, n->a);
-  n->b = check_expr (c, n->b);
-  if (!is_int (n->b->type))
-    ck_type_error (c, n->b, "invalid index in array indexer", "integral",
-                   n->b->type);
-  ck_coerce (c, &n->b, type_int (64, false));
-  if (n->a->kind == A_STR && n->b->is_const
+  check_index_operand (c, n);
+  if (n->a->kind == A_STR && n->b->is_const && !n->flag
       && n->b->lit.v.u >= (uint64_t) n->a->op)
     ck_error_at (c, n->b, "index is out of bounds of string");
   if (n->a->type->kind == TY_STRING)
@@ -897,7 +911,7 @@ check_index (compiler *c, ast *n)
   else if (n->a->type->kind == TY_ARRAY)
     {
       n->type = n->a->type->u.a.elem;
-      if (n->a->kind == A_ARRAY && n->b->is_const
+      if (n->a->kind == A_ARRAY && n->b->is_const && !n->flag
           && n->b->lit.v.u >= (uint64_t) n->a->nkids)
         ck_error_at (c, n->b, "index is out of bounds of array");
     }
@@ -1389,10 +1403,7 @@ check_lvalue (compiler *c, ast *n)
       n->a = check_expr (c, n->a);
       if (n->a->type->kind != TY_ARRAY)
         ck_error_at (c, n, "invalid l-value in assignment");
-      n->b = check_expr (c, n->b);
-      if (!is_int (n->b->type))
-        ck_invalid_operand (c, n->b, "integral");
-      ck_coerce (c, &n->b, type_int (64, false));
+      check_index_operand (c, n);
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:

@@ -756,27 +756,63 @@ eval_attr (vm *v, pk_frame *f, ast *n)
 
 /* Index and trim.  */
 
+/* The element of C (an array or a string) that N, an A_INDEX whose index
+   evaluated to I, designates: I itself, or the one that starts at
+   offset I (bits), which must exist.  */
+uint64_t
+vm_index (vm *v, val c, const ast *n, val i)
+{
+  if (!n->flag)
+    return i.v.u;
+  uint64_t off = i.v.u;
+  if (c.t->kind == TY_STRING)
+    {
+      if (off % 8)
+        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+      return off / 8;
+    }
+  const pk_array *a = val_arr (c);
+  const type *et = c.t->u.a.elem;
+  if (type_complete (et))
+    {
+      uint64_t size = type_size (et);
+      if (size == 0)
+        return off == 0 ? 0 : a->len;
+      return off % size ? a->len : off / size;
+    }
+  uint64_t at = 0;
+  for (size_t k = 0; k < a->len && at <= off; k++)
+    {
+      if (at == off)
+        return k;
+      at += val_size_bits (a->elems[k]);
+    }
+  return a->len;                /* Out of bounds.  */
+}
+
 static val
 eval_index (vm *v, pk_frame *f, ast *n)
 {
   val c = eval (v, f, n->a);
   vm_push_root (v, c);
-  val i = eval (v, f, n->b);
+  val iv = eval (v, f, n->b);
   vm_pop_roots (v, 1);
   if (c.t->kind == TY_STRING)
     {
       pk_string *s = val_str (c);
-      if (i.v.u >= s->len)
+      uint64_t i = vm_index (v, c, n, iv);
+      if (i >= s->len)
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-      return val_int (n->type, (unsigned char) s->data[i.v.u]);
+      return val_int (n->type, (unsigned char) s->data[i]);
     }
   vm_fresh (v, c);
   pk_array *a = val_arr (c);
-  if (i.v.u >= a->len)
+  uint64_t i = vm_index (v, c, n, iv);
+  if (i >= a->len)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-  vm_fresh (v, a->elems[i.v.u]);
-  vm_note_map_read (v, a->elems[i.v.u]);
-  return a->elems[i.v.u];
+  vm_fresh (v, a->elems[i]);
+  vm_note_map_read (v, a->elems[i]);
+  return a->elems[i];
 }
 
 static val
