@@ -1376,6 +1376,21 @@ field_as_member (compiler *c, ast *n, type *owner)
   n->flag = false;
 }
 
+/* A ::: B as an l-value (GNU poke 4.3's bit assignments): A and B are
+   integral l-values, which get the high and the low bits of the value
+   assigned.  */
+static void
+check_bconc_lvalue (compiler *c, ast *n)
+{
+  check_lvalue (c, n->a);
+  if (!is_int (n->a->type))
+    ck_invalid_operand (c, n->a, "integral");
+  check_lvalue (c, n->b);
+  if (!is_int (n->b->type))
+    ck_invalid_operand (c, n->b, "integral");
+  check_bconc (c, n);
+}
+
 void
 check_lvalue (compiler *c, ast *n)
 {
@@ -1414,6 +1429,13 @@ check_lvalue (compiler *c, ast *n)
     case A_MAP:
       check_expr (c, n);
       return;
+    case A_BINOP:
+      if (n->op == T_BCONC)
+        {
+          check_bconc_lvalue (c, n);
+          return;
+        }
+      /* Fall through.  */
     default:
       ck_error_at (c, n, "invalid l-value in assignment");
     }

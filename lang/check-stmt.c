@@ -246,6 +246,12 @@ check_assign (compiler *c, ast *n)
   if (!type_assignable (lt, n->b->type))
     ck_error_at (c, n, "r-value in assignment has the wrong type\n"
                  "expected %s got %s", ck_tname (lt), ck_tname (n->b->type));
+  /* A ::: B = X: X's bits are cut between A and B, so it must have as
+     many as they have together; its signedness does not matter.  */
+  if (n->a->kind == A_BINOP && n->b->type->u.i.size != lt->u.i.size)
+    ck_error_at (c, n->b, "invalid integral value in r-value\n"
+                 "expected an integral value of exactly %d bits, got %d "
+                 "bits", lt->u.i.size, n->b->type->u.i.size);
   ck_coerce (c, &n->b, lt);
 }
 

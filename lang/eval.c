@@ -1271,6 +1271,19 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     case A_MAP:
       map_assign_at (v, f, lv, x);
       return;
+    case A_BINOP:
+      {
+        /* A ::: B = X: A gets the high bits of X, B the low ones.  */
+        const type *ta = lv->a->type, *tb = lv->b->type;
+        int wb = tb->u.i.size;
+        uint64_t hi = wb == 64 ? 0 : x.v.u >> wb;
+        assign (v, f, lv->a, val_int (lv->a->type,
+                                      arith_norm (hi, ta->u.i.size,
+                                                  ta->u.i.sign)));
+        assign (v, f, lv->b, val_int (lv->b->type,
+                                      arith_norm (x.v.u, wb, tb->u.i.sign)));
+        return;
+      }
     default:
       vm_raise_code (v, EC_INVAL, "invalid l-value");
     }

@@ -1316,6 +1316,9 @@ parse_simple_stmt (parser *p)
   ast *e = parse_expr (p);
   if (is_assign_op (p->tok.kind))
     {
+      /* A bit-concatenation is an l-value of `=' only.  */
+      if (p->tok.kind != T_ASSIGN && e->kind == A_BINOP && e->op == T_BCONC)
+        fail_unexpected (p);
       ast *n = node (p, S_ASSIGN, loc);
       n->op = p->tok.kind;
       next (p);
