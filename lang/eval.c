@@ -629,9 +629,11 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
         fr->slots[p->slot] = args[i];
       else
         fr->slots[p->slot] = eval (v, fr, p->b);
-      /* An array argument must fit its parameter's bound.  */
+      /* An array argument must fit its parameter's bound, which was
+         written (and is evaluated) where the function was.  */
       if (fn->type->u.f.args[i]->kind == TY_ARRAY)
-        map_check_bound (v, fr, fn->type->u.f.args[i], fr->slots[p->slot]);
+        map_check_bound (v, clo->env, fn->type->u.f.args[i],
+                         fr->slots[p->slot]);
     }
   if (variadic)
     {
