@@ -61,9 +61,11 @@ ck_int_wanted (compiler *c, ast **e, const type *want)
     struct_as_int (c, e);
 }
 
-/* GNU poke tests a condition, except an if's, and the operands of !,
-   &&, || and =>, as an int<32>: only the low 32 bits of a wider
-   integer count (0x100000000L is false).  */
+/* GNU poke 4.3 tests the operand of !, the condition of ?:, and struct
+   constraints and optional field conditions as an int<32>: only the low
+   32 bits of a wider integer count there (0x100000000L is false).  The
+   conditions of if, while, for and for-in's where, and the operands of
+   &&, || and =>, are tested whole (GNU poke 2.4 cut those too).  */
 static void
 truth32 (compiler *c, ast **e)
 {
@@ -73,8 +75,8 @@ truth32 (compiler *c, ast **e)
 
 /* Conditions.  */
 
-/* An if's condition must be integral; WHAT is GNU poke's wording for
-   where.  */
+/* A condition tested whole (an if's, a loop's) must be integral; WHAT
+   is GNU poke's wording for where.  */
 void
 check_if_cond (compiler *c, ast **e, const char *what)
 {
@@ -84,7 +86,8 @@ check_if_cond (compiler *c, ast **e, const char *what)
     ck_type_error (c, *e, what, "boolean", (*e)->type);
 }
 
-/* The other conditions: the same, tested as an int<32>.  */
+/* The other conditions (see truth32): the same, tested as an
+   int<32>.  */
 void
 check_cond (compiler *c, ast **e, const char *what)
 {
@@ -692,8 +695,6 @@ check_logical (compiler *c, ast *n)
     ck_invalid_operand (c, n->a, "integral");
   if (!is_int (n->b->type))
     ck_invalid_operand (c, n->b, "integral");
-  truth32 (c, &n->a);
-  truth32 (c, &n->b);
   n->type = type_bool;
   return n;
 }
@@ -880,16 +881,30 @@ check_typeof (compiler *c, ast *n)
   return n;
 }
 
+/* The index of N, a [b]: a number of element, or an offset from the
+   start of the array (or string) in bits.  */
+static void
+check_index_operand (compiler *c, ast *n)
+{
+  n->b = check_expr (c, n->b);
+  if (is_off (n->b->type))
+    {
+      n->flag = true;
+      ck_coerce (c, &n->b, type_offset (type_int (64, false), 1));
+      return;
+    }
+  if (!is_int (n->b->type))
+    ck_type_error (c, n->b, "invalid index in array indexer",
+                   "integral or offset", n->b->type);
+  ck_coerce (c, &n->b, type_int (64, false));
+}
+
 static ast *
 check_index (compiler *c, ast *n)
 {
   n->a = check_expr (c, n->a);
-  n->b = check_expr (c, n->b);
-  if (!is_int (n->b->type))
-    ck_type_error (c, n->b, "invalid index in array indexer", "integral",
-                   n->b->type);
-  ck_coerce (c, &n->b, type_int (64, false));
-  if (n->a->kind == A_STR && n->b->is_const
+  check_index_operand (c, n);
+  if (n->a->kind == A_STR && n->b->is_const && !n->flag
       && n->b->lit.v.u >= (uint64_t) n->a->op)
     ck_error_at (c, n->b, "index is out of bounds of string");
   if (n->a->type->kind == TY_STRING)
@@ -897,7 +912,7 @@ check_index (compiler *c, ast *n)
   else if (n->a->type->kind == TY_ARRAY)
     {
       n->type = n->a->type->u.a.elem;
-      if (n->a->kind == A_ARRAY && n->b->is_const
+      if (n->a->kind == A_ARRAY && n->b->is_const && !n->flag
           && n->b->lit.v.u >= (uint64_t) n->a->nkids)
         ck_error_at (c, n->b, "index is out of bounds of array");
     }
@@ -1231,6 +1246,45 @@ check_map (compiler *c, ast *n)
   return n;
 }
 
+/* The array operand of apush and apop: an unbounded array, since these
+   change its length.  */
+static type *
+stack_operand (compiler *c, ast *n, const char *op)
+{
+  n->a = check_rvalue (c, n->a);
+  type *t = n->a->type;
+  if (t->kind != TY_ARRAY)
+    ck_invalid_operand (c, n->a, "array");
+  if (t->u.a.bound || t->u.a.bound_const)
+    {
+      ast where = *n;             /* At the keyword.  */
+      where.end = n->loc.pos + (int) strlen (op);
+      ck_error_at (c, &where, "%s is not allowed on a bounded array", op);
+    }
+  return t;
+}
+
+static ast *
+check_apush (compiler *c, ast *n)
+{
+  type *t = stack_operand (c, n, "apush");
+  type *et = t->u.a.elem;
+  n->b = check_rvalue (c, n->b);
+  ck_int_wanted (c, &n->b, et);
+  if (!type_assignable (et, n->b->type))
+    ck_invalid_operand (c, n->b, ck_tname (et));
+  ck_coerce (c, &n->b, et);
+  n->type = t;
+  return n;
+}
+
+static ast *
+check_apop (compiler *c, ast *n)
+{
+  n->type = stack_operand (c, n, "apop")->u.a.elem;
+  return n;
+}
+
 static ast *
 check_array_cons (compiler *c, ast *n)
 {
@@ -1320,6 +1374,10 @@ check_expr (compiler *c, ast *n)
       return check_map (c, n);
     case A_ARRCONS:
       return check_array_cons (c, n);
+    case A_APUSH:
+      return check_apush (c, n);
+    case A_APOP:
+      return check_apop (c, n);
     default:
       ck_error_at (c, n, "unexpected %s in expression",
                    ast_kind_name (n->kind));
@@ -1343,6 +1401,21 @@ field_as_member (compiler *c, ast *n, type *owner)
   n->kind = A_MEMBER;
   n->a = self;
   n->flag = false;
+}
+
+/* A ::: B as an l-value (GNU poke 4.3's bit assignments): A and B are
+   integral l-values, which get the high and the low bits of the value
+   assigned.  */
+static void
+check_bconc_lvalue (compiler *c, ast *n)
+{
+  check_lvalue (c, n->a);
+  if (!is_int (n->a->type))
+    ck_invalid_operand (c, n->a, "integral");
+  check_lvalue (c, n->b);
+  if (!is_int (n->b->type))
+    ck_invalid_operand (c, n->b, "integral");
+  check_bconc (c, n);
 }
 
 void
@@ -1373,10 +1446,7 @@ check_lvalue (compiler *c, ast *n)
       n->a = check_expr (c, n->a);
       if (n->a->type->kind != TY_ARRAY)
         ck_error_at (c, n, "invalid l-value in assignment");
-      n->b = check_expr (c, n->b);
-      if (!is_int (n->b->type))
-        ck_invalid_operand (c, n->b, "integral");
-      ck_coerce (c, &n->b, type_int (64, false));
+      check_index_operand (c, n);
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
@@ -1387,6 +1457,13 @@ check_lvalue (compiler *c, ast *n)
     case A_MAP:
       check_expr (c, n);
       return;
+    case A_BINOP:
+      if (n->op == T_BCONC)
+        {
+          check_bconc_lvalue (c, n);
+          return;
+        }
+      /* Fall through.  */
     default:
       ck_error_at (c, n, "invalid l-value in assignment");
     }

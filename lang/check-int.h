@@ -180,8 +180,8 @@ void check_lvalue (compiler *c, ast *n);
    field: if it is a computed one, its getter or setter must exist.  */
 void ck_computed_access (compiler *c, const ast *n, bool set);
 /* Conditions; WHAT is GNU poke's wording for where the condition is.
-   An if's tests the whole integer, the others (check_cond) only its
-   low 32 bits.  */
+   check_if_cond's (if, loops) test the whole integer, check_cond's (?:,
+   constraints, optional fields) only its low 32 bits.  */
 void check_if_cond (compiler *c, ast **e, const char *what);
 void check_cond (compiler *c, ast **e, const char *what);
 void check_exception_operand (compiler *c, ast **e, const char *what);

@@ -292,6 +292,12 @@ check_assign (compiler *c, ast *n)
     ck_error_at (c, n, "r-value in assignment has the wrong type\n"
                  "expected %s got %s", ck_tname (lt), ck_tname (n->b->type));
   ck_computed_access (c, n->a, true);
+  /* A ::: B = X: X's bits are cut between A and B, so it must have as
+     many as they have together; its signedness does not matter.  */
+  if (n->a->kind == A_BINOP && n->b->type->u.i.size != lt->u.i.size)
+    ck_error_at (c, n->b, "invalid integral value in r-value\n"
+                 "expected an integral value of exactly %d bits, got %d "
+                 "bits", lt->u.i.size, n->b->type->u.i.size);
   ck_coerce (c, &n->b, lt);
 }
 
@@ -404,7 +410,7 @@ check_if (compiler *c, ast *n)
 static void
 check_while (compiler *c, ast *n)
 {
-  check_cond (c, &n->a, "invalid condition in loop");
+  check_if_cond (c, &n->a, "invalid condition in loop");
   c->fn->loops++;
   check_stmt (c, n->b);
   c->fn->loops--;
@@ -423,7 +429,7 @@ check_for (compiler *c, ast *n)
   if (n->a)
     check_stmt (c, n->a);
   if (n->b)
-    check_cond (c, &n->b, "invalid condition in loop");
+    check_if_cond (c, &n->b, "invalid condition in loop");
   if (n->c)
     check_stmt (c, n->c);
   c->fn->loops++;
@@ -455,7 +461,7 @@ check_for_in (compiler *c, ast *n)
   /* A hidden slot for the index.  */
   n->nslots = c->fn->nslots++;
   if (n->b)
-    check_cond (c, &n->b, "invalid condition in loop");
+    check_if_cond (c, &n->b, "invalid condition in loop");
   c->fn->loops++;
   check_stmt (c, n->c);
   c->fn->loops--;

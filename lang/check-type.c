@@ -153,9 +153,14 @@ ck_resolve_type (compiler *c, ast *tn)
   switch (tn->kind)
     {
     case TN_INT:
-      if (tn->op < 1 || tn->op > 64)
-        ck_error_at (c, tn, "the width of an integral type should be in the "
-                     "[1,64] range");
+      /* GNU poke 4.3 has no int<1>: a signed type needs a sign bit and
+         a value bit.  */
+      if (tn->flag && (tn->op < 2 || tn->op > 64))
+        ck_error_at (c, tn, "the width of a signed integral type should be "
+                     "in the [2,64] range");
+      if (!tn->flag && (tn->op < 1 || tn->op > 64))
+        ck_error_at (c, tn, "the width of an unsigned integral type should "
+                     "be in the [1,64] range");
       t = type_int (tn->op, tn->flag);
       if (!tn->b)
         t = type_plain_int (tn->flag);

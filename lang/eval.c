@@ -610,9 +610,11 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
         fr->slots[p->slot] = args[i];
       else
         fr->slots[p->slot] = eval (v, fr, p->b);
-      /* An array argument must fit its parameter's bound.  */
+      /* An array argument must fit its parameter's bound, which was
+         written (and is evaluated) where the function was.  */
       if (fn->type->u.f.args[i]->kind == TY_ARRAY)
-        map_check_bound (v, fr, fn->type->u.f.args[i], fr->slots[p->slot]);
+        map_check_bound (v, clo->env, fn->type->u.f.args[i],
+                         fr->slots[p->slot]);
     }
   if (variadic)
     {
@@ -737,27 +739,63 @@ eval_attr (vm *v, pk_frame *f, ast *n)
 
 /* Index and trim.  */
 
+/* The element of C (an array or a string) that N, an A_INDEX whose index
+   evaluated to I, designates: I itself, or the one that starts at
+   offset I (bits), which must exist.  */
+uint64_t
+vm_index (vm *v, val c, const ast *n, val i)
+{
+  if (!n->flag)
+    return i.v.u;
+  uint64_t off = i.v.u;
+  if (c.t->kind == TY_STRING)
+    {
+      if (off % 8)
+        vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+      return off / 8;
+    }
+  const pk_array *a = val_arr (c);
+  const type *et = c.t->u.a.elem;
+  if (type_complete (et))
+    {
+      uint64_t size = type_size (et);
+      if (size == 0)
+        return off == 0 ? 0 : a->len;
+      return off % size ? a->len : off / size;
+    }
+  uint64_t at = 0;
+  for (size_t k = 0; k < a->len && at <= off; k++)
+    {
+      if (at == off)
+        return k;
+      at += val_size_bits (a->elems[k]);
+    }
+  return a->len;                /* Out of bounds.  */
+}
+
 static val
 eval_index (vm *v, pk_frame *f, ast *n)
 {
   val c = eval (v, f, n->a);
   vm_push_root (v, c);
-  val i = eval (v, f, n->b);
+  val iv = eval (v, f, n->b);
   vm_pop_roots (v, 1);
   if (c.t->kind == TY_STRING)
     {
       pk_string *s = val_str (c);
-      if (i.v.u >= s->len)
+      uint64_t i = vm_index (v, c, n, iv);
+      if (i >= s->len)
         vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-      return val_int (n->type, (unsigned char) s->data[i.v.u]);
+      return val_int (n->type, (unsigned char) s->data[i]);
     }
   vm_fresh (v, c);
   pk_array *a = val_arr (c);
-  if (i.v.u >= a->len)
+  uint64_t i = vm_index (v, c, n, iv);
+  if (i >= a->len)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-  vm_fresh (v, a->elems[i.v.u]);
-  vm_note_map_read (v, a->elems[i.v.u]);
-  return a->elems[i.v.u];
+  vm_fresh (v, a->elems[i]);
+  vm_note_map_read (v, a->elems[i]);
+  return a->elems[i];
 }
 
 static val
@@ -812,6 +850,34 @@ eval_array (vm *v, pk_frame *f, ast *n)
     }
   vm_pop_roots (v, 1);
   return r;
+}
+
+/* apush (A, X), apop (A): the array A changes in place; its mapping,
+   if it has one, stays as it was, as in GNU poke.  */
+static val
+eval_apush (vm *v, pk_frame *f, ast *n)
+{
+  val c = eval (v, f, n->a);
+  vm_push_root (v, c);
+  val x = eval (v, f, n->b);
+  vm_fresh (v, c);
+  pk_array *a = val_arr (c);
+  vm_obj_written (v, &a->h);
+  array_push (a, x);
+  vm_pop_roots (v, 1);
+  return c;
+}
+
+static val
+eval_apop (vm *v, pk_frame *f, ast *n)
+{
+  val c = eval (v, f, n->a);
+  vm_fresh (v, c);
+  pk_array *a = val_arr (c);
+  if (a->len == 0)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  vm_obj_written (v, &a->h);
+  return a->elems[--a->len];
 }
 
 /* typeof: a Pk_Type (see the prelude) describing the type in N->aux.  */
@@ -1156,6 +1222,10 @@ eval (vm *v, pk_frame *f, ast *n)
       }
     case A_EXCCOND:
       return eval_exccond (v, f, n);
+    case A_APUSH:
+      return eval_apush (v, f, n);
+    case A_APOP:
+      return eval_apop (v, f, n);
     default:
       vm_raise_code (v, EC_INVAL, "cannot evaluate this expression");
     }
@@ -1230,6 +1300,19 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     case A_MAP:
       map_assign_at (v, f, lv, x);
       return;
+    case A_BINOP:
+      {
+        /* A ::: B = X: A gets the high bits of X, B the low ones.  */
+        const type *ta = lv->a->type, *tb = lv->b->type;
+        int wb = tb->u.i.size;
+        uint64_t hi = wb == 64 ? 0 : x.v.u >> wb;
+        assign (v, f, lv->a, val_int (lv->a->type,
+                                      arith_norm (hi, ta->u.i.size,
+                                                  ta->u.i.sign)));
+        assign (v, f, lv->b, val_int (lv->b->type,
+                                      arith_norm (x.v.u, wb, tb->u.i.sign)));
+        return;
+      }
     default:
       vm_raise_code (v, EC_INVAL, "invalid l-value");
     }

@@ -182,6 +182,10 @@ extern const char vm_exceptions_src[];
 /* A[I] = X, as the assignment does it: bounds checked, and written
    through to the IO space when A is mapped.  */
 void vm_array_set (vm *v, val a, uint64_t i, val x);
+/* The element of the array or string C that the A_INDEX N designates,
+   its index having evaluated to I (see ast.def); may be out of
+   bounds.  */
+uint64_t vm_index (vm *v, val c, const ast *n, val i);
 /* The tree walker, for the compiled code's slow paths (compile.c):
    evaluate expression N, execute statement N, assign X to l-value LV,
    all in frame F.  */

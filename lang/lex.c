@@ -327,23 +327,68 @@ lex_error (lexer *lx, token *tok, size_t len, const char *msg)
   return T_ERROR;
 }
 
-/* Integer literals.
+/* Integer literals, as GNU poke 4.3 reads them.
 
    Forms: [0-9][0-9_]*, 0[xX][0-9a-fA-F][0-9a-fA-F_]*, 0[bB][01][01_]*,
-   0[oO][0-7_]* (the digits may be empty: "0o" is 0), then an optional
-   suffix: one width letter among l L h H n N B (lower-case b is not
-   one, despite the manual) and/or one u U, in either order.  Scanning
-   stops where the form does, so "1a" is 1 then identifier a and "0x" is
-   0 then identifier x, as in GNU poke.
+   0[oO][0-7][0-7_]* (a prefix needs a digit after it: "0x" is 0 then
+   identifier x, "0o7" an octal 7), then an optional suffix: a width
+   letter among l L h H b B n N and/or u U, in either order, or t T
+   alone.  Scanning stops where the form does, so "1a" is 1 then
+   identifier a.
 
    Typing:
-   - no suffix: int<32> if the value is at most 2^31 (2^31 itself wraps
-     to -2^31: poke quirk, so that -2147483648 folds), else int<64> if at
-     most 2^63-1, else "integer literal is too big";
-   - U alone: uint<32> if it fits, else uint<64>;
-   - a width: the value is truncated to it (300B is 44B, 255B is -1B) but
-     a signed literal above 2^63-1 is still too big;
-   - anything over 2^64-1 is too big.  */
+   - t: uint<1>, the value truncated (2t is 0T);
+   - no width: int<32> if the value fits, else int<64>; U alone: uint<32>
+     if it fits, else uint<64>;
+   - a width: unsigned values are truncated to it (256UB is 0UB);
+   - a signed value above its type's maximum (128B, 8N, 0xffffffffL) is
+     refused, "signed overflow", with the literal to write instead;
+     but 2^31 without a suffix wraps to int<32> -2^31 as in GNU poke
+     2.4, whose own pickles rely on it (elf-common.pk's SHT_LOUSER =
+     0x8000_0000), where GNU poke 4.3 refuses it too;
+   - anything over 2^64-1 is too big.
+   Poke quirk: "0BU" (and 0bU, 0_BU...) is a binary prefix with no
+   digits, 0U, where "0B" alone is a byte.  */
+
+/* The suffix letter of a width, for the hint of a signed overflow.  */
+static const char *
+lex_width_suffix (int width)
+{
+  return width == 64 ? "L" : width == 16 ? "H" : width == 8 ? "B"
+         : width == 4 ? "N" : "";
+}
+
+static int
+lex_width_letter (int c)
+{
+  switch (c)
+    {
+    case 'l': case 'L': return 64;
+    case 'h': case 'H': return 16;
+    case 'b': case 'B': return 8;
+    case 'n': case 'N': return 4;
+    case 't': case 'T': return 1;
+    default: return 0;
+    }
+}
+
+/* The base of the literal at B[I], and the index of its first digit.  */
+static unsigned
+lex_number_base (const unsigned char *b, size_t n, size_t *i)
+{
+  if (b[*i] != '0' || *i + 2 >= n)
+    return 10;
+  unsigned char p = b[*i + 1];
+  int d = *i + 2 < n ? b[*i + 2] : -1;
+  if ((p == 'x' || p == 'X') && lex_is (d, CC_XDIGIT))
+    return *i += 2, 16;
+  if ((p == 'b' || p == 'B') && (d == '0' || d == '1'))
+    return *i += 2, 2;
+  if ((p == 'o' || p == 'O') && d >= '0' && d <= '7')
+    return *i += 2, 8;
+  return 10;
+}
+
 static tok_kind
 lex_number (lexer *lx, token *tok)
 {
@@ -351,23 +396,10 @@ lex_number (lexer *lx, token *tok)
   size_t i = start;
   const unsigned char *b = lx->buf;
   const size_t n = lx->len;
-  unsigned base = 10;
-
-  if (b[i] == '0' && i + 1 < n)
-    {
-      unsigned char p = b[i + 1];
-      int d = i + 2 < n ? b[i + 2] : -1;
-      if ((p == 'x' || p == 'X') && lex_is (d, CC_XDIGIT))
-        base = 16, i += 2;
-      else if ((p == 'b' || p == 'B') && (d == '0' || d == '1'))
-        base = 2, i += 2;
-      else if (p == 'o' || p == 'O')
-        base = 8, i += 2;
-    }
+  unsigned base = lex_number_base (b, n, &i);
 
   uint64_t v = 0;
   bool overflow = false;
-  int ndigits = 0;
   for (; i < n; i++)
     {
       unsigned c = b[i], d;
@@ -386,23 +418,18 @@ lex_number (lexer *lx, token *tok)
       if (__builtin_mul_overflow (v, (uint64_t) base, &v)
           || __builtin_add_overflow (v, (uint64_t) d, &v))
         overflow = true;
-      ndigits++;
     }
+  size_t digits_end = i;
 
   int width = 0;
   bool uns = false;
-  size_t width_at = 0;
   int c = i < n ? b[i] : -1;
-#define LEX_WIDTH(c) ((c) == 'l' || (c) == 'L' ? 64                 \
-                      : (c) == 'h' || (c) == 'H' ? 16               \
-                      : (c) == 'n' || (c) == 'N' ? 4                \
-                      : (c) == 'B' ? 8 : 0)
-  if (c >= 0 && LEX_WIDTH (c))
+  if (c >= 0 && lex_width_letter (c))
     {
-      width = LEX_WIDTH (c);
-      width_at = i++;
+      width = lex_width_letter (c);
+      i++;
       c = i < n ? b[i] : -1;
-      if (c == 'u' || c == 'U')
+      if (width > 1 && (c == 'u' || c == 'U'))
         uns = true, i++;
     }
   else if (c == 'u' || c == 'U')
@@ -410,47 +437,48 @@ lex_number (lexer *lx, token *tok)
       uns = true;
       i++;
       c = i < n ? b[i] : -1;
-      if (c >= 0 && LEX_WIDTH (c))
-        width = LEX_WIDTH (c), width_at = i++;
+      if (c >= 0 && lex_width_letter (c) > 1)
+        width = lex_width_letter (c), i++;
     }
-#undef LEX_WIDTH
 
-  /* Poke quirk: "0B" and "0BU" (underscores allowed after the 0) read
-     the B as a binary prefix with no digits, giving 0 of type int<32>
-     (uint<32>), not a byte.  */
-  if (base == 10 && ndigits == 1 && v == 0 && width == 8
-      && width_at > start && b[width_at] == 'B'
-      && (width_at == start + 1 || b[start + 1] == '_'))
-    width = 0;
+  /* Poke quirk: 0BU is 0U (see above).  */
+  if (base == 10 && v == 0 && width == 8 && uns
+      && (b[digits_end] == 'b' || b[digits_end] == 'B'))
+    {
+      bool zeros = true;
+      for (size_t k = start; k < digits_end; k++)
+        zeros &= b[k] == '0' || b[k] == '_';
+      if (zeros)
+        width = 0;
+    }
 
   size_t len = i - start;
   if (overflow)
     return lex_error (lx, tok, len, MSG_TOO_BIG);
 
   int size;
-  bool sign = !uns;
+  bool sign = !uns && width != 1;
   if (width)
-    {
-      if (sign && v > INT64_MAX)
-        return lex_error (lx, tok, len, MSG_TOO_BIG);
-      size = width;
-    }
+    size = width;
   else if (uns)
     size = v <= UINT32_MAX ? 32 : 64;
-  else if (v <= (uint64_t) 1 << 31)
-    size = 32;
-  else if (v <= INT64_MAX)
-    size = 64;
   else
-    return lex_error (lx, tok, len, MSG_TOO_BIG);
+    size = v <= (uint64_t) 1 << 31 ? 32 : 64;
+  bool wraps = !width && !uns && v == (uint64_t) 1 << 31;
+  if (sign && !wraps && (size == 64 ? v > INT64_MAX
+                                    : v > ((uint64_t) 1 << (size - 1)) - 1))
+    {
+      char *m = arena_alloc (&lx->ar, 96);
+      snprintf (m, 96, "signed overflow\ntry: %lluU%s as int<%d>",
+                (unsigned long long) v, lex_width_suffix (size), size);
+      return lex_error (lx, tok, len, m);
+    }
 
   /* Normalize as arith.h wants: truncate, then sign-extend if signed.  */
   if (size < 64)
-    {
-      v &= ((uint64_t) 1 << size) - 1;
-      if (sign && (v >> (size - 1)) & 1)
-        v |= ~(uint64_t) 0 << size;
-    }
+    v &= ((uint64_t) 1 << size) - 1;
+  if (wraps)
+    v |= ~(uint64_t) 0 << 31;
   tok->kind = T_INT;
   tok->len = (int) len;
   tok->ival = v;

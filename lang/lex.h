@@ -36,9 +36,9 @@ typedef struct token
   int len;              /* Length of the token in the source, in bytes.  */
 
   /* T_INT and T_CHAR: the value, the width in bits of its type and its
-     signedness, as GNU poke types the literal (suffixes B H N L U, the
-     default int<32> widening to int<64> when the value needs it).
-     T_CHAR is typed uint<8>.  */
+     signedness, as GNU poke 4.3 types the literal (suffixes B b H N L U
+     and T, the default int<32> widening to int<64> when the value needs
+     it; see lex_number).  T_CHAR is typed uint<8>.  */
   uint64_t ival;
   int isize;
   bool isigned;

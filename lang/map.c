@@ -1067,9 +1067,10 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         if (c.t->kind != TY_ARRAY)
           return vm_eval (v, f, e);
         vm_push_root (v, c);
-        uint64_t i = vm_eval (v, f, e->b).v.u;
+        val iv = vm_eval (v, f, e->b);
         vm_pop_roots (v, 1);
         vm_fresh (v, c);
+        uint64_t i = vm_index (v, c, e, iv);
         if (i >= val_arr (c)->len)
           vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
         x = val_arr (c)->elems[i];
@@ -1202,7 +1203,9 @@ map_assign_index (vm *v, pk_frame *f, ast *lv, val x)
   vm_push_root (v, x);
   val c = eval_place (v, f, lv->a, &p);
   vm_push_root (v, c);
-  uint64_t i = vm_eval (v, f, lv->b).v.u;
+  val iv = vm_eval (v, f, lv->b);
+  vm_fresh (v, c);
+  uint64_t i = vm_index (v, c, lv, iv);
   uint64_t g0 = vm_map_gen (v);
   vm_array_set (v, c, i, x);
   keep_current (v, &p, g0, x);

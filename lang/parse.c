@@ -3,7 +3,8 @@
    Statements and types by plain recursive descent; binary operators by
    precedence climbing over the table `binops` below, whose levels were
    established against GNU poke 2.4 (for example `:::` binds tighter than
-   `**`, `as` tighter than unary minus, `in` between `&&` and `|`).  A
+   `**`, `in` between `&&` and `|`); casts apply to unary expressions, as
+   in GNU poke 4.3 (-128 as int<8> is (-128) as int<8>).  A
    syntax error longjmps back to parse_program with the message built,
    because no caller can do anything useful with a half-parsed tree.  */
 
@@ -126,6 +127,15 @@ tok_desc (const token *t, char *buf, size_t bufsize)
 static void
 fail_at (parser *p, loc_t loc, int end, const char *msg)
 {
+  /* Each line of a multi-line message (a literal's signed overflow and
+     its hint) carries the location.  */
+  const char *nl;
+  while ((nl = strchr (msg, '\n')) != NULL)
+    {
+      sb_printf (p->err, "%s:%d:%d: error: %.*s\n", p->src->filename,
+                 loc.line, loc.col, (int) (nl - msg), msg);
+      msg = nl + 1;
+    }
   diag_format (p->err, p->src, loc, end, "error", msg);
   longjmp (p->jb, 1);
 }
@@ -924,20 +934,27 @@ parse_postfix_ops (parser *p, ast *e)
           next (p);
           fail_unexpected (p);
           return e;
-        case K_AS:
-        case K_ISA:
-          {
-            ast *n = node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, loc);
-            next (p);
-            n->a = e;
-            n->b = parse_type (p);
-            e = finish (p, n);
-            break;
-          }
         default:
           return e;
         }
     }
+}
+
+/* E as T, E isa T: casts apply to a unary expression (-128 as int<8> is
+   (-128) as int<8>, as in GNU poke 4.3), and the postfix operators go
+   on after them ((10 as int<8>)'size).  */
+static ast *
+parse_casts (parser *p, ast *e)
+{
+  while (p->tok.kind == K_AS || p->tok.kind == K_ISA)
+    {
+      ast *n = node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, e->loc);
+      next (p);
+      n->a = e;
+      n->b = parse_type (p);
+      e = parse_postfix_ops (p, finish (p, n));
+    }
+  return e;
 }
 
 /* TYPE @ [IOS :] OFFSET, at the `@' (or `@!').  */
@@ -1218,6 +1235,23 @@ parse_primary (parser *p)
         n->a = parse_unary (p);
         return finish (p, n);
       }
+    case K_APUSH:
+    case K_APOP:
+      {
+        /* apush (ARRAY, VALUE), apop (ARRAY): operators of GNU poke 4.3,
+           with their own syntax.  */
+        n = node (p, p->tok.kind == K_APUSH ? A_APUSH : A_APOP, loc);
+        next (p);
+        expect (p, T_LPAREN);
+        n->a = parse_expr (p);
+        if (n->kind == A_APUSH)
+          {
+            expect (p, T_COMMA);
+            n->b = parse_expr (p);
+          }
+        expect (p, T_RPAREN);
+        return finish (p, n);
+      }
     default:
       fail_unexpected (p);
     }
@@ -1238,6 +1272,16 @@ static ast *
 parse_unary (parser *p)
 {
   enter (p);
+  ast *n = parse_casts (p, parse_unary_1 (p));
+  p->depth--;
+  return n;
+}
+
+/* The operand of a prefix operator: a unary expression without casts.  */
+static ast *
+parse_prefix_operand (parser *p)
+{
+  enter (p);
   ast *n = parse_unary_1 (p);
   p->depth--;
   return n;
@@ -1256,7 +1300,7 @@ parse_unary_1 (parser *p)
         n->op = p->tok.kind;
         n->flag = true;
         next (p);
-        n->a = parse_unary (p);
+        n->a = parse_prefix_operand (p);
         return finish (p, n);
       }
     case T_MINUS:
@@ -1268,7 +1312,7 @@ parse_unary_1 (parser *p)
         n->op = p->tok.kind;
         next (p);
         n->end = p->prev_end;
-        n->a = parse_unary (p);
+        n->a = parse_prefix_operand (p);
         return n;
       }
     default:
@@ -1384,6 +1428,9 @@ parse_simple_stmt (parser *p)
   ast *e = parse_expr (p);
   if (is_assign_op (p->tok.kind))
     {
+      /* A bit-concatenation is an l-value of `=' only.  */
+      if (p->tok.kind != T_ASSIGN && e->kind == A_BINOP && e->op == T_BCONC)
+        fail_unexpected (p);
       ast *n = node (p, S_ASSIGN, loc);
       n->op = p->tok.kind;
       next (p);

@@ -18,7 +18,7 @@ without the machine code (BPOKE_NOJIT)."""
 import random
 import sys
 
-WIDTHS = [1, 3, 7, 8, 13, 16, 31, 32, 33, 63, 64]
+WIDTHS = [1, 2, 3, 7, 8, 13, 16, 31, 32, 33, 63, 64]
 
 
 def tname(t):
@@ -33,7 +33,9 @@ class Gen:
         self.globals = []
 
     def rtype(self):
-        return (self.r.choice(WIDTHS), self.r.random() < 0.6)
+        size = self.r.choice(WIDTHS)
+        # GNU poke 4.3 has no int<1>.
+        return (size, size > 1 and self.r.random() < 0.6)
 
     def const(self, t):
         size, sign = t
