@@ -136,7 +136,8 @@ SKIPS = {
                      "varies",
     "endian-index": "no set_endian inside scenes",
     "pinned-write": "no whole struct written that holds a pinned struct, "
-                    "no method assigning a pinned struct's fields",
+                    "no method assigning fields of a struct whose fields "
+                    "overlap (pinned, or labels)",
     "label-optional": "no label on an optional field",
     "elem-msg": "nothing printed through the prompt (where an unhandled "
                 "exception's message shows) holds an array of structs",
@@ -618,6 +619,10 @@ class Gen:
             v = r.randint(0, 9)
         elif p < 0.6:
             v = r.choice([t.lo(), t.hi(), t.hi() // 2, -1, 1])
+            if self.print43 and v == -(1 << 63):
+                # GNU poke 4.3 raises E_overflow halfway through printing
+                # it.
+                v += 1
         else:
             v = r.randint(t.lo(), t.hi())
         return v
@@ -884,8 +889,8 @@ class Gen:
         if not ints:
             return
         assignable = [f for f in ints if f.name not in deps]
-        if constrained(d) or (d.kind == "pinned"
-                              and "pinned-write" in self.skip):
+        overlap = d.kind == "pinned" or any(f.label for f in d.fields)
+        if constrained(d) or (overlap and "pinned-write" in self.skip):
             assignable = offs = []
         for i in range(r.randint(0, 3)):
             f = r.choice(ints)
