@@ -2,12 +2,22 @@
    library cannot write in Poke itself.  Each has a Poke signature given
    as source text, compiled at start-up with the prelude.  */
 
+#include <config.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "eval.h"
 #include "ios.h"
+
+/* Whether optional argument I was given (a missing one has no type).  */
+static bool
+arg_given (int nargs, val *args, int i)
+{
+  return i < nargs && args[i].t != NULL;
+}
 
 static val
 bi_elf_hash (vm *v, int nargs, val *args)
@@ -54,9 +64,10 @@ bi_getenv (vm *v, int nargs, val *args)
   return val_cstring (e);
 }
 
-/* The time of day as [seconds, nanoseconds] since the Epoch.  */
+/* The time of day as [seconds, nanoseconds] since the Epoch: gettime,
+   named get_time in GNU poke 2.4 (both names are kept).  */
 static val
-bi_get_time (vm *v, int nargs, val *args)
+bi_gettime (vm *v, int nargs, val *args)
 {
   (void) v;
   (void) nargs;
@@ -141,15 +152,264 @@ bi_pk_vm_set (vm *v, int nargs, val *args)
   return val_void ();
 }
 
-/* IO spaces (lang/ios.c): open, close, get_ios, set_ios, iosize, ioflags,
-   iobias, iosetbias, flush, and the cores of the dump and copy commands
-   (stdlib/std.bpk wraps them with GNU poke's signatures and defaults).  */
+/* rand (SEED): the C library's rand, reseeded first when SEED is not
+   0, as GNU poke's is (so rand (1) is glibc's first number).  */
+static val
+bi_rand (vm *v, int nargs, val *args)
+{
+  (void) v;
+  if (arg_given (nargs, args, 0) && args[0].v.u != 0)
+    srand ((unsigned) args[0].v.u);
+  return val_int (type_int (32, true), (uint64_t) (int64_t) rand ());
+}
+
+/* sleep (SEC, NSEC): E_inval for a negative time or NSEC of a second
+   or more.  Ctrl-C ends it.  */
+static val
+bi_sleep (vm *v, int nargs, val *args)
+{
+  int64_t sec = args[0].v.i;
+  int64_t nsec = arg_given (nargs, args, 1) ? args[1].v.i : 0;
+  if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+    vm_raise_code (v, EC_INVAL, NULL);
+  struct timespec req = { (time_t) sec, (long) nsec }, rem;
+  fflush (v->out);
+  while (nanosleep (&req, &rem) != 0 && errno == EINTR)
+    {
+      if (v->interrupted)
+        {
+          v->interrupted = 0;
+          vm_raise_code (v, EC_SIGNAL, NULL);
+        }
+      req = rem;
+    }
+  return val_void ();
+}
+
+/* stof and stod: the bits of the IEEE 754 number written in S, as the C
+   library reads it (leading blanks skipped, nothing after the number,
+   no overflow or underflow); E_conv otherwise.  */
+_Noreturn static void
+float_raise (vm *v, const char *s)
+{
+  strbuf sb;
+  sb_init (&sb);
+  sb_printf (&sb, "string '%s' is not a valid floating-point number", s);
+  val x = vm_make_exc (v, EC_CONV, sb.data, NULL);
+  sb_free (&sb);
+  vm_raise (v, x);
+}
+
+static val
+bi_stof (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  const char *s = val_str (args[0])->data;
+  char *end;
+  errno = 0;
+  float f = strtof (s, &end);
+  if (end == s || *end || errno == ERANGE)
+    float_raise (v, s);
+  uint32_t bits;
+  memcpy (&bits, &f, sizeof bits);
+  return val_int (type_int (32, false), bits);
+}
+
+static val
+bi_stod (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  const char *s = val_str (args[0])->data;
+  char *end;
+  errno = 0;
+  double d = strtod (s, &end);
+  if (end == s || *end || errno == ERANGE)
+    float_raise (v, s);
+  uint64_t bits;
+  memcpy (&bits, &d, sizeof bits);
+  return val_int (type_int (64, false), bits);
+}
+
+/* _pk_strtoi (S, B, START): [OFF, VAL] of std.bpk's strtoi, which
+   String_Tokenizer's pop_number uses too.  It is C so that the
+   tokenizer type, compiled at start-up with its methods, does not make
+   a Poke strtoi compiled then as well.  The quirks are GNU poke's: a
+   sign is looked for at the start of S whatever START, and one
+   character after START is then skipped; OFF is START plus the number
+   of digits read.  The magnitude is accumulated as a positive long, so
+   "-9223372036854775808" overflows.  */
+static val
+bi_pk_strtoi (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  const pk_string *s = val_str (args[0]);
+  int64_t b = args[1].v.i;
+  uint64_t start = args[2].v.u;
+  if (start >= s->len)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  if (b != 2 && b != 8 && b != 10 && b != 16)
+    vm_raise_code (v, EC_INVAL, NULL);
+  bool sign = s->data[0] == '-' || s->data[0] == '+';
+  int64_t result = 0;
+  uint64_t ndigits = 0;
+  for (uint64_t i = start + sign; i < s->len; i++, ndigits++)
+    {
+      int c = (unsigned char) s->data[i];
+      int64_t d = c >= '0' && c <= '9' ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+      if (d >= b)
+        break;
+      if (__builtin_mul_overflow (result, b, &result)
+          || __builtin_add_overflow (result, d, &result))
+        vm_raise_code (v, EC_OVERFLOW, NULL);
+    }
+  if (s->data[0] == '-')
+    result = -result;
+  type *t = type_int (64, true);
+  pk_array *a = array_new (2);
+  array_push (a, val_int (t, start + ndigits));
+  array_push (a, val_int (t, (uint64_t) result));
+  val r;
+  r.t = type_array (t, NULL, false);
+  r.v.o = &a->h;
+  return r;
+}
+
+/* bpoke's version, for the standard library's pk_version.  */
+static val
+bi_pk_version (vm *v, int nargs, val *args)
+{
+  (void) v;
+  (void) nargs;
+  (void) args;
+  return val_cstring (VERSION);
+}
+
+/* rtrace: the functions being called, innermost first, one a line:
+   rtrace itself, then each Poke function's name (<lambda> for a
+   lambda).  bpoke keeps no list of calls; it finds them on the root
+   stack, where call_closure (eval.c) pushes, for each call, the
+   closure called and right after it a closure of the same function
+   whose environment is the call's new frame, a child of the closure's
+   own environment.  tests/lang/std-rtrace checks that this still
+   holds.  */
+static bool
+call_on_roots (const vm *v, int i)
+{
+  const val *r = v->roots;
+  if (!r[i].t || r[i].t->kind != TY_FUNCTION || !r[i + 1].t
+      || r[i + 1].t->kind != TY_FUNCTION)
+    return false;
+  const pk_closure *fn = val_clo (r[i]), *call = val_clo (r[i + 1]);
+  return fn->fn && call->fn == fn->fn && call->env && call->env != fn->env
+         && call->env->parent == fn->env;
+}
+
+static val
+bi_rtrace (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  (void) args;
+  fputs ("rtrace\n", v->out);
+  for (int i = v->nroots - 2; i >= 0; i--)
+    if (call_on_roots (v, i))
+      {
+        const char *name = val_clo (v->roots[i])->fn->name;
+        fprintf (v->out, "%s\n", name ? name : "<lambda>");
+      }
+  return val_void ();
+}
+
+/* eoffset (V, N): the offset of V's element named N, as GNU poke's
+   finds it: going over the first V'length elements, by their index in
+   the type (so that an absent optional field, named "", still counts
+   and the last fields of a struct with absent ones are not reached);
+   a union's element is its alternative present.  Array elements are
+   named [0], [1]...  Offsets are from the start of the IO space for
+   mapped values (without the bias), from the value's start
+   otherwise.  */
+_Noreturn static void
+eoffset_raise (vm *v, bool attr)
+{
+  vm_raise_code (v, EC_INVAL, attr ? "evaluating an 'ename attribute" : NULL);
+}
 
 static bool
-io_arg_given (int nargs, val *args, int i)
+eoffset_struct (val x, const char *name, uint64_t *off)
 {
-  return i < nargs && args[i].t != NULL;
+  const pk_struct *s = val_sct (x);
+  const type *t = x.t;
+  bool overlay = t->u.s.is_union || t->u.s.pinned;
+  uint64_t base = s->map.mapped ? s->map.offset : 0, cur = base;
+  int length = 0;
+  for (int i = 0; i < s->nfields; i++)
+    length += s->fields[i].t != NULL;
+  for (int i = 0, k = 0; i < s->nfields && k < length; i++)
+    {
+      val f = s->fields[i];
+      if (t->u.s.is_union && !f.t)
+        continue;
+      const char *fname = f.t && t->u.s.fields[i].name
+                          ? t->u.s.fields[i].name : "";
+      uint64_t pos = f.t && s->offs ? s->offs[i] : overlay ? base : cur;
+      if (strcmp (fname, name) == 0)
+        {
+          *off = pos;
+          return true;
+        }
+      if (f.t)
+        cur = pos + val_size_bits (f);
+      k++;
+    }
+  return false;
 }
+
+static val
+bi_eoffset (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  val x = args[0];
+  const char *name = val_str (args[1])->data;
+  uint64_t off = 0;
+  bool found = false;
+  switch (x.t->kind)
+    {
+    case TY_STRUCT:
+      found = eoffset_struct (x, name, &off);
+      break;
+    case TY_ARRAY:
+      {
+        const pk_array *a = val_arr (x);
+        uint64_t cur = a->map.mapped ? a->map.offset : 0;
+        char ename[32];
+        for (size_t i = 0; i < a->len && !found; i++)
+          {
+            snprintf (ename, sizeof ename, "[%zu]", i);
+            if (strcmp (ename, name) == 0)
+              {
+                off = cur;
+                found = true;
+              }
+            cur += val_size_bits (a->elems[i]);
+          }
+        break;
+      }
+    case TY_STRING:
+      eoffset_raise (v, val_str (x)->len > 0);
+    default:
+      eoffset_raise (v, true);
+    }
+  if (!found)
+    eoffset_raise (v, false);
+  return val_int (v->offset_bits, off);
+}
+
+/* IO spaces (lang/ios.c): open, close and set_ios (which
+   stdlib/std.bpk wraps to call the IO hooks), get_ios, iolist,
+   iosearch, iohandler, iosize, ioflags, iobias, iosetbias, flush, and
+   the cores of the dump and copy commands (std.bpk wraps them with GNU
+   poke's signatures and defaults).  */
 
 /* An offset argument, in bits.  */
 static int64_t
@@ -171,21 +431,45 @@ io_raise (vm *v, ios_err e)
 static ios *
 io_arg (vm *v, int nargs, val *args, int i)
 {
-  ios *io = io_arg_given (nargs, args, i) ? ios_get ((int) args[i].v.i)
+  ios *io = arg_given (nargs, args, i) ? ios_get ((int) args[i].v.i)
                                           : ios_cur ();
   if (!io)
     vm_raise_code (v, EC_NO_IOS, NULL);
   return io;
 }
 
+/* GNU poke 4.3 raises these two as exceptions with no name and an
+   exit status of 0, unlike the standard ones of their codes.  */
+_Noreturn static void
+open_raise (vm *v, int code, const char *msg)
+{
+  val x = vm_make_exc (v, code, msg, NULL);
+  if (x.t->kind == TY_STRUCT && val_sct (x)->nfields > 2)
+    {
+      pk_struct *s = val_sct (x);
+      vm_push_root (v, x);
+      s->fields[1] = val_cstring ("");
+      s->fields[2] = val_int (s->fields[2].t, 0);
+      vm_pop_roots (v, 1);
+    }
+  fflush (v->out);
+  vm_raise (v, x);
+}
+
+/* _pk_open: open without the hooks, which std.bpk's open runs.  */
 static val
 bi_open (vm *v, int nargs, val *args)
 {
-  uint64_t flags = io_arg_given (nargs, args, 1) ? args[1].v.u : 0;
+  uint64_t flags = arg_given (nargs, args, 1) ? args[1].v.u : 0;
   ios_err e;
   int id = ios_open (val_str (args[0])->data, flags, &e);
+  if (id < 0 && e == IOS_EFLAGS)
+    open_raise (v, EC_IOFLAGS,
+                "insufficient permissions or device doesn't exist");
+  if (id < 0 && e == IOS_EOPEN)
+    open_raise (v, EC_IO, "IO space already opened");
   if (id < 0)
-    io_raise (v, e == IOS_EFLAGS ? e : IOS_EIO);
+    io_raise (v, IOS_EIO);
   return val_int (type_int (32, true), (uint64_t) id);
 }
 
@@ -212,6 +496,43 @@ bi_set_ios (vm *v, int nargs, val *args)
   if (!ios_set_cur (ios_id (io_arg (v, nargs, args, 0))))
     vm_raise_code (v, EC_NO_IOS, NULL);
   return val_int (type_int (32, true), 1);
+}
+
+/* iolist: the ids of the open spaces, the newest first.  */
+static void
+iolist_add (void *ctx, ios *io)
+{
+  array_push (ctx, val_int (type_int (32, true), (uint64_t) ios_id (io)));
+}
+
+static val
+bi_iolist (vm *v, int nargs, val *args)
+{
+  (void) v;
+  (void) nargs;
+  (void) args;
+  pk_array *a = array_new (0);
+  ios_each (iolist_add, a);
+  val r;
+  r.t = type_array (type_int (32, true), NULL, false);
+  r.v.o = &a->h;
+  return r;
+}
+
+static val
+bi_iosearch (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  ios *io = ios_find (val_str (args[0])->data);
+  if (!io)
+    vm_raise_code (v, EC_NO_IOS, NULL);
+  return val_int (type_int (32, true), (uint64_t) ios_id (io));
+}
+
+static val
+bi_iohandler (vm *v, int nargs, val *args)
+{
+  return val_cstring (ios_handler (io_arg (v, nargs, args, 0)));
 }
 
 static val
@@ -244,7 +565,7 @@ static val
 bi_iosetbias (vm *v, int nargs, val *args)
 {
   ios *io = io_arg (v, nargs, args, 1);
-  int64_t bias = io_arg_given (nargs, args, 0) ? io_arg_bits (args[0]) : 0;
+  int64_t bias = arg_given (nargs, args, 0) ? io_arg_bits (args[0]) : 0;
   ios_set_bias (io, bias);
   return val_void ();
 }
@@ -437,11 +758,25 @@ static const builtin_def builtins[] = {
   {"set_endian", "(int<32> endian) int<32>", bi_set_endian},
   {"gnu_hash", "(string name) uint<32>", bi_gnu_hash},
   {"getenv", "(string name) string", bi_getenv},
-  {"get_time", "() int<64>[2]", bi_get_time},
-  {"open", "(string handler, uint<64> flags = 0) int<32>", bi_open},
-  {"close", "(int<32> ios) void", bi_close},
+  {"gettime", "() int<64>[2]", bi_gettime},
+  {"get_time", "() int<64>[2]", bi_gettime},
+  {"rand", "(uint<32> seed = 0) int<32>", bi_rand},
+  {"sleep", "(int<64> sec, int<64> nsec = 0) void", bi_sleep},
+  {"stof", "(string s) uint<32>", bi_stof},
+  {"stod", "(string s) uint<64>", bi_stod},
+  {"rtrace", "() void", bi_rtrace},
+  {"eoffset", "(any v, string n) offset<uint<64>,1>", bi_eoffset},
+  {"_pk_version", "() string", bi_pk_version},
+  {"_pk_strtoi", "(string s, int<32> b, uint<64> start) int<64>[2]",
+   bi_pk_strtoi},
+  /* std.bpk's open, close and set_ios run the IO hooks around these.  */
+  {"_pk_open", "(string handler, uint<64> flags = 0) int<32>", bi_open},
+  {"_pk_close", "(int<32> ios) void", bi_close},
   {"get_ios", "() int<32>", bi_get_ios},
-  {"set_ios", "(int<32> ios) int<32>", bi_set_ios},
+  {"_pk_set_ios", "(int<32> ios) int<32>", bi_set_ios},
+  {"iolist", "() int<32>[]", bi_iolist},
+  {"iosearch", "(string handler) int<32>", bi_iosearch},
+  {"iohandler", "(int<32> ios = 0) string", bi_iohandler},
   {"iosize", "(int<32> ios = 0) offset<uint<64>,8>", bi_iosize},
   {"ioflags", "(int<32> ios = 0) uint<64>", bi_ioflags},
   {"iobias", "(int<32> ios = 0) offset<uint<64>,1>", bi_iobias},

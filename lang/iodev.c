@@ -1,5 +1,6 @@
 /* iodev.c -- the devices under IO spaces (see iodev.h): files, memory
-   buffers and processes' memory, behind one table of operations each.
+   buffers, processes' memory and ranges of files mapped into memory,
+   behind one table of operations each.
 
    A file's cached pages are trusted from one transaction to the next
    only if the file seems unchanged: same inode, size, modification and
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -532,6 +534,95 @@ iodev_open_proc (uint64_t pid, bool writable, iodev **out)
   d->fd = fd;
   d->can_read = true;
   d->can_write = writable;
+  *out = d;
+  return IOS_OK;
+}
+
+/* Ranges of files mapped into memory (MAP_SHARED): a write is in the
+   file as soon as it is copied into the mapping, at the commit.  Meant
+   for devices such as /dev/mem, whose registers the mapping reaches;
+   for a regular file, the range must lie within it, since touching a
+   mapped page past the end of a file is a SIGBUS.  */
+
+static ios_err
+mmap_resize (iodev *d, uint64_t size)
+{
+  (void) d;
+  (void) size;
+  return iodev_fail ("a mapping has a fixed size");
+}
+
+static ios_err
+mmap_sync (iodev *d)
+{
+  if (d->can_write && msync (d->mem, d->mem_size, MS_SYNC) != 0)
+    return iodev_fail ("msync: %s", strerror (errno));
+  return IOS_OK;
+}
+
+static iodev_change
+mmap_check (iodev *d)
+{
+  (void) d;
+  return IODEV_CHANGED;         /* Other programs change it at once.  */
+}
+
+static void
+mmap_close (iodev *d)
+{
+  munmap (d->mem, d->mem_size);
+  close (d->fd);
+  d->mem = NULL;
+}
+
+static const iodev_ops mmap_ops = {
+  "MMAP", mem_read, mem_write, mmap_resize, mmap_sync, mem_size, mmap_check,
+  mmap_close
+};
+
+ios_err
+iodev_open_mmap (const char *path, uint64_t base, uint64_t size,
+                 uint64_t mode, uint64_t *flags, iodev **out)
+{
+  bool can_write = mode == 0 || (mode & IOS_F_WRITE);
+  int fd = open (path, (can_write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0 && mode == 0 && (errno == EACCES || errno == EROFS))
+    {
+      can_write = false;
+      fd = open (path, O_RDONLY | O_CLOEXEC);
+    }
+  if (fd < 0)
+    return iodev_fail ("%s: %s", path, strerror (errno));
+  struct stat st;
+  if (fstat (fd, &st) != 0 || S_ISDIR (st.st_mode) || size == 0
+      || (S_ISREG (st.st_mode)
+          && (base > (uint64_t) st.st_size
+              || size > (uint64_t) st.st_size - base)))
+    {
+      close (fd);
+      return iodev_fail ("%s: the range is not in the file", path);
+    }
+  void *p = size > SIZE_MAX ? MAP_FAILED
+            : mmap (NULL, (size_t) size,
+                    PROT_READ | (can_write ? PROT_WRITE : 0), MAP_SHARED,
+                    fd, (off_t) base);
+  if (p == MAP_FAILED)
+    {
+      int err = errno;
+      close (fd);
+      iodev_fail ("%s: mmap: %s", path, strerror (err));
+      /* A base that is not a multiple of the page size: GNU poke calls
+         it a matter of flags.  */
+      return err == EINVAL ? IOS_EFLAGS : IOS_EIO;
+    }
+  iodev *d = xcalloc (1, sizeof *d);
+  d->ops = &mmap_ops;
+  d->fd = fd;
+  d->can_read = true;
+  d->can_write = can_write;
+  d->mem = p;
+  d->mem_size = size;
+  *flags = can_write ? IOS_M_RDWR : IOS_F_READ;
   *out = d;
   return IOS_OK;
 }

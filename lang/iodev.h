@@ -1,6 +1,7 @@
 /* iodev.h -- the devices under IO spaces: files (and block or character
-   devices opened as files), memory buffers and processes' memory, each
-   behind one table of operations.
+   devices opened as files), memory buffers, processes' memory and
+   ranges of files mapped into memory, each behind one table of
+   operations.
 
    A device says what went wrong in words (iodev_why), for the messages
    of a failed commit: the operation, the offset and the system's
@@ -30,7 +31,7 @@ typedef enum iodev_change
 
 typedef struct iodev_ops
 {
-  const char *type_name;        /* "FILE", "MEMORY" or "PROC".  */
+  const char *type_name;        /* "FILE", "MEMORY", "PROC", "MMAP".  */
   ios_err (*read) (iodev *d, uint64_t off, void *buf, size_t n);
   ios_err (*write) (iodev *d, uint64_t off, const void *buf, size_t n);
   /* Make the device SIZE bytes long.  */
@@ -49,7 +50,7 @@ struct iodev
   char *path;                   /* FILE: its absolute name.  */
   struct stat seen;             /* FILE: fstat at the last check.  */
   struct timespec checked;      /* FILE: when that was.  */
-  unsigned char *mem;           /* MEMORY.  */
+  unsigned char *mem;           /* MEMORY, MMAP.  */
   uint64_t mem_size;
 };
 
@@ -59,6 +60,10 @@ ios_err iodev_open_file (const char *path, uint64_t mode, uint64_t *flags,
                          iodev **out);
 iodev *iodev_open_mem (uint64_t size);
 ios_err iodev_open_proc (uint64_t pid, bool writable, iodev **out);
+/* SIZE bytes of PATH from BASE, mapped for MODE as for files; a base
+   that is not a multiple of the page size is IOS_EFLAGS.  */
+ios_err iodev_open_mmap (const char *path, uint64_t base, uint64_t size,
+                         uint64_t mode, uint64_t *flags, iodev **out);
 void iodev_close (iodev *d);
 
 /* A regular file or block device: one whose bytes stay put, so that a

@@ -18,7 +18,7 @@
    overwritten into an undo journal, and for a file put that journal on
    disk (journal.c), so that a crash from then on is undone when the
    file is next opened.  Apply: write each device, files first, memory
-   buffers last (they cannot fail).  If a write fails, the devices
+   buffers and mapped files last (they cannot fail).  If a write fails, the devices
    already written are put back from their journals, in reverse order.
    Finish: remove the journals.  Only the bytes assigned are written.
 
@@ -43,7 +43,10 @@
 
 #define MEM_STEP 4096           /* Memory buffers grow by this much.  */
 
-typedef enum space_kind { SP_FILE, SP_MEM, SP_SUB, SP_PROC } space_kind;
+typedef enum space_kind
+{
+  SP_FILE, SP_MEM, SP_SUB, SP_PROC, SP_MMAP
+} space_kind;
 
 typedef struct store
 {
@@ -403,6 +406,25 @@ open_proc (ios *io, const char *handler, uint64_t flags)
   return IOS_OK;
 }
 
+/* mmap://BASE/SIZE/PATH.  */
+static ios_err
+open_mmap (ios *io, const char *handler, uint64_t flags)
+{
+  const char *s = handler + 7;
+  uint64_t base, size, got, mode = flags & 0xff;
+  iodev *d;
+  if (!parse_u64 (&s, &base) || *s++ != '/' || !parse_u64 (&s, &size)
+      || *s++ != '/')
+    return IOS_EIO;
+  ios_err e = iodev_open_mmap (s, base, size, mode, &got, &d);
+  if (e != IOS_OK)
+    return e;
+  io->flags = (flags & ~(uint64_t) 0xff) | got;
+  io->st = store_new (d, io->id, io->handler);
+  io->st->nrefs++;
+  return IOS_OK;
+}
+
 /* sub://IOS/BASE/SIZE/NAME.  */
 static ios_err
 open_sub (ios *io, const char *handler, uint64_t flags)
@@ -450,6 +472,8 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
     kind = SP_SUB;
   else if (strncmp (handler, "pid://", 6) == 0)
     kind = SP_PROC;
+  else if (strncmp (handler, "mmap://", 7) == 0)
+    kind = SP_MMAP;
   else
     kind = SP_FILE;
   if (kind != SP_MEM
@@ -469,7 +493,7 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
   if (ios_find (name.data))
     {
       sb_free (&name);
-      *err = IOS_EIO;
+      *err = IOS_EOPEN;
       return -1;
     }
   ios *io = xcalloc (1, sizeof *io);
@@ -493,6 +517,9 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
       break;
     case SP_SUB:
       e = open_sub (io, handler, flags);
+      break;
+    case SP_MMAP:
+      e = open_mmap (io, handler, flags);
       break;
     }
   if (e != IOS_OK)
@@ -526,6 +553,10 @@ ios_close (int id)
       ios_close (i);
   /* A store with pending writes stays until the transaction ends.  */
   space_free (io);
+  /* As in GNU poke 4.3, closing the space opened last gives its id to
+   the next one opened (only that one: ids below stay unused).  */
+  if (id == nspaces - 1)
+    nspaces--;
   if (cur_id == id || !ios_get (cur_id))
     {
       cur_id = -1;

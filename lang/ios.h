@@ -10,8 +10,10 @@
    before the device is touched.  The modules below: iodev (devices),
    iocache (the page cache), journal, iobits (integers at bit offsets).
 
-   IO spaces are numbered from 0 upwards in opening order; ids are never
-   reused.  One of them is current.  */
+   IO spaces are numbered from 0 upwards in opening order; closing the
+   space with the highest id gives that id to the next space opened, as
+   GNU poke 4.3 does, and no other id is reused.  One of them is
+   current.  */
 
 #ifndef BPOKE_IOS_H
 #define BPOKE_IOS_H
@@ -38,7 +40,8 @@ typedef enum ios_err
   IOS_EIO,              /* E_io.  */
   IOS_EFLAGS,           /* E_io_flags.  */
   IOS_EPERM,            /* E_perm: writing a read-only space.  */
-  IOS_ENOIOS            /* E_no_ios.  */
+  IOS_ENOIOS,           /* E_no_ios.  */
+  IOS_EOPEN             /* A space with that handler is open already.  */
 } ios_err;
 
 /* Bumped by every change of what a map would read: writes, bias
@@ -50,7 +53,8 @@ void ios_init (void);
 void ios_fini (void);           /* Rolls back and closes everything.  */
 
 /* Open HANDLER: "*NAME*" is a memory buffer, "sub://IOS/BASE/SIZE/NAME"
-   a sub-range, "pid://N" a process, anything else a file.  FLAGS 0
+   a sub-range, "pid://N" a process, "mmap://BASE/SIZE/PATH" a range
+   of a file mapped into memory, anything else a file.  FLAGS 0
    means read-write when permitted, read-only otherwise.  Returns the new
    id, or -1 with *ERR set.  The first space opened becomes current.
    Opening a file replays the journal of an interrupted commit left

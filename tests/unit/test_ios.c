@@ -1,8 +1,8 @@
 /* test_ios.c -- unit tests for the IO spaces (lang/ios.c): devices,
    integers at any bit offset in both byte orders (the layouts recorded
    from GNU poke 2.4 in ios_oracle.h), end of space, memory growth,
-   transactions, journal recovery after a crash, and an 8 GiB sparse
-   file.  */
+   transactions, journal recovery after a crash, mapped files, and an
+   8 GiB sparse file.  */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,7 +259,7 @@ test_ids_and_current (void **state)
   /* Opening does not change the current space once there is one.  */
   assert_int_equal (ios_id (ios_cur ()), a);
   assert_int_equal (ios_open ("*b*", 0, &e), -1);
-  assert_int_equal (e, IOS_EIO);
+  assert_int_equal (e, IOS_EOPEN);
   assert_true (ios_set_cur (b));
   assert_false (ios_set_cur (7));
   assert_int_equal (ios_close (b), IOS_OK);
@@ -280,6 +280,19 @@ test_ids_and_current (void **state)
   assert_int_equal (ios_close (3), IOS_OK);
   assert_int_equal (ios_close (ios_id (m)), IOS_OK);
   assert_null (ios_cur ());
+  /* Closing the space opened last gives its id to the next one, as in
+     GNU poke 4.3; closing another does not.  */
+  assert_int_equal (ios_next_id (), 4);
+  int f = ios_open ("*f*", 0, &e);
+  int g = ios_open ("*g*", 0, &e);
+  assert_int_equal (f, 4);
+  assert_int_equal (g, 5);
+  assert_int_equal (ios_close (f), IOS_OK);
+  assert_int_equal (ios_next_id (), 6);
+  assert_int_equal (ios_close (g), IOS_OK);
+  assert_int_equal (ios_next_id (), 5);
+  assert_int_equal (ios_open ("*h*", 0, &e), 5);
+  assert_int_equal (ios_close (5), IOS_OK);
 }
 
 static void
@@ -1065,6 +1078,61 @@ test_proc (void **state)
   assert_int_equal (e, IOS_EIO);
 }
 
+/* A range of a file mapped into memory: read, written at the commit,
+   dropped at a rollback; within the file only, from a page boundary
+   only; read-only when asked.  */
+static void
+test_mmap (void **state)
+{
+  (void) state;
+  long page = sysconf (_SC_PAGESIZE);
+  size_t n = (size_t) page + sizeof pattern;
+  unsigned char *data = calloc (1, n);
+  memcpy (data + page, pattern, sizeof pattern);
+  char *p = tmpfile_path ("m.bin");
+  write_file (p, data, n);
+  char h[256];
+  snprintf (h, sizeof h, "mmap://%ld/%zu/%s", page, sizeof pattern, p);
+  ios *io = open_ok (h, 0);
+  assert_string_equal (ios_type_name (io), "MMAP");
+  assert_int_equal (ios_size (io), sizeof pattern);
+  assert_int_equal (ios_flags (io), IOS_M_RDWR);
+  uint64_t v;
+  assert_int_equal (ios_read_int (io, 0, 32, true, &v), IOS_OK);
+  assert_int_equal (v, 0x12345678);
+  assert_int_equal (ios_read_int (io, sizeof pattern * 8, 8, true, &v),
+                    IOS_EEOF);
+  assert_int_equal (ios_write_int (io, 8, 8, true, 0xaa), IOS_OK);
+  assert_true (ios_rollback ());
+  unsigned char buf[8192];
+  size_t got;
+  read_file (p, buf, sizeof buf, &got);
+  assert_int_equal (buf[page + 1], 0x34);
+  assert_int_equal (ios_write_int (io, 8, 8, true, 0xaa), IOS_OK);
+  assert_int_equal (ios_commit (), IOS_OK);
+  read_file (p, buf, sizeof buf, &got);
+  assert_int_equal (got, n);
+  assert_int_equal (buf[page + 1], 0xaa);
+  /* Past the end of the file, or from inside a page: refused.  */
+  ios_err e;
+  snprintf (h, sizeof h, "mmap://%ld/%zu/%s", page, sizeof pattern + 1, p);
+  assert_int_equal (ios_open (h, 0, &e), -1);
+  assert_int_equal (e, IOS_EIO);
+  snprintf (h, sizeof h, "mmap://1/4/%s", p);
+  assert_int_equal (ios_open (h, 0, &e), -1);
+  assert_int_equal (e, IOS_EFLAGS);
+  snprintf (h, sizeof h, "mmap://0/0/%s", p);
+  assert_int_equal (ios_open (h, 0, &e), -1);
+  snprintf (h, sizeof h, "mmap://0/4/%s/none", tmpdir);
+  assert_int_equal (ios_open (h, 0, &e), -1);
+  assert_int_equal (e, IOS_EIO);
+  snprintf (h, sizeof h, "mmap://0/4/%s", p);
+  ios *ro = open_ok (h, IOS_F_READ);
+  assert_int_equal (ios_flags (ro), IOS_F_READ);
+  assert_int_equal (ios_write_int (ro, 0, 8, true, 1), IOS_EPERM);
+  free (data);
+}
+
 /* An 8 GiB sparse file opens at once, and a word near its end is read
    in milliseconds, with a few pages cached.  */
 static void
@@ -1137,6 +1205,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_commit_chardev, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sub, setup, teardown),
     cmocka_unit_test_setup_teardown (test_proc, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_mmap, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sparse_8g, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
