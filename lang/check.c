@@ -1648,6 +1648,7 @@ check_expr (compiler *c, ast *n)
             switch (pc->kind)
               {
               case FMT_INT:
+              case FMT_FLOAT:
               case FMT_CHAR:
                 arg = &n->kids[k++];
                 want = type_int (pc->size, pc->sign);
@@ -1665,8 +1666,7 @@ check_expr (compiler *c, ast *n)
                 break;
               case FMT_VALUE:
                 arg = &n->kids[k++];
-                if ((*arg)->type->kind == TY_ANY)
-                  error_at (c, *arg, "invalid format argument of type `any'");
+                pc->vfunction = (*arg)->type->kind == TY_FUNCTION;
                 if ((*arg)->type->kind == TY_VOID)
                   type_error (c, *arg, "invalid argument in format",
                               "any", (*arg)->type);

@@ -1,28 +1,40 @@
-/* print.c -- printing values as GNU poke does, and printf/format.
+/* print.c -- printing values as GNU poke 4.3 does, and printf/format.
 
-   GNU poke has two value printers that differ in small, visible ways, and
-   bpoke must reproduce both byte for byte:
+   GNU poke prints a value in two places: the REPL, for the value of an
+   expression statement (print_value), and printf's %v (fmt_run).  Both
+   write values the same way:
 
-   - the REPL's, for the value of an expression statement (print_value).
-     Integers of a width other than 4, 8, 16, 32 or 64 get a "(int<N>) "
-     cast prefix (except in binary) and no suffix; hexadecimal and octal
-     digits are not padded, binary digits are padded to the width; an
-     array cut by oacutoff ends in ",...".  It honours omode and odepth.
+   - an integer of a width other than 4, 8, 16, 32 or 64 gets a
+     "(int<N>) " or "(uint<N>) " cast prefix and no suffix, except
+     uint<1>, which is written as its digit and "T" (1T, 0x0T); in bases
+     2, 8 and 16 the digits are padded with zeros to the width
+     (0x0000000a, 0o001UB, (uint<12>) 0x00c);
+   - strings are written as literals: \n, \t, \" and \\, and every byte
+     that is not printable ASCII as \xNN;
+   - an array cut by oacutoff ends in ",...";
+   - with omaps, offsets are in bytes when they are whole bytes
+     (" @ 4UL#B"), else in bits (" @ 155UL#b").
 
-   - printf's %v.  No cast prefix: odd widths carry just "U" when
-     unsigned; every non-decimal base pads to the digits the width needs;
-     a cut array ends in "..." with no comma.  It ignores omode and odepth:
-     flat and unlimited unless the directive says %T or %N.
+   They differ in three ways: %v ignores omode and odepth (flat and
+   unlimited unless the directive says %T or %N), writes an argument of
+   a function type as "#<closure>" where the REPL names the function
+   ("#<closure:f>", as both do inside arrays and structs, and %v does
+   for a function passed as `any'), and stops at a pretty-printer that
+   raises, where the REPL finishes the value.
 
-   Both honour obase, oacutoff and oindent.  Each kind of value has its
-   own function below, dispatched from print_val, so struct printing
-   (flat, tree, depth) stays in one place.  */
+   Each kind of value has its own function below, dispatched from
+   print_val, so struct printing (flat, tree, depth) stays in one
+   place.  */
 
 #include "print.h"
 
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ast.h"
 #include "type.h"
 
 void
@@ -48,7 +60,7 @@ typedef struct pctx
   int oacutoff;
   int maxdepth;         /* Struct nesting shown in full; 0: unlimited.  */
   bool tree;
-  bool fmtv;            /* %v's rules rather than the REPL's.  */
+  bool fmtv;            /* printf's %v: stop at a failing _print.  */
   bool omaps;           /* Each value followed by " @ OFFSET".  */
   bool pretty;          /* Structs with a _print method use it.  */
   int (*pp) (void *, strbuf *, val);
@@ -155,29 +167,43 @@ int_suffix (int size)
     }
 }
 
+/* The cast prefix of an integer of a non-standard width, built once
+   per width and signedness: "(int<N>) " is on the hot path of printing
+   arrays of bit-fields.  */
+static const char *
+int_cast_prefix (int size, bool sign)
+{
+  static char prefix[2][65][16];
+  char *p = prefix[sign][size];
+  if (!p[0])
+    snprintf (p, sizeof prefix[0][0], "(%s<%d>) ", sign ? "int" : "uint",
+              size);
+  return p;
+}
+
 static void
 print_int (pctx *c, uint64_t bits, int size, bool sign)
 {
   bool std = int_std_width (size);
+  bool bit = size == 1 && !sign;
   int base = c->obase;
-  if (!c->fmtv && !std && base != 2)
-    sb_printf (c->sb, "(%s<%d>) ", sign ? "int" : "uint", size);
+  if (!std && !bit)
+    sb_puts (c->sb, int_cast_prefix (size, sign));
   if (base == 16)
     sb_puts (c->sb, "0x");
   else if (base == 8)
     sb_puts (c->sb, "0o");
   else if (base == 2)
     sb_puts (c->sb, "0b");
-  put_int_digits (c->sb, bits, size, sign, base, c->fmtv || base == 2);
-  if (std)
+  put_int_digits (c->sb, bits, size, sign, base, true);
+  if (bit)
+    sb_putc (c->sb, 'T');
+  else if (std)
     {
-      /* GNU poke's REPL drops the U of uint<32> in binary.  */
-      if (!sign && (c->fmtv || base != 2 || size != 32))
+      if (!sign)
         sb_putc (c->sb, 'U');
       sb_puts (c->sb, int_suffix (size));
     }
-  else if (c->fmtv && !sign)
-    sb_putc (c->sb, 'U');
 }
 
 /* Offsets: the magnitude as an integer of the base type, then the unit
@@ -196,41 +222,63 @@ print_offset (pctx *c, val v)
     sb_printf (c->sb, "%llu", (unsigned long long) v.t->u.o.unit);
 }
 
-/* Only these four are escaped; every other byte, control characters and
-   non-ASCII included, goes out raw.  */
+/* A string as a literal: \n, \t, \" and \\ by their escapes, the other
+   bytes outside printable ASCII as \xNN; runs of plain bytes are copied
+   at once.  */
 static void
 print_string (pctx *c, val v)
 {
   const pk_string *s = val_str (v);
+  const unsigned char *d = (const unsigned char *) s->data;
+  size_t run = 0;
   sb_putc (c->sb, '"');
   for (size_t i = 0; i < s->len; i++)
     {
-      char ch = s->data[i];
+      unsigned char ch = d[i];
+      if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+        continue;
+      sb_putn (c->sb, s->data + run, i - run);
+      run = i + 1;
       switch (ch)
         {
         case '\n': sb_puts (c->sb, "\\n"); break;
         case '\t': sb_puts (c->sb, "\\t"); break;
         case '"': sb_puts (c->sb, "\\\""); break;
         case '\\': sb_puts (c->sb, "\\\\"); break;
-        default: sb_putc (c->sb, ch); break;
+        default:
+          sb_puts (c->sb, "\\x");
+          sb_putc (c->sb, "0123456789abcdef"[ch >> 4]);
+          sb_putc (c->sb, "0123456789abcdef"[ch & 15]);
+          break;
         }
     }
+  sb_putn (c->sb, s->data + run, s->len - run);
   sb_putc (c->sb, '"');
 }
 
-/* With omaps, where a value is: " @ " and the offset in bits (printf's
-   %v writes it in hexadecimal, 16 digits).  */
+/* With omaps, where a value is: " @ " and the offset as a uint<64>, in
+   bytes when it is a whole number of them, else in bits.  */
 static void
 print_map_off (pctx *c, uint64_t off)
 {
   sb_puts (c->sb, " @ ");
-  if (c->fmtv)
-    sb_printf (c->sb, "0x%016llx#b", (unsigned long long) off);
-  else
+  bool bytes = off % 8 == 0;
+  print_int (c, bytes ? off / 8 : off, 64, false);
+  sb_puts (c->sb, bytes ? "#B" : "#b");
+}
+
+/* A closure by the name of its function, if it has one.  */
+static void
+print_closure (pctx *c, val v)
+{
+  const pk_closure *k = val_clo (v);
+  sb_puts (c->sb, "#<closure");
+  if (k->fn && k->fn->kind == A_FUNC && k->fn->name)
     {
-      print_int (c, off, 64, false);
-      sb_puts (c->sb, "#b");
+      sb_putc (c->sb, ':');
+      sb_puts (c->sb, k->fn->name);
     }
+  sb_putc (c->sb, '>');
 }
 
 /* %v stops at a failing pretty-printer; the REPL finishes the value.  */
@@ -264,7 +312,7 @@ print_array (pctx *c, val v, int level)
         }
     }
   if (cut)
-    sb_puts (c->sb, c->fmtv ? "..." : ",...");
+    sb_puts (c->sb, ",...");
   sb_putc (c->sb, ']');
   if (c->omaps)
     print_map_off (c, base);
@@ -371,7 +419,7 @@ print_val (pctx *c, val v, int level)
       print_struct (c, v, level);
       break;
     case TY_FUNCTION:
-      sb_puts (c->sb, "#<closure>");
+      print_closure (c, v);
       break;
     case TY_VOID:
     case TY_ANY:
@@ -409,14 +457,19 @@ print_value (strbuf *sb, val v, const print_opts *o)
 
 /* Format strings.
 
-   The directives, as GNU poke 2.4 accepts them (there are no field
-   widths, precisions or '-' flags):
+   The directives, as GNU poke 4.3 accepts them (there are no field
+   widths or flags):
      %%                 a '%'
      %s %c %v           string, uint<8> as a raw byte, any value
      %DFv %DTv %Dv      D: one digit, struct depth (0: unlimited);
                         F flat (the default), T tree
      %iNB %uNB          N: 1..64 (at most two digits); B: d x o b, or c
                         with N = 8
+     %fN[.P]d %eN[.P]d %gN[.P]d
+                        the uint<N> argument's bits as an IEEE 754
+                        number, N 32 or 64, printed as C's %f, %e, %g
+                        with precision P (default 7 for 32 bits, 15
+                        for 64)
      %<class:  %>       styling; nothing is printed without colour
    Everything after '%' that is not %%, %< or %> takes an argument, even
    when it turns out invalid: the argument count check comes first in the
@@ -500,6 +553,62 @@ fb_finish (fmt_builder *b)
   return f;
 }
 
+/* Digits of a precision: more than an int holds is refused (GNU poke
+   4.3 takes such a precision modulo 2^32, or prints nothing).  */
+static const char *
+fmt_precision (const char *s, size_t len, size_t *k, int *prec)
+{
+  if (*k >= len || s[*k] < '0' || s[*k] > '9')
+    return FMT_TAG_ERR "expected a precision number after dot";
+  uint64_t n = 0;
+  while (*k < len && s[*k] >= '0' && s[*k] <= '9')
+    {
+      n = n * 10 + (uint64_t) (s[(*k)++] - '0');
+      if (n > INT_MAX)
+        return FMT_TAG_ERR "invalid precision";
+    }
+  *prec = (int) n;
+  return NULL;
+}
+
+/* %fN[.P]d, %eN[.P]d, %gN[.P]d at S[*I], the 'f', 'e' or 'g'.  */
+static const char *
+fmt_float_directive (fmt_builder *b, const char *s, size_t len, size_t *i)
+{
+  size_t k = *i;
+  char conv = s[k++];
+  if (k >= len || s[k] < '0' || s[k] > '9')
+    return conv == 'f' ? FMT_TAG_ERR "expected decimal digit after %f"
+           : conv == 'e' ? FMT_TAG_ERR "expected decimal digit after %e"
+                         : FMT_TAG_ERR "expected decimal digit after %g";
+  int size = s[k++] - '0';
+  if (k < len && s[k] >= '0' && s[k] <= '9')
+    size = size * 10 + (s[k++] - '0');
+  if (size != 32 && size != 64)
+    return FMT_TAG_ERR "invalid bit-width for a floating-point number";
+  int prec = -1;
+  if (k < len && s[k] == '.')
+    {
+      k++;
+      const char *e = fmt_precision (s, len, &k, &prec);
+      if (e)
+        return e;
+    }
+  char base = k < len ? s[k] : '\0';
+  if (base == 'x' || base == 'o' || base == 'b')
+    return FMT_TAG_ERR "only base 10 is supported for floating-point numbers";
+  if (base != 'd')
+    return FMT_TAG_ERR "invalid base";
+  fmt_piece *p = fb_add (b, FMT_FLOAT);
+  p->size = size;
+  p->sign = false;
+  p->base = 10;
+  p->conv = conv;
+  p->prec = prec;
+  *i = k + 1;
+  return NULL;
+}
+
 /* Parse the argument-taking directive at S[*I] (just after the '%').
    Returns NULL or the reason it is invalid.  */
 static const char *
@@ -554,6 +663,9 @@ fmt_directive (fmt_builder *b, const char *s, size_t len, size_t *i)
       *i = k + 1;
       return NULL;
     }
+
+  if (ch == 'f' || ch == 'e' || ch == 'g')
+    return fmt_float_directive (b, s, len, i);
 
   /* %[D][F|T]v.  A digit or a capital letter commits to %v.  */
   int depth = 0;
@@ -685,6 +797,68 @@ fmt_free (fmt *f)
   free (f);
 }
 
+/* Precisions above this are printed as this one followed by zeros: no
+   double has more than 1074 digits after the point, nor more than 767
+   significant ones, and %g's trailing zeros are dropped anyway.  */
+#define FLOAT_PREC_MAX 1100
+
+/* %f, %e, %g: the bits of the argument's uint<32> or uint<64> as an
+   IEEE 754 number, written by C's printf; a NaN is "nan" whatever its
+   sign, as in GNU poke.  */
+static void
+fmt_float (strbuf *sb, const fmt_piece *p, val v)
+{
+  double d;
+  if (p->size == 32)
+    {
+      uint32_t b32 = (uint32_t) v.v.u;
+      float fl;
+      memcpy (&fl, &b32, sizeof fl);
+      d = fl;
+    }
+  else
+    memcpy (&d, &v.v.u, sizeof d);
+  if (isnan (d))
+    {
+      sb_puts (sb, "nan");
+      return;
+    }
+  int prec = p->prec >= 0 ? p->prec : p->size == 32 ? 7 : 15;
+  int zeros = 0;
+  if (prec > FLOAT_PREC_MAX && !isinf (d))
+    {
+      zeros = p->conv == 'g' ? 0 : prec - FLOAT_PREC_MAX;
+      prec = FLOAT_PREC_MAX;
+    }
+  size_t start = sb->len;
+  if (p->conv == 'f')
+    sb_printf (sb, "%.*f", prec, d);
+  else if (p->conv == 'e')
+    sb_printf (sb, "%.*e", prec, d);
+  else
+    sb_printf (sb, "%.*g", prec, d);
+  if (!zeros)
+    return;
+  /* %e: the zeros go between the digits and the exponent.  */
+  char tail[16];
+  size_t ntail = 0;
+  if (p->conv == 'e')
+    {
+      size_t e = sb->len;
+      while (e > start && sb->data[e - 1] != 'e')
+        e--;
+      if (e > start && sb->len - (e - 1) <= sizeof tail)
+        ntail = sb->len - (e - 1);
+      memcpy (tail, sb->data + sb->len - ntail, ntail);
+      sb->len -= ntail;
+    }
+  static const char z64[] = "0000000000000000000000000000000000000000"
+                            "000000000000000000000000";
+  for (; zeros > 0; zeros -= 64)
+    sb_putn (sb, z64, zeros < 64 ? (size_t) zeros : 64);
+  sb_putn (sb, tail, ntail);
+}
+
 /* %iN and %uN: no prefix, no suffix; non-decimal bases are padded with
    zeros to the digits of the width ("%i32x" of 10 is "0000000a").  */
 static void
@@ -708,6 +882,9 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
         case FMT_INT:
           fmt_int (sb, p, args[a++]);
           break;
+        case FMT_FLOAT:
+          fmt_float (sb, p, args[a++]);
+          break;
         case FMT_STRING:
           {
             val v = args[a++];
@@ -725,7 +902,13 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
             c.fmtv = true;
             c.tree = p->vmode == 'T';
             c.maxdepth = p->vdepth;
-            print_val (&c, args[a++], 0);
+            if (p->vfunction)
+              {
+                sb_puts (sb, "#<closure>");
+                a++;
+              }
+            else
+              print_val (&c, args[a++], 0);
             if (c.failed)
               return false;
             break;

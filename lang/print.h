@@ -1,4 +1,4 @@
-/* print.h -- printing values as GNU poke does: the REPL's value display
+/* print.h -- printing values as GNU poke 4.3 does: the REPL's value display
    (obase, flat and tree modes) and the printf/format directives.  */
 
 #ifndef BPOKE_PRINT_H
@@ -30,10 +30,10 @@ typedef struct print_opts
 void print_opts_default (print_opts *o);
 
 /* Append V to SB as the REPL shows the value of an expression statement
-   (e.g. 1UB, -3L, 0x10, 8UL#b, "a\n", [1,2,3], (int<3>) 2).  A void
-   value appends nothing.  Returns false if a pretty-printer raised an
-   exception (the rest of the value is printed all the same).  printf's %v prints slightly differently (see
-   print.c); fmt_run does that.  */
+   (e.g. 1UB, -3L, 0x00000010, 8UL#b, "a\n", [1,2,3], (int<3>) 2, 1T).
+   A void value appends nothing.  Returns false if a pretty-printer raised an
+   exception (the rest of the value is printed all the same).  printf's
+   %v differs in small ways (see print.c); fmt_run does that.  */
 bool print_value (strbuf *sb, val v, const print_opts *o);
 
 /* printf/format.  A format string is parsed once, when the program is
@@ -42,6 +42,8 @@ typedef enum fmt_kind
 {
   FMT_TEXT,             /* Literal text (escapes already decoded).  */
   FMT_INT,              /* %iNd %uNx %i32o ... : an integral argument.  */
+  FMT_FLOAT,            /* %f32d %e64.3d %g32d: a uint<N> argument's bits
+                           as an IEEE 754 number.  */
   FMT_STRING,           /* %s.  */
   FMT_CHAR,             /* %c.  */
   FMT_VALUE,            /* %v: any value, printed as the REPL would.  */
@@ -54,18 +56,25 @@ typedef struct fmt_piece
   fmt_kind kind;
   const char *text;     /* FMT_TEXT: the text; FMT_STYLE_BEGIN: class.  */
   size_t len;
-  int size;             /* FMT_INT, FMT_CHAR: bits of the argument type,
-                           1..64 (8 for FMT_CHAR).  */
-  bool sign;            /* FMT_INT, FMT_CHAR: %i (true) or %u (and %c).  */
+  int size;             /* FMT_INT, FMT_CHAR, FMT_FLOAT: bits of the
+                           argument type, 1..64 (8 for FMT_CHAR, 32 or 64
+                           for FMT_FLOAT).  */
+  bool sign;            /* FMT_INT, FMT_CHAR: %i (true) or %u (and %c).
+                           FMT_FLOAT: false.  */
   int base;             /* FMT_INT: 2, 8, 10, 16 (b o d x).  */
-  char conv;            /* The conversion letter as written.  */
-  /* GNU poke 2.4 has no field widths or flags ("%4i32d" is an invalid
+  char conv;            /* The conversion letter as written (f e g for
+                           FMT_FLOAT).  */
+  int prec;             /* FMT_FLOAT: the precision, -1 for the default.  */
+  /* GNU poke has no field widths or flags ("%4i32d" is an invalid
      numerical prefix): these three are always 0.  */
   int width;
   bool zero_pad;
   bool left;
   int vdepth;           /* %Nv: the depth for %v, 0 for the default.  */
   char vmode;           /* %v with mode: 'F' flat, 'T' tree, 0 default.  */
+  bool vfunction;       /* %v of an argument of a function type (set by
+                           the checker): "#<closure>", without the name
+                           the REPL gives it, as GNU poke does.  */
 } fmt_piece;
 
 typedef struct fmt

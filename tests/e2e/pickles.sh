@@ -33,4 +33,13 @@ LIVE="mbr ustar jffs2 elf bpf btf btf-ext ctf dwarf"
 
 oracle=$POKE
 
+# bpoke prints values as GNU poke 4.3 does: uint<1> as 1T, integers of
+# other widths with their type in %v too, hexadecimal padded to the
+# width.  These checks print such values; their output is compared with
+# GNU poke 2.4's no more, only across bpoke's three execution paths (the
+# bytes they write still are compared with GNU poke's); pickles43.sh
+# runs GNU poke 4.3's versions of these pickles against GNU poke 4.3.
+OLD_PRINT="bpf.all bpf.raw btf.all btf.write ctf.all ctf.write elf.print
+           leb128.all mbr.read mbr.write mcr.all"
+
 pickles_main "$@"
