@@ -1,0 +1,104 @@
+#!/bin/sh
+# elf-pokeelf.sh -- poke-elf's API of the ELF module (stdlib/elf*.bpk)
+# against GNU poke 4.3 with poke-elf 1.0, on ELF files written byte for
+# byte by elfgen.py (an x86-64 program, an AArch64 object, a big-endian
+# MIPS object: the same on every machine).
+#
+# Each check is a file tests/e2e/elf-pokeelf/NAME.cmds of prompt
+# commands, run as `bpoke -q -s NAME.cmds' in a directory holding fresh
+# copies of the files; its output must be NAME.out, which is GNU poke
+# 4.3's output recorded by `--record'.  A check that writes to the files
+# also has NAME.bytes, the `cmp -l' of each file before and after.
+#
+#   prompt     what the README and the manual's tutorial type at the
+#              prompt (the interpreter, the version needs), written with
+#              poke-elf's names, and Elf_Verneed / Elf_Vernaux.  Their
+#              f.ehdr, f.phdr and f.shdr are left out: Elf64_Ehdr,
+#              Elf64_Phdr and Elf64_Shdr are names of both APIs, and print
+#              as in GNU poke 2.4 (Elf_Ident's ei_nident, the flags
+#              structs), which elf-objects.sh checks against GNU poke 2.4.
+#   verneed    the tutorial's version-need patch written with poke-elf's
+#              names (elf-pokeelf/verneed.bpk), and the bytes it writes.
+#   api-*      the registry's names of the headers' values, vaddr_to_sec,
+#              vaddr_to_file_offset, get_load_base, notes, properties.
+#   pretty     poke-elf's field pretty-printers (_print_FIELD methods):
+#              skipped, saying so, while bpoke does not call them.
+#
+# Usage: elf-pokeelf.sh [--record]
+#   --record   run GNU poke 4.3 ($POKE, which must say "GNU poke 4.3")
+#              and write the .out and .bytes files.
+# Exit status: 0 all passed, 1 a check failed, 77 python3 missing.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+need_tools python3
+dir=$here/elf-pokeelf
+record=no
+if [ "${1-}" = --record ]; then
+  record=yes
+  POKE=${POKE:-poke}
+  case $("$POKE" --version 2>/dev/null | head -n 1) in
+    *"GNU poke 4.3"*) ;;
+    *) echo "--record needs POKE to be GNU poke 4.3 with poke-elf"; exit 99;;
+  esac
+fi
+
+# fresh: the data files, new, in $work/data.
+fresh ()
+{
+  rm -rf "$work/data" "$work/orig"
+  mkdir -p "$work/data" "$work/orig"
+  python3 "$here/elfgen.py" "$work/data" || { echo "elfgen.py failed"; exit 99; }
+  cp "$dir/verneed.bpk" "$work/data/"
+  cp "$work/data"/* "$work/orig/"
+}
+
+# bytes: the bytes the commands changed, file by file.
+bytes ()
+{
+  for f in "$work/orig"/*; do
+    b=$(basename "$f")
+    cmp -l "$f" "$work/data/$b" | sed "s|^|$b |"
+  done
+}
+
+# run PROG CMDS: run the commands with PROG in $work/data.
+run ()
+{
+  fresh
+  (cd "$work/data" && TERM=dumb "$1" -q $2 -s "$3" </dev/null 2>&1)
+}
+
+# Does bpoke call a field's _print_FIELD method under pretty-print?
+field_printers ()
+{
+  printf '%s\n' 'type S = struct { uint<8> a; method _print_a = void: { print "#<x>"; } };' \
+    '.set pretty-print yes' 'S { a = 1 }' > "$work/probe.cmds"
+  [ "$("$BPOKE" -q -s "$work/probe.cmds" 2>&1)" = 'S {a=#<x>}' ]
+}
+
+for cmds in "$dir"/*.cmds; do
+  name=$(basename "$cmds" .cmds)
+  if [ $record = yes ]; then
+    run "$POKE" --no-hserver "$cmds" > "$dir/$name.out"
+    if [ -n "$(bytes)" ]; then bytes > "$dir/$name.bytes"
+    else rm -f "$dir/$name.bytes"; fi
+    echo "recorded $name"
+    continue
+  fi
+  if [ "$name" = pretty ] && ! field_printers; then
+    echo "skip: $name (bpoke does not call _print_FIELD methods yet)"
+    continue
+  fi
+  run "$BPOKE" "" "$cmds" > "$work/got"
+  if cmp -s "$work/got" "$dir/$name.out"; then ok "$name"
+  else ko "$name (< GNU poke 4.3, > bpoke)"; diff "$dir/$name.out" "$work/got" | head -n 20; fi
+  if [ -f "$dir/$name.bytes" ] || [ -n "$(bytes)" ]; then
+    bytes > "$work/bytes"
+    if cmp -s "$work/bytes" "$dir/$name.bytes" 2>/dev/null; then ok "$name: bytes written"
+    else ko "$name: bytes written differ from GNU poke 4.3's"; fi
+  fi
+done
+[ $record = yes ] && exit 0
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
