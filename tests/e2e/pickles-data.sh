@@ -805,3 +805,4 @@ put (12, b'a' * 100); put (13, b'b' * 50); put (14, b'the end')
 open (sys.argv[1] + '/fs.img', 'wb').write (bytes (img))
 PY
 }
+data_gpt_partition_types () { data_gpt "$@"; }

@@ -117,6 +117,10 @@ oracle_answer ()
       return 1
     fi
   else
+    if [ ! -f "$checks/$2.out" ] || [ ! -f "$checks/$2.bytes" ]; then
+      ko "$2: GNU poke's answer is not recorded (--record $2)"
+      return 1
+    fi
     mkdir -p "$o"
     cp "$checks/$2.out" "$o/.out"
     cp "$checks/$2.bytes" "$o/.bytes"

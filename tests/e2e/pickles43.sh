@@ -37,8 +37,9 @@ PICKLES=$PICKLES43
 "$oracle" --version > /dev/null 2>&1 \
   || { echo "GNU poke 4.3 ($oracle) does not run: skip"; exit 77; }
 
-LIVE="mbr gpt ustar jffs2 asn1-ber elf elf-mach bpf btf btf-ext btf-dump ctf ctf-dump jpeg
-      gcov sframe sframe-dump riscv openpgp srec coff pe"
+LIVE="mbr gpt gpt-partition-types ustar jffs2 asn1-ber elf elf-mach bpf btf
+      btf-ext btf-dump ctf ctf-dump jpeg gcov sframe sframe-dump riscv openpgp
+      srec coff pe"
 
 LOADS=yes
 pickles_main "$@"
