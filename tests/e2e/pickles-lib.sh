@@ -48,6 +48,16 @@ live_p ()
   return 1
 }
 
+# path_env PATH: the environment that sends bpoke down execution path
+# PATH (jit, nojit or nocompile).
+path_env ()
+{
+  case $1 in
+    nojit) echo BPOKE_NOJIT=1 ;;
+    nocompile) echo BPOKE_NOCOMPILE=1 ;;
+  esac
+}
+
 # run_in DIR CMDS PROGRAM...: run PROGRAM (bpoke or the oracle, with
 # any leading `env VAR=...') in DIR, a fresh copy of the data, on the
 # commands file CMDS; its output goes to DIR/.out.
@@ -134,13 +144,9 @@ check ()
   oracle_answer "$cmds" "$name" || return 0
   o=$work/oracle
   for path in jit nojit nocompile; do
-    case $path in
-      jit) set -- env ;;
-      nojit) set -- env BPOKE_NOJIT=1 ;;
-      nocompile) set -- env BPOKE_NOCOMPILE=1 ;;
-    esac
     b=$work/bpoke-$path
-    run_in "$b" "$cmds" "$@" "$BPOKE"
+    # shellcheck disable=SC2046
+    run_in "$b" "$cmds" env $(path_env $path) "$BPOKE"
     bytes_of "$b" > "$b/.bytes"
     j=
     [ $path = jit ] || j=$work/jit
@@ -199,12 +205,8 @@ check_loads ()
   while read -r n; do
     case "load.$n" in *"$pattern"*) ;; *) continue;; esac
     for path in jit nojit nocompile; do
-      case $path in
-        jit) set -- env ;;
-        nojit) set -- env BPOKE_NOJIT=1 ;;
-        nocompile) set -- env BPOKE_NOCOMPILE=1 ;;
-      esac
-      load_one "$n" "$@" "$BPOKE" > "$work/load.out"
+      # shellcheck disable=SC2046
+      load_one "$n" env $(path_env $path) "$BPOKE" > "$work/load.out"
       if tail -n 1 "$work/load.out" | grep -qx loaded; then
         ok "load $n ($path)"
       elif [ $path != jit ] && cmp -s "$work/load.out" "$work/load.jit"; then
