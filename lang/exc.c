@@ -141,7 +141,7 @@ vm_raise_ios (vm *v, int e)
         /* Unlike E_eof itself, an end of file met by a map exits with
            status 1, and names the field being mapped.  */
         char msg[512] = "";
-        if (v->map_ftype)
+        if (v->map_ftype && v->map_ftype->kind == TY_STRUCT)
           snprintf (msg, sizeof msg, "while mapping field %s.%s",
                     v->map_ftype->name ? v->map_ftype->name : "struct",
                     v->map_fname ? v->map_fname : "");

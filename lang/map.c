@@ -51,6 +51,10 @@ static val build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc,
 static val int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into,
                                bool check);
 static _Noreturn void no_alternative (vm *v, const type *t);
+
+/* v->map_ftype while mapping the elements of an array that no struct
+   field holds: the EOF they meet names no field (exc.c).  */
+static const type elements_marker = { .kind = TY_ARRAY };
 static void constraint_failed (vm *v, const type *t, const char *field);
 
 /* A value X given for type T (a cast, an argument, a struct field): when
@@ -349,7 +353,9 @@ no_alternative (vm *v, const type *t)
               t->name);
   else
     snprintf (msg, sizeof msg, "no valid alternative in union");
-  vm_raise_code (v, EC_CONSTRAINT, msg);
+  /* As for constraints, GNU poke says nothing of a mapped array's
+     element.  */
+  vm_raise_code (v, EC_CONSTRAINT, v->map_elems ? "" : msg);
 }
 
 static val
@@ -426,7 +432,13 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       else
         fsize = build_field (v, t, s, kid, bc, cur, base, &off);
       if (fsize == FIELD_ABSENT)
-        continue;
+        {
+          /* The next field goes where its label put it, as in GNU
+             poke.  */
+          if (kid->aux && !t->u.s.pinned && !t->u.s.is_union)
+            cur = off;
+          continue;
+        }
       if (s->offs)
         s->offs[i] = bc->map ? off - (uint64_t) bc->bias : off - base;
       if (t->u.s.pinned || t->u.s.is_union)
@@ -439,7 +451,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       if (cur > end)
         end = cur;
     }
-  if (t->u.s.is_union && !chosen && t->u.s.nfields > 0)
+  if (t->u.s.is_union && !chosen)
     {
       /* The last alternative ran out of data: GNU poke says so.  */
       val last = v->roots[failure];
@@ -538,9 +550,16 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         }
       else if (bounded)
         {
+          /* GNU poke names the field an end of file was met in only
+             when the outermost value mapped is a struct.  */
+          bool anon = !v->map_ftype;
+          if (anon)
+            v->map_ftype = &elements_marker;
           v->map_elems++;
           e = build_value (v, f, et, &sub, &esize);
           v->map_elems--;
+          if (anon)
+            v->map_ftype = NULL;
         }
       else
         {
@@ -863,7 +882,8 @@ write_value (vm *v, ios *io, uint64_t off, val x, int endian)
           {
             if (!s->fields[i].t)
               continue;
-            uint64_t fo = s->offs ? off + (s->offs[i] - s->map.offset) : cur;
+            uint64_t fo = t->u.s.pinned ? off
+                          : s->offs ? off + (s->offs[i] - s->map.offset) : cur;
             write_value (v, io, fo, s->fields[i], field_endian (t, i, endian));
             cur = fo + val_size_bits (s->fields[i]);
           }
@@ -1095,6 +1115,25 @@ map_assign_index (vm *v, pk_frame *f, ast *lv, val x)
   v->nroots = base;
 }
 
+/* Evaluate constraint C of struct S, whose field I was just given a
+   new value: what the constraint raises (E_elem for a union's
+   alternative not taken) puts OLD back first.  */
+static bool
+recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
+{
+  vm_handler h;
+  vm_handler_enter (v, &h);
+  if (setjmp (h.jb) == 0)
+    {
+      bool holds = vm_eval (v, &s->fr, c).v.u != 0;
+      v->handler = h.prev;
+      return holds;
+    }
+  vm_handler_caught (v, &h);
+  s->fields[i] = old;
+  vm_raise (v, v->exc);
+}
+
 void
 map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
 {
@@ -1118,6 +1157,7 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
           || ft->u.a.bound_is_size))
     map_check_bound (v, &s->fr, ft, x);
   val old = s->fields[i];
+  vm_push_root (v, old);
   vm_obj_written (v, &s->fr.h);
   s->fields[i] = x;
   /* The struct is checked again, field by field, as GNU poke
@@ -1136,7 +1176,7 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
         fkid = kid;
       map_check_bound (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
                          s->fields[kid->slot]);
-      if (kid->b && strict && !vm_eval (v, &s->fr, kid->b).v.u)
+      if (kid->b && strict && !recheck_constraint (v, s, kid->b, i, old))
         {
           s->fields[i] = old;
           if (sv.t->u.s.is_union)
