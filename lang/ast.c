@@ -66,3 +66,14 @@ ast_clone (arena *ar, const ast *n)
     }
   return c;
 }
+
+const char *
+ast_attr_name (int id)
+{
+  static const char *const names[] = {
+    NULL,
+#define ATTR(e, name) name,
+#include "attrs.def"
+  };
+  return id > 0 && (size_t) id < countof (names) ? names[id] : NULL;
+}

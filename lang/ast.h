@@ -66,6 +66,28 @@ struct ast
   void *aux;                    /* Per-kind extra data (see ast.def).  */
 };
 
+/* What `op' holds where it is no operator (see ast.def).  */
+enum
+{
+  AST_NOCALL = 1,               /* A_VAR, A_MEMBER: a reference that is
+                                   not called implicitly (a parenthesized
+                                   name, a callee).  */
+  AST_PINNED = 1                /* TN_STRUCT: a pinned struct.  */
+};
+
+/* The attributes (A_ATTR's op), from 1.  */
+typedef enum attr_id
+{
+  ATTR_NONE,
+#define ATTR(e, name) ATTR_##e,
+#include "attrs.def"
+  ATTR_NUM
+} attr_id;
+
+/* The name of attribute ID (`size' for ATTR_SIZE), NULL for ATTR_NONE
+   and past the last.  */
+const char *ast_attr_name (int id);
+
 ast *ast_new (arena *ar, ast_kind kind, const source *src, loc_t loc);
 ast *ast_list_push (arena *ar, ast *list_owner, ast *kid);
 const char *ast_kind_name (ast_kind k);

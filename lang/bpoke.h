@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct bpoke bpoke;
 
@@ -30,8 +31,9 @@ void bpoke_free (bpoke *pk);
 /* Run one REPL command (also used for -c and each line of -s): a
    statement, declaration or expression; the value of a lone expression
    is printed.  FILENAME is "<stdin>" for typed input.  With
-   ALLOW_INCOMPLETE, input that ends too early (an open brace, string or
-   comment) returns BPOKE_INCOMPLETE and runs nothing.  The command is a
+   ALLOW_INCOMPLETE, input that ends too early (an open parenthesis,
+   bracket or brace, a string or comment, a function without its body)
+   returns BPOKE_INCOMPLETE and runs nothing.  The command is a
    transaction over the IO spaces: its writes are made when it ends well,
    and dropped when it fails.  */
 bpoke_status bpoke_command (bpoke *pk, const char *src, size_t len,
@@ -44,15 +46,40 @@ bpoke_status bpoke_script (bpoke *pk, const char *src, size_t len,
 /* The same, reading PATH.  */
 bpoke_status bpoke_script_file (bpoke *pk, const char *path);
 
+/* The directory of the standard library (elf.bpk...): by default the
+   installed one; an uninstalled program sets its source tree's.  */
+void bpoke_set_datadir (bpoke *pk, const char *dir);
+
+/* The directories `load NAME' searches, after the directory of the
+   file being loaded, colon-separated: the current directory, those of
+   BPOKE_LOAD_PATH, the standard library, then where GNU poke's pickles
+   are (POKE_LOAD_PATH, $XDG_DATA_HOME/poke or ~/.local/share/poke,
+   /usr/local/share/poke/pickles, /usr/share/poke/pickles).  The caller
+   frees the string.  */
+char *bpoke_load_path (const bpoke *pk);
+
 /* The exit status a failed program asks for (an unhandled exception's
    exit_status, or exit's argument).  */
 int bpoke_exit_code (const bpoke *pk);
+/* Set it, as `.exit CODE` does.  */
+void bpoke_set_exit_code (bpoke *pk, int code);
+
+/* Read an integer argument of a dot-command as GNU poke does: C's
+   notation (0x, 0b, a leading 0 for octal) with a sign, cut to 32
+   bits.  False if S is not one.  */
+bool bpoke_parse_int (const char *s, int *out);
 
 /* Settings, as `.set NAME VALUE` changes them.  Returns false with a
-   message in *ERR for an unknown setting or a bad value.  With VALUE
-   NULL, prints the current value.  */
+   message in *ERR (GNU poke's) for an unknown setting or a bad value.  */
 bool bpoke_set (bpoke *pk, const char *name, const char *value,
                 const char **err);
+/* The value of setting NAME as `.set NAME` prints it, or NULL if there
+   is no such setting.  The string may change at the next call.  */
+const char *bpoke_get (bpoke *pk, const char *name);
+/* The name of the Ith setting, in the order `.set` lists them (NULL
+   past the last), and in *VALUES the values it takes, comma-separated
+   ("yes,no"), or NULL for an integer.  */
+const char *bpoke_setting (int i, const char **values);
 
 /* Disable calls to native (extern) functions for good, as --no-ffi
    does: they raise E_perm, and `.set ffi yes' is refused.  */
@@ -65,14 +92,33 @@ void bpoke_disable_ffi (bpoke *pk);
    it only the call depth is bounded.  */
 void bpoke_set_stack_limit (bpoke *pk, const void *limit);
 
+/* Where the programs' output (print, printf, dump...) goes: stdout at
+   first.  The prompt's pager changes it while a command runs.  */
+void bpoke_set_output (bpoke *pk, FILE *out);
+
 /* Make a running program raise E_signal at the next loop iteration or
    call: for Ctrl-C.  Safe to call from a signal handler.  */
 void bpoke_interrupt (bpoke *pk);
 
-/* Completion: call FN for every global name (variables, functions,
-   types) that starts with PREFIX.  */
-void bpoke_complete (bpoke *pk, const char *prefix,
+/* Completion: call FN for every global name that starts with PREFIX
+   and is of one of KINDS: 'v' variables, 'f' functions, 't' types
+   (KINDS NULL: all).  */
+void bpoke_complete (bpoke *pk, const char *prefix, const char *kinds,
                      void (*fn) (void *ctx, const char *name), void *ctx);
+/* Call FN for every attribute name (size, length...) that starts with
+   PREFIX.  */
+void bpoke_complete_attributes (const char *prefix,
+                                void (*fn) (void *ctx, const char *name),
+                                void *ctx);
+/* Call FN for every field and method that starts with PREFIX of the
+   struct value denoted by the expression at the end of TEXT (LEN
+   bytes, just before a `.'): a global name followed by .FIELD, [INDEX]
+   and (ARGUMENTS).  Its type is found from the declarations, without
+   running anything.  */
+void bpoke_complete_members (bpoke *pk, const char *text, size_t len,
+                             const char *prefix,
+                             void (*fn) (void *ctx, const char *name),
+                             void *ctx);
 
 /* The scripts' command-line arguments, as `argv` sees them.  */
 void bpoke_set_argv (bpoke *pk, int argc, char **argv);

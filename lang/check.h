@@ -64,10 +64,4 @@ void compiler_each_global (const compiler *c,
                                        char kind, type *t),
                            void *ctx);
 
-/* Declare a builtin function NAME of type T with builtin number ID.  */
-void compiler_declare_builtin (compiler *c, const char *name, type *t,
-                               int id);
-/* Declare a global type name.  */
-void compiler_declare_type (compiler *c, const char *name, type *t);
-
 #endif

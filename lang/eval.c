@@ -695,14 +695,6 @@ eval_call (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
-/* Attributes.  */
-enum
-{
-  ATTR_SIZE = 1, ATTR_SIGNED, ATTR_MAGNITUDE, ATTR_UNIT, ATTR_LENGTH,
-  ATTR_MAPPED, ATTR_STRICT, ATTR_OFFSET, ATTR_IOS
-};
-
-
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
 {

@@ -4,6 +4,7 @@
 
 #include "bpoke.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <regex.h>
@@ -38,6 +39,8 @@ struct bpoke
   source **sources;
   int nsources, capsources;
   const source *builtins;       /* The builtins' declarations.  */
+  char *datadir;                /* The standard library's directory.  */
+  bool pager;                   /* .set pager: kept for the program.  */
 };
 
 
@@ -148,12 +151,55 @@ readable (const char *path)
   return true;
 }
 
-/* Find module NAME: in the loading file's directory, the current
-   directory, BPOKE_LOAD_PATH, then the standard library (BPOKE_DATADIR
-   when set, as the tests do for an uninstalled bpoke); `.bpk' before
-   `.pk'.  */
+/* Append the directory list LIST (colon-separated; empty entries are
+   dropped) to DIRS.  */
+static void
+add_dirs (strbuf *dirs, const char *list)
+{
+  for (const char *d = list; d && *d;)
+    {
+      size_t n = strcspn (d, ":");
+      if (n > 0)
+        {
+          if (dirs->len)
+            sb_putc (dirs, ':');
+          sb_putn (dirs, d, n);
+        }
+      d += n + (d[n] == ':');
+    }
+}
+
+char *
+bpoke_load_path (const bpoke *pk)
+{
+  strbuf dirs;
+  sb_init (&dirs);
+  add_dirs (&dirs, ".");
+  add_dirs (&dirs, getenv ("BPOKE_LOAD_PATH"));
+  add_dirs (&dirs, pk->datadir ? pk->datadir : BPOKE_DATADIR);
+  /* Then GNU poke's pickles, where GNU poke looks for them: its users'
+     `load mbr' works here too, and bpoke's own modules come first.  */
+  add_dirs (&dirs, getenv ("POKE_LOAD_PATH"));
+  const char *xdg = getenv ("XDG_DATA_HOME"), *home = getenv ("HOME");
+  if (xdg && *xdg)
+    sb_printf (&dirs, ":%s/poke", xdg);
+  else if (home && *home)
+    sb_printf (&dirs, ":%s/.local/share/poke", home);
+  add_dirs (&dirs, "/usr/local/share/poke/pickles:/usr/share/poke/pickles");
+  return sb_steal (&dirs);
+}
+
+void
+bpoke_set_datadir (bpoke *pk, const char *dir)
+{
+  free (pk->datadir);
+  pk->datadir = xstrdup (dir);
+}
+
+/* Find module NAME: in the loading file's directory, then the load
+   path (bpoke_load_path); `.bpk' before `.pk'.  */
 static char *
-find_module (const source *from, const char *name, bool is_path)
+find_module (bpoke *pk, const source *from, const char *name, bool is_path)
 {
   static const char *const exts[] = { ".bpk", ".pk" };
   strbuf dirs;
@@ -163,16 +209,10 @@ find_module (const source *from, const char *name, bool is_path)
     sb_putn (&dirs, from->filename, (size_t) (slash - from->filename));
   else
     sb_putc (&dirs, '.');
-  sb_puts (&dirs, ":.");
-  const char *lp = getenv ("BPOKE_LOAD_PATH");
-  if (lp && *lp)
-    {
-      sb_putc (&dirs, ':');
-      sb_puts (&dirs, lp);
-    }
-  const char *dd = getenv ("BPOKE_DATADIR");
+  char *path = bpoke_load_path (pk);
   sb_putc (&dirs, ':');
-  sb_puts (&dirs, dd && *dd ? dd : BPOKE_DATADIR);
+  sb_puts (&dirs, path);
+  free (path);
   char *result = NULL;
   if (is_path && name[0] == '/')
     result = readable (name) ? xstrdup (name) : NULL;
@@ -205,7 +245,7 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
 {
   bpoke *pk = ctx;
   static char buf[512];
-  char *path = find_module (from, name, is_path);
+  char *path = find_module (pk, from, name, is_path);
   if (!path)
     {
       snprintf (buf, sizeof buf, is_path
@@ -238,6 +278,13 @@ load_module (void *ctx, const source *from, const char *name, bool is_path,
   return st == BPOKE_OK;
 }
 
+/* For parse_env.is_variable.  */
+static bool
+is_global_variable (void *comp, const char *name)
+{
+  return compiler_global (comp, name, NULL) >= 0;
+}
+
 static bpoke_status exec_program (bpoke *pk, ast *prog, bool repl,
                                   compiler_mark mark);
 static bpoke_status run_each (bpoke *pk, ast *prog, compiler_mark mark);
@@ -251,7 +298,7 @@ run (bpoke *pk, const source *src, int how)
   sb_init (&err);
   parse_env env = { compiler_is_type_name, pk->comp,
                     compiler_arena (pk->comp), load_module, pk,
-                    how & RUN_LAZY };
+                    how & RUN_LAZY, is_global_variable };
   bool incomplete = false;
   ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
@@ -358,6 +405,40 @@ end_transaction (bpoke *pk, bpoke_status st, const char *what)
   return st;
 }
 
+/* Does TEXT end inside a construct: an open parenthesis, bracket or
+   brace, a block comment or a string?  Then the prompt reads another
+   line, without parsing (which would run the `load's of the text).  A
+   closing bracket that matches nothing is no reason to wait: the
+   parser then says what is wrong.  */
+static bool
+unfinished (const char *text, size_t len)
+{
+  lexer *lx = lex_new (text, len, "<stdin>");
+  char *open = NULL;
+  size_t depth = 0, cap = 0;
+  bool mismatch = false;
+  token t;
+  for (tok_kind k; !mismatch && (k = lex_next (lx, &t)) != T_EOF;)
+    {
+      if (k == T_ERROR && lex_incomplete (lx))
+        break;
+      char close = k == T_RPAREN ? '(' : k == T_RBRACK ? '[' : k == T_RBRACE
+                   ? '{' : 0;
+      if (close)
+        mismatch = depth == 0 || open[--depth] != close;
+      else if (k == T_LPAREN || k == T_LBRACK || k == T_LBRACE)
+        {
+          if (depth == cap)
+            open = xrealloc (open, cap = cap ? 2 * cap : 16);
+          open[depth++] = k == T_LPAREN ? '(' : k == T_LBRACK ? '[' : '{';
+        }
+    }
+  bool r = !mismatch && (depth > 0 || lex_incomplete (lx));
+  free (open);
+  lex_free (lx);
+  return r;
+}
+
 /* Run the statements of a script one by one, each a transaction: when
    one fails, the writes of those before it stay made, as GNU poke (which
    writes at once) keeps them.  */
@@ -396,6 +477,8 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
   /* GNU poke ignores command lines that start with `#'.  */
   if (len > 0 && *text == '#')
     return BPOKE_OK;
+  if (allow_incomplete && unfinished (text, len))
+    return BPOKE_INCOMPLETE;
   bool is_fun = len >= 4 && memcmp (text, "fun", 3) == 0
                 && (text[3] == ' ' || text[3] == '\t');
   strbuf sb;
@@ -445,6 +528,12 @@ bpoke_exit_code (const bpoke *pk)
   return pk->exit_code;
 }
 
+void
+bpoke_set_exit_code (bpoke *pk, int code)
+{
+  pk->exit_code = code;
+}
+
 /* The checker's hook for a lazy declaration: parse, check and run it,
    where the checker has arranged what it sees.  */
 static bool
@@ -454,7 +543,8 @@ compile_lazy (void *ctx, const ast *decl)
   strbuf err;
   sb_init (&err);
   parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk, false };
+                    compiler_arena (pk->comp), load_module, pk, false,
+                    is_global_variable };
   ast *prog = parse_lazy (&env, decl->src, decl, &err);
   val exc;
   bool ok = prog && check_program (pk->comp, prog, &err)
@@ -544,6 +634,7 @@ bpoke_free (bpoke *pk)
   for (int i = 0; i < pk->nloaded; i++)
     free (pk->loaded[i]);
   free (pk->loaded);
+  free (pk->datadir);
   free (pk);
 }
 
@@ -561,135 +652,255 @@ bpoke_set_stack_limit (bpoke *pk, const void *limit)
 }
 
 void
+bpoke_set_output (bpoke *pk, FILE *out)
+{
+  pk->vm->out = out;
+}
+
+void
 bpoke_interrupt (bpoke *pk)
 {
   pk->vm->interrupted = 1;
 }
 
+/* The settings of `.set', in the order GNU poke 4.3 lists them, then
+   bpoke's own; VALUES are the words a setting takes, NULL for an
+   integer.  auto-map, prompt-maps, doc-viewer, tracer, autoremap and
+   error-on-warning are GNU poke's features that bpoke does not have:
+   they keep the value that says what bpoke does (FIXED).  pager is the
+   program's: the library only keeps it.  */
+enum
+{
+  SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
+  SET_OACUTOFF, SET_ODEPTH, SET_OINDENT, SET_OMODE, SET_ENDIAN,
+  SET_DOC_VIEWER, SET_PAGER, SET_TRACER, SET_AUTOREMAP, SET_ERROR_ON_WARNING,
+  SET_FFI, SET_COUNT
+};
+
+static const struct
+{
+  const char *name, *values, *fixed;
+} settings[SET_COUNT] = {
+  [SET_PRETTY] = { "pretty-print", "yes,no", NULL },
+  [SET_AUTO_MAP] = { "auto-map", "yes,no", "no" },
+  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no", "no" },
+  [SET_OMAPS] = { "omaps", "yes,no", NULL },
+  [SET_OBASE] = { "obase", "2,8,10,16", NULL },
+  [SET_OACUTOFF] = { "oacutoff", NULL, NULL },
+  [SET_ODEPTH] = { "odepth", NULL, NULL },
+  [SET_OINDENT] = { "oindent", NULL, NULL },
+  [SET_OMODE] = { "omode", "flat,tree", NULL },
+  [SET_ENDIAN] = { "endian", "little,big,host,network", NULL },
+  [SET_DOC_VIEWER] = { "doc-viewer", "info,less", "info" },
+  [SET_PAGER] = { "pager", "yes,no", NULL },
+  [SET_TRACER] = { "tracer", "yes,no", "no" },
+  [SET_AUTOREMAP] = { "autoremap", "yes,no", "yes" },
+  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no", "no" },
+  [SET_FFI] = { "ffi", "yes,no", NULL },
+};
+
+const char *
+bpoke_setting (int i, const char **values)
+{
+  if (i < 0 || i >= SET_COUNT)
+    return NULL;
+  if (values)
+    *values = settings[i].values;
+  return settings[i].name;
+}
+
+static int
+setting_id (const char *name)
+{
+  for (int i = 0; i < SET_COUNT; i++)
+    if (strcmp (settings[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+/* Is WORD one of the comma-separated LIST?  */
+static bool
+in_list (const char *list, const char *word)
+{
+  size_t n = strlen (word);
+  for (const char *p = list; *p;)
+    {
+      size_t k = strcspn (p, ",");
+      if (k == n && strncmp (p, word, n) == 0)
+        return true;
+      p += k + (p[k] == ',');
+    }
+  return false;
+}
+
+/* GNU poke's dot-commands read their integers in C's notation (0x,
+   0b and a leading 0 for octal) with a sign; beyond 64 bits they
+   saturate, then are cut to 32 bits (`.set oindent 4294967312' is
+   16).  */
 bool
-bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
+bpoke_parse_int (const char *s, int *out)
+{
+  const char *p = s;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  bool neg = *p == '-';
+  if (*p == '-' || *p == '+')
+    p++;
+  int base = 10;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit ((unsigned char) p[2]))
+    base = 16, p += 2;
+  else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')
+           && (p[2] == '0' || p[2] == '1'))
+    base = 2, p += 2;
+  else if (p[0] == '0')
+    base = 8;
+  uint64_t v = 0;
+  bool over = false;
+  const char *digits = p;
+  for (;; p++)
+    {
+      int d = isdigit ((unsigned char) *p) ? *p - '0'
+              : isxdigit ((unsigned char) *p) ? tolower (*p) - 'a' + 10 : 99;
+      if (d >= base)
+        break;
+      if (v > (UINT64_MAX - (uint64_t) d) / (uint64_t) base)
+        over = true;
+      else
+        v = v * (uint64_t) base + (uint64_t) d;
+    }
+  if (p == digits || *p)
+    return false;
+  int64_t r;
+  if (neg)
+    r = over || v > (uint64_t) INT64_MAX + 1 ? INT64_MIN : (int64_t) (0 - v);
+  else
+    r = over || v > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) v;
+  *out = (int) (uint32_t) (uint64_t) r;
+  return true;
+}
+
+const char *
+bpoke_get (bpoke *pk, const char *name)
+{
+  static char buf[16];
+  const print_opts *o = &pk->vm->popts;
+  int id = setting_id (name);
+  if (id < 0)
+    return NULL;
+  if (settings[id].fixed)
+    return settings[id].fixed;
+  switch (id)
+    {
+    case SET_PRETTY: return o->pretty ? "yes" : "no";
+    case SET_OMAPS: return o->omaps ? "yes" : "no";
+    case SET_OMODE: return o->tree ? "tree" : "flat";
+    case SET_ENDIAN: return pk->vm->big_endian ? "big" : "little";
+    case SET_PAGER: return pk->pager ? "yes" : "no";
+    case SET_FFI: return pk->vm->ffi_off ? "no" : "yes";
+    default:
+      break;
+    }
+  int v = id == SET_OBASE ? o->obase : id == SET_OACUTOFF ? o->oacutoff
+          : id == SET_ODEPTH ? o->odepth : o->oindent;
+  snprintf (buf, sizeof buf, "%d", v);
+  return buf;
+}
+
+/* Change setting ID to VALUE, which is valid for it.  */
+static bool
+apply_setting (bpoke *pk, int id, const char *value, const char **err)
 {
   print_opts *o = &pk->vm->popts;
-  *err = NULL;
-  if (strcmp (name, "endian") == 0)
+  bool yes = strcmp (value, "yes") == 0;
+  int n = 0;
+  if (!settings[id].values)
+    bpoke_parse_int (value, &n);
+  switch (id)
     {
-      bool host_big = *(const unsigned char *) &(const uint16_t) { 1 } == 0;
-      if (!value)
-        printf ("%s\n", pk->vm->big_endian ? "big" : "little");
-      else if (strcmp (value, "big") == 0 || strcmp (value, "network") == 0)
-        pk->vm->big_endian = true;
-      else if (strcmp (value, "little") == 0)
-        pk->vm->big_endian = false;
-      else if (strcmp (value, "host") == 0)
-        pk->vm->big_endian = host_big;
+    case SET_PRETTY: o->pretty = yes; break;
+    case SET_OMAPS: o->omaps = yes; break;
+    case SET_OBASE: o->obase = atoi (value); break;
+    case SET_OACUTOFF: o->oacutoff = n; break;
+    case SET_ODEPTH: o->odepth = n; break;
+    case SET_OINDENT: o->oindent = n; break;
+    case SET_OMODE: o->tree = strcmp (value, "tree") == 0; break;
+    case SET_PAGER: pk->pager = yes; break;
+    case SET_ENDIAN:
+      if (strcmp (value, "host") == 0)
+        pk->vm->big_endian = *(const unsigned char *) &(const uint16_t) { 1 }
+                             == 0;
       else
-        {
-          *err = "Usage: .set endian {little,big,host,network}";
-          return false;
-        }
-      return true;
-    }
-  if (strcmp (name, "obase") == 0)
-    {
-      if (!value)
-        {
-          printf ("%d\n", o->obase);
-          return true;
-        }
-      int b = atoi (value);
-      if (b != 2 && b != 8 && b != 10 && b != 16)
-        {
-          *err = "Usage: .set obase {2,8,10,16}";
-          return false;
-        }
-      o->obase = b;
-      return true;
-    }
-  if (strcmp (name, "omode") == 0)
-    {
-      if (!value)
-        {
-          printf ("%s\n", o->tree ? "tree" : "flat");
-          return true;
-        }
-      if (strcmp (value, "tree") == 0)
-        o->tree = true;
-      else if (strcmp (value, "flat") == 0)
-        o->tree = false;
-      else
-        {
-          *err = "error: omode should be one of `flat' or `tree'.";
-          return false;
-        }
-      return true;
-    }
-  struct
-  {
-    const char *name;
-    int *p;
-  } ints[] = {
-    {"odepth", &o->odepth}, {"oindent", &o->oindent},
-    {"oacutoff", &o->oacutoff},
-  };
-  for (size_t i = 0; i < countof (ints); i++)
-    if (strcmp (name, ints[i].name) == 0)
-      {
-        if (!value)
-          {
-            printf ("%d\n", *ints[i].p);
-            return true;
-          }
-        *ints[i].p = atoi (value);
-        return true;
-      }
-  if (strcmp (name, "ffi") == 0)
-    {
-      if (!value)
-        printf ("%s\n", pk->vm->ffi_off ? "no" : "yes");
-      else if (strcmp (value, "no") == 0)
-        pk->vm->ffi_off = true;
-      else if (strcmp (value, "yes") != 0)
-        {
-          *err = "Usage: .set ffi {yes,no}";
-          return false;
-        }
-      else if (pk->vm->ffi_locked)
+        pk->vm->big_endian = strcmp (value, "little") != 0;
+      break;
+    case SET_FFI:
+      if (yes && pk->vm->ffi_locked)
         {
           *err = "error: native calls were disabled by --no-ffi";
           return false;
         }
+      pk->vm->ffi_off = !yes;
+      break;
+    }
+  return true;
+}
+
+bool
+bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
+{
+  static char msg[128];
+  *err = NULL;
+  int id = setting_id (name);
+  if (id < 0)
+    {
+      snprintf (msg, sizeof msg, "set %s: command not found.", name);
+      *err = msg;
+      return false;
+    }
+  int n;
+  if (settings[id].values ? !in_list (settings[id].values, value)
+      : !bpoke_parse_int (value, &n))
+    {
+      if (id == SET_ERROR_ON_WARNING)
+        snprintf (msg, sizeof msg, "error: error-on-warning should be one "
+                  "of `yes' or `no'");
       else
-        pk->vm->ffi_off = false;
-      return true;
+        snprintf (msg, sizeof msg, "Usage: .set %s %s%s%s", name,
+                  settings[id].values ? "{" : "",
+                  settings[id].values ? settings[id].values : "INTEGER",
+                  settings[id].values ? "}" : "");
+      *err = msg;
+      return false;
     }
-  if (strcmp (name, "pretty-print") == 0)
+  if (settings[id].fixed && strcmp (value, settings[id].fixed) != 0)
     {
-      if (!value)
-        {
-          printf ("%s\n", o->pretty ? "yes" : "no");
-          return true;
-        }
-      o->pretty = strcmp (value, "yes") == 0;
-      return true;
+      snprintf (msg, sizeof msg, "error: in bpoke, %s is always %s", name,
+                settings[id].fixed);
+      *err = msg;
+      return false;
     }
-  if (strcmp (name, "omaps") == 0)
-    {
-      if (!value)
-        {
-          printf ("%s\n", o->omaps ? "yes" : "no");
-          return true;
-        }
-      o->omaps = strcmp (value, "yes") == 0;
-      return true;
-    }
-  *err = "error: invalid setting";
-  return false;
+  return apply_setting (pk, id, value, err);
+}
+
+/* Completion.  */
+
+/* Can NAME be typed?  The checker's own names (` env Exception 19')
+   cannot.  */
+static bool
+public_name (const char *name)
+{
+  if (!name || !(isalpha ((unsigned char) *name) || *name == '_'))
+    return false;
+  for (const char *p = name + 1; *p; p++)
+    if (!(isalnum ((unsigned char) *p) || *p == '_'))
+      return false;
+  return true;
 }
 
 typedef struct complete_ctx
 {
   const char *prefix;
   size_t plen;
+  const char *kinds;
   void (*fn) (void *, const char *);
   void *ctx;
 } complete_ctx;
@@ -698,18 +909,141 @@ static void
 complete_one (void *cv, const char *name, char kind, type *t)
 {
   complete_ctx *c = cv;
-  (void) kind;
   (void) t;
-  if (strncmp (name, c->prefix, c->plen) == 0)
+  if ((!c->kinds || strchr (c->kinds, kind))
+      && strncmp (name, c->prefix, c->plen) == 0 && public_name (name))
     c->fn (c->ctx, name);
 }
 
 void
-bpoke_complete (bpoke *pk, const char *prefix,
+bpoke_complete (bpoke *pk, const char *prefix, const char *kinds,
                 void (*fn) (void *ctx, const char *name), void *ctx)
 {
-  complete_ctx c = { prefix, strlen (prefix), fn, ctx };
+  complete_ctx c = { prefix, strlen (prefix), kinds, fn, ctx };
   compiler_each_global (pk->comp, complete_one, &c);
+}
+
+void
+bpoke_complete_attributes (const char *prefix,
+                           void (*fn) (void *ctx, const char *name),
+                           void *ctx)
+{
+  const char *a;
+  for (int i = 1; (a = ast_attr_name (i)); i++)
+    if (strncmp (a, prefix, strlen (prefix)) == 0)
+      fn (ctx, a);
+}
+
+/* The index of the token that closes the group opened at I (a `(' or
+   `['), or that opens the one closed at I: STEP is 1 or -1.  -1 if
+   there is none.  */
+static int
+group_end (const token *t, int n, int i, int step)
+{
+  int depth = 0;
+  for (; i >= 0 && i < n; i += step)
+    {
+      bool opens = t[i].kind == T_LPAREN || t[i].kind == T_LBRACK;
+      bool closes = t[i].kind == T_RPAREN || t[i].kind == T_RBRACK;
+      depth += (opens ? 1 : closes ? -1 : 0) * step;
+      if (depth == 0 && (opens || closes))
+        return i;
+    }
+  return -1;
+}
+
+/* The type of field or method NAME of T, or NULL.  */
+static type *
+member_type (const type *t, const char *name)
+{
+  if (t->kind != TY_STRUCT)
+    return NULL;
+  for (int i = 0; i < t->u.s.nfields; i++)
+    if (t->u.s.fields[i].name && strcmp (t->u.s.fields[i].name, name) == 0)
+      return t->u.s.fields[i].type;
+  for (int i = 0; i < t->u.s.nmethods; i++)
+    if (t->u.s.methods[i].name && strcmp (t->u.s.methods[i].name, name) == 0)
+      return t->u.s.methods[i].type;
+  return NULL;
+}
+
+/* The type of the expression that ends the N tokens T: a global name
+   followed by .FIELD, [INDEX] and (ARGUMENTS), as `f.shdr[1].' or
+   `f.get_sections_by_name (".text")[0].'.  Nothing is run or compiled:
+   the type follows from the name's declaration.  NULL when it does
+   not.  */
+static type *
+postfix_type (const compiler *c, const token *t, int n)
+{
+  int i = n - 1;
+  while (i >= 0)
+    {
+      if (t[i].kind == T_RPAREN || t[i].kind == T_RBRACK)
+        {
+          i = group_end (t, n, i, -1);
+          if (i < 0)
+            return NULL;
+          i--;
+        }
+      else if (t[i].kind == T_IDENT && i > 0 && t[i - 1].kind == T_DOT)
+        i -= 2;
+      else
+        break;
+    }
+  type *ty = NULL;
+  if (i < 0 || t[i].kind != T_IDENT || compiler_global (c, t[i].sval, &ty) < 0)
+    return NULL;
+  for (int j = i + 1; j < n && ty;)
+    {
+      if (t[j].kind == T_DOT)
+        {
+          ty = j + 1 < n && t[j + 1].kind == T_IDENT
+               ? member_type (ty, t[j + 1].sval) : NULL;
+          j += 2;
+          continue;
+        }
+      if (t[j].kind == T_LBRACK)
+        ty = ty->kind == TY_ARRAY ? ty->u.a.elem : NULL;
+      else
+        ty = ty->kind == TY_FUNCTION ? ty->u.f.ret : NULL;
+      j = group_end (t, n, j, 1) + 1;
+      if (j == 0)
+        return NULL;
+    }
+  return ty;
+}
+
+void
+bpoke_complete_members (bpoke *pk, const char *text, size_t len,
+                        const char *prefix,
+                        void (*fn) (void *ctx, const char *name), void *ctx)
+{
+  lexer *lx = lex_new (text, len, "<stdin>");
+  token *toks = NULL;
+  int n = 0, cap = 0;
+  token tok;
+  while (lex_next (lx, &tok) != T_EOF)
+    {
+      if (n == cap)
+        toks = xrealloc (toks, sizeof *toks * (size_t) (cap = cap ? 2 * cap
+                                                                  : 32));
+      toks[n++] = tok;
+    }
+  /* Inside a string or a comment there are no members.  */
+  const type *t = lex_incomplete (lx) ? NULL : postfix_type (pk->comp, toks,
+                                                             n);
+  size_t plen = strlen (prefix);
+  for (int m = 0; t && t->kind == TY_STRUCT && m < 2; m++)
+    {
+      int count = m ? t->u.s.nmethods : t->u.s.nfields;
+      const type_field *fs = m ? t->u.s.methods : t->u.s.fields;
+      for (int i = 0; i < count; i++)
+        if (public_name (fs[i].name)
+            && strncmp (fs[i].name, prefix, plen) == 0)
+          fn (ctx, fs[i].name);
+    }
+  free (toks);
+  lex_free (lx);
 }
 
 void

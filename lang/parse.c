@@ -281,6 +281,17 @@ is_type_name (parser *p, const char *name)
   return p->env->is_type_name && p->env->is_type_name (p->env->ctx, name);
 }
 
+/* Is NAME a variable or function, declared in the text or before it?
+   Without the caller's is_variable, any name may be.  */
+static bool
+is_variable (parser *p, const char *name)
+{
+  for (scope_name *s = p->names; s; s = s->next)
+    if (strcmp (s->name, name) == 0)
+      return !s->is_type;
+  return !p->env->is_variable || p->env->is_variable (p->env->ctx, name);
+}
+
 /* Does the current token start a type?  */
 static bool
 starts_type (parser *p)
@@ -466,6 +477,71 @@ parse_type (parser *p)
   return parse_array_suffixes (p, parse_type_primary (p));
 }
 
+/* A field of a struct type, from FLOC; FSTART is the end of the token
+   before it.  */
+static ast *
+parse_struct_field (parser *p, loc_t floc, int fstart)
+{
+  ast *f = node (p, TN_FIELD, floc);
+  if (accept (p, K_BIG))
+    f->op = TYPE_ENDIAN_BIG;
+  else if (accept (p, K_LITTLE))
+    f->op = TYPE_ENDIAN_LITTLE;
+  f->a = parse_type (p);
+  if (p->tok.kind == T_IDENT)
+    {
+      name_into (p, f);
+      declare (p, f->name, false);
+    }
+  /* A constraint (: E) and an initializer (= E), in either order;
+     == E is both: a default that must hold.  */
+  p->no_named++;
+  for (;;)
+    {
+      if (!f->b && accept (p, T_COLON))
+        f->b = parse_expr (p);
+      else if (!f->name && (p->tok.kind == T_ASSIGN
+                            || p->tok.kind == T_EQ))
+        {
+          /* GNU poke's location runs from the end of the previous
+             token to the semicolon.  */
+          next (p);
+          parse_expr (p);
+          accept (p, T_SEMI);
+          fail_at (p, pos_loc (p, (size_t) fstart), p->prev_end,
+                   "no initializer allowed in anonymous field");
+        }
+      else if (!f->c && accept (p, T_ASSIGN))
+        {
+          f->c = parse_expr (p);
+          f->flag = true;
+        }
+      else if (!f->c && !f->b && p->tok.kind == T_EQ)
+        {
+          ast *eq = node (p, A_BINOP, p->tok.loc);
+          next (p);
+          f->c = parse_expr (p);
+          f->flag = true;
+          f->optional = true;         /* The == form.  */
+          eq->op = T_EQ;
+          eq->a = node (p, A_VAR, f->nloc);
+          eq->a->name = f->name;
+          eq->a->end = f->nend;
+          eq->b = ast_clone (p->ar, f->c);
+          f->b = finish (p, eq);
+        }
+      else
+        break;
+    }
+  p->no_named--;
+  if (accept (p, T_AT))
+    f->aux = parse_expr (p);            /* Label.  */
+  if (accept (p, K_IF))
+    f->d = parse_expr (p);            /* Optional field.  */
+  expect (p, T_SEMI);
+  return finish (p, f);
+}
+
 /* struct and union types, with their fields and declarations.  */
 static ast *
 parse_struct_type (parser *p)
@@ -476,7 +552,7 @@ parse_struct_type (parser *p)
      the token before it.  */
   n->nend = p->prev_end;
   if (accept (p, K_PINNED))
-    n->op = 1;
+    n->op = AST_PINNED;
   if (accept (p, K_UNION))
     n->flag = true;
   else
@@ -505,64 +581,7 @@ parse_struct_type (parser *p)
           ast_list_push (p->ar, n, finish (p, m));
           continue;
         }
-      ast *f = node (p, TN_FIELD, floc);
-      if (accept (p, K_BIG))
-        f->op = 1;
-      else if (accept (p, K_LITTLE))
-        f->op = 2;
-      f->a = parse_type (p);
-      if (p->tok.kind == T_IDENT)
-        {
-          name_into (p, f);
-          declare (p, f->name, false);
-        }
-      /* A constraint (: E) and an initializer (= E), in either order;
-         == E is both: a default that must hold.  */
-      p->no_named++;
-      for (;;)
-        {
-          if (!f->b && accept (p, T_COLON))
-            f->b = parse_expr (p);
-          else if (!f->name && (p->tok.kind == T_ASSIGN
-                                || p->tok.kind == T_EQ))
-            {
-              /* GNU poke's location runs from the end of the previous
-                 token to the semicolon.  */
-              next (p);
-              parse_expr (p);
-              accept (p, T_SEMI);
-              fail_at (p, pos_loc (p, (size_t) fstart), p->prev_end,
-                       "no initializer allowed in anonymous field");
-            }
-          else if (!f->c && accept (p, T_ASSIGN))
-            {
-              f->c = parse_expr (p);
-              f->flag = true;
-            }
-          else if (!f->c && !f->b && p->tok.kind == T_EQ)
-            {
-              ast *eq = node (p, A_BINOP, p->tok.loc);
-              next (p);
-              f->c = parse_expr (p);
-              f->flag = true;
-              f->optional = true;         /* The == form.  */
-              eq->op = T_EQ;
-              eq->a = node (p, A_VAR, f->nloc);
-              eq->a->name = f->name;
-              eq->a->end = f->nend;
-              eq->b = ast_clone (p->ar, f->c);
-              f->b = finish (p, eq);
-            }
-          else
-            break;
-        }
-      p->no_named--;
-      if (accept (p, T_AT))
-        f->aux = parse_expr (p);            /* Label.  */
-      if (accept (p, K_IF))
-        f->d = parse_expr (p);            /* Optional field.  */
-      expect (p, T_SEMI);
-      ast_list_push (p->ar, n, finish (p, f));
+      ast_list_push (p->ar, n, parse_struct_field (p, floc, fstart));
     }
   p->names = saved;
   expect (p, T_RBRACE);
@@ -691,6 +710,54 @@ parse_args (parser *p, ast *call)
   expect (p, T_RPAREN);
 }
 
+/* E[I], E[I:J], E[I+:N], E[:J]...: an index or a trim of E.  */
+static ast *
+parse_index (parser *p, ast *e, loc_t loc)
+{
+  next (p);
+  ast *n;
+  p->no_named++;
+  if (p->tok.kind == T_COLON)
+    {
+      n = node (p, A_TRIM, loc);
+      n->a = e;
+    }
+  else
+    {
+      ast *i = parse_expr (p);
+      if (p->tok.kind == T_PLUS)
+        {
+          /* a[i+:n] is a[i:i+n].  */
+          next (p);
+          n = node (p, A_TRIM, loc);
+          n->a = e;
+          n->b = i;
+          n->flag = true;
+        }
+      else if (p->tok.kind == T_COLON)
+        {
+          n = node (p, A_TRIM, loc);
+          n->a = e;
+          n->b = i;
+        }
+      else
+        {
+          n = node (p, A_INDEX, loc);
+          n->a = e;
+          n->b = i;
+          p->no_named--;
+          expect (p, T_RBRACK);
+          return finish (p, n);
+        }
+    }
+  expect (p, T_COLON);
+  if (p->tok.kind != T_RBRACK)
+    n->c = parse_expr (p);
+  p->no_named--;
+  expect (p, T_RBRACK);
+  return finish (p, n);
+}
+
 static ast *
 parse_postfix_ops (parser *p, ast *e)
 {
@@ -700,52 +767,8 @@ parse_postfix_ops (parser *p, ast *e)
       switch (p->tok.kind)
         {
         case T_LBRACK:
-          {
-            next (p);
-            ast *n;
-            p->no_named++;
-            if (p->tok.kind == T_COLON)
-              {
-                n = node (p, A_TRIM, loc);
-                n->a = e;
-              }
-            else
-              {
-                ast *i = parse_expr (p);
-                if (p->tok.kind == T_PLUS)
-                  {
-                    /* a[i+:n] is a[i:i+n].  */
-                    next (p);
-                    n = node (p, A_TRIM, loc);
-                    n->a = e;
-                    n->b = i;
-                    n->flag = true;
-                  }
-                else if (p->tok.kind == T_COLON)
-                  {
-                    n = node (p, A_TRIM, loc);
-                    n->a = e;
-                    n->b = i;
-                  }
-                else
-                  {
-                    n = node (p, A_INDEX, loc);
-                    n->a = e;
-                    n->b = i;
-                    p->no_named--;
-                    expect (p, T_RBRACK);
-                    e = finish (p, n);
-                    break;
-                  }
-              }
-            expect (p, T_COLON);
-            if (p->tok.kind != T_RBRACK)
-              n->c = parse_expr (p);
-            p->no_named--;
-            expect (p, T_RBRACK);
-            e = finish (p, n);
-            break;
-          }
+          e = parse_index (p, e, loc);
+          break;
         case T_DOT:
           {
             next (p);
@@ -819,6 +842,26 @@ parse_postfix_ops (parser *p, ast *e)
     }
 }
 
+/* TYPE @ [IOS :] OFFSET, at the `@' (or `@!').  */
+static ast *
+parse_map (parser *p, ast *t)
+{
+  ast *n = node (p, A_MAP, t->loc);
+  n->flag = p->tok.kind == T_ATBANG;
+  next (p);
+  n->a = t;
+  p->no_named++;
+  ast *off = parse_binary (p, MAP_RHS_PREC);
+  p->no_named--;
+  if (accept (p, T_COLON))
+    {
+      n->c = off;
+      off = parse_binary (p, MAP_RHS_PREC);
+    }
+  n->b = off;
+  return finish (p, n);
+}
+
 /* What follows a type in expression position: a map, a struct or array
    constructor.  */
 static ast *
@@ -827,22 +870,7 @@ parse_type_expr (parser *p)
   ast *t = parse_type (p);
   loc_t loc = t->loc;
   if (p->tok.kind == T_AT || p->tok.kind == T_ATBANG)
-    {
-      ast *n = node (p, A_MAP, loc);
-      n->flag = p->tok.kind == T_ATBANG;
-      next (p);
-      n->a = t;
-      p->no_named++;
-      ast *off = parse_binary (p, MAP_RHS_PREC);
-      p->no_named--;
-      if (accept (p, T_COLON))
-        {
-          n->c = off;
-          off = parse_binary (p, MAP_RHS_PREC);
-        }
-      n->b = off;
-      return finish (p, n);
-    }
+    return parse_map (p, t);
   if (p->tok.kind == T_LBRACE)
     {
       next (p);
@@ -894,6 +922,111 @@ parse_format_args (parser *p, ast *n)
     ast_list_push (p->ar, n, parse_expr (p));
 }
 
+/* f :a 1 :b 2 -- a call of F (the A_VAR N) with named arguments.  */
+static ast *
+parse_named_call (parser *p, loc_t loc, ast *n)
+{
+  ast *call = node (p, A_CALL, loc);
+  call->a = n;
+  call->flag = true;
+  while (p->tok.kind == T_COLON)
+    {
+      ast *arg = node (p, A_FIELDINIT, p->tok.loc);
+      next (p);
+      name_into (p, arg);
+      p->no_named++;
+      arg->a = parse_binary (p, 1);
+      p->no_named--;
+      ast_list_push (p->ar, call, finish (p, arg));
+    }
+  return finish (p, call);
+}
+
+/* A name that is not a type's: a variable, or a call with named
+   arguments.  */
+static ast *
+parse_name (parser *p, loc_t loc)
+{
+  ast *n;
+  if (peek (p)->kind == T_LBRACE && p->no_named == 0)
+    {
+      /* Not a type: the checker says the name is undefined.  */
+      ast *t = node (p, TN_NAME, loc);
+      t->name = expect_ident (p);
+      t->flag = true;
+      finish (p, t);
+      next (p);
+      n = node (p, A_STRUCTCONS, loc);
+      n->a = t;
+      while (p->tok.kind != T_RBRACE && p->tok.kind != T_EOF)
+        next (p);
+      expect (p, T_RBRACE);
+      return finish (p, n);
+    }
+  if ((peek (p)->kind == T_AT || peek (p)->kind == T_ATBANG)
+      && !is_variable (p, p->tok.sval))
+    {
+      /* A name that is neither a type nor a variable before `@': a
+         mistyped type, which GNU poke (resolving names as it parses)
+         calls an undefined variable.  The checker says so of the map
+         of an undefined type.  */
+      ast *t = node (p, TN_NAME, loc);
+      t->name = expect_ident (p);
+      t->flag = true;
+      return parse_map (p, finish (p, t));
+    }
+  n = node (p, A_VAR, loc);
+  n->name = expect_ident (p);
+  finish (p, n);
+  if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT
+      && !p->no_named)
+    return parse_named_call (p, loc, n);
+  return n;
+}
+
+/* [E, ...] and [.[I] = E, ...].  */
+static ast *
+parse_array_literal (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, A_ARRAY, loc);
+  if (p->tok.kind == T_RBRACK)
+    fail_unexpected (p);        /* No empty array literals.  */
+  do
+    {
+      ast *el = node (p, A_ELEM, p->tok.loc);
+      if (p->tok.kind == T_DOT)
+        {
+          next (p);
+          expect (p, T_LBRACK);
+          el->a = parse_expr (p);
+          expect (p, T_RBRACK);
+          expect (p, T_ASSIGN);
+        }
+      el->b = parse_expr (p);
+      ast_list_push (p->ar, n, finish (p, el));
+    }
+  while (accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
+  expect (p, T_RBRACK);
+  return finish (p, n);
+}
+
+/* sizeof (TYPE), typeof (TYPE or E).  */
+static ast *
+parse_sizeof (parser *p, loc_t loc)
+{
+  ast *n = node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
+  bool is_sizeof = p->tok.kind == K_SIZEOF;
+  next (p);
+  expect (p, T_LPAREN);
+  if (is_sizeof || starts_type (p))
+    n->a = parse_type (p);
+  else
+    n->a = parse_expr (p);
+  expect (p, T_RPAREN);
+  return finish (p, n);
+}
+
 static ast *
 parse_primary (parser *p)
 {
@@ -934,92 +1067,22 @@ parse_primary (parser *p)
         return parse_exccond (p, b, loc);
       }
     case T_IDENT:
-      if (peek (p)->kind == T_LBRACE && p->no_named == 0)
-        {
-          /* Not a type: the checker says the name is undefined.  */
-          ast *t = node (p, TN_NAME, loc);
-          t->name = expect_ident (p);
-          t->flag = true;
-          finish (p, t);
-          next (p);
-          n = node (p, A_STRUCTCONS, loc);
-          n->a = t;
-          while (p->tok.kind != T_RBRACE && p->tok.kind != T_EOF)
-            next (p);
-          expect (p, T_RBRACE);
-          return finish (p, n);
-        }
-      n = node (p, A_VAR, loc);
-      n->name = expect_ident (p);
-      finish (p, n);
-      if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT
-          && !p->no_named)
-        {
-          /* f :a 1 :b 2 -- a call with named arguments.  */
-          ast *call = node (p, A_CALL, loc);
-          call->a = n;
-          call->flag = true;
-          while (p->tok.kind == T_COLON)
-            {
-              ast *arg = node (p, A_FIELDINIT, p->tok.loc);
-              next (p);
-              name_into (p, arg);
-              p->no_named++;
-              arg->a = parse_binary (p, 1);
-              p->no_named--;
-              ast_list_push (p->ar, call, finish (p, arg));
-            }
-          return finish (p, call);
-        }
-      return n;
+      return parse_name (p, loc);
     case T_LPAREN:
       next (p);
       n = parse_expr (p);
       expect (p, T_RPAREN);
       /* A parenthesized function name is the function, not a call.  */
       if (n->kind == A_VAR)
-        n->op = 1;
+        n->op = AST_NOCALL;
       /* An operation on it starts at the parenthesis.  */
       n->sloc = loc;
       return n;
     case T_LBRACK:
-      {
-        next (p);
-        n = node (p, A_ARRAY, loc);
-        if (p->tok.kind == T_RBRACK)
-          fail_unexpected (p);        /* No empty array literals.  */
-        do
-            {
-              ast *el = node (p, A_ELEM, p->tok.loc);
-              if (p->tok.kind == T_DOT)
-                {
-                  next (p);
-                  expect (p, T_LBRACK);
-                  el->a = parse_expr (p);
-                  expect (p, T_RBRACK);
-                  expect (p, T_ASSIGN);
-                }
-              el->b = parse_expr (p);
-              ast_list_push (p->ar, n, finish (p, el));
-            }
-        while (accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
-        expect (p, T_RBRACK);
-        return finish (p, n);
-      }
+      return parse_array_literal (p, loc);
     case K_SIZEOF:
     case K_TYPEOF:
-      {
-        n = node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
-        bool is_sizeof = p->tok.kind == K_SIZEOF;
-        next (p);
-        expect (p, T_LPAREN);
-        if (is_sizeof || starts_type (p))
-          n->a = parse_type (p);
-        else
-          n->a = parse_expr (p);
-        expect (p, T_RPAREN);
-        return finish (p, n);
-      }
+      return parse_sizeof (p, loc);
     case K_FORMAT:
       {
         next (p);
@@ -1271,6 +1334,258 @@ parse_stmt (parser *p)
   return n;
 }
 
+/* { STMTS }, or { STMTS } ?! EXCEPTION, an expression.  */
+static ast *
+parse_block_stmt (parser *p, loc_t loc)
+{
+  ast *b = parse_block (p);
+  if (at_exccond (p))
+    {
+      /* { STMTS } ?! EXCEPTION is an expression.  */
+      ast *st = node (p, S_EXPR, loc);
+      st->a = parse_exccond (p, b, loc);
+      expect (p, T_SEMI);
+      return finish (p, st);
+    }
+  return b;
+}
+
+/* var, type or unit (KIND) declarations.  */
+static ast *
+parse_decl_stmt (parser *p, loc_t loc, ast_kind kind)
+{
+  next (p);
+  ast *n = parse_decls (p, loc, kind);
+  expect (p, T_SEMI);
+  return n;
+}
+
+static ast *
+parse_fun_decl (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_FUN, loc);
+  n->name = expect_ident (p);
+  declare (p, n->name, false);
+  expect (p, T_ASSIGN);
+  n->a = parse_funspec (p, p->tok.loc, n->name);
+  return finish (p, n);
+}
+
+static ast *
+parse_if (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_IF, loc);
+  expect (p, T_LPAREN);
+  n->a = parse_expr (p);
+  expect (p, T_RPAREN);
+  n->b = parse_stmt (p);
+  if (accept (p, K_ELSE))
+    n->c = parse_stmt (p);
+  return finish (p, n);
+}
+
+static ast *
+parse_while (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_WHILE, loc);
+  expect (p, T_LPAREN);
+  n->a = parse_expr (p);
+  expect (p, T_RPAREN);
+  n->b = parse_stmt (p);
+  return finish (p, n);
+}
+
+/* for (NAME in E [where C]) S, from NAME.  */
+static ast *
+parse_for_in (parser *p, loc_t loc)
+{
+  scope_name *saved = p->names;
+  ast *n = node (p, S_FORIN, loc);
+  n->name = expect_ident (p);
+  next (p);
+  n->a = parse_expr (p);
+  declare (p, n->name, false);
+  if (accept (p, K_WHERE))
+    n->b = parse_expr (p);
+  expect (p, T_RPAREN);
+  n->c = parse_stmt (p);
+  p->names = saved;
+  return finish (p, n);
+}
+
+static ast *
+parse_for (parser *p, loc_t loc)
+{
+  next (p);
+  expect (p, T_LPAREN);
+  if (p->tok.kind == T_IDENT && peek (p)->kind == K_IN)
+    return parse_for_in (p, loc);
+  scope_name *saved = p->names;
+  ast *n = node (p, S_FOR, loc);
+  loc_t dloc = p->tok.loc;
+  if (accept (p, K_VAR))
+    n->a = parse_decls (p, dloc, S_VAR);
+  else if (accept (p, K_TYPE))
+    n->a = parse_decls (p, dloc, S_TYPE);
+  else if (accept (p, K_UNIT))
+    n->a = parse_decls (p, dloc, S_UNIT);
+  else if (p->tok.kind != T_SEMI)
+    {
+      /* Only a declaration of a variable, type or unit, as in GNU
+         poke; after a name, `in' was the only way on.  */
+      if (p->tok.kind == T_IDENT)
+        next (p);
+      fail_unexpected (p);
+    }
+  expect (p, T_SEMI);
+  if (p->tok.kind != T_SEMI)
+    n->b = parse_expr (p);
+  expect (p, T_SEMI);
+  if (p->tok.kind != T_RPAREN)
+    {
+      ast *steps = node (p, S_BLOCK, p->tok.loc);
+      steps->flag = true;
+      do
+        ast_list_push (p->ar, steps, parse_simple_stmt (p));
+      while (accept (p, T_COMMA));
+      n->c = finish (p, steps);
+    }
+  expect (p, T_RPAREN);
+  n->d = parse_stmt (p);
+  p->names = saved;
+  return finish (p, n);
+}
+
+/* return [E]; or raise [E]; (KIND S_RETURN or S_RAISE).  */
+static ast *
+parse_return (parser *p, loc_t loc, ast_kind kind)
+{
+  next (p);
+  ast *n = node (p, kind, loc);
+  if (p->tok.kind != T_SEMI)
+    n->a = parse_expr (p);
+  expect (p, T_SEMI);
+  return finish (p, n);
+}
+
+/* try S catch ..., and try S until E;.  */
+static ast *
+parse_try (parser *p, loc_t loc)
+{
+  next (p);
+  if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
+      || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
+    fail_unexpected (p);
+  ast *body = parse_stmt (p);
+  ast *n;
+  if (accept (p, K_UNTIL))
+    {
+      n = node (p, S_TRYUNTIL, loc);
+      n->a = body;
+      n->b = parse_expr (p);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    }
+  n = node (p, S_TRY, loc);
+  n->a = body;
+  expect (p, K_CATCH);
+  scope_name *saved = p->names;
+  if (accept (p, K_IF))
+    {
+      p->no_named++;      /* `catch if E {' is no constructor.  */
+      n->c = parse_expr (p);
+      p->no_named--;
+    }
+  else if (p->tok.kind == T_LPAREN)
+    {
+      next (p);
+      n->d = parse_type (p);
+      name_into (p, n);
+      declare (p, n->name, false);
+      expect (p, T_RPAREN);
+    }
+  /* The handler is a block, whatever the body is.  */
+  if (p->tok.kind != T_LBRACE)
+    fail_unexpected (p);
+  n->b = parse_stmt (p);
+  p->names = saved;
+  return finish (p, n);
+}
+
+static ast *
+parse_assert (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_ASSERT, loc);
+  expect (p, T_LPAREN);
+  n->a = parse_expr (p);
+  if (accept (p, T_COMMA))
+    n->b = parse_expr (p);
+  expect (p, T_RPAREN);
+  finish (p, n);
+  expect (p, T_SEMI);
+  return n;
+}
+
+static ast *
+parse_print (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_PRINT, loc);
+  n->a = parse_expr (p);
+  finish (p, n);
+  expect (p, T_SEMI);
+  return n;
+}
+
+static ast *
+parse_printf (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_PRINTF, loc);
+  bool paren = accept (p, T_LPAREN);
+  parse_format_args (p, n);
+  if (paren)
+    expect (p, T_RPAREN);
+  expect (p, T_SEMI);
+  return finish (p, n);
+}
+
+/* load NAME; or load "FILE";: the module is loaded now (env->load), so
+   that the rest of the text sees its declarations.  */
+static ast *
+parse_load (parser *p, loc_t loc)
+{
+  next (p);
+  ast *n = node (p, S_LOAD, loc);
+  loc_t nloc = p->tok.loc;
+  int nend = p->tok.loc.pos + p->tok.len;
+  if (p->tok.kind == T_STR)
+    {
+      n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+      n->flag = true;
+      next (p);
+    }
+  else
+    n->name = expect_ident (p);
+  finish (p, n);
+  expect (p, T_SEMI);
+  const char *msg = NULL;
+  if (p->env->load
+      && !p->env->load (p->env->load_ctx, p->src, n->name, n->flag,
+                        &msg))
+    {
+      if (msg)
+        fail_at (p, nloc, nend, msg);
+      longjmp (p->jb, 1);
+    }
+  return n;
+}
+
 static ast *
 parse_stmt_1 (parser *p)
 {
@@ -1282,114 +1597,21 @@ parse_stmt_1 (parser *p)
       next (p);
       return finish (p, node (p, S_NULL, loc));
     case T_LBRACE:
-      {
-        ast *b = parse_block (p);
-        if (at_exccond (p))
-          {
-            /* { STMTS } ?! EXCEPTION is an expression.  */
-            ast *st = node (p, S_EXPR, loc);
-            st->a = parse_exccond (p, b, loc);
-            expect (p, T_SEMI);
-            return finish (p, st);
-          }
-        return b;
-      }
+      return parse_block_stmt (p, loc);
     case K_VAR:
-      next (p);
-      n = parse_decls (p, loc, S_VAR);
-      expect (p, T_SEMI);
-      return n;
+      return parse_decl_stmt (p, loc, S_VAR);
     case K_TYPE:
-      next (p);
-      n = parse_decls (p, loc, S_TYPE);
-      expect (p, T_SEMI);
-      return n;
+      return parse_decl_stmt (p, loc, S_TYPE);
     case K_UNIT:
-      next (p);
-      n = parse_decls (p, loc, S_UNIT);
-      expect (p, T_SEMI);
-      return n;
+      return parse_decl_stmt (p, loc, S_UNIT);
     case K_FUN:
-      {
-        next (p);
-        n = node (p, S_FUN, loc);
-        n->name = expect_ident (p);
-        declare (p, n->name, false);
-        expect (p, T_ASSIGN);
-        n->a = parse_funspec (p, p->tok.loc, n->name);
-        return finish (p, n);
-      }
+      return parse_fun_decl (p, loc);
     case K_IF:
-      next (p);
-      n = node (p, S_IF, loc);
-      expect (p, T_LPAREN);
-      n->a = parse_expr (p);
-      expect (p, T_RPAREN);
-      n->b = parse_stmt (p);
-      if (accept (p, K_ELSE))
-        n->c = parse_stmt (p);
-      return finish (p, n);
+      return parse_if (p, loc);
     case K_WHILE:
-      next (p);
-      n = node (p, S_WHILE, loc);
-      expect (p, T_LPAREN);
-      n->a = parse_expr (p);
-      expect (p, T_RPAREN);
-      n->b = parse_stmt (p);
-      return finish (p, n);
+      return parse_while (p, loc);
     case K_FOR:
-      {
-        next (p);
-        expect (p, T_LPAREN);
-        scope_name *saved = p->names;
-        if (p->tok.kind == T_IDENT && peek (p)->kind == K_IN)
-          {
-            n = node (p, S_FORIN, loc);
-            n->name = expect_ident (p);
-            next (p);
-            n->a = parse_expr (p);
-            declare (p, n->name, false);
-            if (accept (p, K_WHERE))
-              n->b = parse_expr (p);
-            expect (p, T_RPAREN);
-            n->c = parse_stmt (p);
-            p->names = saved;
-            return finish (p, n);
-          }
-        n = node (p, S_FOR, loc);
-        loc_t dloc = p->tok.loc;
-        if (accept (p, K_VAR))
-          n->a = parse_decls (p, dloc, S_VAR);
-        else if (accept (p, K_TYPE))
-          n->a = parse_decls (p, dloc, S_TYPE);
-        else if (accept (p, K_UNIT))
-          n->a = parse_decls (p, dloc, S_UNIT);
-        else if (p->tok.kind != T_SEMI)
-          {
-            /* Only a declaration of a variable, type or unit, as in GNU
-               poke; after a name, `in' was the only way on.  */
-            if (p->tok.kind == T_IDENT)
-              next (p);
-            fail_unexpected (p);
-          }
-        expect (p, T_SEMI);
-        if (p->tok.kind != T_SEMI)
-          n->b = parse_expr (p);
-        expect (p, T_SEMI);
-        if (p->tok.kind != T_RPAREN)
-          {
-            ast *steps = node (p, S_BLOCK, p->tok.loc);
-            steps->flag = true;
-            do
-              ast_list_push (p->ar, steps, parse_simple_stmt (p));
-            while (accept (p, T_COMMA));
-            n->c = finish (p, steps);
-          }
-        expect (p, T_RPAREN);
-        n->d = parse_stmt (p);
-        p->names = saved;
-        return finish (p, n);
-      }
+      return parse_for (p, loc);
     case K_BREAK:
     case K_CONTINUE:
       n = node (p, p->tok.kind == K_BREAK ? S_BREAK : S_CONTINUE, loc);
@@ -1397,116 +1619,19 @@ parse_stmt_1 (parser *p)
       expect (p, T_SEMI);
       return finish (p, n);
     case K_RETURN:
-      next (p);
-      n = node (p, S_RETURN, loc);
-      if (p->tok.kind != T_SEMI)
-        n->a = parse_expr (p);
-      expect (p, T_SEMI);
-      return finish (p, n);
+      return parse_return (p, loc, S_RETURN);
     case K_RAISE:
-      next (p);
-      n = node (p, S_RAISE, loc);
-      if (p->tok.kind != T_SEMI)
-        n->a = parse_expr (p);
-      expect (p, T_SEMI);
-      return finish (p, n);
+      return parse_return (p, loc, S_RAISE);
     case K_TRY:
-      {
-        next (p);
-        if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
-            || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
-          fail_unexpected (p);
-        ast *body = parse_stmt (p);
-        if (accept (p, K_UNTIL))
-          {
-            n = node (p, S_TRYUNTIL, loc);
-            n->a = body;
-            n->b = parse_expr (p);
-            finish (p, n);
-            expect (p, T_SEMI);
-            return n;
-          }
-        n = node (p, S_TRY, loc);
-        n->a = body;
-        expect (p, K_CATCH);
-        scope_name *saved = p->names;
-        if (accept (p, K_IF))
-          {
-            p->no_named++;      /* `catch if E {' is no constructor.  */
-            n->c = parse_expr (p);
-            p->no_named--;
-          }
-        else if (p->tok.kind == T_LPAREN)
-          {
-            next (p);
-            n->d = parse_type (p);
-            name_into (p, n);
-            declare (p, n->name, false);
-            expect (p, T_RPAREN);
-          }
-        /* The handler is a block, whatever the body is.  */
-        if (p->tok.kind != T_LBRACE)
-          fail_unexpected (p);
-        n->b = parse_stmt (p);
-        p->names = saved;
-        return finish (p, n);
-      }
+      return parse_try (p, loc);
     case K_ASSERT:
-      next (p);
-      n = node (p, S_ASSERT, loc);
-      expect (p, T_LPAREN);
-      n->a = parse_expr (p);
-      if (accept (p, T_COMMA))
-        n->b = parse_expr (p);
-      expect (p, T_RPAREN);
-      finish (p, n);
-      expect (p, T_SEMI);
-      return n;
+      return parse_assert (p, loc);
     case K_PRINT:
-      next (p);
-      n = node (p, S_PRINT, loc);
-      n->a = parse_expr (p);
-      finish (p, n);
-      expect (p, T_SEMI);
-      return n;
+      return parse_print (p, loc);
     case K_PRINTF:
-      {
-        next (p);
-        n = node (p, S_PRINTF, loc);
-        bool paren = accept (p, T_LPAREN);
-        parse_format_args (p, n);
-        if (paren)
-          expect (p, T_RPAREN);
-        expect (p, T_SEMI);
-        return finish (p, n);
-      }
+      return parse_printf (p, loc);
     case K_LOAD:
-      {
-        next (p);
-        n = node (p, S_LOAD, loc);
-        loc_t nloc = p->tok.loc;
-        int nend = p->tok.loc.pos + p->tok.len;
-        if (p->tok.kind == T_STR)
-          {
-            n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
-            n->flag = true;
-            next (p);
-          }
-        else
-          n->name = expect_ident (p);
-        finish (p, n);
-        expect (p, T_SEMI);
-        const char *msg = NULL;
-        if (p->env->load
-            && !p->env->load (p->env->load_ctx, p->src, n->name, n->flag,
-                              &msg))
-          {
-            if (msg)
-              fail_at (p, nloc, nend, msg);
-            longjmp (p->jb, 1);
-          }
-        return n;
-      }
+      return parse_load (p, loc);
     default:
       n = parse_simple_stmt (p);
       expect (p, T_SEMI);

@@ -26,6 +26,10 @@ typedef struct parse_env
   /* Scan, do not parse, the top-level declarations that can wait: see
      parse_lazy.  */
   bool lazy;
+  /* Does NAME denote a variable or function in the enclosing scope?
+     Optional: a name before `@' that is neither this nor a type is
+     then reported as an undefined variable, as GNU poke does.  */
+  bool (*is_variable) (void *ctx, const char *name);
 } parse_env;
 
 /* Parse the whole SRC as a program (a list of statements).  On a syntax

@@ -5,7 +5,9 @@
    attaches a pkffi_decl to the A_EXTERN node; the evaluator passes the
    call to pkffi_call, which opens the library (once per name), resolves
    the symbol and prepares the call interface (once per declaration) on
-   the first call.  The prefix is pkffi_, since libffi owns ffi_.  */
+   the first call.  The prefix is pkffi_, since libffi owns ffi_.  What
+   the checker uses is in pkffi-decl.h, which does not need the
+   evaluator.  */
 
 #ifndef BPOKE_PKFFI_H
 #define BPOKE_PKFFI_H
@@ -13,28 +15,7 @@
 #include <stdbool.h>
 
 #include "eval.h"
-
-/* How a Poke type crosses to C.  */
-typedef enum pkffi_kind
-{
-  PKFFI_BAD,            /* Cannot be passed (or returned).  */
-  PKFFI_VOID,           /* Return type only.  */
-  PKFFI_INT,            /* int<N>/uint<N> and offsets, N in 8,16,32,64.  */
-  PKFFI_STRING,         /* const char * in; char * out, copied.  */
-  PKFFI_BYTES           /* int<8>[]/uint<8>[]: an in-out buffer.  */
-} pkffi_kind;
-
-/* The kind of T as an argument (RET false) or a return type.  */
-pkffi_kind pkffi_classify (const type *t, bool ret);
-
-typedef struct pkffi_decl pkffi_decl;
-
-/* A declaration of the function of type FNTYPE found as SYMBOL in
-   LIBRARY ("" for the program and the libraries it is linked with).
-   Every argument and the return type must classify as passable.  It is
-   allocated in AR and holds no Poke values.  */
-pkffi_decl *pkffi_decl_new (arena *ar, const char *library,
-                            const char *symbol, type *fntype);
+#include "pkffi-decl.h"
 
 /* Call the native function FN (an A_FUNC with an A_EXTERN body) with
    the arguments in its parameters' slots of FR.  Byte arrays passed are

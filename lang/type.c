@@ -35,14 +35,6 @@ static const unit_entry std_units[] = {
   {"Gib", 1073741824ULL}, {"GiB", 8589934592ULL},
 };
 
-typedef struct user_unit
-{
-  struct user_unit *next;
-  const char *name;
-  uint64_t bits;
-} user_unit;
-static user_unit *user_units;
-
 void
 type_init (void)
 {
@@ -50,7 +42,6 @@ type_init (void)
   memset (int_types, 0, sizeof int_types);
   plain_ints[0] = plain_ints[1] = NULL;
   offset_types = NULL;
-  user_units = NULL;
   type_string = type_new (TY_STRING);
   type_void = type_new (TY_VOID);
   type_any = type_new (TY_ANY);
@@ -346,25 +337,9 @@ type_unit_name (uint64_t unit)
   return NULL;
 }
 
-void
-type_unit_define (const char *name, uint64_t bits)
-{
-  user_unit *u = arena_alloc (&type_arena, sizeof *u);
-  u->name = arena_strndup (&type_arena, name, strlen (name));
-  u->bits = bits;
-  u->next = user_units;
-  user_units = u;
-}
-
 bool
 type_unit_lookup (const char *name, uint64_t *bits)
 {
-  for (user_unit *u = user_units; u; u = u->next)
-    if (strcmp (u->name, name) == 0)
-      {
-        *bits = u->bits;
-        return true;
-      }
   for (size_t i = 0; i < countof (std_units); i++)
     if (strcmp (std_units[i].name, name) == 0)
       {

@@ -117,6 +117,17 @@ type *type_function (type *ret, int nargs, type **args, int nopt,
 type *type_named (type *t, const char *name);
 
 bool type_equal (const type *a, const type *b);
+/* The byte order of a struct field (TN_FIELD's op) and of a mapped
+   value: the current one when it is mapped (`.set endian', set_endian),
+   or fixed by `big' or `little'.  These are not the values of Poke's
+   ENDIAN_LITTLE (0) and ENDIAN_BIG (1).  */
+typedef enum type_endian
+{
+  TYPE_ENDIAN_DEFAULT = 0,
+  TYPE_ENDIAN_BIG = 1,
+  TYPE_ENDIAN_LITTLE = 2
+} type_endian;
+
 /* Can a value of type FROM be assigned to (or passed as) TO?  */
 bool type_assignable (const type *to, const type *from);
 /* Is the size of values of T known without a value (sizeof works)?  */
@@ -129,16 +140,10 @@ uint64_t type_size (const type *t);
 struct strbuf;
 void type_print (struct strbuf *sb, const type *t);
 
-/* The name of a unit of UNIT bits (B, b, KiB, ...) or NULL.  Units
-   declared with `unit` are added with type_unit_define.  */
+/* The name of a predefined unit of UNIT bits (B, b, KiB, ...) or NULL.
+   Units declared with `unit' are the checker's symbols.  */
 const char *type_unit_name (uint64_t unit);
-void type_unit_define (const char *name, uint64_t unit);
+/* The bits of the predefined unit NAME; false if there is none.  */
 bool type_unit_lookup (const char *name, uint64_t *unit);
-
-static inline bool
-type_is_int (const type *t)
-{
-  return t->kind == TY_INT;
-}
 
 #endif

@@ -9,10 +9,12 @@
 #include "cmd.h"
 #include "help.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool cmd_interactive;
 
@@ -49,39 +51,79 @@ fail (const char *fmt, ...)
   return false;
 }
 
+/* .exit [CODE]: leave, with status CODE (0 by default).  */
 static bool
 cmd_exit (bpoke *pk, const cmd_args *a, bool *quit)
 {
-  (void) pk;
-  (void) a;
+  int code = 0;
+  if (a->argc > 2 || (a->argc == 2 && !bpoke_parse_int (a->argv[1], &code)))
+    return fail ("Usage: .%s [CODE]", a->argv[0]);
+  bpoke_set_exit_code (pk, code);
   *quit = true;
   return true;
 }
 
+/* The setting that NAME names or abbreviates (unambiguously, as in GNU
+   poke), or NULL.  */
+static const char *
+find_setting (const char *name)
+{
+  const char *found = NULL, *s;
+  int n = 0;
+  for (int i = 0; (s = bpoke_setting (i, NULL)); i++)
+    {
+      if (strcmp (s, name) == 0)
+        return s;
+      if (strncmp (s, name, strlen (name)) == 0)
+        {
+          found = s;
+          n++;
+        }
+    }
+  return n == 1 ? found : NULL;
+}
+
+/* .set lists the settings, .set NAME prints one, .set NAME VALUE
+   changes it; VALUE is the rest of the line.  */
 static bool
 cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
+  const char *name;
   if (a->argc < 2)
     {
-      static const char *const names[] = { "obase", "omode", "odepth",
-                                           "oindent", "oacutoff",
-                                           "pretty-print", "omaps", "endian",
-                                           "ffi" };
-      const char *err;
-      for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        {
-          printf ("%s ", names[i]);
-          bpoke_set (pk, names[i], NULL, &err);
-        }
+      printf ("%-14s %s\n", "Setting", "Value");
+      for (int i = 0; (name = bpoke_setting (i, NULL)); i++)
+        printf ("%-14s %s\n", name, bpoke_get (pk, name));
       return true;
     }
-  const char *err = NULL;
-  if (strcmp (a->argv[1], "endian") == 0 && a->argc > 3)
-    return fail ("Usage: .set endian {little,big,host,network}");
-  if (!bpoke_set (pk, a->argv[1], a->argc > 2 ? a->argv[2] : NULL, &err))
+  name = find_setting (a->argv[1]);
+  if (!name)
+    return fail ("set %s: command not found.", a->argv[1]);
+  const char *value = a->rest + strcspn (a->rest, " \t");
+  value += strspn (value, " \t");
+  if (!*value)
+    {
+      printf ("%s\n", bpoke_get (pk, name));
+      return true;
+    }
+  const char *err;
+  if (!bpoke_set (pk, name, value, &err))
     return fail ("%s", err);
   return true;
+}
+
+/* .load FILE: run a file of Poke code, as -l does.  */
+static bool
+cmd_load (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  if (!*a->rest)
+    return fail ("Usage: .load FILE-NAME");
+  if (access (a->rest, R_OK) != 0)
+    return fail ("Cannot stat %s: %s", a->rest, strerror (errno));
+  bpoke_status st = bpoke_script_file (pk, a->rest);
+  return st != BPOKE_ERROR;
 }
 
 /* IO spaces.  */
@@ -299,6 +341,7 @@ static const cmd_def cmds[] = {
   {"exit", "", cmd_exit},
   {"quit", "", cmd_exit},
   {"file", "c", cmd_file},
+  {"load", "", cmd_load},
   {"mem", "", cmd_mem},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
@@ -308,8 +351,8 @@ static const cmd_def cmds[] = {
 };
 
 const char *const cmd_names[] = {
-  ".exit", ".quit", ".file", ".mem", ".ios", ".close", ".set", ".info",
-  ".help", NULL
+  ".exit", ".quit", ".file", ".load", ".mem", ".ios", ".close", ".set",
+  ".info", ".help", NULL
 };
 
 /* Print the names of the help topics of KIND, after TITLE, filled to
@@ -379,6 +422,62 @@ cmd_help (bpoke *pk, const cmd_args *a, bool *quit)
   return true;
 }
 
+/* The command that NAME (without its dot) names or abbreviates, or
+   NULL.  *MATCHES is how many it abbreviates.  */
+static const cmd_def *
+find_cmd (const char *name, int *matches)
+{
+  size_t len = strlen (name);
+  const cmd_def *found = NULL;
+  *matches = 0;
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    {
+      if (strcmp (cmds[i].name, name) == 0)
+        {
+          *matches = 1;
+          return &cmds[i];
+        }
+      /* Unambiguous prefixes work, as in GNU poke.  */
+      if (len > 0 && strncmp (cmds[i].name, name, len) == 0)
+        {
+          found = &cmds[i];
+          ++*matches;
+        }
+    }
+  return *matches == 1 ? found : NULL;
+}
+
+const char *
+cmd_full_name (const char *name)
+{
+  int matches;
+  const cmd_def *c = find_cmd (name, &matches);
+  return c ? c->name : NULL;
+}
+
+const char *
+cmd_setting_name (const char *name)
+{
+  return find_setting (name);
+}
+
+bool
+cmd_is_exit (const char *line)
+{
+  line += strspn (line, " \t");
+  if (*line != '.')
+    return false;
+  char name[16];
+  size_t n = strcspn (line + 1, " \t/");
+  if (n == 0 || n >= sizeof name)
+    return false;
+  memcpy (name, line + 1, n);
+  name[n] = '\0';
+  int matches;
+  const cmd_def *c = find_cmd (name, &matches);
+  return c && c->fn == cmd_exit;
+}
+
 bool
 cmd_run (bpoke *pk, const char *line, bool *quit)
 {
@@ -406,25 +505,9 @@ cmd_run (bpoke *pk, const char *line, bool *quit)
       *slash = '\0';
       flags = slash + 1;
     }
-  size_t len = strlen (argv[0]);
-  const cmd_def *found = NULL;
-  int matches = 0;
-  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-    {
-      if (strcmp (cmds[i].name, argv[0]) == 0)
-        {
-          found = &cmds[i];
-          matches = 1;
-          break;
-        }
-      /* Unambiguous prefixes work, as in GNU poke.  */
-      if (len > 0 && strncmp (cmds[i].name, argv[0], len) == 0)
-        {
-          found = &cmds[i];
-          matches++;
-        }
-    }
-  if (matches != 1)
+  int matches;
+  const cmd_def *found = find_cmd (argv[0], &matches);
+  if (!found)
     {
       ok = fail ("error: invalid command .%s", argv[0]);
       goto out;

@@ -11,6 +11,15 @@
    error (already reported).  Sets *QUIT for .exit.  */
 bool cmd_run (bpoke *pk, const char *line, bool *quit);
 
+/* The full name (without its dot) of the dot-command that NAME names
+   or abbreviates, or NULL.  */
+const char *cmd_full_name (const char *name);
+/* The same for the settings of .set.  */
+const char *cmd_setting_name (const char *name);
+
+/* Is LINE the dot-command .exit or .quit (or an abbreviation)?  */
+bool cmd_is_exit (const char *line);
+
 /* Set for an interactive session: .mem and .ios then say which IO
    space is current, as GNU poke does.  */
 extern bool cmd_interactive;

@@ -94,6 +94,21 @@ load_init_file (bpoke *pk)
   fclose (f);
 }
 
+/* An uninstalled bpoke loads the standard library of its source tree:
+   the program is then BUILD_DIR/src/bpoke, as configure recorded the
+   build directory (symbolic links resolved, as the kernel names the
+   running program).  Installed, it keeps the installed library.  One
+   readlink: no cost worth measuring at start-up.  */
+static void
+use_source_stdlib (bpoke *pk)
+{
+  static const char built[] = BPOKE_BUILD_DIR "/src/bpoke";
+  char exe[sizeof built + 1];
+  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe);
+  if (n == (ssize_t) sizeof built - 1 && memcmp (exe, built, (size_t) n) == 0)
+    bpoke_set_datadir (pk, BPOKE_SRC_DIR "/stdlib");
+}
+
 static int real_main (int argc, char **argv);
 
 /* Run the lines of F (named NAME) as commands, as -s does: stop at one
@@ -355,6 +370,7 @@ real_main (int argc, char **argv)
     }
 
   bpoke *pk = bpoke_new ();
+  use_source_stdlib (pk);
   if (stack_limit)
     bpoke_set_stack_limit (pk, stack_limit);
   if (no_ffi)
@@ -399,8 +415,9 @@ real_main (int argc, char **argv)
               status = 1;
               quit = true;
             }
-          else if (st == BPOKE_EXIT)
+          else if (st == BPOKE_EXIT || quit)
             {
+              /* exit (N) in a -c command, or .exit [N].  */
               status = bpoke_exit_code (pk);
               quit = true;
             }

@@ -1,18 +1,30 @@
-/* repl.c -- the read-eval-print loop on readline: prompt, history,
-   multi-line input, completion and Ctrl-C.  */
+/* repl.c -- the read-eval-print loop on readline: the prompt,
+   continuation lines, history, Ctrl-C, and the pager around each
+   command.  Completion is complete.c's.  */
 
 #include <config.h>
 
 #include "repl.h"
 
+#include <errno.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "complete.h"
+#include "pager.h"
+
+#define PROMPT "(bpoke) "
+/* The prompt of a continuation line: as wide as PROMPT, so that the
+   lines of an entry stay aligned.  */
+#define CONT_PROMPT "      > "
+/* What readline is handed after Ctrl-C (see read_key).  */
+#define KEY_INTERRUPT 3
 
 static bpoke *the_pk;
 static volatile sig_atomic_t got_sigint;
@@ -59,95 +71,82 @@ repl_source (bpoke *pk, FILE *f, const char *name, bool *quit)
   return ok;
 }
 
-/* Completion: dot-commands at the start of a line, otherwise keywords
-   and global names.  */
-static const char *const keywords[] = {
-  "var", "type", "unit", "fun", "method", "struct", "union", "pinned", "if",
-  "else", "while", "for", "in", "where", "break", "continue", "return",
-  "raise", "try", "catch", "until", "assert", "as", "isa", "sizeof",
-  "typeof", "lambda", "print", "printf", "format", "unmap", "big",
-  "little", "load", "int", "uint", "offset", "string", "void", "any", NULL
-};
-
-typedef struct match_list
-{
-  char **v;
-  int n, cap;
-} match_list;
-
-static void
-add_match (void *ctx, const char *name)
-{
-  match_list *m = ctx;
-  for (int i = 0; i < m->n; i++)
-    if (strcmp (m->v[i], name) == 0)
-      return;
-  if (m->n + 1 >= m->cap)
-    {
-      m->cap = m->cap ? m->cap * 2 : 32;
-      m->v = realloc (m->v, sizeof (char *) * m->cap);
-    }
-  m->v[m->n++] = strdup (name);
-  m->v[m->n] = NULL;
-}
-
-static match_list matches;
-static int match_index;
-
-static char *
-generator (const char *text, int state)
-{
-  if (state == 0)
-    {
-      for (int i = 0; i < matches.n; i++)
-        free (matches.v[i]);
-      matches.n = 0;
-      match_index = 0;
-      size_t len = strlen (text);
-      if (text[0] == '.' && rl_point == (int) len)
-        {
-          for (int i = 0; cmd_names[i]; i++)
-            if (strncmp (cmd_names[i], text, len) == 0)
-              add_match (&matches, cmd_names[i]);
-        }
-      else
-        {
-          for (int i = 0; keywords[i]; i++)
-            if (strncmp (keywords[i], text, len) == 0)
-              add_match (&matches, keywords[i]);
-          bpoke_complete (the_pk, text, add_match, &matches);
-        }
-    }
-  if (match_index < matches.n)
-    return strdup (matches.v[match_index++]);
-  return NULL;
-}
-
-static char **
-complete (const char *text, int start, int end)
-{
-  (void) start;
-  (void) end;
-  rl_attempted_completion_over = 1;
-  return rl_completion_matches (text, generator);
-}
-
+/* Ctrl-C: at the prompt, drop what is being typed (read_key and
+   drop_entry); while a command runs, interrupt it.  */
 static void
 on_sigint (int sig)
 {
   (void) sig;
   got_sigint = 1;
-  if (in_readline)
-    {
-      /* Abandon the line being typed and prompt again, as shells do.  */
-      rl_replace_line ("", 0);
-      rl_crlf ();
-      rl_on_new_line ();
-      rl_redisplay ();
-      return;
-    }
-  if (the_pk)
+  if (!in_readline && the_pk)
     bpoke_interrupt (the_pk);   /* A running command raises E_signal.  */
+}
+
+/* Readline's input: a key, or KEY_INTERRUPT once Ctrl-C was pressed.
+   Readline's own reading would go on waiting for a key after the
+   signal.  SIGINT is blocked but while pselect waits, so that a signal
+   that comes just before the wait cannot be missed.  */
+static int
+read_key (FILE *f)
+{
+  int fd = fileno (f);
+  sigset_t intr, old, waiting;
+  sigemptyset (&intr);
+  sigaddset (&intr, SIGINT);
+  for (;;)
+    {
+      sigprocmask (SIG_BLOCK, &intr, &old);
+      waiting = old;
+      sigdelset (&waiting, SIGINT);
+      fd_set in;
+      FD_ZERO (&in);
+      FD_SET (fd, &in);
+      int r = got_sigint ? -1 : pselect (fd + 1, &in, NULL, NULL, NULL,
+                                         &waiting);
+      int e = errno;
+      sigprocmask (SIG_SETMASK, &old, NULL);
+      if (got_sigint)
+        return KEY_INTERRUPT;
+      if (r > 0)
+        {
+          unsigned char c;
+          ssize_t n = read (fd, &c, 1);
+          if (n == 1)
+            return c;
+          if (n == 0 || errno != EINTR)
+            return EOF;
+        }
+      else if (e != EINTR)
+        return EOF;
+      rl_check_signals ();      /* Readline's own: a resized terminal.  */
+    }
+}
+
+/* Bound to KEY_INTERRUPT: end the line, which read_line then drops.  */
+static int
+drop_entry (int count, int key)
+{
+  (void) count;
+  (void) key;
+  rl_point = rl_end;
+  rl_redisplay ();
+  rl_crlf ();
+  rl_done = 1;
+  return 0;
+}
+
+/* Read a line with PROMPT.  NULL at the end of input; *INTERRUPTED
+   when Ctrl-C dropped the line.  */
+static char *
+read_line (const char *prompt, bool *interrupted)
+{
+  got_sigint = 0;
+  in_readline = 1;
+  char *line = readline (prompt);
+  in_readline = 0;
+  *interrupted = got_sigint;
+  got_sigint = 0;
+  return line;
 }
 
 static char *
@@ -162,63 +161,94 @@ history_path (void)
   return p;
 }
 
-/* Read one command, continuing on further lines while the input is
-   incomplete (an open brace, parenthesis, string or comment).  */
-static int
+/* Run ENTRY (a dot-command, or a command that may be incomplete),
+   paged when `.set pager yes'.  */
+static bpoke_status
+run_entry (bpoke *pk, const char *entry, bool *quit)
+{
+  const char *p = entry + strspn (entry, " \t");
+  bool page = strcmp (bpoke_get (pk, "pager"), "yes") == 0;
+  if (page)
+    {
+      got_sigint = 0;
+      pager_begin (&got_sigint);
+      bpoke_set_output (pk, stdout);
+    }
+  bpoke_status st = *p == '.' ? repl_line (pk, p, quit)
+                    : bpoke_command (pk, entry, strlen (entry), "<stdin>",
+                                     true);
+  if (page)
+    {
+      pager_end ();
+      bpoke_set_output (pk, stdout);
+    }
+  return st;
+}
+
+/* After `exit', `quit' or `help' typed without their dot, a hint.  */
+static void
+hint (const char *entry)
+{
+  size_t n = strspn (entry, " \t");
+  size_t len = strcspn (entry + n, " \t;");
+  const char *w = entry + n;
+  if (w[len + strspn (w + len, " \t;")] != '\0')
+    return;
+  if ((len == 4 && strncmp (w, "exit", 4) == 0)
+      || (len == 4 && strncmp (w, "quit", 4) == 0))
+    printf ("Type `.exit' or Ctrl-D to leave bpoke.\n");
+  else if (len == 4 && strncmp (w, "help", 4) == 0)
+    printf ("Type `.help' for help.\n");
+}
+
+/* Read one entry, continuing on further lines while it is unfinished
+   (an open parenthesis, bracket, brace, string or comment), and run
+   it.  A multi-line entry is one history item.  */
+static void
 read_and_run (bpoke *pk, bool *quit)
 {
-  in_readline = 1;
-  char *line = readline ("(bpoke) ");
-  in_readline = 0;
-  if (!line)
+  bool interrupted;
+  char *entry = read_line (PROMPT, &interrupted);
+  if (!entry)
     {
       *quit = true;
+      bpoke_set_exit_code (pk, 0);
       putchar ('\n');
-      return 0;
+      return;
     }
-  if (got_sigint)
-    got_sigint = 0;
-  char *cmd = line;
   for (;;)
     {
-      const char *p = cmd;
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (*p == '.' || *p == '\0')
+      if (interrupted)
         break;
-      bpoke_status st = bpoke_command (pk, cmd, strlen (cmd), "<stdin>",
-                                       true);
+      bpoke_status st = run_entry (pk, entry, quit);
       if (st != BPOKE_INCOMPLETE)
         {
-          if (*p)
-            add_history (cmd);
-          if (st == BPOKE_EXIT)
-            *quit = true;
-          free (cmd);
-          return 0;
+          if (entry[strspn (entry, " \t")])
+            add_history (entry);
+          hint (entry);
+          break;
         }
-      in_readline = 1;
-      char *more = readline ("");
-      in_readline = 0;
+      char *more = read_line (CONT_PROMPT, &interrupted);
       if (!more)
         {
           /* End of input inside a construct: run it to get the error.  */
-          bpoke_command (pk, cmd, strlen (cmd), "<stdin>", false);
-          free (cmd);
-          return 0;
+          bpoke_command (pk, entry, strlen (entry), "<stdin>", false);
+          break;
         }
-      size_t n = strlen (cmd) + strlen (more) + 2;
+      if (!interrupted && cmd_is_exit (more))
+        {
+          repl_line (pk, more, quit);
+          free (more);
+          break;
+        }
+      size_t n = strlen (entry) + strlen (more) + 2;
       char *joined = malloc (n);
-      snprintf (joined, n, "%s\n%s", cmd, more);
-      free (cmd);
+      snprintf (joined, n, "%s\n%s", entry, more);
+      free (entry);
       free (more);
-      cmd = joined;
+      entry = joined;
     }
-  if (*cmd)
-    add_history (cmd);
-  repl_line (pk, cmd, quit);
-  free (cmd);
-  return 0;
+  free (entry);
 }
 
 int
@@ -229,9 +259,16 @@ repl_run (bpoke *pk, bool quiet)
     printf ("bpoke %s, an editor for binary data in the Poke language.\n"
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);
   rl_readline_name = "bpoke";
-  rl_catch_signals = 0;         /* Our handler deals with Ctrl-C.  */
-  rl_attempted_completion_function = complete;
-  rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/%^~!:";
+  rl_outstream = stdout;        /* Not the pager's stream.  */
+  rl_catch_signals = 0;         /* on_sigint deals with Ctrl-C.  */
+  rl_getc_function = read_key;
+  rl_bind_key (KEY_INTERRUPT, drop_entry);
+  complete_init (pk);
+  /* Each entry is written with a time stamp, which is what tells
+     readline where an entry of several lines ends.  */
+  history_comment_char = '#';
+  history_write_timestamps = 1;
+  history_multiline_entries = 1;
   char *hist = history_path ();
   if (hist)
     read_history (hist);

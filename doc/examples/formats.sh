@@ -19,8 +19,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 BPOKE=${BPOKE:-$top/src/bpoke}
-BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
-export BPOKE_DATADIR
 POKE=${POKE:-poke}
 record=no
 [ "${1-}" = --record ] && record=yes

@@ -1,11 +1,9 @@
 # lib.sh -- what the end-to-end tests share; sourced after the caller
-# sets `here' to its own directory.  Defines top, BPOKE, BPOKE_DATADIR,
-# a scratch directory $work removed at exit, the pass/fail counters with
+# sets `here' to its own directory.  Defines top, BPOKE, a scratch
+# directory $work removed at exit, the pass/fail counters with
 # ok and ko, need_tools, and build_sigmask_prog.
 top=$(cd "$here/../.." && pwd)
 BPOKE=${BPOKE:-$top/src/bpoke}
-BPOKE_DATADIR=${BPOKE_DATADIR:-$top/stdlib}
-export BPOKE_DATADIR
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0

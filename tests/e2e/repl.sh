@@ -14,7 +14,7 @@ cp /bin/ls "$work/ls"
 pass=0 fail=0
 
 tmux -S "$sock" new-session -d -x 200 -y 50 \
-  "cd '$work' && HOME='$work' BPOKE_DATADIR='$top/stdlib' '$BPOKE' -q --quiet ls"
+  "cd '$work' && HOME='$work' '$BPOKE' -q --quiet ls"
 type_line () { tmux -S "$sock" send-keys -l "$1"; tmux -S "$sock" send-keys Enter; }
 screen () { tmux -S "$sock" capture-pane -p -S -200; }
 # Wait until the screen has TEXT (at most 10 s).

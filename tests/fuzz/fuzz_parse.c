@@ -31,18 +31,26 @@
 #include "value.h"
 
 extern const char bpoke_prelude_src[];
+extern const char vm_exceptions_src[];
 int builtins_count (void);
 const char *builtin_name (int id);
 const char *builtin_sig (int id);
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* As the interpreter's parse_env.is_variable.  */
+static bool
+is_global_variable (void *c, const char *name)
+{
+  return compiler_global (c, name, NULL) >= 0;
+}
+
 /* Parse and check SRC in C.  Returns whether both succeeded.  */
 static bool
 compile (compiler *c, const source *src, strbuf *err)
 {
   parse_env env = { compiler_is_type_name, c, compiler_arena (c), NULL, NULL,
-                    false };
+                    false, is_global_variable };
   bool incomplete = false;
   ast *prog = parse_program (&env, src, err, &incomplete);
   if (!prog)
@@ -91,14 +99,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                err.data);
       abort ();
     }
-  source prelude = { "<prelude>", bpoke_prelude_src,
-                     strlen (bpoke_prelude_src) };
-  if (!compile (c, &prelude, &err))
-    {
-      fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
-               err.data);
-      abort ();
-    }
+  /* Then the standard exceptions, and the prelude, as bpoke_new
+     reads them.  Their nodes point to their sources: these live as long
+     as the compiler.  */
+  source preludes[] = {
+    { "<prelude>", vm_exceptions_src, strlen (vm_exceptions_src) },
+    { "<prelude>", bpoke_prelude_src, strlen (bpoke_prelude_src) }
+  };
+  for (size_t i = 0; i < countof (preludes); i++)
+    if (!compile (c, &preludes[i], &err))
+      {
+        fprintf (stderr, "fuzz_parse: the prelude does not compile:\n%s",
+                 err.data);
+        abort ();
+      }
 
   /* The AST points into the source text, which must outlive it: copy
      the input, as the interpreter does.  */

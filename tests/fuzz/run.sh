@@ -62,14 +62,24 @@ srcs=
 for f in "$top"/lang/*.c; do
   case "$f" in */prelude.c) ;; *) srcs="$srcs $f" ;; esac
 done
+# A config.h of our own (lang/builtins.c includes one), with the version
+# AC_INIT gives, so that no ./configure is needed.
+version=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' \
+  "$top/configure.ac")
+printf '#define VERSION "%s"\n' "${version:-0}" > "$build/config.h.new"
+if ! cmp -s "$build/config.h.new" "$build/config.h" 2>/dev/null; then
+  mv "$build/config.h.new" "$build/config.h"
+else
+  rm -f "$build/config.h.new"
+fi
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-flags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -I$top/lang"
+flags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -I$build -I$top/lang"
 # lang/pkffi.c (native calls) needs libffi; the fuzzer never calls it.
 ffi=$(pkg-config --cflags --libs libffi 2>/dev/null || echo -lffi)
 exe=$build/fuzz_parse
 need=no
 [ -x "$exe" ] || need=yes
-for f in $srcs "$here/fuzz_parse.c" "$build/prelude.c"; do
+for f in $srcs "$here/fuzz_parse.c" "$build/prelude.c" "$build/config.h"; do
   [ "$f" -nt "$exe" ] && need=yes
 done
 for f in "$top"/lang/*.h "$top"/lang/*.def; do

@@ -16,6 +16,14 @@ else pending_only=no; fi
 # Collecting at every allocation (BPOKE_GC_STRESS=1) makes a collection
 # per call of 25000 nested ones: quadratic, past check.sh's time limit.
 [ -n "${BPOKE_GC_STRESS-}" ] && pending="$pending fun-recursion-deep"
+# One scratch directory for all the tests (see check.sh).
+scratch=$(mktemp -d) || exit 99
+trap 'rm -rf "$scratch"' EXIT
+CHECK_SCRATCH=$scratch/$(basename "$here")
+mkdir "$CHECK_SCRATCH" || exit 99
+find "$here" -mindepth 1 -maxdepth 1 ! -name '*.bpk' ! -name '*.out' \
+  ! -name 'tmp-*' -exec ln -s {} "$CHECK_SCRATCH/" \; || exit 99
+export CHECK_SCRATCH
 for t in "$here"/*.bpk; do
   name=$(basename "$t" .bpk)
   case "$name" in *"$pattern"*) ;; *) continue ;; esac

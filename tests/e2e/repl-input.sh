@@ -1,0 +1,78 @@
+#!/bin/sh
+# repl-input.sh -- entries at bpoke's prompt: an unfinished `(', `['
+# or `/*' continues on the next line, whose prompt shows it; Ctrl-C
+# there drops the whole entry, `.exit' there leaves; a multi-line entry
+# is one history item, also after a restart; `.exit N' exits with N;
+# `exit', `quit' and `help' without their dot get a hint; bad settings
+# and a mistyped type before `@' get GNU poke's messages (golden tests
+# check these in batch too).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/tmux.sh"
+
+start
+line '(1 +'
+check_re "an open parenthesis continues, with a prompt" '^      >$'
+line '2) * 7'
+check "the entry runs when it is complete" "21"
+clear
+line '[10,'
+line '20]'
+check "an open bracket continues" "[10,20]"
+clear
+line '/* a comment'
+line 'that ends */ 3 + 4'
+check "an open comment continues" "7"
+clear
+line 'printf ("%i32d\n",'
+line '  5 * 5)'
+check "a call's arguments continue" "25"
+clear
+line 'fun junk = void: {'
+type 'return;'
+keys C-c
+line 'junk'
+check "Ctrl-C on a continuation line drops the whole entry" \
+  "undefined variable 'junk'"
+clear
+line 'fun kept = int: {'
+line '  return 100 + 23; }'
+line '.exit'
+check ".exit leaves" "[exit 0]"
+
+# The history, after a restart: Up twice is the entry before .exit.
+start
+keys Up Up
+keys Enter
+line 'kept ()'
+check "a multi-line entry is one history item after a restart" "123"
+line 'exit'
+check "exit without its dot gets a hint" "Type \`.exit' or Ctrl-D to leave bpoke."
+clear
+line 'quit'
+check "quit without its dot gets a hint" "Type \`.exit' or Ctrl-D to leave bpoke."
+clear
+line 'help'
+check "help without its dot gets a hint" "Type \`.help' for help."
+clear
+line '.set obase 8x'
+check "a bad setting is refused with GNU poke's message" \
+  "Usage: .set obase {2,8,10,16}"
+line '.set'
+check ".set lists GNU poke's settings" "error-on-warning no"
+clear
+line 'Elf64_Ehdrr @ 0#B'
+check "a mistyped type before @ is an undefined variable" \
+  "<stdin>:1:1: error: undefined variable 'Elf64_Ehdrr'"
+clear
+line 'while (1) {'
+line '.exit 7'
+check ".exit 7 on a continuation line leaves with status 7" "[exit 7]"
+
+start
+line '.quit 3'
+check ".quit 3 exits with status 3" "[exit 3]"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,16 @@
+Setting        Value
+pretty-print   no
+auto-map       yes
+prompt-maps    yes
+omaps          no
+obase          10
+oacutoff       0
+odepth         0
+oindent        2
+omode          flat
+endian         big
+doc-viewer     info
+pager          no
+tracer         no
+autoremap      yes
+error-on-warning no
