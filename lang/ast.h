@@ -75,6 +75,12 @@ enum
   AST_PINNED = 1                /* TN_STRUCT: a pinned struct.  */
 };
 
+/* What an S_LAZY declares (its op).  */
+typedef enum lazy_kind
+{
+  LAZY_VAR, LAZY_FUN, LAZY_TYPE
+} lazy_kind;
+
 /* The attributes (A_ATTR's op), from 1.  */
 typedef enum attr_id
 {

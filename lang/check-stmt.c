@@ -549,8 +549,9 @@ check_printf (compiler *c, ast *n)
 static void
 check_lazy_decl (compiler *c, ast *n)
 {
-  sym *s = ck_local_add (c, n->name, SYM_VAR, NULL);
-  s->is_fun = n->flag;
+  sym *s = ck_local_add (c, n->name,
+                         n->op == LAZY_TYPE ? SYM_TYPE : SYM_VAR, NULL);
+  s->is_fun = n->op == LAZY_FUN;
   s->lazy = n;
 }
 

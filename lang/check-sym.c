@@ -85,7 +85,7 @@ global_lookup (const compiler *c, const char *name, bool types)
 sym *
 ck_global_add (compiler *c, const char *name, sym_kind kind, type *t)
 {
-  if (c->fill && kind == SYM_VAR && strcmp (c->fill->name, name) == 0)
+  if (c->fill && kind == c->fill->kind && strcmp (c->fill->name, name) == 0)
     {
       /* The lazy declaration being compiled: its symbol, slot and
          place were given when it was declared.  */
@@ -185,13 +185,17 @@ compiler_global (const compiler *c, const char *name, type **t)
   return s->slot;
 }
 
+static void materialize (compiler *c, sym *s);
+
 bool
-compiler_global_where (const compiler *c, const char *name, bool is_type,
+compiler_global_where (compiler *c, const char *name, bool is_type,
                        const char **file, int *line, type **t)
 {
   sym *s = global_lookup (c, name, is_type);
   if (!s)
     return false;
+  if (t && s->lazy)
+    materialize (c, s);
   *file = s->file;
   *line = s->line;
   if (t)
@@ -296,8 +300,13 @@ ck_lookup (compiler *c, const char *name, sym_kind kind)
       return NULL;
     }
   if (kind == SYM_TYPE)
-    return compiler_is_type_name (c, name) ? global_lookup (c, name, true)
-                                           : NULL;
+    {
+      sym *t = compiler_is_type_name (c, name)
+               ? global_lookup (c, name, true) : NULL;
+      if (t && t->lazy)
+        materialize (c, t);
+      return t;
+    }
   sym *v = global_lookup (c, name, false);
   if (v && global_lookup (c, name, true) && compiler_is_type_name (c, name))
     return NULL;

@@ -53,7 +53,7 @@ int compiler_global (const compiler *c, const char *name, type **t);
 
 /* Where global NAME (a type if IS_TYPE) was declared: FILE is NULL for
    a builtin.  False if there is no such global.  */
-bool compiler_global_where (const compiler *c, const char *name,
+bool compiler_global_where (compiler *c, const char *name,
                             bool is_type, const char **file, int *line,
                             type **t);
 

@@ -503,34 +503,43 @@ lex_intern (lexer *lx, const unsigned char *s, size_t n, unsigned h)
    \n \t \r \\ or \ with zero to three octal digits, taken modulo 256
    ('\' alone is 0, '\400' is 0).  Anything else (\x41, \", \a, '') is an
    invalid token at the apostrophe.  */
-static tok_kind
-lex_quote (lexer *lx, token *tok)
+/* If a character literal starts at S (an apostrophe) of B, N bytes
+   long, return the offset of its closing apostrophe and its value in
+   *V; else 0.  */
+static size_t
+lex_char_literal (const unsigned char *b, size_t n, size_t s, unsigned *v)
 {
-  const unsigned char *b = lx->buf;
-  const size_t n = lx->len, s = lx->pos;
   size_t i = s + 1;
-  unsigned v = 0;
-  bool ok = false;
-
+  *v = 0;
   if (i < n && b[i] == '\\')
     {
       i++;
       int c = i < n ? b[i] : -1;
       if (c == 'n' || c == 't' || c == 'r' || c == '\\')
         {
-          v = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : '\\';
+          *v = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : '\\';
           i++;
         }
       else
         for (int k = 0; k < 3 && i < n && b[i] >= '0' && b[i] <= '7'; k++)
-          v = v * 8 + (unsigned) (b[i++] - '0');
-      ok = i < n && b[i] == '\'';
+          *v = *v * 8 + (unsigned) (b[i++] - '0');
     }
   else if (i < n && b[i] != '\n')
-    {
-      v = b[i++];
-      ok = i < n && b[i] == '\'';
-    }
+    *v = b[i++];
+  else
+    return 0;
+  return i < n && b[i] == '\'' ? i : 0;
+}
+
+static tok_kind
+lex_quote (lexer *lx, token *tok)
+{
+  const unsigned char *b = lx->buf;
+  const size_t n = lx->len, s = lx->pos;
+  unsigned v;
+  size_t i = lex_char_literal (b, n, s, &v);
+  bool ok = i != 0;
+
   if (ok)
     {
       tok->kind = T_CHAR;
@@ -852,4 +861,75 @@ lex_next (lexer *lx, token *tok)
   if (c == '"')
     return lex_string (lx, tok);
   return lex_punct (lx, tok);
+}
+
+/* The bytes lex_skip stops at.  */
+static const unsigned char lex_skip_stop[256] = {
+  ['{'] = 1, ['}'] = 1, ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1,
+  ['"'] = 1, ['\''] = 1, ['/'] = 1, ['#'] = 1, ['\n'] = 1, [':'] = 1,
+  [';'] = 1
+};
+
+int
+lex_skip (lexer *lx, loc_t at, bool to_colon)
+{
+  lex_seek (lx, at);
+  const unsigned char *b = lx->buf;
+  const size_t n = lx->len;
+  int depth = 0;
+  while (lx->pos < n)
+    {
+      size_t i = lx->pos;
+      unsigned v;
+      switch (b[i])
+        {
+        case '{': case '(': case '[':
+          depth++;
+          lx->pos++;
+          break;
+        case '}': case ')': case ']':
+          if (--depth < 0)
+            return -1;
+          lx->pos++;
+          if (depth == 0 && !to_colon)
+            return (int) lx->pos;
+          break;
+        case ':':
+          if (depth == 0 && to_colon)
+            return (int) i;
+          lx->pos++;
+          break;
+        case ';':
+          if (depth == 0)
+            return -1;
+          lx->pos++;
+          break;
+        case '"':
+          for (i++; i < n && b[i] != '"'; i += b[i] == '\\' ? 2 : 1)
+            ;
+          if (i >= n)
+            return -1;
+          lex_advance_to (lx, i + 1);
+          break;
+        case '\'':
+          /* A character literal, or an attribute's apostrophe.  */
+          i = lex_char_literal (b, n, i, &v);
+          lx->pos = i ? i + 1 : lx->pos + 1;
+          break;
+        case '/':
+        case '#':
+        case '\n':
+          /* Perhaps a comment; lex_skip_blanks knows, and counts lines.  */
+          lex_skip_blanks (lx);
+          if (lx->pos == i)
+            lx->pos++;
+          break;
+        default:
+          for (i++; i < n && !lex_skip_stop[b[i]]; i++)
+            ;
+          lx->pos = i;
+          break;
+        }
+    }
+  return -1;
 }

@@ -90,6 +90,16 @@ bool lex_incomplete (const lexer *lx);
    larger text with the locations it has there.  */
 void lex_seek (lexer *lx, loc_t at);
 
+/* Skip text without making tokens (the lazy reading of the prelude
+   skips function signatures and bodies so), brackets in strings,
+   character literals and comments aside.  From AT, the location of a
+   `{', `(' or `[', to just after its match; or, if TO_COLON, from AT to
+   the first `:' outside brackets.  Returns the position reached (after
+   the bracket, at the colon), or -1 if the input ends, or a `;' or an
+   unmatched closing bracket comes, first; the next lex_next scans from
+   there.  */
+int lex_skip (lexer *lx, loc_t at, bool to_colon);
+
 /* The spelling of a token kind, as tokens.def gives it.  */
 const char *tok_spelling (tok_kind kind);
 

@@ -22,8 +22,18 @@ typedef struct scope_name
 {
   struct scope_name *next;
   const char *name;
+  unsigned hash;                /* name_hash (name): most lookups miss.  */
   bool is_type;
 } scope_name;
+
+static unsigned
+name_hash (const char *s)
+{
+  unsigned h = 5381;
+  while (*s)
+    h = h * 33 + (unsigned char) *s++;
+  return h;
+}
 
 typedef struct parser
 {
@@ -42,6 +52,8 @@ typedef struct parser
   int depth;                    /* Nesting of the recursive descent.  */
   arena *ar;
 } parser;
+
+static const scope_name *find_name (const parser *p, const char *name);
 
 /* How GNU poke names each token in "unexpected X" messages.  */
 static const char *
@@ -168,13 +180,13 @@ fail_unexpected (parser *p)
   /* A type name in expression position is described as such.  */
   if (p->tok.kind == T_IDENT)
     {
-      for (scope_name *s = p->names; s; s = s->next)
-        if (strcmp (s->name, p->tok.sval) == 0)
-          {
-            if (s->is_type)
-              d = "type name";
-            goto found;
-          }
+      const scope_name *s = find_name (p, p->tok.sval);
+      if (s)
+        {
+          if (s->is_type)
+            d = "type name";
+          goto found;
+        }
       if (p->env->is_type_name
           && p->env->is_type_name (p->env->ctx, p->tok.sval))
         d = "type name";
@@ -267,17 +279,29 @@ declare (parser *p, const char *name, bool is_type)
 {
   scope_name *s = arena_alloc (p->ar, sizeof *s);
   s->name = name;
+  s->hash = name_hash (name);
   s->is_type = is_type;
   s->next = p->names;
   p->names = s;
 }
 
+/* The innermost declaration of NAME in the text, or NULL.  */
+static const scope_name *
+find_name (const parser *p, const char *name)
+{
+  unsigned h = name_hash (name);
+  for (const scope_name *s = p->names; s; s = s->next)
+    if (s->hash == h && strcmp (s->name, name) == 0)
+      return s;
+  return NULL;
+}
+
 static bool
 is_type_name (parser *p, const char *name)
 {
-  for (scope_name *s = p->names; s; s = s->next)
-    if (strcmp (s->name, name) == 0)
-      return s->is_type;
+  const scope_name *s = find_name (p, name);
+  if (s)
+    return s->is_type;
   return p->env->is_type_name && p->env->is_type_name (p->env->ctx, name);
 }
 
@@ -286,9 +310,9 @@ is_type_name (parser *p, const char *name)
 static bool
 is_variable (parser *p, const char *name)
 {
-  for (scope_name *s = p->names; s; s = s->next)
-    if (strcmp (s->name, name) == 0)
-      return !s->is_type;
+  const scope_name *s = find_name (p, name);
+  if (s)
+    return !s->is_type;
   return !p->env->is_variable || p->env->is_variable (p->env->ctx, name);
 }
 
@@ -1639,78 +1663,94 @@ parse_stmt_1 (parser *p)
     }
 }
 
-/* ENV->lazy: scan the declaration at the current token (`fun' or `var')
-   for its end and make it an S_LAZY node, if it is one that can wait
-   (parse.h); else return NULL with the parser back where it was.  A
-   function's text ends with the block after the colon that ends its
-   signature (a colon outside brackets); a variable's is `[' integer
-   literals and commas `];'.  */
+/* Lazy declarations (ENV->lazy): their text is scanned for its end,
+   not parsed.  */
+
+/* Skip a block, at its `{', by its braces (lex_skip).  */
+static bool
+skip_block (parser *p)
+{
+  if (p->tok.kind != T_LBRACE)
+    return false;
+  int end = lex_skip (p->lx, p->tok.loc, false);
+  if (end < 0)
+    return false;
+  p->has_peek = false;
+  next (p);
+  p->prev_end = end;
+  return true;
+}
+
+/* Skip a function's signature and body: the signature ends with a
+   colon outside brackets, the body is the block after it.  */
+static bool
+skip_function (parser *p)
+{
+  if (lex_skip (p->lx, p->tok.loc, true) < 0)
+    return false;
+  p->has_peek = false;
+  next (p);                     /* The colon.  */
+  next (p);
+  return skip_block (p);
+}
+
+/* Skip what follows `=' in a lazy declaration of KIND: a function; a
+   variable's array of integer literals or lambda; a struct or union
+   type (`[pinned] struct|union [INTEGRAL-TYPE] { ... }').  */
+static bool
+skip_lazy_value (parser *p, lazy_kind kind)
+{
+  switch (kind)
+    {
+    case LAZY_FUN:
+      return skip_function (p);
+    case LAZY_VAR:
+      if (accept (p, K_LAMBDA))
+        return skip_function (p);
+      if (!accept (p, T_LBRACK))
+        return false;
+      while (p->tok.kind == T_INT || p->tok.kind == T_COMMA)
+        next (p);
+      return accept (p, T_RBRACK);
+    case LAZY_TYPE:
+      accept (p, K_PINNED);
+      if (!accept (p, K_STRUCT) && !accept (p, K_UNION))
+        return false;
+      while (p->tok.kind != T_LBRACE)
+        if (p->tok.kind == T_SEMI || p->tok.kind == T_EOF
+            || p->tok.kind == T_ERROR)
+          return false;
+        else
+          next (p);
+      return skip_block (p);
+    }
+  return false;
+}
+
+/* Scan the declaration at the current token (`fun', `var' or `type') for
+   its end and make it an S_LAZY node, if it is one that can wait
+   (parse.h); else return NULL with the parser back where it was.  */
 static ast *
 parse_lazy_decl (parser *p)
 {
   token start = p->tok;
   int prev_end = p->prev_end;
-  bool fun = start.kind == K_FUN;
+  lazy_kind kind = start.kind == K_FUN ? LAZY_FUN
+                   : start.kind == K_TYPE ? LAZY_TYPE : LAZY_VAR;
   next (p);
   if (p->tok.kind != T_IDENT)
     goto back;
   token name = p->tok;
   next (p);
-  if (!accept (p, T_ASSIGN))
+  if (!accept (p, T_ASSIGN) || !skip_lazy_value (p, kind)
+      || (kind != LAZY_FUN && !accept (p, T_SEMI)))
     goto back;
-  if (fun)
-    {
-      int depth = 0;
-      for (; depth > 0 || p->tok.kind != T_COLON; next (p))
-        switch (p->tok.kind)
-          {
-          case T_LPAREN: case T_LBRACK: case T_LBRACE:
-            depth++;
-            break;
-          case T_RPAREN: case T_RBRACK: case T_RBRACE:
-            if (--depth < 0)
-              goto back;
-            break;
-          case T_SEMI:
-            if (depth == 0)
-              goto back;
-            break;
-          case T_EOF: case T_ERROR:
-            goto back;
-          default:
-            break;
-          }
-      next (p);
-      if (p->tok.kind != T_LBRACE)
-        goto back;
-      do
-        {
-          if (p->tok.kind == T_LBRACE)
-            depth++;
-          else if (p->tok.kind == T_RBRACE)
-            depth--;
-          else if (p->tok.kind == T_EOF || p->tok.kind == T_ERROR)
-            goto back;
-          next (p);
-        }
-      while (depth > 0);
-    }
-  else
-    {
-      if (!accept (p, T_LBRACK))
-        goto back;
-      while (p->tok.kind == T_INT || p->tok.kind == T_COMMA)
-        next (p);
-      if (!accept (p, T_RBRACK) || p->tok.kind != T_SEMI)
-        goto back;
-      next (p);
-    }
   ast *n = node (p, S_LAZY, start.loc);
   n->nloc = name.loc;
   n->nend = name.loc.pos + name.len;
   n->name = arena_strndup (p->ar, name.sval, name.slen);
-  n->flag = fun;
-  declare (p, n->name, false);
+  n->op = kind;
+  declare (p, n->name, kind == LAZY_TYPE);
   return finish (p, n);
 
 back:
@@ -1782,7 +1822,8 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
       while (p->tok.kind != T_EOF)
         {
           ast *lazy = NULL;
-          if (env->lazy && (p->tok.kind == K_FUN || p->tok.kind == K_VAR))
+          if (env->lazy && (p->tok.kind == K_FUN || p->tok.kind == K_VAR
+                            || p->tok.kind == K_TYPE))
             lazy = parse_lazy_decl (p);
           ast_list_push (p->ar, prog, lazy ? lazy : parse_stmt (p));
           if (single)

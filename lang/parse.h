@@ -46,11 +46,12 @@ ast *parse_program (const parse_env *env, const source *src, strbuf *err,
 ast *parse_program_mode (const parse_env *env, const source *src,
                          strbuf *err, bool *incomplete, bool command);
 
-/* With ENV->lazy, a top-level function declaration, or a variable
-   declaration whose value is an array of integer literals, is only
-   scanned for its end: it becomes an S_LAZY node, which the checker
-   declares, and compiles when the name is first used.  (The prelude is
-   read this way: most programs use few of its functions.)  This parses
+/* With ENV->lazy, a top-level function declaration, a variable
+   declaration whose value is an array of integer literals or a lambda,
+   or a type declaration of a struct or union type, is only scanned for
+   its end: it becomes an S_LAZY node, which the checker declares, and
+   compiles when the name is first used.  (The prelude is read this way:
+   most programs use few of its functions.)  This parses
    the text of such a node, with the locations it has in SRC, as a
    program of that one declaration.  NULL, with a diagnostic in ERR, if
    it does not parse.  */

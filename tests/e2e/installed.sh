@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 # load path, does not have it.
 got=$(cd "$work" && printf '%s\n' 'load elf' '.info functions ^elf_patch_version_need$' \
   | env -u BPOKE_LOAD_PATH -u POKE_LOAD_PATH HOME="$work" "$BPOKE" -q 2>&1)
-if echo "$got" | grep -Eq '^elf_patch_version_need +elf\.bpk:'; then
+if echo "$got" | grep -Eq '^elf_patch_version_need +elf-64\.bpk:'; then
   echo "ok: the installed bpoke loads the installed elf.bpk"
 else
   echo "FAIL: the installed bpoke does not load its elf.bpk: $got"

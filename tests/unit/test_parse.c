@@ -198,7 +198,12 @@ test_lazy (void **state)
     "var x = 1;\n"
     "  fun h = void: { };\n"
     "fun e = (int a) int<32> : extern \"libc.so.6\" \"abs\";\n"
-    "fun s = (int a) struct { int i; }: { }\n";
+    "fun s = (int a) struct { int i; }: { }\n"
+    "type P = pinned struct { int i; method m = void: { print \"}\"; } };\n"
+    "var l = lambda (int a) int: { return a ? '}' : '{'; };\n"
+    "fun c = /* ) : */ (string s = \":\") void: { /* } */ // }\n }\n"
+    "type Q = struct { int i; }[2];\n"
+    "type R = union uint<8> { uint<8> a; };\n";
   ast *p = parse_mode (text, &err, true);
   assert_non_null (p);
   assert_null (err.data);
@@ -207,7 +212,11 @@ test_lazy (void **state)
     { S_LAZY, "t", 1, 1 }, { S_VAR, "u", 2, 1 }, { S_LAZY, "f", 3, 1 },
     { S_LAZY, "g", 5, 1 }, { S_VAR, "x", 6, 1 }, { S_LAZY, "h", 7, 3 },
     { S_NULL, NULL, 7, 19 }, { S_FUN, "e", 8, 1 }, { S_LAZY, "s", 9, 1 },
+    { S_LAZY, "P", 10, 1 }, { S_LAZY, "l", 11, 1 }, { S_LAZY, "c", 12, 1 },
+    { S_TYPE, "Q", 14, 1 }, { S_LAZY, "R", 15, 1 },
   };
+  static const lazy_kind kinds[] = { [0] = LAZY_VAR, [2] = LAZY_FUN,
+    [9] = LAZY_TYPE, [10] = LAZY_VAR, [11] = LAZY_FUN, [13] = LAZY_TYPE };
   assert_int_equal (p->nkids, sizeof want / sizeof want[0]);
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     {
@@ -220,8 +229,15 @@ test_lazy (void **state)
           /* Where the keyword is.  */
           assert_int_equal (n->loc.line, want[i].line);
           assert_int_equal (n->loc.col, want[i].col);
+          if (i < sizeof kinds / sizeof kinds[0] && kinds[i])
+            assert_int_equal (n->op, kinds[i]);
         }
     }
+  /* The text skipped ends where a parse would have: at the `;' or `}'
+     that ends the declaration.  */
+  assert_int_equal (text[p->kids[9]->end - 1], ';');
+  assert_int_equal (text[p->kids[10]->end - 1], ';');
+  assert_int_equal (text[p->kids[11]->end - 1], '}');
   /* A native function is not lazy: the parser went back and read it as
      usual.  */
 
