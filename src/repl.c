@@ -43,18 +43,59 @@ repl_line (bpoke *pk, const char *line, bool *quit)
   return bpoke_command (pk, line, strlen (line), "<stdin>", false);
 }
 
+/* A command is a line of at most LINE_MAX_BYTES: -s /dev/zero stops
+   there rather than read for ever.  */
+#define LINE_MAX_BYTES ((size_t) 64 << 20)
+
+/* Read the next line of F into *LINE (NUL-terminated, without its
+   newline; *CAP bytes allocated): 1, or 0 at the end of F, or -1 when
+   it is longer than LINE_MAX_BYTES.  */
+static int
+next_line (FILE *f, char **line, size_t *cap)
+{
+  size_t len = 0;
+  int c;
+  while ((c = getc (f)) != EOF && c != '\n')
+    {
+      if (len == LINE_MAX_BYTES)
+        return -1;
+      if (len + 1 >= *cap)
+        {
+          *cap = *cap ? *cap * 2 : 256;
+          char *p = realloc (*line, *cap);
+          if (!p)
+            return -1;
+          *line = p;
+        }
+      (*line)[len++] = (char) c;
+    }
+  if (c == EOF && len == 0)
+    return 0;
+  if (!*line)
+    {
+      *cap = 1;
+      if (!(*line = malloc (1)))
+        return -1;
+    }
+  (*line)[len] = '\0';
+  return 1;
+}
+
 bool
 repl_source (bpoke *pk, FILE *f, const char *name, bool *quit)
 {
   char *line = NULL;
   size_t cap = 0;
-  ssize_t n;
+  int got;
   bool ok = true;
-  (void) name;
-  while (!*quit && (n = getline (&line, &cap, f)) >= 0)
+  while (!*quit && (got = next_line (f, &line, &cap)) != 0)
     {
-      if (n > 0 && line[n - 1] == '\n')
-        line[--n] = '\0';
+      if (got < 0)
+        {
+          fprintf (stderr, "%s: a line longer than 64 MiB\n", name);
+          ok = false;
+          break;
+        }
       bpoke_status st = repl_line (pk, line, quit);
       if (st == BPOKE_ERROR)
         {

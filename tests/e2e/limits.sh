@@ -2,9 +2,9 @@
 # limits.sh -- what a program may ask of memory or time is bounded, and
 # asking too much raises an exception the prompt survives, never an
 # abort: the collector counts array storage, so growing arrays in a loop
-# does not keep every copy alive; a string of more than 4 GiB, or a
-# program file of more than 64 MiB (load "/dev/zero"), is refused at
-# once.  GNU poke runs out of memory or aborts on these, so the checks
+# does not keep every copy alive; a string of more than 4 GiB, a
+# program file of more than 64 MiB (load "/dev/zero"), or a command line
+# as long (-s /dev/zero), is refused at once.  GNU poke runs out of memory or aborts on these, so the checks
 # are bpoke's own messages, exit statuses and peak memory.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,6 +83,8 @@ expect "... and says so" 0 'out of memory' -q -c '"x" * 5000000000UL'
 expect "load \"/dev/zero\" is refused" 1 'more than 64 MiB' -q \
   -c 'load "/dev/zero"'
 expect "-L /dev/zero is refused" 1 'more than 64 MiB' -q -L /dev/zero
+expect "-s /dev/zero is refused" 1 'a line longer than 64 MiB' -q \
+  -s /dev/zero
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
