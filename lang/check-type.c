@@ -42,6 +42,34 @@ ck_same_repr (const type *a, const type *b)
 
 static type *check_struct_type (compiler *c, ast *tn);
 
+/* The type T, declared UP scopes above the one it is used in: the
+   bounds of its arrays read the variables of the declaring scope, so
+   a copy of T evaluates them UP frames up.  Struct types find their
+   own environment (map.c, struct_env).  */
+static type *
+type_from_above (compiler *c, type *t, int up)
+{
+  if (t->kind != TY_ARRAY)
+    return t;
+  type *elem = type_from_above (c, t->u.a.elem, up);
+  bool runtime = t->u.a.bound && !t->u.a.bound_const;
+  if (elem == t->u.a.elem && !runtime)
+    return t;
+  type *n = type_named (t, t->name ? t->name : "");
+  n->name = t->name;
+  n->u.a.elem = elem;
+  if (runtime)
+    {
+      ast *b = ast_new (&c->ar, A_UP, t->u.a.bound->src, t->u.a.bound->loc);
+      b->a = t->u.a.bound;
+      b->type = t->u.a.bound->type;
+      b->end = t->u.a.bound->end;
+      b->depth = up;
+      n->u.a.bound = b;
+    }
+  return n;
+}
+
 static type *
 resolve_name (compiler *c, ast *tn)
 {
@@ -50,6 +78,8 @@ resolve_name (compiler *c, ast *tn)
     ck_error_at (c, tn, "undefined variable '%s'", tn->name);
   if (!s)
     ck_error_at (c, tn, "undefined type '%s'", tn->name);
+  if (s->level >= 0 && c->level > s->level)
+    return type_from_above (c, s->type, c->level - s->level);
   return s->type;
 }
 

@@ -1169,6 +1169,8 @@ eval (vm *v, pk_frame *f, ast *n)
         vm_note_map_read (v, x);
         return x;
       }
+    case A_UP:
+      return eval (v, vm_frame_at (v, f, n->depth), n->a);
     case A_SELF:
       {
         val x;
