@@ -424,6 +424,19 @@ arith_offset_unit (uint64_t u1, uint64_t u2)
   return u1;
 }
 
+uint64_t
+arith_offset_convert (uint64_t m, bool sign, uint64_t fu, uint64_t tu,
+                      bool *overflow)
+{
+  int64_t sbits;
+  *overflow = !sign && __builtin_mul_overflow ((int64_t) m, (int64_t) fu,
+                                               &sbits);
+  uint64_t bits = m * fu;
+  if (tu == 1)
+    return bits;
+  return sign ? (uint64_t) ((int64_t) bits / (int64_t) tu) : bits / tu;
+}
+
 bool
 arith_op_of_token (int tok, arith_op *op)
 {

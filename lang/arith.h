@@ -89,4 +89,16 @@ bool arith_bconc (uint64_t a, int size1, bool sign1,
    two offsets with units U1 and U2: their greatest common divisor.  */
 uint64_t arith_offset_unit (uint64_t u1, uint64_t u2);
 
+/* The magnitude M of an offset in unit FU, of a signed type if SIGN,
+   in unit TU, as GNU poke 4.3 converts it (the caller cuts it to the
+   width of the new type): through bits, on 64 bits.  The
+   multiplication wraps around; for an unsigned magnitude *OVERFLOW
+   tells whether it overflows on the same 64 bits taken as an int<64>
+   (0xffffffffffffffffUL#N is -4 bits, (1UL<<.61)#B overflows), where
+   GNU poke raises E_overflow at run time (it folds constants wrapping
+   around).  The division is signed for a signed magnitude (-9#b is
+   -1#B).  */
+uint64_t arith_offset_convert (uint64_t m, bool sign, uint64_t fu,
+                               uint64_t tu, bool *overflow);
+
 #endif

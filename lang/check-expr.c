@@ -14,6 +14,35 @@
 
 /* Conversions.  */
 
+/* A cast N of a constant integer, or of a constant offset (converted
+   as GNU poke folds it: wrapping around, no E_overflow), is a
+   constant.  */
+static void
+fold_cast (ast *n)
+{
+  ast *e = n->a;
+  type *to = n->type, *from = e->type;
+  if (!e->is_const)
+    return;
+  if (to->kind == TY_INT && from->kind == TY_INT)
+    {
+      n->is_const = true;
+      n->lit = val_int (to, arith_norm (e->lit.v.u, to->u.i.size,
+                                        to->u.i.sign));
+    }
+  if (to->kind == TY_OFFSET && from->kind == TY_OFFSET)
+    {
+      bool overflow;
+      const type *tb = to->u.o.base;
+      uint64_t m = arith_offset_convert (e->lit.v.u,
+                                         from->u.o.base->u.i.sign,
+                                         from->u.o.unit, to->u.o.unit,
+                                         &overflow);
+      n->is_const = true;
+      n->lit = val_int (to, arith_norm (m, tb->u.i.size, tb->u.i.sign));
+    }
+}
+
 static ast *
 mk_cast (compiler *c, ast *e, type *to)
 {
@@ -22,12 +51,7 @@ mk_cast (compiler *c, ast *e, type *to)
   n->a = e;
   n->type = to;
   n->flag = true;               /* Implicit: no type node in b.  */
-  if (e->is_const && to->kind == TY_INT && e->type->kind == TY_INT)
-    {
-      n->is_const = true;
-      n->lit = val_int (to, arith_norm (e->lit.v.u, to->u.i.size,
-                                        to->u.i.sign));
-    }
+  fold_cast (n);
   return n;
 }
 
@@ -142,6 +166,8 @@ fold_binop (compiler *c, ast *n)
 static void
 fold_offset_div (compiler *c, ast *n)
 {
+  /* After its conversion to the common type (256#b is 0 in
+     offset<uint<8>,b>).  */
   if (n->b->is_const && n->b->lit.v.u == 0)
     ck_error_at (c, n->b, "division by zero");
 }
@@ -161,6 +187,15 @@ promote_offsets (const type *a, const type *b)
 {
   return type_offset (promote_ints (a->u.o.base, b->u.o.base),
                       arith_offset_unit (a->u.o.unit, b->u.o.unit));
+}
+
+/* Offsets divided or compared are converted to bits first, as GNU
+   poke 4.3 does (wrapping around in the magnitude's type, or raising
+   E_overflow): 33UB#B > 20UB#b, in uint<8>, is 264 (8) > 20, false.  */
+static type *
+offsets_in_bits (const type *a, const type *b)
+{
+  return type_offset (promote_ints (a->u.o.base, b->u.o.base), 1);
 }
 
 /* An expression whose value is used: a call to a void function has
@@ -228,7 +263,7 @@ check_arith (compiler *c, ast *n)
       if (n->op == T_SLASH || n->op == T_CEILDIV)
         {
           /* offset / offset is a magnitude.  */
-          type *common = promote_offsets (ta, tb);
+          type *common = offsets_in_bits (ta, tb);
           ck_coerce (c, &n->a, common);
           ck_coerce (c, &n->b, common);
           n->type = common->u.o.base;
@@ -236,6 +271,10 @@ check_arith (compiler *c, ast *n)
           return n;
         }
       n->type = promote_offsets (ta, tb);
+      if (n->op == T_PERCENT)
+        /* GNU poke 4.3 takes the modulus in the magnitude type of the
+           left operand (3UB#B % 256#B divides by zero).  */
+        n->type = type_offset (ta->u.o.base, n->type->u.o.unit);
       ck_coerce (c, &n->a, n->type);
       ck_coerce (c, &n->b, n->type);
       if (n->op == T_PERCENT)
@@ -373,7 +412,7 @@ check_compare (compiler *c, ast *n)
     }
   if (is_off (ta) && is_off (tb))
     {
-      type *common = promote_offsets (ta, tb);
+      type *common = offsets_in_bits (ta, tb);
       ck_coerce (c, &n->a, common);
       ck_coerce (c, &n->b, common);
       return n;
@@ -839,13 +878,7 @@ check_cast (compiler *c, ast *n)
       || (is_int (to) && from->kind == TY_STRUCT
           && from->u.s.itype))
     {
-      if (n->a->is_const && is_int (to) && is_int (from))
-        {
-          n->is_const = true;
-          n->lit = val_int (to, arith_norm (n->a->lit.v.u,
-                                            to->u.i.size,
-                                            to->u.i.sign));
-        }
+      fold_cast (n);
       return n;
     }
   invalid_cast (c, n, to, from);

@@ -259,11 +259,13 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
         {
-          /* Through bits: magnitude * from_unit / to_unit, on the 64-bit
-             pattern as unsigned, as GNU poke converts (-9#b is -2#B).  */
-          uint64_t fu = from->u.o.unit, tu = to->u.o.unit;
-          uint64_t r = fu == tu ? x.v.u : x.v.u * fu / tu;
           const type *tb = to->u.o.base;
+          bool overflow;
+          uint64_t r = arith_offset_convert (x.v.u, from->u.o.base->u.i.sign,
+                                             from->u.o.unit, to->u.o.unit,
+                                             &overflow);
+          if (overflow)
+            vm_raise_code (v, EC_OVERFLOW, NULL);
           return val_int (to, arith_norm (r, tb->u.i.size, tb->u.i.sign));
         }
       break;
