@@ -366,6 +366,11 @@ check_shift (compiler *c, ast *n)
   if (is_int (ta) && is_int (tb))
     {
       n->type = type_int (ta->u.i.size, ta->u.i.sign);
+      /* A constant count as wide as the value or wider (or negative) is
+         an error now, as in GNU poke, whatever the value.  */
+      if (n->op == T_LSHIFT && n->b->is_const
+          && n->b->lit.v.u >= (uint64_t) ta->u.i.size)
+        ck_error_at (c, n->b, "count in left bit shift too big");
       fold_binop (c, n);
       return n;
     }
