@@ -717,10 +717,12 @@ binop_prec (tok_kind k)
   return 0;
 }
 
+/* At `?!', written as one token: `c ? !x : y' is a conditional.  */
 static bool
 at_exccond (parser *p)
 {
-  return p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG;
+  return p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG
+         && peek (p)->loc.pos == p->tok.loc.pos + 1;
 }
 
 /* OPERAND ?! EXCEPTION, at the `?': 1 if evaluating (or, for a block,
