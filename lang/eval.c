@@ -272,8 +272,9 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_STRING:
       if (from->kind == TY_INT)
         {
+          /* The character 0 makes the empty string, as in GNU poke.  */
           char c = (char) x.v.u;
-          return val_string (&c, 1);
+          return val_string (&c, c != 0);
         }
       if (from->kind == TY_STRING)
         return x;

@@ -897,8 +897,13 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
             break;
           }
         case FMT_CHAR:
-          sb_putc (sb, (char) (args[a++].v.u & 0xff));
-          break;
+          {
+            /* GNU poke prints nothing for the character 0.  */
+            char ch = (char) (args[a++].v.u & 0xff);
+            if (ch)
+              sb_putc (sb, ch);
+            break;
+          }
         case FMT_VALUE:
           {
             pctx c;
