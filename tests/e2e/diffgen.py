@@ -3,7 +3,8 @@
 testing of bpoke against GNU poke (tests/e2e/difftest.py) and of bpoke's
 three execution paths against each other (tests/e2e/diff.sh).
 
-Usage: diffgen.py [--self] [--print43] [--skip NAME,...] NUMBER
+Usage: diffgen.py [--self] [--print43] [--kind KIND] [--skip NAME,...]
+                  NUMBER
                   [OUT.bpk [OUT.bin]]
 
 Prints program NUMBER (the same number gives the same program), or
@@ -104,6 +105,20 @@ unbounded arrays (they never end).
 (obase 16 and 8, printf "%v" of any width, uint<1> and strings of any
 characters through the prompt): bpoke prints as GNU poke 4.3 does.
 
+--kind KIND makes the program dwell on one thing (KINDS below):
+mapping, writes, unions, arrays and methods weigh the steps and types
+above towards theirs; arith adds scenes of integral and offset
+arithmetic (every operator, casts, conditional expressions, compound
+assignments, ++ and --, bit assignments, 'size and 'signed) on local
+variables of every width, globals and fields of mapped values; print
+adds scenes of printf's tags (%v with its depth and flags, %iNd,
+%uNx..., %c, %s), format, and the prompt's printer settings (obase,
+omode, odepth, oacutoff, oindent, omaps).  A kind implies --print43:
+those programs are for GNU poke 4.3 only.  No operator of arith has both
+operands constant (GNU poke folds them at compile time, and reports
+some errors there), no divisor is a constant zero and no constant count
+of a left shift reaches the width.
+
 --skip NAME,... leaves out constructs that trip a known bpoke bug, so
 that a long run goes on finding others.  The names are listed in SKIPS
 below.
@@ -152,6 +167,20 @@ SKIPS = {
     "bound-recheck": "no variable given a constructed value (its arrays "
                      "keep their length when a global in their bound "
                      "changes)",
+}
+
+KINDS = {
+    "all": "everything below, mostly mapping",
+    "mapping": "maps at byte and bit offsets, arrays of structs, the "
+               "same place mapped again, variables mapped elsewhere",
+    "writes": "writes through fields, elements, whole values, "
+              "functions, loops, copies and the bytes underneath",
+    "unions": "types with unions, nested and inline structs",
+    "arrays": "array fields of every bound, arrays mapped as values",
+    "methods": "types with many methods, called often",
+    "arith": "integral and offset arithmetic on variables of every "
+             "width, globals and mapped fields (bit assignments too)",
+    "print": "printf's tags, format, the prompt's printer settings",
 }
 
 WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 31, 32, 33, 48,
@@ -513,6 +542,7 @@ class Program:
         self.data = data
         self.self_contained = self_contained
         self.items = []
+        self.set2 = False           # printer settings to undo at the end
 
     def base(self):
         return MEMSIZE - len(self.data) if self.self_contained else 0
@@ -536,6 +566,9 @@ class Program:
         lines = []
         if any(it.kind == "set" for it in self.items):
             lines += [".set omode flat", ".set obase 10"]
+        if self.set2:
+            lines += [".set odepth 0", ".set oacutoff 0", ".set oindent 2",
+                      ".set omaps no"]
         return lines + ["byte[%d] @ %d#B" % (len(self.data), self.base()),
                         'print "END\\n"']
 
@@ -609,6 +642,8 @@ class Gen:
         self.mglobals = []          # mapped globals, as scene variables
         self.obase = 10
         self.print43 = False        # print as 4.3 does, not as 2.4
+        self.kind = "all"           # what the program dwells on: KINDS
+        self.set2 = False           # printer settings beyond omode, obase
 
     # -- values
 
@@ -719,6 +754,10 @@ class Gen:
         named = [d for d in self.decls
                  if not (d.kind == "union" and "union-eof" in self.skip
                          and d.bits() is None)]
+        if self.kind == "arrays" and r.random() < 0.4:
+            k = 0.9
+        elif self.kind == "unions" and depth > 0 and r.random() < 0.3:
+            k = 0.76
         if k < 0.45:
             return self.rint()
         if k < 0.55:
@@ -736,7 +775,8 @@ class Gen:
         if k < 0.75 and named:
             return Ref(r.choice(named))
         if k < 0.79 and depth > 0:
-            kind = "union" if r.random() < 0.3 else "struct"
+            kind = "union" if r.random() < (0.6 if self.kind == "unions"
+                                            else 0.3) else "struct"
             if kind == "union" and "union-eof" in self.skip:
                 kind = "struct"
             return Ref(self.decl(None, depth - 1, kind, outer=scope), True)
@@ -785,6 +825,8 @@ class Gen:
         r = self.r
         if kind is None:
             k = r.random()
+            if self.kind == "unions" and r.random() < 0.5:
+                k = 0.9
             kind = ("struct" if k < 0.6 else "pinned" if k < 0.7
                     else "integral" if k < 0.82 else "union")
             if kind == "union" and "union-eof" in self.skip:
@@ -892,7 +934,8 @@ class Gen:
         overlap = d.kind == "pinned" or any(f.label for f in d.fields)
         if constrained(d) or (overlap and "pinned-write" in self.skip):
             assignable = offs = []
-        for i in range(r.randint(0, 3)):
+        for i in range(r.randint(2, 6) if self.kind == "methods"
+                       else r.randint(0, 3)):
             f = r.choice(ints)
             k = r.random()
             mname = "m%d" % i
@@ -1107,6 +1150,8 @@ class Gen:
         d = r.choice(self.decls)
         t = Ref(d)
         k = r.random()
+        if self.kind in ("arrays", "mapping") and r.random() < 0.5:
+            k = 0.85 + 0.1 * r.random()
         if k < 0.8 or ("union-eof" in self.skip and has_union(t)) \
                 or "stale-index" in self.skip:
             return t
@@ -1122,6 +1167,13 @@ class Gen:
         for v2, t2, _, _ in vars_:
             others += self.paths(v2, t2)
         k = r.random()
+        # The kinds weigh the steps (k picks one below).
+        if self.kind == "writes" and r.random() < 0.5:
+            k = r.choice([0.2, 0.3, 0.55, 0.6, 0.65])
+        elif self.kind == "methods" and r.random() < 0.5:
+            k = 0.45
+        elif self.kind == "mapping" and r.random() < 0.4:
+            k = r.choice([0.8, 0.85, 0.55])
         if k < 0.15:
             return self.print_stmts(v, t, strict)
         if k < 0.38:
@@ -1308,6 +1360,317 @@ class Gen:
         return self.catch("%s @ %s = %s;" % (t.text(), where,
                                             lit(self.const(t))))
 
+    # -- integer and offset arithmetic (--kind arith)
+
+    LIT_SUFFIXES = [("", Int(32, True)), ("U", Int(32, False)),
+                    ("L", Int(64, True)), ("UL", Int(64, False)),
+                    ("H", Int(16, True)), ("UH", Int(16, False)),
+                    ("B", Int(8, True)), ("UB", Int(8, False)),
+                    ("N", Int(4, True)), ("UN", Int(4, False))]
+
+    def alit(self, nonzero=False):
+        """A literal: (text, Int).  Never negative (a negative literal
+        is a constant expression, folded at compile time)."""
+        r = self.r
+        suf, t = r.choice(self.LIT_SUFFIXES)
+        if r.random() < 0.6:
+            v = r.randint(0, min(9, t.hi()))
+        else:
+            v = r.choice([t.hi(), t.hi() // 2 + 1, r.randint(0, t.hi())])
+        if nonzero and v == 0:
+            v = 1
+        if r.random() < 0.15:
+            return "0x%x%s" % (v, suf), t
+        return "%d%s" % (v, suf), t
+
+    def aleaf(self, scope, nonzero=False):
+        """A variable of SCOPE (name, Int), or else a literal; a
+        literal is (text, Int, True)."""
+        r = self.r
+        if scope and r.random() < 0.75:
+            n, t = r.choice(scope)
+            return n, t, False
+        text, t = self.alit(nonzero)
+        return text, t, True
+
+    def aexpr(self, scope, depth):
+        """An integral expression over SCOPE: (text, Int, constant).
+        GNU poke folds constant operands at compile time and reports
+        overflows, divisions by zero and shifts too big as errors: at
+        most one operand of an operator is constant, the divisor is
+        never a constant zero and a constant shift count is below the
+        width."""
+        r = self.r
+        if depth <= 0 or r.random() < 0.25:
+            return self.aleaf(scope)
+        k = r.random()
+        if k < 0.12:
+            a, at, ac = self.aexpr(scope, depth - 1)
+            op = r.choice(["-", "~", "+", "!"])
+            if ac:
+                return self.aexpr(scope, depth - 1)
+            return "%s(%s)" % (op, a), (Int(32, True) if op == "!"
+                                        else at), False
+        if k < 0.22:
+            a, at, ac = self.aexpr(scope, depth - 1)
+            t = self.rint()
+            return "(%s as %s)" % (a, t.text()), t, ac
+        if k < 0.3:
+            c, _, cc = self.aexpr(scope, depth - 1)
+            t = self.rint()
+            a, _, ac = self.aexpr(scope, depth - 1)
+            b, _, bc = self.aexpr(scope, depth - 1)
+            if cc and ac and bc:
+                c = r.choice(scope)[0] if scope else "1"
+            return ("(%s ? %s as %s : %s as %s)"
+                    % (c, a, t.text(), b, t.text())), t, False
+        op = r.choice(["+", "-", "*", "/", "%", "/^", "**", "&", "|", "^",
+                       "<<.", ".>>", ":::", "==", "!=", "<", "<=", ">",
+                       ">=", "&&", "||", "=>", "+", "-", "*"])
+        a, at, ac = self.aexpr(scope, depth - 1)
+        if op in ("/", "%", "/^"):
+            b, bt, bc = self.aleaf(scope, nonzero=True) \
+                if r.random() < 0.5 else self.aexpr(scope, depth - 1)
+            if bc:
+                # A constant divisor is a literal, not zero: a cast of
+                # one can be.
+                b, bt = self.alit(nonzero=True)
+        elif op in ("<<.", ".>>"):
+            if r.random() < 0.6 or not scope:
+                bc, bt = True, Int(32, True)
+                b = "%d" % r.randint(0, at.w - 1)
+            else:
+                b, bt, bc = self.aexpr(scope, depth - 1)
+                if bc:
+                    b = "%d" % r.randint(0, at.w - 1)
+        elif op == "**":
+            if r.random() < 0.6 or not scope:
+                bc, bt = True, Int(32, True)
+                b = "%d" % r.randint(0, 6)
+            else:
+                b, bt, bc = self.aexpr(scope, depth - 1)
+        else:
+            b, bt, bc = self.aexpr(scope, depth - 1)
+        if ac and bc:
+            if not scope:
+                return a, at, ac
+            a, at = r.choice(scope)
+            ac = False
+            if op in ("<<.", ".>>"):
+                b = "%d" % r.randint(0, at.w - 1)
+        if op == ":::":
+            if at.w + bt.w > 64:
+                return self.aleaf(scope)
+            t = Int(at.w + bt.w, at.signed)
+        elif op in ("==", "!=", "<", "<=", ">", ">=", "&&", "||", "=>"):
+            t = Int(32, True)
+        elif op in ("<<.", ".>>", "**"):
+            t = at
+        else:
+            t = Int(max(at.w, bt.w), at.signed and bt.signed)
+        return "(%s %s %s)" % (a, op, b), t, False
+
+    def oexpr(self, scope, depth):
+        """An offset expression: (text, constant).  GNU poke folds
+        constant offset expressions at compile time, wrapping around
+        where it would raise E_overflow at run time: a constant offset
+        is multiplied only by a variable or a small literal."""
+        r = self.r
+        units = [u for u, _ in UNITS]
+        if depth <= 0 or r.random() < 0.3:
+            u = r.choice(units)
+            if scope and r.random() < 0.6:
+                n, t = r.choice(scope)
+                if "offset-convert" in self.skip:
+                    n = "(%s as uint<64>)" % n
+                return "%s#%s" % (n, u), False
+            return "%d#%s" % (r.randint(0, 40), u), True
+        a, ac = self.oexpr(scope, depth - 1)
+        k = r.random()
+        if k < 0.4:
+            b, bc = self.oexpr(scope, depth - 1)
+            return "(%s %s %s)" % (a, r.choice(["+", "-"]), b), ac and bc
+        if k < 0.6:
+            n, _, nc = self.aleaf(scope, nonzero=True)
+            if ac and nc:
+                n = "%d" % r.randint(0, 9)
+            return "(%s * %s)" % (a, n), ac and nc
+        if k < 0.75:
+            b, bc = self.oexpr(scope, depth - 1)
+            return "(%s %% (%s + 1#b))" % (a, b), ac and bc
+        t = self.rint([8, 16, 32, 64])
+        if "offset-convert" in self.skip:
+            t.signed = False
+        return "(%s as offset<%s,%s>)" % (a, t.text(), r.choice(units)), ac
+
+    def arith_scene(self, n):
+        """A scene of integral and offset arithmetic on local variables
+        of every width, globals and fields of mapped values."""
+        r = self.r
+        self.nscene += 1
+        num = self.nscene
+        stmts = []
+        scope = list(self.globals)
+        for _ in range(r.randint(2, 5)):
+            self.nvar += 1
+            v = "i%d" % self.nvar
+            t = self.rint()
+            stmts.append("var %s = %s as %s;" % (v, lit(self.const(t)),
+                                                 t.text()))
+            scope.append((v, t))
+        if self.decls and r.random() < 0.5:
+            t = self.map_type()
+            me, strict = self.map_expr(t, n) if t else (None, None)
+            if me and isinstance(t, Ref):
+                self.nvar += 1
+                v = "v%d" % self.nvar
+                stmts.append("var %s = %s;" % (v, me))
+                scope += [(p, pt) for p, pt in self.paths(v, t)
+                          if isinstance(pt, Int)]
+        for _ in range(r.randint(3, 12)):
+            stmts += self.arith_step(scope)
+        return Scene(num, r.choice(["block", "block", "fun", "loop"]), stmts)
+
+    def arith_step(self, scope):
+        r = self.r
+        k = r.random()
+        if k < 0.45:
+            e, _, _ = self.aexpr(scope, r.randint(1, 4))
+            return [self.catch('printf "%%v\\n", %s;' % e)]
+        if k < 0.55:
+            e, _ = self.oexpr(scope, r.randint(1, 3))
+            return [self.catch('printf "%%v\\n", %s;' % e)]
+        if k < 0.65:
+            b, _ = self.oexpr(scope, r.randint(0, 2))
+            a, _ = self.oexpr(scope, r.randint(0, 2))
+            op = r.choice(["/", "/^", "==", "<", ">="])
+            if op in ("/", "/^"):
+                b = "(%s + 1#b)" % b
+            return [self.catch('printf "%%v\\n", %s %s %s;' % (a, op, b))]
+        n, t = r.choice(scope)
+        if k < 0.85:
+            e, _, _ = self.aexpr(scope, r.randint(0, 3))
+            op = r.choice(["=", "=", "+=", "-=", "*=", "/=", "%=", "|=",
+                           "&=", "^=", "<<.=", ".>>=", "**="])
+            if op in ("/=", "%="):
+                e = "((%s) | 1)" % e
+            if op in ("<<.=", ".>>="):
+                e = "%d" % r.randint(0, t.w - 1)
+            if op == "**=":
+                e = "%d" % r.randint(0, 4)
+            return [self.catch("%s %s %s;" % (n, op, e)),
+                    self.catch('printf "%%v\\n", %s;' % n)]
+        if k < 0.92:
+            return [self.catch(r.choice(["%s++;", "%s--;", "++%s;", "--%s;"])
+                               % n),
+                    self.catch('printf "%%v\\n", %s;' % n)]
+        e, _, _ = self.aexpr(scope, r.randint(1, 3))
+        return [self.catch('printf "%%v %%v %%v\\n", (%s)\'size, (%s)\'signed, '
+                           '%s;' % (e, e, e))]
+
+    def bit_assign(self, scope):
+        """A bit assignment: two or three integral l-values of SCOPE
+        concatenated, given a value of their total width."""
+        r = self.r
+        parts = [r.choice(scope) for _ in range(r.randint(2, 3))]
+        w = sum(t.w for _, t in parts)
+        if w > 64 or len(set(p for p, _ in parts)) < len(parts):
+            return []
+        e, _, _ = self.aexpr(scope, r.randint(0, 2))
+        t = Int(w, r.random() < 0.5 and w > 1)
+        out = [self.catch("%s = (%s) as %s;"
+                          % (":::".join(p for p, _ in parts), e, t.text()))]
+        for p, _ in parts:
+            out.append(self.catch('printf "%%v\\n", %s;' % p))
+        return out
+
+    # -- printing (--kind print)
+
+    def pvalue(self, scope):
+        """A value to print, with a format tag for it."""
+        r = self.r
+        k = r.random()
+        if k < 0.55 and scope:
+            n, t = r.choice(scope)
+            tag = r.choice(["%v", "%v", "%Tv", "%Fv", "%%%s%d%s"
+                            % (r.choice("iu"), r.randint(1, 64),
+                               r.choice("dxob")), "%c" if t.w == 8
+                            and not t.signed else "%u8c"])
+            return tag, n
+        if k < 0.7:
+            e, _ = self.oexpr(scope, r.randint(0, 2))
+            return r.choice(["%v", "%Tv"]), e
+        if k < 0.8:
+            s = "".join(r.choice(["a", "b", "z", " ", "\\n", "\\t", "\\\\",
+                                  "\\\"", "\\x01", "\\x7f", "\\xff", "%"])
+                        for _ in range(r.randint(0, 5)))
+            return r.choice(["%s", "%v"]), '"%s"' % s
+        if k < 0.9 and scope:
+            n, _ = r.choice(scope)
+            m, _ = r.choice(scope)
+            return r.choice(["%v", "%Tv", "%1v"]), \
+                "[%s as int<64>, %s as int<64>]" % (n, m)
+        n, _ = r.choice(scope) if scope else ("1", None)
+        return r.choice(["%v", "%Tv", "%1v", "%2v"]), \
+            "[[(%s as int<64>)#B, 0L#B], [1L#B, (%s as int<64>)#B]]" % (n, n)
+
+    def print_scene(self, n):
+        """A scene printing integers of every width, offsets, strings,
+        arrays, structs and mapped values with printf's tags."""
+        r = self.r
+        self.nscene += 1
+        num = self.nscene
+        stmts = []
+        scope = list(self.globals)
+        for _ in range(r.randint(2, 4)):
+            self.nvar += 1
+            v = "i%d" % self.nvar
+            t = self.rint()
+            stmts.append("var %s = %s as %s;" % (v, lit(self.const(t)),
+                                                 t.text()))
+            scope.append((v, t))
+        vals = []
+        if self.decls and r.random() < 0.6:
+            t = self.map_type()
+            me, strict = self.map_expr(t, n) if t else (None, None)
+            if me:
+                self.nvar += 1
+                v = "v%d" % self.nvar
+                stmts.append("var %s = %s;" % (v, me))
+                vals.append(v)
+        for _ in range(r.randint(2, 8)):
+            if vals and r.random() < 0.3:
+                tag, e = r.choice(["%v", "%Tv", "%1v", "%Fv"]), r.choice(vals)
+                args = [(tag, e)]
+            else:
+                args = [self.pvalue(scope) for _ in range(r.randint(1, 3))]
+            fmt = r.choice(["", "<", "x%%y "]).join(t for t, _ in args)
+            stmts.append(self.catch('printf "%s|\\n", %s;'
+                                    % (fmt, ", ".join(e for _, e in args))))
+            if r.random() < 0.2:
+                stmts.append(self.catch('print format ("%s|\\n", %s);'
+                                        % (fmt, ", ".join(e for _, e
+                                                          in args))))
+        return Scene(num, r.choice(["block", "fun"]), stmts)
+
+    def print_settings(self):
+        """A setting of the prompt's printer."""
+        r = self.r
+        self.set2 = True
+        k = r.randint(0, 5)
+        if k == 0:
+            return ".set odepth %d" % r.randint(0, 3)
+        if k == 1:
+            return ".set oacutoff %d" % r.randint(0, 3)
+        if k == 2:
+            return ".set oindent %d" % r.randint(1, 4)
+        if k == 3:
+            return ".set omaps %s" % r.choice(["yes", "no"])
+        if k == 4:
+            return ".set omode %s" % r.choice(["tree", "flat"])
+        self.obase = r.choice([2, 8, 10, 16])
+        return ".set obase %d" % self.obase
+
     # -- top level
 
     def top_print(self, n):
@@ -1396,6 +1759,8 @@ class Gen:
             items.append(Item("mglobal", ["var %s = %s" % (name, me)]))
             self.mglobals.append((name, t, strict, me))
         for _ in range(r.randint(3, 8)):
+            if self.kind_item(items, n):
+                continue
             k = r.random()
             if k < 0.12 and self.mglobals:
                 items.append(self.top_global_step(n))
@@ -1421,19 +1786,46 @@ class Gen:
             else:
                 items.append(Item("set", [".set endian %s"
                                           % r.choice(["little", "big"])]))
+        prog.set2 = self.set2
         return prog
 
+    def kind_item(self, items, n):
+        """For the kinds arith and print, most top-level items are
+        scenes of theirs (or printer settings and values printed
+        through the prompt); whether one was added to ITEMS."""
+        r = self.r
+        if self.kind == "arith" and r.random() < 0.7:
+            items.append(self.arith_scene(n))
+            return True
+        if self.kind != "print" or r.random() < 0.2:
+            return False
+        k = r.random()
+        if k < 0.45:
+            items.append(self.print_scene(n))
+        elif k < 0.7:
+            items.append(Item("set", [self.print_settings()]))
+        else:
+            p = self.top_print(n)
+            if p is None:
+                e, _, _ = self.aexpr(list(self.globals), 2)
+                p = Item("print", [e])
+            items.append(p)
+        return True
 
-def generate(number, skip=(), self_contained=False, print43=False):
+
+def generate(number, skip=(), self_contained=False, print43=False,
+             kind="all"):
     """Program NUMBER, a Program."""
     g = Gen(number, skip, self_contained)
-    g.print43 = print43
+    g.print43 = print43 or kind != "all"
+    g.kind = kind
     return g.program()
 
 
 def main(argv):
     self_contained = False
     print43 = False
+    kind = "all"
     skip = []
     args = []
     i = 0
@@ -1443,6 +1835,12 @@ def main(argv):
             self_contained = True
         elif a == "--print43":
             print43 = True
+        elif a == "--kind":
+            i += 1
+            kind = argv[i]
+            if kind not in KINDS:
+                sys.exit("diffgen.py: unknown --kind %s (known: %s)"
+                         % (kind, ", ".join(KINDS)))
         elif a == "--skip":
             i += 1
             skip += [s for s in argv[i].split(",") if s]
@@ -1455,7 +1853,7 @@ def main(argv):
                      % (s, ", ".join(sorted(SKIPS))))
     if not args:
         sys.exit(__doc__.split("\n\n")[1])
-    prog = generate(int(args[0]), skip, self_contained, print43)
+    prog = generate(int(args[0]), skip, self_contained, print43, kind)
     text = prog.render()
     if len(args) > 1:
         with open(args[1], "w") as f:

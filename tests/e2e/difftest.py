@@ -16,6 +16,11 @@ Usage: difftest.py [OPTION]...
   --skip NAMES    constructs left out (diffgen.py --skip, see its SKIPS)
   --print43       programs print values whatever their width and bytes
                   (diffgen.py --print43): bpoke prints as GNU poke 4.3
+  --kind K,...    what the programs dwell on (diffgen.py --kind, see its
+                  KINDS; implies --print43); with several, program N
+                  is of the ((N / 2) mod count)th (both kinds of data
+                  with --mix), and the summary counts programs and
+                  differences by kind
   --keep-going    after a difference, minimise it and go on
   --no-minimise   keep differences as they are
   --out DIR       where differences are written (default difftest-out)
@@ -369,7 +374,7 @@ def parse_args(argv):
     opts = {"n": 100, "from": 1, "time": None, "paths": False,
             "mode": "file", "skip": [], "keep": False, "minimise": True,
             "out": "difftest-out", "ref_only": False, "paths_only": False,
-            "print43": False}
+            "print43": False, "kinds": ["all"]}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -409,6 +414,9 @@ def parse_args(argv):
             opts["paths_only"] = True
         elif a == "--print43":
             opts["print43"] = True
+        elif a == "--kind":
+            opts["kinds"] = [s for s in val().split(",") if s]
+            i += 1
         elif a in ("-h", "--help"):
             print(__doc__)
             sys.exit(0)
@@ -418,6 +426,9 @@ def parse_args(argv):
     for s in opts["skip"]:
         if s not in diffgen.SKIPS:
             sys.exit("difftest.py: unknown --skip name %s" % s)
+    for s in opts["kinds"]:
+        if s not in diffgen.KINDS:
+            sys.exit("difftest.py: unknown --kind %s" % s)
     return opts
 
 
@@ -452,6 +463,7 @@ def main(argv):
     start = time.time()
     count = agree = skipped = versions = unended = 0
     found = []
+    bykind = {}                     # kind: [programs, differences]
 
     def log(msg):
         print(msg, flush=True)
@@ -465,10 +477,12 @@ def main(argv):
             selfc = opts["mode"] == "self" or (opts["mode"] == "mix"
                                                and num % 2 == 1)
             k += 1
+            kind = opts["kinds"][(num // 2) % len(opts["kinds"])]
             prog = diffgen.generate(num, opts["skip"], selfc,
-                                    opts["print43"])
+                                    opts["print43"], kind)
             ref_res, bad = checker.check(prog)
             count += 1
+            bykind.setdefault(kind, [0, 0])[0] += 1
             if not ref_res.ended():
                 # A mapped global that failed (GNU poke stops at the next
                 # use), or a generator slip.
@@ -487,9 +501,10 @@ def main(argv):
                 write_case(opts["out"], name, prog, ref_res, bad, "orig-")
                 continue
             name = "%03d-prog-%d" % (len(found) + 1, num)
-            log("program %d: %s differ%s" % (num, ", ".join(t.name
-                                                         for t, _ in bad),
-                                          "s" if len(bad) == 1 else ""))
+            bykind[kind][1] += 1
+            log("program %d (%s): %s differ%s"
+                % (num, kind, ", ".join(t.name for t, _ in bad),
+                   "s" if len(bad) == 1 else ""))
             d = write_case(opts["out"], name, prog, ref_res, bad, "orig-")
             if opts["minimise"]:
                 tool, res = bad[0]
@@ -509,6 +524,10 @@ def main(argv):
         "stopped before their end in GNU poke; %d runs"
         % (count, el, agree, len(found), versions, skipped, unended,
            checker.runs))
+    if len(opts["kinds"]) > 1 or opts["kinds"] != ["all"]:
+        log("by kind (programs, differences): %s"
+            % ", ".join("%s %d %d" % (kd, c[0], c[1])
+                        for kd, c in sorted(bykind.items())))
     return 1 if found else 0
 
 
