@@ -507,8 +507,10 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       if (fsize == FIELD_ABSENT)
         {
           /* The next field goes where its label put it, as in GNU
-             poke.  */
-          if (kid->aux && !t->u.s.pinned && !t->u.s.is_union)
+             poke, in a mapped value; a constructed one (or one made
+             from an integer) lays it out as if the field had no
+             label.  */
+          if (bc->map && kid->aux && !t->u.s.pinned && !t->u.s.is_union)
             cur = off;
           continue;
         }
