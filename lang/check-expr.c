@@ -162,6 +162,39 @@ fold_binop (compiler *c, ast *n)
   n->lit = val_int (n->type, r);
 }
 
+/* + - % of constant offsets, and * of a constant offset by a constant,
+   once converted to the result's type, are constants, wrapping around
+   in it, as GNU poke folds them (it reports a divisor that is zero once
+   converted at compile time).  GNU poke 4.3 then divides the bits by
+   the unit as unsigned, which gives huge magnitudes for negative
+   int<64> ones ((-2L)#B + 1L#N); bpoke keeps the value of the run
+   time.  */
+static void
+fold_offset_arith (ast *n)
+{
+  ast *a = n->a, *b = n->b;
+  if (!a->is_const || !b->is_const)
+    return;
+  const type *base = n->type->u.o.base;
+  uint64_t x = a->lit.v.u, y = b->lit.v.u, r;
+  switch (n->op)
+    {
+    case T_PLUS: r = x + y; break;
+    case T_MINUS: r = x - y; break;
+    case T_STAR: r = x * y; break;
+    case T_PERCENT:
+      if (arith_fold (AR_MOD, x, y, base->u.i.size, base->u.i.sign,
+                      base->u.i.size, base->u.i.sign, &r) != ARITH_OK)
+        return;
+      break;
+    default:
+      return;
+    }
+  n->is_const = true;
+  n->lit = val_int (n->type, arith_norm (r, base->u.i.size,
+                                         base->u.i.sign));
+}
+
 /* Division of constant offsets by zero is a compile-time error.  */
 static void
 fold_offset_div (compiler *c, ast *n)
@@ -279,6 +312,7 @@ check_arith (compiler *c, ast *n)
       ck_coerce (c, &n->b, n->type);
       if (n->op == T_PERCENT)
         fold_offset_div (c, n);
+      fold_offset_arith (n);
       return n;
     }
   if (is_off (ta) && is_int (tb)
@@ -300,6 +334,7 @@ check_arith (compiler *c, ast *n)
       n->type = type_offset (base, ot->u.o.unit);
       ck_coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
       ck_coerce (c, is_off (ta) ? &n->b : &n->a, base);
+      fold_offset_arith (n);
       return n;
     }
   if (is_off (ta) && is_int (tb))

@@ -1471,10 +1471,14 @@ class Gen:
         return "(%s %s %s)" % (a, op, b), t, False
 
     def oexpr(self, scope, depth):
-        """An offset expression: (text, constant).  GNU poke folds
+        """An offset expression: (text, constant).  GNU poke 4.3 folds
         constant offset expressions at compile time, wrapping around
-        where it would raise E_overflow at run time: a constant offset
-        is multiplied only by a variable or a small literal."""
+        where it would raise E_overflow at run time, and dividing the
+        bits by the unit as unsigned, which gives huge magnitudes for
+        negative ones ((-2)#Q + 1#Q is 1431655764#3): a constant offset
+        is multiplied only by a variable or a small literal, added to,
+        subtracted from or divided by variables only (when there are),
+        and cast to no unit Q and no 64-bit magnitude."""
         r = self.r
         units = [u for u, _ in UNITS]
         if depth <= 0 or r.random() < 0.3:
@@ -1489,6 +1493,8 @@ class Gen:
         k = r.random()
         if k < 0.4:
             b, bc = self.oexpr(scope, depth - 1)
+            if ac and bc and scope:
+                b, bc = "%s#%s" % (r.choice(scope)[0], r.choice(units)), False
             return "(%s %s %s)" % (a, r.choice(["+", "-"]), b), ac and bc
         if k < 0.6:
             n, _, nc = self.aleaf(scope, nonzero=True)
@@ -1497,11 +1503,14 @@ class Gen:
             return "(%s * %s)" % (a, n), ac and nc
         if k < 0.75:
             b, bc = self.oexpr(scope, depth - 1)
+            if ac and bc and scope:
+                b, bc = "%s#%s" % (r.choice(scope)[0], r.choice(units)), False
             return "(%s %% (%s + 1#b))" % (a, b), ac and bc
-        t = self.rint([8, 16, 32, 64])
+        t = self.rint([8, 16, 32] + ([] if ac else [64]))
         if "offset-convert" in self.skip:
             t.signed = False
-        return "(%s as offset<%s,%s>)" % (a, t.text(), r.choice(units)), ac
+        u = r.choice(units[:3] if ac else units)
+        return "(%s as offset<%s,%s>)" % (a, t.text(), u), ac
 
     def arith_scene(self, n):
         """A scene of integral and offset arithmetic on local variables
