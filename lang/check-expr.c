@@ -138,6 +138,11 @@ static void
 fold_binop (compiler *c, ast *n)
 {
   ast *a = n->a, *b = n->b;
+  /* A constant divisor that is zero is an error whatever the dividend,
+     as in GNU poke.  */
+  if ((n->op == T_SLASH || n->op == T_PERCENT || n->op == T_CEILDIV)
+      && b->is_const && is_int (b->type) && b->lit.v.u == 0)
+    ck_error_at (c, n->b, "division by zero");
   if (!a->is_const || !b->is_const || !is_int (a->type) || !is_int (b->type)
       || !is_int (n->type))
     return;
@@ -842,6 +847,15 @@ check_ternary (compiler *c, ast *n)
                      ck_tname (n->b->type), n->c->type);
     }
   n->type = n->b->type;
+  /* A constant condition choosing a constant: that constant, as GNU
+     poke folds it (x / (1 ? 0 : x) divides by zero at compile
+     time).  */
+  if (n->a->is_const && is_int (n->a->type))
+    {
+      ast *chosen = n->a->lit.v.u ? n->b : n->c;
+      if (chosen->is_const)
+        return chosen;
+    }
   return n;
 }
 
