@@ -61,6 +61,10 @@ typedef struct sym
   int ord;                      /* Globals: index in compiler.order.  */
   ast *lazy;                    /* Globals: the S_LAZY not yet compiled
                                    (then type is NULL).  */
+  bool bound_here;              /* Variables of an array type whose bound
+                                   their initializer wrote (int[n] (),
+                                   int[n] @ o, x as int[n]): the bound
+                                   is evaluated in their frame.  */
 } sym;
 
 typedef struct fnctx

@@ -270,6 +270,43 @@ compound_binop (tok_kind k)
     }
 }
 
+/* Whether the expression E reads no local variable, so that it can be
+   evaluated in any frame.  */
+static bool
+frame_free (const ast *e)
+{
+  if (!e)
+    return true;
+  if ((e->kind == A_VAR && e->depth >= 0) || e->kind == A_SELF
+      || e->kind == A_LAMBDA)
+    return false;
+  for (int i = 0; i < e->nkids; i++)
+    if (!frame_free (e->kids[i]))
+      return false;
+  return frame_free (e->a) && frame_free (e->b) && frame_free (e->c)
+         && frame_free (e->d);
+}
+
+/* Whether the assignment N (LV = X, LV a variable or an element) checks
+   at run time that X fits the bound of LV's array type, as GNU poke
+   does (a variable's type is its initializer's: var a = [1,2]; a +=
+   [3]; raises E_conv).  Only where the bound can be evaluated: a
+   constant, or an expression of globals, or one written in the
+   variable's initializer.  */
+static bool
+bound_checked (compiler *c, const ast *lv)
+{
+  const type *t = lv->type;
+  if (t->kind != TY_ARRAY || !(t->u.a.bound || t->u.a.bound_const))
+    return false;
+  if (lv->kind != A_VAR && lv->kind != A_INDEX)
+    return false;               /* Fields and maps check it themselves.  */
+  if (t->u.a.bound_const || frame_free (t->u.a.bound))
+    return true;
+  const sym *s = lv->kind == A_VAR ? ck_lookup (c, lv->name, SYM_VAR) : NULL;
+  return s && s->bound_here;
+}
+
 static void
 check_assign (compiler *c, ast *n)
 {
@@ -299,6 +336,7 @@ check_assign (compiler *c, ast *n)
                  "expected an integral value of exactly %d bits, got %d "
                  "bits", lt->u.i.size, n->b->type->u.i.size);
   ck_coerce (c, &n->b, lt);
+  n->flag = bound_checked (c, n->a);
 }
 
 static void
@@ -324,6 +362,10 @@ check_var_decl (compiler *c, ast *n)
   sym *s = ck_local_add (c, n->name, SYM_VAR, t);
   n->slot = s->slot;
   n->depth = s->level < 0 ? -1 : 0;
+  /* Its type's bound was written in the initializer, here.  */
+  const ast *tn = n->a->kind == A_ARRCONS || n->a->kind == A_MAP ? n->a->a
+                  : n->a->kind == A_CAST && !n->a->flag ? n->a->b : NULL;
+  s->bound_here = tn && tn->kind == TN_ARRAY && tn->type == t;
 }
 
 static void

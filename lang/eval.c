@@ -1320,6 +1320,23 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     }
 }
 
+/* The assignment statement N of X: an array must fit the bound of its
+   variable's or element's type (S_ASSIGN's flag), evaluated in the
+   variable's frame.  */
+static void
+assign_stmt (vm *v, pk_frame *f, ast *n, val x)
+{
+  if (n->flag)
+    {
+      const ast *lv = n->a;
+      pk_frame *bf = lv->kind != A_VAR ? f
+                     : lv->depth < 0 ? v->globals
+                     : vm_frame_at (v, f, lv->depth);
+      map_check_bound (v, bf, lv->type, x);
+    }
+  assign (v, f, n->a, x);
+}
+
 static val
 catch_value (vm *v)
 {
@@ -1395,7 +1412,7 @@ exec (vm *v, pk_frame *f, ast *n)
         return ST_NORMAL;
       }
     case S_ASSIGN:
-      assign (v, f, n->a, eval (v, f, n->b));
+      assign_stmt (v, f, n, eval (v, f, n->b));
       return ST_NORMAL;
     case S_IF:
       if (eval (v, f, n->a).v.u)
@@ -1585,9 +1602,9 @@ vm_exec (vm *v, pk_frame *f, ast *n)
 }
 
 void
-vm_assign (vm *v, pk_frame *f, ast *lv, val x)
+vm_assign (vm *v, pk_frame *f, ast *n, val x)
 {
-  assign (v, f, lv, x);
+  assign_stmt (v, f, n, x);
 }
 
 bool
