@@ -16,6 +16,7 @@
 #include "compile.h"
 #include "jit.h"
 #include "ios.h"
+#include "elems.h"
 #include "map.h"
 #include "pkffi.h"
 
@@ -379,6 +380,11 @@ binop_values (vm *v, ast *n, val a, val b)
   type *t = n->type;
   type *ta = a.t;
 
+  /* A value of type any equals a value of its type (promoted) only.  */
+  if ((n->op == T_EQ || n->op == T_NE)
+      && (n->a->type->kind == TY_ANY || n->b->type->kind == TY_ANY))
+    return val_int (t, val_equal (a, b) == (n->op == T_EQ));
+
   if (n->op == K_IN)
     {
       pk_array *arr = val_arr (b);
@@ -678,12 +684,54 @@ eval_call (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* X'elem (I), X'eoffset (I), X'esize (I), X'ename (I): N is the
+   A_ATTR, its index in N->b (see elems.c).  */
+static val
+eval_elem_attr (vm *v, pk_frame *f, ast *n, val x)
+{
+  static const char *const what[] = {
+    [ATTR_ELEM] = "evaluating an 'elem attribute",
+    [ATTR_EOFFSET] = "evaluating an 'eoffset attribute",
+    [ATTR_ESIZE] = "evaluating an 'esize attribute",
+    [ATTR_ENAME] = "evaluating an 'ename attribute",
+  };
+  vm_push_root (v, x);
+  val i = eval (v, f, n->b);
+  vm_pop_roots (v, 1);
+  if (x.t->kind != TY_ARRAY && x.t->kind != TY_STRUCT)
+    vm_raise_code (v, EC_INVAL, what[n->op]);
+  elem_info e;
+  if ((i.t->u.i.sign && i.v.i < 0) || !elem_at (x, i.v.u, &e))
+    /* GNU poke 4.3 says why for an array's 'ename alone.  */
+    vm_raise_code (v, EC_OUT_OF_BOUNDS,
+                   n->op == ATTR_ENAME && x.t->kind == TY_ARRAY
+                   ? what[n->op] : NULL);
+  switch (n->op)
+    {
+    case ATTR_ELEM:
+      if (!e.v.t)
+        vm_raise_code (v, EC_ELEM, what[n->op]);
+      return e.v;
+    case ATTR_EOFFSET:
+      return val_int (n->type, e.off);
+    case ATTR_ESIZE:
+      return val_int (n->type, e.size);
+    default:
+      return val_cstring (e.name);
+    }
+}
+
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
 {
   val x = eval (v, f, n->a);
   switch (n->op)
     {
+    case ATTR_ELEM:
+    case ATTR_EOFFSET:
+    case ATTR_ESIZE:
+    case ATTR_ENAME:
+      return eval_elem_attr (v, f, n, x);
     case ATTR_SIZE:
       return val_int (n->type, val_size_bits (x));
     case ATTR_SIGNED:
@@ -1555,7 +1603,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = "";
+        const char *msg = n->name;
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the

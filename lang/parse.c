@@ -866,6 +866,14 @@ parse_index (parser *p, ast *e, loc_t loc)
   return finish (p, n);
 }
 
+/* Whether the attribute NAME takes an index in parentheses.  */
+static bool
+attr_takes_index (const char *name)
+{
+  return strcmp (name, "elem") == 0 || strcmp (name, "eoffset") == 0
+         || strcmp (name, "esize") == 0 || strcmp (name, "ename") == 0;
+}
+
 static ast *
 parse_postfix_ops (parser *p, ast *e)
 {
@@ -894,6 +902,13 @@ parse_postfix_ops (parser *p, ast *e)
             n->nend = p->tok.loc.pos + p->tok.len;
             n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
             next (p);
+            /* The element attributes take an index: x'elem (i).  */
+            if (p->tok.kind == T_LPAREN && attr_takes_index (n->name))
+              {
+                next (p);
+                n->b = parse_expr (p);
+                expect (p, T_RPAREN);
+              }
             e = finish (p, n);
             break;
           }
@@ -1682,6 +1697,10 @@ parse_assert (parser *p, loc_t loc)
   ast *n = node (p, S_ASSERT, loc);
   expect (p, T_LPAREN);
   n->a = parse_expr (p);
+  /* Without a message, the exception's is the condition's source, as
+     GNU poke 4.3 gives it.  */
+  n->name = arena_strndup (p->ar, p->src->buf + n->a->loc.pos,
+                           (size_t) (n->a->end - n->a->loc.pos));
   if (accept (p, T_COMMA))
     n->b = parse_expr (p);
   expect (p, T_RPAREN);
