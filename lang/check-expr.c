@@ -1394,6 +1394,7 @@ check_expr (compiler *c, ast *n)
     case A_INCDEC:
       return check_incdec (c, n);
     case S_UNMAP:
+    case A_REMAP:
       n->a = check_expr (c, n->a);
       n->type = n->a->type;
       return n;

@@ -349,6 +349,7 @@ check_block_body (compiler *c, ast *n)
 static void
 check_var_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   n->a = check_rvalue (c, n->a);
   for (sym *o = c->locals; o && o->level == c->level && c->level >= 0;
        o = o->next)
@@ -360,6 +361,7 @@ check_var_decl (compiler *c, ast *n)
   if (t->kind == TY_VOID)
     ck_error_at (c, n->a, "variables can't be of type void");
   sym *s = ck_local_add (c, n->name, SYM_VAR, t);
+  ck_immutable_mark (c, n, s);
   n->slot = s->slot;
   n->depth = s->level < 0 ? -1 : 0;
   /* Its type's bound was written in the initializer, here.  */
@@ -371,6 +373,7 @@ check_var_decl (compiler *c, ast *n)
 static void
 check_type_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   if (n->a->kind == TN_STRUCT)
     c->next_type_name = n->name;
   type *t = ck_resolve_type (c, n->a);
@@ -390,12 +393,13 @@ check_type_decl (compiler *c, ast *n)
      name (type B = A; B {} prints as A).  */
   if (!(t->kind == TY_STRUCT && t->name))
     t = type_named (t, n->name);
-  ck_local_add (c, n->name, SYM_TYPE, t);
+  ck_immutable_mark (c, n, ck_local_add (c, n->name, SYM_TYPE, t));
 }
 
 static void
 check_unit_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   n->a = check_expr (c, n->a);
   /* The value is cast to uint<64>: an array or an integral struct
      could be, but not as a constant.  */
@@ -406,6 +410,7 @@ check_unit_decl (compiler *c, ast *n)
   if (!is_int (t) || !n->a->is_const)
     ck_error_at (c, n->a, "expected constant integral value for unit");
   sym *s = ck_local_add (c, n->name, SYM_UNIT, type_int (64, false));
+  ck_immutable_mark (c, n, s);
   s->unit = n->a->lit.v.u;
 }
 
@@ -414,6 +419,7 @@ check_fun_decl (compiler *c, ast *n)
 {
   /* Declared before its body, for recursion; the type is known
      once the signature is resolved, so check the body after.  */
+  ck_immutable_check (c, n);
   ast *f = n->a;
   int np = f->nkids;
   type **args = arena_alloc (&c->ar, sizeof (type *) * (np + 1));
@@ -429,6 +435,7 @@ check_fun_decl (compiler *c, ast *n)
   type *ft = type_function (ck_resolve_type (c, f->b), np, args, nopt,
                             variadic);
   sym *s = ck_local_add (c, n->name, SYM_VAR, ft);
+  ck_immutable_mark (c, n, s);
   s->is_fun = true;
   s->is_method = n->flag;
   s->fnast = f;
@@ -647,6 +654,7 @@ check_printf (compiler *c, ast *n)
 static void
 check_lazy_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   sym *s = ck_local_add (c, n->name,
                          n->op == LAZY_TYPE ? SYM_TYPE : SYM_VAR, NULL);
   s->is_fun = n->op == LAZY_FUN;

@@ -1239,6 +1239,16 @@ eval (vm *v, pk_frame *f, ast *n)
       return eval_array (v, f, n);
     case S_UNMAP:
       return map_unmap (v, eval (v, f, n->a));
+    case A_REMAP:
+      {
+        /* Mapped values are read again whenever used (GNU poke's
+           auto-remap, always on): remap only makes sure of it.  */
+        val x = eval (v, f, n->a);
+        const pk_map *m = val_map (x);
+        if (m && m->mapped)
+          map_remap (v, x);
+        return x;
+      }
     case A_STRUCTCONS:
       return map_construct (v, f, n);
     case A_ARRCONS:
