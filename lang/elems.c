@@ -4,8 +4,8 @@
    their exceptions).
 
    A struct's elements are its fields, by their index in the type (its
-   methods and variables are none): an absent optional field is still
-   one, named "", of size 0, at the offset it would have.  A union has
+   computed fields, methods and variables are none): an absent optional
+   field is still one, named "", of size 0, at the offset it would have.  A union has
    one element, the alternative present.  An array's elements are named
    [0], [1]...  Offsets are from the start of the IO space for mapped
    values (without the bias), from the value's start otherwise.  */
@@ -63,15 +63,16 @@ struct_elem (val x, uint64_t i, elem_info *e)
   const pk_struct *s = val_sct (x);
   if (x.t->u.s.is_union)
     return union_elem (x, i, e);
-  if (i >= (uint64_t) s->nfields)
-    return false;
   uint64_t base = s->map.mapped ? s->map.offset : 0, cur = base;
-  for (int k = 0;; k++)
+  uint64_t j = 0;               /* Elements so far.  */
+  for (int k = 0; k < s->nfields; k++)
     {
+      if (x.t->u.s.fields[k].computed)
+        continue;
       val f = s->fields[k];
       uint64_t pos = f.t && s->offs ? s->offs[k]
                      : x.t->u.s.pinned ? base : cur;
-      if ((uint64_t) k == i)
+      if (j++ == i)
         {
           field_elem (x, k, pos, e);
           return true;
@@ -79,6 +80,7 @@ struct_elem (val x, uint64_t i, elem_info *e)
       if (f.t)
         cur = pos + val_size_bits (f);
     }
+  return false;
 }
 
 bool
