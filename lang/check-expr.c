@@ -163,6 +163,15 @@ promote_offsets (const type *a, const type *b)
                       arith_offset_unit (a->u.o.unit, b->u.o.unit));
 }
 
+/* Offsets compared, or divided by offsets, are first converted to bits
+   in their promoted magnitude type, wrapping there, as GNU poke does
+   (0x20000000#B > 0#B is false for int<32> magnitudes).  */
+static type *
+offsets_in_bits (const type *a, const type *b)
+{
+  return type_offset (promote_ints (a->u.o.base, b->u.o.base), 1);
+}
+
 /* An expression whose value is used: a call to a void function has
    none.  */
 ast *
@@ -228,11 +237,11 @@ check_arith (compiler *c, ast *n)
       if (n->op == T_SLASH || n->op == T_CEILDIV)
         {
           /* offset / offset is a magnitude.  */
-          type *common = promote_offsets (ta, tb);
+          type *common = offsets_in_bits (ta, tb);
+          fold_offset_div (c, n);
           ck_coerce (c, &n->a, common);
           ck_coerce (c, &n->b, common);
           n->type = common->u.o.base;
-          fold_offset_div (c, n);
           return n;
         }
       n->type = promote_offsets (ta, tb);
@@ -373,7 +382,7 @@ check_compare (compiler *c, ast *n)
     }
   if (is_off (ta) && is_off (tb))
     {
-      type *common = promote_offsets (ta, tb);
+      type *common = offsets_in_bits (ta, tb);
       ck_coerce (c, &n->a, common);
       ck_coerce (c, &n->b, common);
       return n;
