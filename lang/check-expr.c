@@ -1427,6 +1427,30 @@ check_bconc_lvalue (compiler *c, ast *n)
   check_bconc (c, n);
 }
 
+/* Whether the checked expression B, whose element or field is
+   assigned, names a place: a variable, a map, or an element or field
+   of one, as GNU poke has it.  A value made by a call (a method's
+   included), a constructor, a literal or a trim is not one: assigning
+   into it would change what it shares with a place (s.get.x = 2 wrote
+   s's field).  */
+static bool
+lvalue_base (const ast *b)
+{
+  switch (b->kind)
+    {
+    case A_VAR:
+    case A_SELF:
+    case A_MAP:
+      return true;
+    case A_INDEX:
+      return lvalue_base (b->a);
+    case A_MEMBER:
+      return !b->flag && lvalue_base (b->a);
+    default:
+      return false;
+    }
+}
+
 void
 check_lvalue (compiler *c, ast *n)
 {
@@ -1453,14 +1477,14 @@ check_lvalue (compiler *c, ast *n)
       }
     case A_INDEX:
       n->a = check_expr (c, n->a);
-      if (n->a->type->kind != TY_ARRAY)
+      if (n->a->type->kind != TY_ARRAY || !lvalue_base (n->a))
         ck_error_at (c, n, "invalid l-value in assignment");
       check_index_operand (c, n);
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
       check_member_1 (c, n, true);
-      if (n->flag)
+      if (n->flag || !lvalue_base (n->a))
         ck_error_at (c, n, "invalid l-value in assignment");
       return;
     case A_MAP:
