@@ -532,6 +532,10 @@ check_attr (compiler *c, ast *n)
       n->type = type_bool;
       return n;
     case ATTR_OFFSET:
+      /* Only composite values are mapped (GNU poke 4.3); 'ios is
+         asked of any value, and raises at run time.  */
+      if (t->kind != TY_ARRAY && t->kind != TY_STRUCT && t->kind != TY_ANY)
+        break;
       n->type = type_offset (type_int (64, false), 1);
       return n;
     case ATTR_IOS:
