@@ -573,10 +573,7 @@ bi_iosetbias (vm *v, int nargs, val *args)
 static val
 bi_flush (vm *v, int nargs, val *args)
 {
-  (void) nargs;
-  ios *io = ios_get ((int) args[0].v.i);
-  if (!io)
-    vm_raise_code (v, EC_IO, NULL);
+  ios *io = io_arg (v, nargs, args, 0);
   ios_err e = ios_flush (ios_id (io));
   if (e != IOS_OK)
     io_raise (v, e);
