@@ -19,14 +19,17 @@
 #include "complete.h"
 #include "pager.h"
 
-#define PROMPT "(bpoke) "
-/* The prompt of a continuation line: as wide as PROMPT, so that the
-   lines of an entry stay aligned.  */
+/* The prompt, followed by a space (which is not in its class).  */
+#define PROMPT "(bpoke)"
+/* The prompt of a continuation line: as wide as PROMPT and its space,
+   so that the lines of an entry stay aligned.  */
 #define CONT_PROMPT "      > "
 /* What readline is handed after Ctrl-C (see read_key).  */
 #define KEY_INTERRUPT 3
 
 static bpoke *the_pk;
+/* PROMPT in the prompt class when the output is styled.  */
+static char *styled_prompt;
 static volatile sig_atomic_t got_sigint;
 static volatile sig_atomic_t in_readline;
 
@@ -249,7 +252,7 @@ static void
 read_and_run (bpoke *pk, bool *quit)
 {
   bool interrupted;
-  char *entry = read_line (PROMPT, &interrupted);
+  char *entry = read_line (styled_prompt, &interrupted);
   if (!entry)
     {
       *quit = true;
@@ -296,6 +299,11 @@ int
 repl_run (bpoke *pk, bool quiet)
 {
   the_pk = pk;
+  char *name = bpoke_styled (pk, "prompt", PROMPT, true);
+  size_t n = strlen (name) + 2;
+  styled_prompt = malloc (n);
+  snprintf (styled_prompt, n, "%s ", name);
+  free (name);
   if (!quiet)
     printf ("bpoke %s, an editor for binary data in the Poke language.\n"
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);
@@ -325,5 +333,6 @@ repl_run (bpoke *pk, bool quiet)
       write_history (hist);
       free (hist);
     }
+  free (styled_prompt);
   return bpoke_exit_code (pk);
 }
