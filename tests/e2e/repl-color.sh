@@ -43,6 +43,20 @@ start
 check_e "the user's prompt style" "$E[4m$E[35m(bpoke)"
 rm -r "$work/.config"
 
+# The pager counts what shows: the escape sequences take no room.
+rows=10 cols=60
+start
+line '.set pager yes'
+clear
+line 'for (var i = 0; i < 30; i++) printf ("L%i32d %v\n", i, [0,0,0,0,0,0,0,0,0,0]);'
+check "styled output is paged" "--More--"
+check "a screenful of 9 styled lines" "L8 ["
+check_not "and no more" "L9 "
+keys q
+line '40 + 2'
+check_e "after q, the colours are those of the prompt" "$E[36m42"
+rows=40 cols=160
+
 tmux_env=TERM=dumb
 start
 line '40 + 2'
