@@ -42,6 +42,7 @@ static const struct
   [STYLE_DUMP_ASCII] = { "dump-ascii", "33" },
   [STYLE_DUMP_UNKNOWN] = { "dump-unknown", "31" },
   [STYLE_PROMPT] = { "prompt", "1;32" },
+  [STYLE_PAGER_MORE] = { "pager-more", "7" },
   [STYLE_TABLE_HEADER] = { "table-header", "1" },
 };
 

@@ -29,6 +29,7 @@ typedef enum style_class
   STYLE_DUMP_ASCII,
   STYLE_DUMP_UNKNOWN,
   STYLE_PROMPT,
+  STYLE_PAGER_MORE,             /* The pager's --More--.  */
   STYLE_TABLE_HEADER,
   STYLE_NCLASSES
 } style_class;

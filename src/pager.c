@@ -33,6 +33,7 @@ static bool dropping;           /* q was typed: discard the rest.  */
    (ESC [ ... final byte), in an OSC (ESC ] ... BEL or ESC \).  */
 static enum { ESC_NONE, ESC_START, ESC_CSI, ESC_OSC, ESC_OSC_ESC } esc;
 static bool styled;             /* The output had escape sequences.  */
+static const char *more_line;   /* pager_begin's MORE.  */
 static volatile sig_atomic_t *interrupted;      /* Set by Ctrl-C.  */
 
 static void
@@ -97,8 +98,8 @@ read_key (void)
 static int
 more (void)
 {
-  static const char prompt[] = "--More--", erase[] = "\r        \r";
-  write_all (prompt, sizeof prompt - 1);
+  static const char erase[] = "\r        \r";
+  write_all (more_line, strlen (more_line));
   int lines = -1;
   while (lines < 0)
     {
@@ -183,7 +184,7 @@ pager_write (void *cookie, const char *buf, size_t n)
 }
 
 void
-pager_begin (volatile sig_atomic_t *interrupt_flag)
+pager_begin (volatile sig_atomic_t *interrupt_flag, const char *more)
 {
   struct winsize ws;
   if (real_stdout || !isatty (STDOUT_FILENO)
@@ -202,6 +203,7 @@ pager_begin (volatile sig_atomic_t *interrupt_flag)
   row = col = 0;
   esc = ESC_NONE;
   styled = false;
+  more_line = more ? more : "--More--";
   dropping = false;
   interrupted = interrupt_flag;
   fflush (stdout);

@@ -28,8 +28,9 @@
 #define KEY_INTERRUPT 3
 
 static bpoke *the_pk;
-/* PROMPT in the prompt class when the output is styled.  */
-static char *styled_prompt;
+/* PROMPT in the prompt class, and the pager's --More-- in the
+   pager-more class, when the output is styled.  */
+static char *styled_prompt, *styled_more;
 static volatile sig_atomic_t got_sigint;
 static volatile sig_atomic_t in_readline;
 
@@ -215,7 +216,7 @@ run_entry (bpoke *pk, const char *entry, bool *quit)
   if (page)
     {
       got_sigint = 0;
-      pager_begin (&got_sigint);
+      pager_begin (&got_sigint, styled_more);
       bpoke_set_output (pk, stdout);
     }
   bpoke_status st = *p == '.' ? repl_line (pk, p, quit)
@@ -304,6 +305,7 @@ repl_run (bpoke *pk, bool quiet)
   styled_prompt = malloc (n);
   snprintf (styled_prompt, n, "%s ", name);
   free (name);
+  styled_more = bpoke_styled (pk, "pager-more", "--More--", false);
   if (!quiet)
     printf ("bpoke %s, an editor for binary data in the Poke language.\n"
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);
@@ -334,5 +336,6 @@ repl_run (bpoke *pk, bool quiet)
       free (hist);
     }
   free (styled_prompt);
+  free (styled_more);
   return bpoke_exit_code (pk);
 }

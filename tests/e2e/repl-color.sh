@@ -50,6 +50,7 @@ line '.set pager yes'
 clear
 line 'for (var i = 0; i < 30; i++) printf ("L%i32d %v\n", i, [0,0,0,0,0,0,0,0,0,0]);'
 check "styled output is paged" "--More--"
+check_e "--More-- in reverse video" "$E[7m--More--"
 check "a screenful of 9 styled lines" "L8 ["
 check_not "and no more" "L9 "
 keys q
