@@ -655,6 +655,10 @@ bpoke_free (bpoke *pk)
 {
   if (!pk)
     return;
+  /* A class or a colour a program left on: the terminal gets its own
+     look back.  */
+  if (pk->vm->popts.style && style_active (pk->vm->style))
+    fputs ("\033[0m", pk->vm->out);
   ios_fini ();
   vm_free (pk->vm);
   pkffi_fini ();

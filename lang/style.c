@@ -393,6 +393,12 @@ style_depth (const style *s)
   return s->nopen;
 }
 
+bool
+style_active (const style *s)
+{
+  return s->nopen > 0 || s->color[0][0] || s->color[1][0];
+}
+
 void
 style_unwind (style *s, strbuf *sb, int depth)
 {

@@ -77,6 +77,8 @@ void style_end (style *s, strbuf *sb);
 /* How many classes are open; end them until DEPTH are (after output
    that stopped half-way).  */
 int style_depth (const style *s);
+/* Whether a class is open or a colour of style_color is set.  */
+bool style_active (const style *s);
 void style_unwind (style *s, strbuf *sb, int depth);
 
 /* TEXT in class C on its own: the sequence, TEXT, and the colours of

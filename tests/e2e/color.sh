@@ -69,7 +69,7 @@ bp --color=yes -c '{ term_begin_hyperlink ("file:///x", "k"); printf "l";
 same "hyperlinks" out "$E]8;id=k;file:///x$E\\l$E]8;;$E\\"
 
 # term_set_color and term_set_bgcolor: 24-bit colours, set again after
-# a class ends; [-1,-1,-1] is the default.  Without colour they stay the
+# a class ends, reset at exit; [-1,-1,-1] is the default.  Without colour they stay the
 # default, as GNU poke's do.
 bp --color=yes -c 'term_set_color ([1,2,3])' -c '7' \
    -c 'term_set_bgcolor ([4,5,6])' -c 'term_set_color (term_default_color)' \
@@ -78,9 +78,14 @@ same "term colours" out \
 "$E[38;2;1;2;3m$E[36m7$E[0m$E[38;2;1;2;3m
 $E[48;2;4;5;6m$E[39m[$E[36m-1$E[0m$E[48;2;4;5;6m,$E[36m-1$E[0m$E[48;2;4;5;6m,\
 $E[36m-1$E[0m$E[48;2;4;5;6m]
-[$E[36m4$E[0m$E[48;2;4;5;6m,$E[36m5$E[0m$E[48;2;4;5;6m,$E[36m6$E[0m$E[48;2;4;5;6m]"
+[$E[36m4$E[0m$E[48;2;4;5;6m,$E[36m5$E[0m$E[48;2;4;5;6m,$E[36m6$E[0m$E[48;2;4;5;6m]$E[0m"
 bp --color=no -c 'term_set_color ([1,2,3])' -c 'term_get_color'
 same "no term colours without colour" out "[-1,-1,-1]"
+# A class or a colour left on is reset at exit.
+bp --color=yes -c 'term_begin_class ("integer")' -c 'printf "a"'
+same "a class left open is ended at exit" out "$E[36ma$E[0m"
+bp --color=yes -c 'term_set_bgcolor ([1,2,3])'
+same "a colour left on is reset at exit" out "$E[48;2;1;2;3m$E[0m"
 
 # The user's style file: classes of the table changed, disabled, and
 # new ones; a bad line is reported with its place and skipped.

@@ -153,11 +153,13 @@ test_nesting (void **state)
   assert_string_equal (sb.data, ESC "[4ma" ESC "[36m1" ESC "[0m" ESC "[4m"
                        "b" ESC "[0m");
   assert_int_equal (style_depth (s), 0);
+  assert_false (style_active (s));
   style_end (s, &sb);                   /* Nothing open: nothing.  */
   sb_reset (&sb);
   style_begin (s, NULL, STYLE_ERROR);
   style_begin (s, &sb, STYLE_STRING);
   assert_int_equal (style_depth (s), 2);
+  assert_true (style_active (s));
   style_unwind (s, &sb, 0);
   assert_int_equal (style_depth (s), 0);
   assert_string_equal (sb.data, ESC "[33m" ESC "[0m" ESC "[1;31m" ESC "[0m");
@@ -200,7 +202,9 @@ test_color (void **state)
   strbuf sb;
   sb_init (&sb);
   int fg[3] = { 1, 2, 255 }, bg[3] = { 0, 0, 0 }, def[3] = { -1, -1, -1 };
+  assert_false (style_active (s));
   style_color (s, &sb, fg, false);
+  assert_true (style_active (s));
   style_color (s, &sb, bg, true);
   style_begin (s, &sb, STYLE_OFFSET);
   style_end (s, &sb);
