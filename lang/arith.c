@@ -434,7 +434,10 @@ arith_offset_convert (uint64_t m, bool sign, uint64_t fu, uint64_t tu,
   uint64_t bits = m * fu;
   if (tu == 1)
     return bits;
-  return sign ? (uint64_t) ((int64_t) bits / (int64_t) tu) : bits / tu;
+  if (!sign)
+    return bits / tu;
+  /* A unit past INT64_MAX bits is bigger than any signed magnitude.  */
+  return tu > INT64_MAX ? 0 : (uint64_t) ((int64_t) bits / (int64_t) tu);
 }
 
 bool

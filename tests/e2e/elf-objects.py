@@ -286,10 +286,7 @@ def readelf_lines(path):
     return out
 
 
-# The same lines from bpoke, through the GNU poke 2.4 names.  Addresses
-# and sizes are printed as 'magnitude: OFF / 1#B converts OFF to bits
-# first, as GNU poke 4.3 does, which wraps around from 2^61 bytes (a
-# core file's vsyscall page at 0xffffffffff600000).
+# The same lines from bpoke, through the GNU poke 2.4 names.
 
 def bpoke_script(path, cls):
     E = "Elf%d_" % cls
@@ -303,8 +300,7 @@ if (shnum != 0)
   for (s in f.shdr)
     printf ("section %%s addr=%%u64x off=%%u64x size=%%u64x link=%%u32d info=%%u32d align=%%u64d\n",
             f.get_section_name (s.sh_name),
-            s.sh_addr'magnitude, s.sh_offset'magnitude,
-            s.sh_size'magnitude, s.sh_link,
+            s.sh_addr'magnitude, s.sh_offset'magnitude, s.sh_size'magnitude, s.sh_link,
             s.sh_info, s.sh_addralign as uint<64>);
 if (phnum != 0)
   for (p in f.phdr)
