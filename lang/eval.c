@@ -1291,6 +1291,10 @@ eval (vm *v, pk_frame *f, ast *n)
           vm_raise_arith (v, e);
         val nv = val_int (x.t, r);
         assign (v, f, n->a, nv);
+        /* ++S.F is S.F read again, as in GNU poke: a mapped struct may
+           have changed with the write (E_elem when F is now absent).  */
+        if (n->flag && n->a->kind == A_MEMBER)
+          return eval (v, f, n->a);
         return n->flag ? nv : x;
       }
     case A_EXCCOND:
