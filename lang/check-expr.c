@@ -486,6 +486,39 @@ attr_lookup (const char *name)
   return ATTR_NONE;
 }
 
+/* The attributes of an element of an array or struct, x'elem (I),
+   x'eoffset (I), x'esize (I), x'ename (I): their argument, and their
+   type.  */
+static ast *
+check_elem_attr (compiler *c, ast *n)
+{
+  type *t = n->a->type;
+  if (!n->b)
+    ck_error_at (c, n, "attribute requires an argument");
+  n->b = check_rvalue (c, n->b);
+  struct_as_int (c, &n->b);
+  if (!is_int (n->b->type))
+    ck_type_error (c, n->b, "invalid argument to attribute", "integral",
+                   n->b->type);
+  ck_coerce (c, &n->b, type_int (64, false));
+  if (t->kind != TY_ARRAY && t->kind != TY_STRUCT && t->kind != TY_ANY)
+    ck_error_at (c, n, "attribute '%s is not defined for values of type %s",
+                 n->name, ck_tname (t));
+  switch (n->op)
+    {
+    case ATTR_ELEM:
+      n->type = type_any;
+      break;
+    case ATTR_ENAME:
+      n->type = type_string;
+      break;
+    default:
+      n->type = type_offset (type_int (64, false), 1);
+      break;
+    }
+  return n;
+}
+
 static ast *
 check_attr (compiler *c, ast *n)
 {
@@ -495,6 +528,11 @@ check_attr (compiler *c, ast *n)
   n->op = id;
   if (id == 0)
     ck_error_at_name (c, n, "invalid attribute '%s", n->name);
+  if (id == ATTR_ELEM || id == ATTR_EOFFSET || id == ATTR_ESIZE
+      || id == ATTR_ENAME)
+    return check_elem_attr (c, n);
+  if (n->b)
+    ck_error_at (c, n, "attribute doesn't take any argument");
   switch (id)
     {
     case ATTR_SIZE:

@@ -678,12 +678,138 @@ eval_call (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* Attributes of an element, X'elem (I), X'eoffset (I), X'esize (I) and
+   X'ename (I) (N's op), as GNU poke 4.3 counts elements: a struct's
+   fields by their index in the type, an absent one named "" of size 0
+   at the offset where it would be (and no value: E_elem); a union's
+   alternative present as its only element.  Offsets are from the start
+   of the IO space for mapped values (as 'offset), from the value's
+   start otherwise.  */
+
+_Noreturn static void
+elem_attr_raise (vm *v, const ast *n)
+{
+  char msg[64];
+  snprintf (msg, sizeof msg, "evaluating an '%s attribute",
+            ast_attr_name (n->op));
+  vm_raise_code (v, EC_INVAL, msg);
+}
+
+static val
+array_elem_attr (vm *v, const ast *n, val x, uint64_t i)
+{
+  const pk_array *a = val_arr (x);
+  if (i >= a->len)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  val e = a->elems[i];
+  switch (n->op)
+    {
+    case ATTR_ELEM:
+      return e;
+    case ATTR_ESIZE:
+      return val_int (n->type, val_size_bits (e));
+    case ATTR_ENAME:
+      {
+        char name[32];
+        snprintf (name, sizeof name, "[%llu]", (unsigned long long) i);
+        return val_cstring (name);
+      }
+    default:
+      break;
+    }
+  uint64_t off = a->map.mapped ? a->map.offset : 0;
+  const type *et = x.t->u.a.elem;
+  if (type_complete (et))
+    off += i * type_size (et);
+  else
+    for (uint64_t k = 0; k < i; k++)
+      off += val_size_bits (a->elems[k]);
+  return val_int (n->type, off);
+}
+
+/* The index in S's fields of its element I, or -1.  */
+static int
+struct_elem_index (const pk_struct *s, const type *t, uint64_t i)
+{
+  if (!t->u.s.is_union)
+    return i < (uint64_t) s->nfields ? (int) i : -1;
+  for (int k = 0; k < s->nfields; k++)
+    if (s->fields[k].t)
+      return i == 0 ? k : -1;
+  return -1;
+}
+
+/* The bit offset of field K of S, of type T.  */
+static uint64_t
+struct_field_offset (const pk_struct *s, const type *t, int k)
+{
+  bool overlay = t->u.s.is_union || t->u.s.pinned;
+  uint64_t base = s->map.mapped ? s->map.offset : 0, cur = base;
+  for (int j = 0; j <= k; j++)
+    {
+      val fv = s->fields[j];
+      uint64_t pos = fv.t && s->offs ? s->offs[j] : overlay ? base : cur;
+      if (j == k)
+        return pos;
+      if (fv.t)
+        cur = pos + val_size_bits (fv);
+    }
+  return cur;
+}
+
+static val
+struct_elem_attr (vm *v, const ast *n, val x, uint64_t i)
+{
+  const pk_struct *s = val_sct (x);
+  const type *t = x.t;
+  int k = struct_elem_index (s, t, i);
+  if (k < 0)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  val e = s->fields[k];
+  switch (n->op)
+    {
+    case ATTR_ELEM:
+      if (!e.t)
+        vm_raise_code (v, EC_ELEM, NULL);
+      return e;
+    case ATTR_ESIZE:
+      return val_int (n->type, e.t ? val_size_bits (e) : 0);
+    case ATTR_ENAME:
+      return val_cstring (e.t && t->u.s.fields[k].name
+                          ? t->u.s.fields[k].name : "");
+    default:
+      return val_int (n->type, struct_field_offset (s, t, k));
+    }
+}
+
+static val
+eval_elem_attr (vm *v, pk_frame *f, ast *n, val x)
+{
+  vm_push_root (v, x);
+  val iv = eval (v, f, n->b);
+  vm_pop_roots (v, 1);
+  switch (x.t->kind)
+    {
+    case TY_ARRAY:
+      return array_elem_attr (v, n, x, iv.v.u);
+    case TY_STRUCT:
+      return struct_elem_attr (v, n, x, iv.v.u);
+    default:
+      elem_attr_raise (v, n);
+    }
+}
+
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
 {
   val x = eval (v, f, n->a);
   switch (n->op)
     {
+    case ATTR_ELEM:
+    case ATTR_EOFFSET:
+    case ATTR_ESIZE:
+    case ATTR_ENAME:
+      return eval_elem_attr (v, f, n, x);
     case ATTR_SIZE:
       return val_int (n->type, val_size_bits (x));
     case ATTR_SIGNED:

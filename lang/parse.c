@@ -897,6 +897,13 @@ parse_postfix_ops (parser *p, ast *e)
             n->nend = p->tok.loc.pos + p->tok.len;
             n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
             next (p);
+            /* x'elem (I): the argument of an attribute (the checker
+               says which take one).  */
+            if (accept (p, T_LPAREN))
+              {
+                n->b = parse_expr (p);
+                expect (p, T_RPAREN);
+              }
             e = finish (p, n);
             break;
           }
