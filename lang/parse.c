@@ -1710,6 +1710,45 @@ parse_try (parser *p, loc_t loc)
   return finish (p, n);
 }
 
+/* Where the text of N ends: the furthest end in its tree (a prefix
+   operator's own ends after the operator, for messages); parentheses
+   around N are not N's.  */
+static int
+deep_end (const ast *n)
+{
+  if (!n)
+    return 0;
+  int end = n->end;
+  const ast *sub[] = { n->a, n->b, n->c, n->d };
+  for (size_t i = 0; i < countof (sub); i++)
+    {
+      int e = deep_end (sub[i]);
+      end = e > end ? e : end;
+    }
+  for (int i = 0; i < n->nkids; i++)
+    {
+      int e = deep_end (n->kids[i]);
+      end = e > end ? e : end;
+    }
+  return end;
+}
+
+/* The message of assert (COND) without one: COND's source text, up to
+   END, as in GNU poke 4.3; "" when it spans lines.  */
+static ast *
+assert_source (parser *p, const ast *cond, int end)
+{
+  ast *m = node (p, A_STR, cond->loc);
+  const char *text = p->src->buf + cond->loc.pos;
+  size_t len = (size_t) (end - cond->loc.pos);
+  if (memchr (text, '\n', len))
+    len = 0;
+  m->name = arena_strndup (p->ar, text, len);
+  m->op = (int) len;
+  m->end = end;
+  return m;
+}
+
 static ast *
 parse_assert (parser *p, loc_t loc)
 {
@@ -1719,6 +1758,8 @@ parse_assert (parser *p, loc_t loc)
   n->a = parse_expr (p);
   if (accept (p, T_COMMA))
     n->b = parse_expr (p);
+  else
+    n->b = assert_source (p, n->a, deep_end (n->a));
   expect (p, T_RPAREN);
   finish (p, n);
   expect (p, T_SEMI);
