@@ -1629,7 +1629,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = n->name;
+        const char *msg = "";
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the
