@@ -875,6 +875,12 @@ eval_trim (vm *v, pk_frame *f, ast *n)
       vm_pop_roots (v, 1);
       return r;
     }
+  if (val_arr (c)->map.mapped)
+    {
+      val rv = map_trim (v, c, from, to, n->type);
+      vm_pop_roots (v, 1);
+      return rv;
+    }
   pk_array *r = array_new (to - from);
   for (uint64_t k = from; k < to; k++)
     array_push (r, val_arr (c)->elems[k]);

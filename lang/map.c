@@ -556,7 +556,15 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   uint64_t count = 0, bits = 0;
   pk_array *into = (pk_array *) bc->into;
   bc->into = NULL;
-  if (into && bounded)
+  bool trim = into && into->map.trim;
+  if (trim)
+    {
+      /* A trim keeps its element count (map_trim).  */
+      bounded = true;
+      by_size = false;
+      count = into->len;
+    }
+  else if (into && bounded)
     {
       /* Decoding a mapped array again: the bound was evaluated when it
          was mapped.  */
@@ -650,6 +658,7 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     {
       array_take (into, a);
       into->map = a->map;
+      into->map.trim = trim;
       av.v.o = &into->h;
     }
   vm_pop_roots (v, 1);
@@ -1003,6 +1012,32 @@ elem_offset (val c, uint64_t i)
   for (uint64_t k = 0; k < i; k++)
     off += val_size_bits (a->elems[k]);
   return off;
+}
+
+/* Elements FROM to TO (excluded) of the mapped array C, as a mapped
+   array of type T, as GNU poke 4.3 trims: writes through it reach the
+   IO space, and it is decoded again when C would be.  */
+val
+map_trim (vm *v, val c, uint64_t from, uint64_t to, type *t)
+{
+  const pk_array *ca = val_arr (c);
+  uint64_t off = from < ca->len ? elem_offset (c, from)
+                                : ca->map.offset + ca->map.bits;
+  uint64_t bits = 0;
+  for (uint64_t k = from; k < to; k++)
+    bits += val_size_bits (ca->elems[k]);
+  pk_array *r = array_new (to - from);
+  for (uint64_t k = from; k < to; k++)
+    array_push (r, ca->elems[k]);
+  r->map = ca->map;
+  r->map.offset = off;
+  r->map.bits = bits;
+  r->map.trim = true;
+  (void) v;
+  val rv;
+  rv.t = t;
+  rv.v.o = &r->h;
+  return rv;
 }
 
 /* Write X, a new part of the mapped value M at bit offset OFF (without
