@@ -803,6 +803,18 @@ map_struct_to_union (vm *v, type *t, val x)
   return r;
 }
 
+/* The offset OFF in bits, as a map takes it (E_overflow: see
+   arith_offset_bits_overflow).  */
+static uint64_t
+map_offset_bits (vm *v, val off)
+{
+  const type *b = off.t->u.o.base;
+  if (arith_offset_bits_overflow (off.v.u, b->u.i.size, b->u.i.sign,
+                                  off.t->u.o.unit))
+    vm_raise_code (v, EC_OVERFLOW, NULL);
+  return off.v.u * off.t->u.o.unit;
+}
+
 /* T @ [IOS :] OFFSET.  */
 val
 map_at (vm *v, pk_frame *f, ast *n)
@@ -821,7 +833,7 @@ map_at (vm *v, pk_frame *f, ast *n)
   if (!io)
     vm_raise_code (v, EC_NO_IOS, NULL);
   int64_t bias = ios_bias (io);
-  uint64_t at = off.v.u * off.t->u.o.unit + (uint64_t) bias;
+  uint64_t at = map_offset_bits (v, off) + (uint64_t) bias;
   type *t = n->type;
   if (t->kind == TY_INT || t->kind == TY_OFFSET)
     {
@@ -1356,6 +1368,6 @@ map_assign_at (vm *v, pk_frame *f, ast *lv, val x)
   vm_pop_roots (v, 1);
   if (!io)
     vm_raise_code (v, EC_NO_IOS, NULL);
-  write_value (v, io, off.v.u * off.t->u.o.unit
-               + (uint64_t) ios_bias (io), x, 0);
+  write_value (v, io, map_offset_bits (v, off) + (uint64_t) ios_bias (io),
+               x, 0);
 }
