@@ -101,4 +101,12 @@ uint64_t arith_offset_unit (uint64_t u1, uint64_t u2);
 uint64_t arith_offset_convert (uint64_t m, bool sign, uint64_t fu,
                                uint64_t tu, bool *overflow);
 
+/* Whether MAG, an offset magnitude of SIZE bits and SIGN, in units of
+   UNIT bits, overflows when converted to bits to map at that offset,
+   as GNU poke 4.3 checks it at run time: a uint<64> magnitude whose
+   bits pass 2^63 - 1 does; the others wrap.  (Conversions between
+   units: arith_offset_convert.)  */
+bool arith_offset_bits_overflow (uint64_t mag, int size, bool sign,
+                                 uint64_t unit);
+
 #endif

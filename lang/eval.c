@@ -872,6 +872,12 @@ eval_trim (vm *v, pk_frame *f, ast *n)
       vm_pop_roots (v, 1);
       return r;
     }
+  if (val_arr (c)->map.mapped)
+    {
+      val rv = map_trim (v, c, from, to, n->type);
+      vm_pop_roots (v, 1);
+      return rv;
+    }
   pk_array *r = array_new (to - from);
   for (uint64_t k = from; k < to; k++)
     array_push (r, val_arr (c)->elems[k]);
@@ -1630,7 +1636,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = n->name;
+        const char *msg = "";
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the
