@@ -194,6 +194,33 @@ flip cdoff.zip $((eocd + 16))
 expect_error "a wrong central directory offset" cdoff.zip map.bpk 1 \
   'unhandled constraint violation exception' \
   "zip: no central directory header at offset $(od -An -tu4 -j $((eocd + 16)) -N4 cdoff.zip | tr -d ' ')"
+# Sizes and offsets of 2^29 bytes and more that are not ZIP_MAX_32:
+# they are the header's own, not ZIP64 escapes.  (Compared as
+# offsets, in bits, 0x1fffffff and 0x5fffffff bytes wrap in a uint<32>
+# to ZIP_MAX_32's bits.)  Only the central header is changed: the
+# methods do not read the member.
+python3 - <<'EOF' || { echo "python3 failed"; exit 99; }
+import struct, zipfile
+with zipfile.ZipFile("wrap.zip", "w", zipfile.ZIP_STORED) as z:
+    z.writestr("a.txt", b"abc")
+b = bytearray(open("wrap.zip", "rb").read())
+c = b.index(b"PK\x01\x02")
+struct.pack_into("<II", b, c + 20, 0x1fffffff, 0x5fffffff)
+struct.pack_into("<I", b, c + 42, 0x3fffffff)
+open("wrap.zip", "wb").write(b)
+EOF
+cat > wrap.bpk <<'EOF'
+load zip;
+set_ios (open ("@FILE@", IOS_F_READ));
+var h = (ZIP_File @ 0#B).central[0];
+printf "%u64d %u64d %u64d\n", h.csize'magnitude, h.usize'magnitude,
+       h.local_offset'magnitude;
+EOF
+script_for wrap.zip wrap.bpk
+run_bpoke "$work/run.bpk"
+if [ "$rc" -eq 0 ] && [ "$(cat "$work/out")" = "536870911 1610612735 1073741823" ]
+then ok "sizes and offset past 2^29 bytes are not ZIP64 escapes"
+else ko "sizes and offset past 2^29 bytes: status $rc: $(cat "$work/out")"; fi
 robustness py.zip py.zip walk.bpk
 robustness stdin.zip stdin.zip walk.bpk
 
