@@ -221,6 +221,29 @@ run_bpoke "$work/run.bpk"
 if [ "$rc" -eq 0 ] && [ "$(cat "$work/out")" = "536870911 1610612735 1073741823" ]
 then ok "sizes and offset past 2^29 bytes are not ZIP64 escapes"
 else ko "sizes and offset past 2^29 bytes: status $rc: $(cat "$work/out")"; fi
+# 64-bit offsets of 2^61 bytes and more in the ZIP64 end records: the
+# central directory's (in the ZIP64 end record) and the ZIP64 end
+# record's (in the locator), each 2^61 bytes past the right one.
+# Mapped there, they would wrap, in bits, to the right place.
+vals=$(python3 - <<'EOF'
+import struct
+d = open("stdin.zip", "rb").read()
+for name, sig, at in (("wrap-cd.zip", b"PK\x06\x06", 48),
+                      ("wrap-eocd64.zip", b"PK\x06\x07", 8)):
+    b = bytearray(d)
+    i = b.rindex(sig) + at
+    v = struct.unpack_from("<Q", b, i)[0] + (1 << 61)
+    struct.pack_into("<Q", b, i, v)
+    open(name, "wb").write(b)
+    print(v)
+EOF
+) || { echo "python3 failed"; exit 99; }
+expect_error "a central directory 2^61 bytes on" wrap-cd.zip map.bpk 1 \
+  'unhandled constraint violation exception' \
+  "zip: no central directory header at offset $(echo "$vals" | sed -n 1p)"
+expect_error "a ZIP64 end record 2^61 bytes on" wrap-eocd64.zip map.bpk 1 \
+  'unhandled EOF exception' \
+  "zip: offset $(echo "$vals" | sed -n 2p) is past the end of the archive"
 robustness py.zip py.zip walk.bpk
 robustness stdin.zip stdin.zip walk.bpk
 
