@@ -244,6 +244,36 @@ expect_error "a central directory 2^61 bytes on" wrap-cd.zip map.bpk 1 \
 expect_error "a ZIP64 end record 2^61 bytes on" wrap-eocd64.zip map.bpk 1 \
   'unhandled EOF exception' \
   "zip: offset $(echo "$vals" | sed -n 2p) is past the end of the archive"
+# A local header offset of 2^61 bytes in the ZIP64 extra field of the
+# central header: local_header must not map at it (it would wrap, in
+# bits, to the local header at 0).
+python3 - <<'EOF' || { echo "python3 failed"; exit 99; }
+import struct, zlib
+crc = zlib.crc32(b"abc")
+local = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 0, 0, 0x21, crc,
+                    3, 3, 5, 0) + b"a.txt" + b"abc"
+extra = struct.pack("<HHQ", 1, 8, 1 << 61)
+central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 45, 45, 0, 0, 0,
+                      0x21, crc, 3, 3, 5, len(extra), 0, 0, 0, 0,
+                      0xffffffff) + b"a.txt" + extra
+end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 1, 1, len(central),
+                  len(local), 0)
+open("far-local.zip", "wb").write(local + central + end)
+EOF
+cat > far-local.bpk <<'EOF'
+load zip;
+set_ios (open ("@FILE@", IOS_F_READ));
+var f = ZIP_File @ 0#B;
+printf "%u64d\n", f.central[0].local_offset'magnitude;
+f.local_header (0);
+EOF
+script_for far-local.zip far-local.bpk
+run_bpoke "$work/run.bpk"
+if [ "$rc" -eq 1 ] && [ "$(cat "$work/out")" = "$(printf '%s\n%s\n%s' \
+   2305843009213693952 'unhandled EOF exception' \
+   'zip: offset 2305843009213693952 is past the end of the archive')" ]
+then ok "a local header 2^61 bytes on"
+else ko "a local header 2^61 bytes on: status $rc: $(cat "$work/out")"; fi
 robustness py.zip py.zip walk.bpk
 robustness stdin.zip stdin.zip walk.bpk
 
