@@ -107,19 +107,58 @@ check_exception_operand (compiler *c, ast **e, const char *what)
 
 /* Folding and promotions.  */
 
+/* Report MSG about the constant operand E where GNU poke does: it folds
+   a cast of a constant into a literal that keeps the location of the
+   operand cast, and a sign into one that spans the sign and its
+   operand.  */
+static _Noreturn void
+folded_error (compiler *c, const ast *e, const char *msg)
+{
+  while (e->kind == A_CAST)
+    e = e->a;
+  ast where = *e;
+  if (e->kind == A_UNOP)
+    where.end = e->nend;
+  ck_error_at (c, &where, "%s", msg);
+}
+
+/* A OP B where B, the divisor or shift count, is the constant B and A
+   is not: GNU poke 4.3 still refuses at compile time a division by
+   zero and a left shift by at least A's width.  */
+static void
+check_const_operand (compiler *c, ast *n, arith_op op)
+{
+  if (op != AR_DIV && op != AR_CEILDIV && op != AR_MOD && op != AR_SHL)
+    return;
+  const type *t = n->type;
+  const type *bt = op == AR_SHL ? n->b->type : t;
+  uint64_t r;
+  arith_err e = arith_fold (op, 0, n->b->lit.v.u, t->u.i.size, t->u.i.sign,
+                            bt->u.i.size, bt->u.i.sign, &r);
+  if (e == ARITH_EDIVZERO)
+    folded_error (c, n->b, "division by zero");
+  if (e == ARITH_EOOB)
+    folded_error (c, n->b, "count in left bit shift too big");
+}
+
 /* Constant folding of integer operations: GNU poke reports some run-time
    errors (division by zero, too-big shifts) at compile time when both
-   operands are constants.  */
+   operands are constants, and some when the right one is.  */
 static void
 fold_binop (compiler *c, ast *n)
 {
   ast *a = n->a, *b = n->b;
-  if (!a->is_const || !b->is_const || !is_int (a->type) || !is_int (b->type)
-      || !is_int (n->type))
-    return;
   arith_op op;
+  if (!b->is_const || !is_int (a->type) || !is_int (b->type)
+      || !is_int (n->type) || !arith_op_of_token (n->op, &op))
+    return;
+  if (!a->is_const)
+    {
+      check_const_operand (c, n, op);
+      return;
+    }
   /* ** and the comparisons are not folded.  */
-  if (!arith_op_of_token (n->op, &op) || op == AR_POW || op >= AR_EQ)
+  if (op == AR_POW || op >= AR_EQ)
     return;
   const type *t = n->type;
   const type *bt = (op == AR_SHL || op == AR_SHR) ? b->type : t;
@@ -127,9 +166,9 @@ fold_binop (compiler *c, ast *n)
   arith_err e = arith_fold (op, a->lit.v.u, b->lit.v.u, t->u.i.size,
                             t->u.i.sign, bt->u.i.size, bt->u.i.sign, &r);
   if (e == ARITH_EDIVZERO)
-    ck_error_at (c, n->b, "division by zero");
+    folded_error (c, n->b, "division by zero");
   if (e == ARITH_EOOB && op == AR_SHL)
-    ck_error_at (c, n->b, "count in left bit shift too big");
+    folded_error (c, n->b, "count in left bit shift too big");
   if (e == ARITH_EOVERFLOW)
     ck_error_at (c, n, "expression overflows");
   if (e != ARITH_OK)
@@ -138,12 +177,59 @@ fold_binop (compiler *c, ast *n)
   n->lit = val_int (n->type, r);
 }
 
-/* Division of constant offsets by zero is a compile-time error.  */
+/* The value in bits of E, an offset that GNU poke's folder computes at
+   compile time: a constant, or a cast, sign, sum, difference or
+   multiple of such.  False if E is none.  */
+static bool
+offset_bits (const ast *e, int64_t *bits)
+{
+  const type *t = e->type;
+  int64_t x, y;
+  if (e->is_const && is_off (t))
+    {
+      *bits = (int64_t) e->lit.v.u * (int64_t) t->u.o.unit;
+      return true;
+    }
+  if (e->is_const && is_int (t))
+    {
+      *bits = (int64_t) e->lit.v.u;     /* A factor: a plain number.  */
+      return true;
+    }
+  switch (e->kind)
+    {
+    case A_CAST:
+      if (!is_off (t) || !is_off (e->a->type) || !offset_bits (e->a, &x))
+        return false;
+      *bits = x / (int64_t) t->u.o.unit * (int64_t) t->u.o.unit;
+      return true;
+    case A_UNOP:
+      if ((e->op != T_MINUS && e->op != T_PLUS) || !offset_bits (e->a, &x))
+        return false;
+      *bits = e->op == T_MINUS ? -x : x;
+      return true;
+    case A_BINOP:
+      if ((e->op != T_PLUS && e->op != T_MINUS && e->op != T_STAR)
+          || !offset_bits (e->a, &x) || !offset_bits (e->b, &y))
+        return false;
+      *bits = e->op == T_PLUS ? x + y : e->op == T_MINUS ? x - y : x * y;
+      return true;
+    default:
+      return false;
+    }
+}
+
+/* N divides an offset by B, an offset or an integer: by zero is a
+   compile-time error when B is known.  */
 static void
 fold_offset_div (compiler *c, ast *n)
 {
-  if (n->b->is_const && n->b->lit.v.u == 0)
-    ck_error_at (c, n->b, "division by zero");
+  const ast *b = n->b;
+  int64_t bits;
+  bool zero = is_off (b->type)
+              ? offset_bits (b, &bits) && bits / (int64_t) b->type->u.o.unit == 0
+              : b->is_const && b->lit.v.u == 0;
+  if (zero)
+    folded_error (c, b, "division by zero");
 }
 
 static type *

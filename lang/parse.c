@@ -1313,6 +1313,8 @@ parse_unary_1 (parser *p)
         next (p);
         n->end = p->prev_end;
         n->a = parse_prefix_operand (p);
+        /* The end of the whole, closing parenthesis included.  */
+        n->nend = p->prev_end;
         return n;
       }
     default:
