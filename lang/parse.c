@@ -1456,10 +1456,7 @@ parse_decls (parser *p, loc_t loc, ast_kind kind)
   do
     {
       ast *n = node (p, kind, p->tok.loc);
-      if (kind == S_VAR)
-        name_into (p, n);
-      else
-        n->name = expect_ident (p);
+      name_into (p, n);
       expect (p, T_ASSIGN);
       /* A type is declared after its body, as in GNU poke: it cannot
          refer to itself.  */
@@ -1526,7 +1523,7 @@ parse_fun_decl (parser *p, loc_t loc)
 {
   next (p);
   ast *n = node (p, S_FUN, loc);
-  n->name = expect_ident (p);
+  name_into (p, n);
   declare (p, n->name, false);
   expect (p, T_ASSIGN);
   n->a = parse_funspec (p, p->tok.loc, n->name);
@@ -2004,6 +2001,12 @@ diag_format (strbuf *out, const source *src, loc_t loc, int end,
   for (int i = ls; i < loc.pos; i++)
     sb_putc (out, src->buf[i] == '\t' ? '\t' : ' ');
   if ((size_t) loc.pos >= src->len || src->buf[loc.pos] == '\n')
+    {
+      sb_putc (out, '\n');
+      return;
+    }
+  /* An empty span (GNU poke's for some declarations) has no caret.  */
+  if (end < loc.pos)
     {
       sb_putc (out, '\n');
       return;
