@@ -109,17 +109,13 @@ check_exception_operand (compiler *c, ast **e, const char *what)
 
 /* Report MSG about the constant operand E where GNU poke does: it folds
    a cast of a constant into a literal that keeps the location of the
-   operand cast, and a sign into one that spans the sign and its
-   operand.  */
+   operand cast.  */
 static _Noreturn void
 folded_error (compiler *c, const ast *e, const char *msg)
 {
   while (e->kind == A_CAST)
     e = e->a;
-  ast where = *e;
-  if (e->kind == A_UNOP)
-    where.end = e->nend;
-  ck_error_at (c, &where, "%s", msg);
+  ck_error_at (c, e, "%s", msg);
 }
 
 /* A OP B where B, the divisor or shift count, is the constant B and A
@@ -805,7 +801,7 @@ check_unop (compiler *c, ast *n)
       return n;
     case T_TILDE:
       if (!is_int (n->a->type) && !is_off (n->a->type))
-        ck_invalid_operand (c, n->a, "integral");
+        ck_invalid_operand (c, n->a, "integral or offset");
       n->type = n->a->type;
       break;
     default:
@@ -1317,16 +1313,18 @@ static ast *
 check_map (compiler *c, ast *n)
 {
   type *t = ck_resolve_type (c, n->a);
+  if (!type_mappable (t))
+    ck_error_at (c, n->a, "specified type cannot be mapped");
   n->b = check_expr (c, n->b);
   if (!is_off (n->b->type))
-    ck_type_error (c, n->b, "invalid offset in map", "offset",
+    ck_type_error (c, n->b, "invalid argument to map operator", "offset",
                    n->b->type);
   if (n->c)
     {
       n->c = check_expr (c, n->c);
       if (!is_int (n->c->type))
-        ck_type_error (c, n->c, "invalid IO space in map", "int<32>",
-                       n->c->type);
+        ck_type_error (c, n->c, "invalid IO space in map operator",
+                       "integral", n->c->type);
     }
   n->type = t;
   return n;

@@ -583,7 +583,7 @@ check_print (compiler *c, ast *n)
 {
   n->a = check_expr (c, n->a);
   if (n->a->type->kind != TY_STRING)
-    ck_type_error (c, n->a, "invalid argument to print", "string",
+    ck_type_error (c, n->a, "invalid format string", "a string",
                    n->a->type);
 }
 

@@ -123,6 +123,8 @@ static type *
 resolve_array (compiler *c, ast *tn)
 {
   type *et = ck_resolve_type (c, tn->a);
+  if (et->kind == TY_VOID)
+    ck_error_at (c, tn->a, "arrays of type `void' are not allowed");
   type *t = type_array (et, tn->b, false);
   if (tn->b)
     {
@@ -131,7 +133,8 @@ resolve_array (compiler *c, ast *tn)
       if (is_off (bt))
         t->u.a.bound_is_size = true;
       else if (!is_int (bt))
-        ck_invalid_operand (c, tn->b, "integral or offset");
+        ck_type_error (c, tn->b, "invalid array bound", "integral or offset",
+                       bt);
       t->u.a.bound = tn->b;
       if (tn->b->is_const && is_int (tn->b->type)
           && tn->b->type->u.i.sign && tn->b->lit.v.i < 0)
@@ -621,6 +624,8 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
   if (f->nkids)
     check_cond (c, &f->kids[0], "invalid optional field expression");
   type *ft = ck_resolve_type (c, f->a);
+  if (!type_mappable (ft))
+    ck_error_at (c, f->a, "invalid type in struct field");
   t->u.s.fields[k].name = f->name;
   t->u.s.fields[k].type = ft;
   t->u.s.fields[k].printer = -1;

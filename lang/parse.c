@@ -1311,11 +1311,9 @@ parse_unary_1 (parser *p)
         ast *n = node (p, A_UNOP, loc);
         n->op = p->tok.kind;
         next (p);
-        n->end = p->prev_end;
         n->a = parse_prefix_operand (p);
-        /* The end of the whole, closing parenthesis included.  */
-        n->nend = p->prev_end;
-        return n;
+        /* The whole, a closing parenthesis included.  */
+        return finish (p, n);
       }
     default:
       return parse_postfix_ops (p, parse_primary (p));
@@ -1707,8 +1705,15 @@ parse_printf (parser *p, loc_t loc)
   ast *n = node (p, S_PRINTF, loc);
   bool paren = accept (p, T_LPAREN);
   parse_format_args (p, n);
+  /* GNU poke's printf (...) ends at the parenthesis, printf ... at the
+     semicolon.  */
   if (paren)
-    expect (p, T_RPAREN);
+    {
+      expect (p, T_RPAREN);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    }
   expect (p, T_SEMI);
   return finish (p, n);
 }
