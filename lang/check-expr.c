@@ -938,7 +938,7 @@ check_sizeof (compiler *c, ast *n)
 {
   type *t = ck_resolve_type (c, n->a);
   if (!type_complete (t))
-    ck_error_at (c, n->a, "sizeof requires a complete type");
+    ck_error_at (c, n->a, "invalid operand to sizeof");
   n->type = type_offset (type_int (64, false), 1);
   n->is_const = true;
   n->lit = val_int (n->type, type_size (t));
@@ -1110,7 +1110,7 @@ check_offset (compiler *c, ast *n)
           if (!ts)
             ck_error_at (c, u, "invalid unit in offset");
           if (!type_complete (ts->type))
-            ck_error_at (c, u, "offset unit type must be complete");
+            ck_error_at (c, u, "offsets only work on complete types");
           unit = type_size (ts->type);
         }
     }
@@ -1118,7 +1118,7 @@ check_offset (compiler *c, ast *n)
     {
       type *t = ck_resolve_type (c, u->b);
       if (!type_complete (t))
-        ck_error_at (c, u, "offset unit type must be complete");
+        ck_error_at (c, u, "offsets only work on complete types");
       unit = type_size (t);
     }
   else
