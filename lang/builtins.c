@@ -549,15 +549,13 @@ bi_ioflags (vm *v, int nargs, val *args)
   return val_int (type_int (64, false), ios_flags (io));
 }
 
-/* Like GNU poke's, the value is in bytes when the bias is a whole
-   number of bytes (it prints as 4UL#B), else in bits.  */
+/* In bits, as GNU poke 4.3 gives it (4#B prints as 32UL#b; 2.4 gave
+   a whole number of bytes in bytes).  */
 static val
 bi_iobias (vm *v, int nargs, val *args)
 {
   ios *io = io_arg (v, nargs, args, 0);
   uint64_t bias = (uint64_t) ios_bias (io);
-  if (bias % 8 == 0)
-    return val_int (type_offset (type_int (64, false), 8), bias / 8);
   return val_int (type_offset (type_int (64, false), 1), bias);
 }
 
