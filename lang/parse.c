@@ -1983,6 +1983,31 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
   return prog;
 }
 
+ast *
+parse_expression (const parse_env *env, const source *src, strbuf *err)
+{
+  parser ps;
+  parser *volatile p = &ps;
+  parser_start (p, env, src, err, src->len);
+  ast *prog = NULL;
+  if (setjmp (p->jb) == 0)
+    {
+      next (p);
+      loc_t loc = p->tok.loc;
+      prog = node (p, A_PROGRAM, loc);
+      ast *s = node (p, S_EXPR, loc);
+      s->a = parse_expr (p);
+      if (p->tok.kind != T_EOF)
+        fail_unexpected (p);
+      ast_list_push (p->ar, prog, finish (p, s));
+      finish (p, prog);
+    }
+  else
+    prog = NULL;
+  lex_free (p->lx);
+  return prog;
+}
+
 void
 diag_format (strbuf *out, const source *src, loc_t loc, int end,
              const char *kind, const char *msg)
