@@ -1350,33 +1350,41 @@ check_map (compiler *c, ast *n)
   return n;
 }
 
-/* The array operand of apush and apop: an unbounded array, since these
-   change its length.  */
+/* The array operand of apush and apop.  */
 static type *
-stack_operand (compiler *c, ast *n, const char *op)
+stack_operand (compiler *c, ast *n)
 {
   n->a = check_rvalue (c, n->a);
   type *t = n->a->type;
   if (t->kind != TY_ARRAY)
     ck_invalid_operand (c, n->a, "array");
+  return t;
+}
+
+/* apush and apop (OP) change the length of their array, of type T: it
+   must be unbounded.  */
+static void
+stack_unbounded (compiler *c, ast *n, const type *t, const char *op)
+{
   if (t->u.a.bound || t->u.a.bound_const)
     {
       ast where = *n;             /* At the keyword.  */
       where.end = n->loc.pos + (int) strlen (op);
       ck_error_at (c, &where, "%s is not allowed on a bounded array", op);
     }
-  return t;
 }
 
+/* GNU poke 4.3 checks the element pushed before the array's bound.  */
 static ast *
 check_apush (compiler *c, ast *n)
 {
-  type *t = stack_operand (c, n, "apush");
+  type *t = stack_operand (c, n);
   type *et = t->u.a.elem;
   n->b = check_rvalue (c, n->b);
   ck_int_wanted (c, &n->b, et);
   if (!type_assignable (et, n->b->type))
     ck_invalid_operand (c, n->b, ck_tname (et));
+  stack_unbounded (c, n, t, "apush");
   ck_coerce (c, &n->b, et);
   n->type = t;
   return n;
@@ -1385,7 +1393,9 @@ check_apush (compiler *c, ast *n)
 static ast *
 check_apop (compiler *c, ast *n)
 {
-  n->type = stack_operand (c, n, "apop")->u.a.elem;
+  type *t = stack_operand (c, n);
+  stack_unbounded (c, n, t, "apop");
+  n->type = t->u.a.elem;
   return n;
 }
 

@@ -218,7 +218,7 @@ check_func (compiler *c, ast *f)
         {
           p->b = check_expr (c, p->b);
           if (!type_assignable (args[i], p->b->type))
-            ck_type_error (c, p->b, "invalid default value for argument",
+            ck_type_error (c, p->b, "argument initializer is of the wrong type",
                            ck_tname (args[i]), p->b->type);
           ck_coerce (c, &p->b, args[i]);
         }
