@@ -378,8 +378,8 @@ check_pow (compiler *c, ast *n)
       n->type = ta;
       return n;
     }
-  if (!is_int (ta))
-    ck_invalid_operand (c, n->a, "integral");
+  if (!is_int (ta) && !is_off (ta))
+    ck_invalid_operand (c, n->a, "integral or offset");
   ck_invalid_operand (c, n->b, "integral");
 }
 
@@ -709,6 +709,10 @@ check_call (compiler *c, ast *n)
     }
   if (n->flag && n->nkids && n->kids[0]->kind == A_FIELDINIT)
     {
+      for (int i = 0; i < n->nkids; i++)
+        for (int j = 0; j < i; j++)
+          if (strcmp (n->kids[i]->name, n->kids[j]->name) == 0)
+            ck_error_at (c, n->kids[i], "duplicated argument in funcall");
       for (int i = 0; i < n->nkids; i++)
         n->kids[i]->a = check_rvalue (c, n->kids[i]->a);
       order_named_args (c, n, fn, ft);

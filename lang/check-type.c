@@ -323,12 +323,11 @@ field_warning (compiler *c, ast *f, const char *msg)
   ck_warning_at (c, &at, msg);
 }
 
-/* Field F of a union: what the alternatives may not be.  */
+/* Field F of a union: what the alternatives may not be (but
+   anonymous, see struct_field).  */
 static void
 union_field (compiler *c, ast *f)
 {
-  if (!f->name)
-    field_error (c, f, "anonymous members are not allowed in unions");
   if (f->aux)
     field_error (c, f, "labels are not allowed in unions");
   if (f->d || f->nkids)
@@ -431,12 +430,7 @@ integral_field (compiler *c, ast *tn, type *t, ast *f, type *ft,
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
     {
-      ast at = *f;
-      if (f->name)
-        {
-          at.loc = f->nloc;
-          at.end = f->nend;
-        }
+      ast at = field_where (f);
       ck_type_error (c, &at, un ? "invalid field in integral union"
                                 : "invalid field in integral struct",
                      "integral, offset, integral struct or union", ft);
@@ -448,9 +442,7 @@ integral_field (compiler *c, ast *tn, type *t, ast *f, type *ft,
     *ibits = bits;
   else if (bits != *ibits)
     {
-      ast at = *f;
-      at.loc = f->nloc;
-      at.end = f->nend;
+      ast at = field_where (f);
       ck_error_at (c, &at, "invalid field size in integral union type\n"
                    "expected %llu bits, got %llu bits",
                    (unsigned long long) *ibits, (unsigned long long) bits);
@@ -629,6 +621,9 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
   t->u.s.fields[k].name = f->name;
   t->u.s.fields[k].type = ft;
   t->u.s.fields[k].printer = -1;
+  /* Before what an integral union's alternatives may not be.  */
+  if (tn->flag && !f->name)
+    field_error (c, f, "anonymous members are not allowed in unions");
   if (tn->a)
     integral_field (c, tn, t, f, ft, ibits);
   if (f->op && ft->kind == TY_STRUCT && ft->name)
