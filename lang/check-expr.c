@@ -590,6 +590,14 @@ check_attr (compiler *c, ast *n)
     {
     case ATTR_SIZE:
       n->type = type_offset (type_int (64, false), 1);
+      if (type_complete (t))
+        {
+          /* GNU poke 4.3 knows it from the type: the operand is not
+             run (no map, no call, no exception).  */
+          n->kind = A_SIZEOF;
+          n->is_const = true;
+          n->lit = val_int (n->type, type_size (t));
+        }
       return n;
     case ATTR_SIGNED:
       if (!is_int (t))
@@ -948,6 +956,24 @@ check_cast (compiler *c, ast *n)
       return n;
     }
   invalid_cast (c, n, to, from);
+}
+
+/* E isa T.  GNU poke 4.3 answers from E's type unless it is any: E is
+   not run then.  */
+static ast *
+check_isa (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *t = n->a->type, *to = ck_resolve_type (c, n->b);
+  n->b->type = to;
+  n->type = type_bool;
+  if (t->kind != TY_ANY)
+    {
+      n->kind = A_INT;
+      n->is_const = true;
+      n->lit = val_int (n->type, to->kind == TY_ANY || type_equal (t, to));
+    }
+  return n;
 }
 
 static ast *
@@ -1452,10 +1478,7 @@ check_expr (compiler *c, ast *n)
     case A_CAST:
       return check_cast (c, n);
     case A_ISA:
-      n->a = check_expr (c, n->a);
-      n->b->type = ck_resolve_type (c, n->b);
-      n->type = type_bool;
-      return n;
+      return check_isa (c, n);
     case A_SIZEOF:
       return check_sizeof (c, n);
     case A_TYPEOF:
