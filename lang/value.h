@@ -71,6 +71,8 @@ typedef struct pk_map
   uint64_t offset;              /* Bits, not counting the space's bias.  */
   uint64_t bits;                /* Size when mapped (arrays by size).  */
   uint64_t gen;                 /* vm_map_gen when decoded; 0: stale.  */
+  bool trim;                    /* A trim of a mapped array: decoded
+                                   again with its own element count.  */
   struct pk_frame *env;         /* Where its type's bounds evaluate.  */
 } pk_map;
 
@@ -187,7 +189,9 @@ pk_struct *struct_new_mapped (pk_frame *parent, int nfields, int nslots,
 /* The size of X in bits, as 'size gives it.  */
 uint64_t val_size_bits (val x);
 
-/* Structural equality of two values of equal types.  */
+/* Structural equality of two values, as == compares them; values of
+   type any may be of different types (integers and offsets are then
+   promoted, as the operators promote them).  */
 bool val_equal (val a, val b);
 
 #endif
