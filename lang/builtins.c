@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dump.h"
 #include "eval.h"
 #include "ios.h"
 
@@ -642,109 +643,6 @@ bi_pk_copy (vm *v, int nargs, val *args)
   return val_void ();
 }
 
-/* _pk_dump (IOS, FROM, SIZE, GROUP_BY, CLUSTER_BY, RULER, ASCII,
-   NONPRINTABLE, UNKNOWN): the dump command.  It prints as it goes, as
-   GNU poke's does, so a zero group or cluster size raises E_div_by_zero
-   after part of the output.  */
-
-static int64_t
-dump_mod (vm *v, int64_t a, int64_t b)
-{
-  if (b == 0)
-    {
-      fflush (v->out);
-      vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
-    }
-  return a % b;
-}
-
-static val
-bi_pk_dump (vm *v, int nargs, val *args)
-{
-  ios *io = io_arg (v, nargs, args, 0);
-  if (!(ios_flags (io) & IOS_F_READ))
-    io_raise (v, IOS_EPERM);
-  int64_t from = io_arg_bits (args[1]);
-  int64_t size = io_arg_bits (args[2]);
-  int64_t group = io_arg_bits (args[3]) / 8;
-  int64_t cluster = args[4].v.i;
-  bool ruler = args[5].v.i != 0, ascii = args[6].v.i != 0;
-  char nonprint = (char) args[7].v.u;
-  const char *unknown = val_str (args[8])->data;
-  FILE *out = v->out;
-  uint64_t start = (uint64_t) from / 8;
-  uint64_t end = (uint64_t) (from + size + 7) / 8;
-  if (from + size < from)
-    end = start;
-  if (ruler)
-    {
-      fputs (start > 0xffffffffu ? "FEDCBA9876543210 " : "76543210 ", out);
-      for (int i = 0; i < 16; i++)
-        {
-          if (dump_mod (v, i, group) == 0)
-            fputc (' ', out);
-          fprintf (out, "%x%x", i, i);
-          if (dump_mod (v, i + 1, cluster * group) == 0 && i + 1 < 16)
-            fputc (' ', out);
-        }
-      if (ascii)
-        {
-          fputs ("  ", out);
-          for (int i = 0; i < 16; i++)
-            {
-              fprintf (out, "%X", i);
-              if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
-                fputc (' ', out);
-            }
-        }
-      fputc ('\n', out);
-    }
-  bool eof = false;
-  for (uint64_t line = start; line < end && !eof; line += 16)
-    {
-      fprintf (out, line > 0xffffffffu ? "%016llx:" : "%08llx:",
-               (unsigned long long) line);
-      char chars[16];
-      int n = 0;
-      for (; n < 16 && line + (uint64_t) n < end; n++)
-        {
-          uint64_t b;
-          ios_err e = ios_read_int (io, (line + (uint64_t) n) * 8
-                                        + (uint64_t) ios_bias (io),
-                                    8, true, &b);
-          if (e == IOS_EEOF)
-            {
-              eof = true;
-              break;
-            }
-          if (dump_mod (v, n, group) == 0)
-            fputc (' ', out);
-          if (e == IOS_OK)
-            fprintf (out, "%02x", (unsigned) b);
-          else
-            fputs (unknown, out);
-          chars[n] = e == IOS_OK && b >= 0x20 && b < 0x7f ? (char) b : nonprint;
-          if (dump_mod (v, n + 1, cluster * group) == 0 && n + 1 < 16)
-            fputc (' ', out);
-        }
-      if (ascii)
-        {
-          for (int i = n; i < 16; i++)
-            fputs (i % group == 0 ? "   " : "  ", out);
-          fputs ("  ", out);
-          for (int i = 0; i < n; i++)
-            {
-              fputc (chars[i], out);
-              if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
-                fputc (' ', out);
-            }
-        }
-      fputc ('\n', out);
-    }
-  fflush (out);
-  return val_void ();
-}
-
 typedef struct builtin_def
 {
   const char *name;
@@ -791,7 +689,11 @@ static const builtin_def builtins[] = {
   {"_pk_dump", "(int<32> ios, offset<int<64>,1> from, "
    "offset<int<64>,1> size, offset<int<64>,1> group_by, int cluster_by, "
    "int ruler, int ascii, uint<8> nonprintable, string unknown) void",
-   bi_pk_dump},
+   dump_bytes},
+  {"_pk_dump_val", "(any val, offset<int<64>,1> group_by, int cluster_by, "
+   "int ruler, int ascii, uint<8> nonprintable, string unknown, "
+   "int max_line_width) void", dump_val},
+  {"_pk_dump_elems", "(any val) any[]", dump_elems},
 };
 
 builtin_fn
