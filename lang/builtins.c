@@ -572,14 +572,15 @@ bi_iosetbias (vm *v, int nargs, val *args)
 }
 
 /* GNU poke's flush only matters for streams; here it writes the space's
-   pending data to its device now.  An unknown space is E_io there.  */
+   pending data to its device now.  An unknown space is E_no_ios, as in
+   GNU poke 4.3 (2.4 raised E_io).  */
 static val
 bi_flush (vm *v, int nargs, val *args)
 {
   (void) nargs;
   ios *io = ios_get ((int) args[0].v.i);
   if (!io)
-    vm_raise_code (v, EC_IO, NULL);
+    vm_raise_code (v, EC_NO_IOS, NULL);
   ios_err e = ios_flush (ios_id (io));
   if (e != IOS_OK)
     io_raise (v, e);
@@ -643,6 +644,66 @@ bi_pk_copy (vm *v, int nargs, val *args)
   return val_void ();
 }
 
+/* Read or write the ENT bits of an entity at OFF, in pieces of at most
+   64 bits, the first bits of the space first.  */
+static ios_err
+scrabble_io (ios *io, uint64_t off, uint64_t ent, uint64_t *words,
+             bool write)
+{
+  ios_err e = IOS_OK;
+  for (uint64_t done = 0, w = 0; done < ent && e == IOS_OK; done += 64, w++)
+    {
+      int n = ent - done < 64 ? (int) (ent - done) : 64;
+      e = write ? ios_write_int (io, off + done, n, true, words[w])
+                : ios_read_int (io, off + done, n, true, &words[w]);
+    }
+  return e;
+}
+
+/* _pk_scrabble (FROM_IOS, TO_IOS, FROM, SIZE, FROM_PATTERN, TO_PATTERN,
+   ENT_SIZE): the scrabble command.  From FROM, chunks of as many
+   entities of ENT_SIZE as FROM_PATTERN has letters are read whole, up
+   to the chunk that passes FROM + SIZE, and written one after the other
+   from FROM in TO_IOS as TO_PATTERN spells them with FROM_PATTERN's
+   letters (others are skipped).  GNU poke 4.3 loops forever on an empty
+   FROM_PATTERN or a zero ENT_SIZE: here they do nothing.  */
+static val
+bi_pk_scrabble (vm *v, int nargs, val *args)
+{
+  ios *src = io_arg (v, nargs, args, 0);
+  ios *dst = io_arg (v, nargs, args, 1);
+  uint64_t from = (uint64_t) io_arg_bits (args[2]);
+  uint64_t size = (uint64_t) io_arg_bits (args[3]);
+  const pk_string *fp = val_str (args[4]), *tp = val_str (args[5]);
+  uint64_t ent = (uint64_t) io_arg_bits (args[6]);
+  size_t n = fp->len;
+  if (n == 0 || ent == 0 || (int64_t) ent < 0)
+    return val_void ();
+  uint64_t words = (ent + 63) / 64;
+  uint64_t *buf = xmalloc (sizeof *buf * words * n);
+  uint64_t to = from;
+  ios_err e = IOS_OK;
+  for (uint64_t at = from; at < from + size && e == IOS_OK; at += n * ent)
+    {
+      for (size_t k = 0; k < n && e == IOS_OK; k++)
+        e = scrabble_io (src, at + k * ent + (uint64_t) ios_bias (src),
+                         ent, buf + k * words, false);
+      for (size_t i = 0; i < tp->len && e == IOS_OK; i++)
+        {
+          const char *c = memchr (fp->data, tp->data[i], n);
+          if (!c)
+            continue;
+          e = scrabble_io (dst, to + (uint64_t) ios_bias (dst), ent,
+                           buf + (size_t) (c - fp->data) * words, true);
+          to += ent;
+        }
+    }
+  free (buf);
+  if (e != IOS_OK)
+    io_raise (v, e);
+  return val_void ();
+}
+
 typedef struct builtin_def
 {
   const char *name;
@@ -686,6 +747,9 @@ static const builtin_def builtins[] = {
   /* Installed before the prelude: no off64 yet.  */
   {"_pk_copy", "(int from_ios, int to_ios, offset<int<64>,1> from, "
    "offset<int<64>,1> to, offset<int<64>,1> size) void", bi_pk_copy},
+  {"_pk_scrabble", "(int from_ios, int to_ios, offset<int<64>,1> from, "
+   "offset<int<64>,1> size, string from_pattern, string to_pattern, "
+   "offset<int<64>,1> ent_size) void", bi_pk_scrabble},
   {"_pk_dump", "(int<32> ios, offset<int<64>,1> from, "
    "offset<int<64>,1> size, offset<int<64>,1> group_by, int cluster_by, "
    "int ruler, int ascii, uint<8> nonprintable, string unknown) void",
