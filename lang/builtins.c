@@ -112,7 +112,8 @@ bi_set_endian (vm *v, int nargs, val *args)
 
 /* The output settings, for the vm_* functions of the prelude:
    _pk_vm_get (WHICH) and _pk_vm_set (WHICH, VALUE), WHICH being 0 obase,
-   1 omode, 2 odepth, 3 oindent, 4 oacutoff, 5 opprint, 6 omaps.  */
+   1 omode, 2 odepth, 3 oindent, 4 oacutoff, 5 opprint, 6 omaps, 7
+   autoremap.  */
 static val
 bi_pk_vm_get (vm *v, int nargs, val *args)
 {
@@ -128,6 +129,7 @@ bi_pk_vm_get (vm *v, int nargs, val *args)
     case 4: r = o->oacutoff; break;
     case 5: r = o->pretty; break;
     case 6: r = o->omaps; break;
+    case 7: r = v->autoremap; break;
     default: break;
     }
   return val_int (type_int (32, true), (uint64_t) (int64_t) r);
@@ -148,6 +150,7 @@ bi_pk_vm_set (vm *v, int nargs, val *args)
     case 4: o->oacutoff = x; break;
     case 5: o->pretty = x != 0; break;
     case 6: o->omaps = x; break;
+    case 7: v->autoremap = x; break;
     default: break;
     }
   return val_void ();
@@ -550,15 +553,12 @@ bi_ioflags (vm *v, int nargs, val *args)
   return val_int (type_int (64, false), ios_flags (io));
 }
 
-/* Like GNU poke's, the value is in bytes when the bias is a whole
-   number of bytes (it prints as 4UL#B), else in bits.  */
+/* In bits, as GNU poke 4.3 gives it (32UL#b; 2.4 gave 4UL#B).  */
 static val
 bi_iobias (vm *v, int nargs, val *args)
 {
   ios *io = io_arg (v, nargs, args, 0);
   uint64_t bias = (uint64_t) ios_bias (io);
-  if (bias % 8 == 0)
-    return val_int (type_offset (type_int (64, false), 8), bias / 8);
   return val_int (type_offset (type_int (64, false), 1), bias);
 }
 
