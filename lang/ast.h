@@ -72,7 +72,9 @@ enum
   AST_NOCALL = 1,               /* A_VAR, A_MEMBER: a reference that is
                                    not called implicitly (a parenthesized
                                    name, a callee).  */
-  AST_PINNED = 1                /* TN_STRUCT: a pinned struct.  */
+  AST_PINNED = 1,               /* TN_STRUCT: a pinned struct.  */
+  AST_IMMUTABLE = 1             /* S_VAR, S_TYPE, S_UNIT, S_FUN: declared
+                                   `immutable'.  */
 };
 
 /* What an S_LAZY declares (its op).  */

@@ -553,7 +553,8 @@ bi_ioflags (vm *v, int nargs, val *args)
   return val_int (type_int (64, false), ios_flags (io));
 }
 
-/* In bits, as GNU poke 4.3 gives it (32UL#b; 2.4 gave 4UL#B).  */
+/* In bits, as GNU poke 4.3 gives it (4#B is 32UL#b; GNU poke 2.4 gave
+   whole bytes in bytes).  */
 static val
 bi_iobias (vm *v, int nargs, val *args)
 {
@@ -577,10 +578,7 @@ bi_iosetbias (vm *v, int nargs, val *args)
 static val
 bi_flush (vm *v, int nargs, val *args)
 {
-  (void) nargs;
-  ios *io = ios_get ((int) args[0].v.i);
-  if (!io)
-    vm_raise_code (v, EC_NO_IOS, NULL);
+  ios *io = io_arg (v, nargs, args, 0);
   ios_err e = ios_flush (ios_id (io));
   if (e != IOS_OK)
     io_raise (v, e);

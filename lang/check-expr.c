@@ -164,6 +164,15 @@ promote_offsets (const type *a, const type *b)
                       arith_offset_unit (a->u.o.unit, b->u.o.unit));
 }
 
+/* Offsets compared, or divided by offsets, are first converted to bits
+   in their promoted magnitude type, wrapping there, as GNU poke does
+   (0x20000000#B > 0#B is false for int<32> magnitudes).  */
+static type *
+offsets_in_bits (const type *a, const type *b)
+{
+  return type_offset (promote_ints (a->u.o.base, b->u.o.base), 1);
+}
+
 /* An expression whose value is used: a call to a void function has
    none.  */
 ast *
@@ -229,11 +238,11 @@ check_arith (compiler *c, ast *n)
       if (n->op == T_SLASH || n->op == T_CEILDIV)
         {
           /* offset / offset is a magnitude.  */
-          type *common = promote_offsets (ta, tb);
+          type *common = offsets_in_bits (ta, tb);
+          fold_offset_div (c, n);
           ck_coerce (c, &n->a, common);
           ck_coerce (c, &n->b, common);
           n->type = common->u.o.base;
-          fold_offset_div (c, n);
           return n;
         }
       n->type = promote_offsets (ta, tb);
@@ -374,12 +383,16 @@ check_compare (compiler *c, ast *n)
     }
   if (is_off (ta) && is_off (tb))
     {
-      type *common = promote_offsets (ta, tb);
+      type *common = offsets_in_bits (ta, tb);
       ck_coerce (c, &n->a, common);
       ck_coerce (c, &n->b, common);
       return n;
     }
   if (ta->kind == TY_STRING && tb->kind == TY_STRING)
+    return n;
+  /* Values of type any are compared with values of every type.  */
+  if ((n->op == T_EQ || n->op == T_NE)
+      && (ta->kind == TY_ANY || tb->kind == TY_ANY))
     return n;
   if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_ARRAY)
     {
@@ -487,6 +500,18 @@ attr_lookup (const char *name)
   return ATTR_NONE;
 }
 
+/* The index of an element attribute, x'elem (i): an integral.  */
+static void
+check_elem_index (compiler *c, ast *n)
+{
+  if (!n->b)
+    ck_error_at (c, n, "attribute requires an argument");
+  n->b = check_rvalue (c, n->b);
+  if (!is_int (n->b->type))
+    ck_type_error (c, n->b, "invalid argument to attribute", "integral",
+                   n->b->type);
+}
+
 static ast *
 check_attr (compiler *c, ast *n)
 {
@@ -524,10 +549,25 @@ check_attr (compiler *c, ast *n)
       n->type = type_bool;
       return n;
     case ATTR_OFFSET:
+      /* Only composite values are mapped (GNU poke 4.3); 'ios is
+         asked of any value, and raises at run time.  */
+      if (t->kind != TY_ARRAY && t->kind != TY_STRUCT && t->kind != TY_ANY)
+        break;
       n->type = type_offset (type_int (64, false), 1);
       return n;
     case ATTR_IOS:
       n->type = type_int (32, true);
+      return n;
+    case ATTR_ELEM:
+    case ATTR_EOFFSET:
+    case ATTR_ESIZE:
+    case ATTR_ENAME:
+      if (t->kind != TY_ARRAY && t->kind != TY_STRUCT && t->kind != TY_ANY)
+        break;
+      check_elem_index (c, n);
+      n->type = id == ATTR_ELEM ? type_any
+                : id == ATTR_ENAME ? type_string
+                : type_offset (type_int (64, false), 1);
       return n;
     default:
       break;
@@ -823,13 +863,13 @@ check_cast (compiler *c, ast *n)
   if (to->kind == TY_FUNCTION)
     invalid_cast (c, n, to, from);
   /* GNU poke 4.3 casts to a union only an integral one, and a value of
-     type any.  */
+     type any; to any, only a value of type any (where everything
+     coerces to any, nothing is cast to it).  */
   if (to->kind == TY_STRUCT && to->u.s.is_union && !to->u.s.itype
       && from->kind != TY_ANY)
     invalid_cast (c, n, to, from);
   if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
-      || to->kind == TY_ANY || from->kind == TY_ANY
-      || type_equal (to, from)
+      || from->kind == TY_ANY || type_equal (to, from)
       || (to->kind == TY_ARRAY && from->kind == TY_ARRAY
           && array_cast_ok (c, n, to, from))
       || (to->kind == TY_STRING && is_int (from)
@@ -945,6 +985,13 @@ check_trim (compiler *c, ast *n)
                        n->c->type);
       ck_coerce (c, &n->c, type_int (64, false));
     }
+  /* A constant trim of an array that ends before it starts (a[i:j]),
+     or has a negative length (a[i+:n]), which GNU poke 4.3 refuses at
+     compile time.  */
+  if (n->a->type->kind == TY_ARRAY && n->b && n->c && n->b->is_const
+      && n->c->is_const
+      && (int64_t) n->c->lit.v.u < (n->flag ? 0 : (int64_t) n->b->lit.v.u))
+    ck_error_at (c, n, "array dimensions may not be negative");
   n->type = n->a->type->kind == TY_STRING
             ? type_string : type_array (n->a->type->u.a.elem, NULL,
                                         false);
@@ -1385,6 +1432,7 @@ check_expr (compiler *c, ast *n)
     case A_INCDEC:
       return check_incdec (c, n);
     case S_UNMAP:
+    case A_REMAP:
       n->a = check_expr (c, n->a);
       n->type = n->a->type;
       return n;
@@ -1436,6 +1484,30 @@ check_bconc_lvalue (compiler *c, ast *n)
   check_bconc (c, n);
 }
 
+/* Whether the checked expression B, whose element or field is
+   assigned, names a place: a variable, a map, or an element or field
+   of one, as GNU poke has it.  A value made by a call (a method's
+   included), a constructor, a literal or a trim is not one: assigning
+   into it would change what it shares with a place (s.get.x = 2 wrote
+   s's field).  */
+static bool
+lvalue_base (const ast *b)
+{
+  switch (b->kind)
+    {
+    case A_VAR:
+    case A_SELF:
+    case A_MAP:
+      return true;
+    case A_INDEX:
+      return lvalue_base (b->a);
+    case A_MEMBER:
+      return !b->flag && lvalue_base (b->a);
+    default:
+      return false;
+    }
+}
+
 void
 check_lvalue (compiler *c, ast *n)
 {
@@ -1462,14 +1534,14 @@ check_lvalue (compiler *c, ast *n)
       }
     case A_INDEX:
       n->a = check_expr (c, n->a);
-      if (n->a->type->kind != TY_ARRAY)
+      if (n->a->type->kind != TY_ARRAY || !lvalue_base (n->a))
         ck_error_at (c, n, "invalid l-value in assignment");
       check_index_operand (c, n);
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
       check_member_1 (c, n, true);
-      if (n->flag)
+      if (n->flag || !lvalue_base (n->a))
         ck_error_at (c, n, "invalid l-value in assignment");
       return;
     case A_MAP:

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "elems.h"
 #include "ios.h"
 #include "map.h"
 
@@ -218,58 +219,42 @@ dump_bytes (vm *v, int nargs, val *args)
   return val_void ();
 }
 
-/* The elements of a mapped value, as dump :val names them: a struct's
-   fields (not the computed ones), the alternative a union holds, an
-   array's elements.  FN gets each one's index in that list, value,
-   name (NULL for an array's) and bit offset.  As GNU poke's 'elem
-   does, an absent field among the first 'length raises E_elem.  */
+/* The elements of a mapped value, as dump :val names them: those of
+   'elem (elems.c), the first 'length of them.  FN gets each one's
+   index, value, name and bit offset.  As GNU poke's 'elem does, an
+   absent field among them raises E_elem.  */
 typedef void (*elem_fn) (void *ctx, int idx, val x, const char *name,
                          uint64_t off);
+
+/* 'length: an array's elements; the fields and declarations of a
+   complete struct type, else the fields present.  */
+static uint64_t
+dump_length (val x)
+{
+  if (x.t->kind == TY_ARRAY)
+    return val_arr (x)->len;
+  if (type_complete (x.t))
+    return (uint64_t) (x.t->u.s.nfields + x.t->u.s.ndecls);
+  uint64_t k = 0;
+  for (int i = 0; i < val_sct (x)->nfields; i++)
+    k += val_sct (x)->fields[i].t != NULL;
+  return k;
+}
 
 static void
 dump_each (vm *v, val x, elem_fn fn, void *ctx)
 {
   vm_fresh (v, x);
-  int idx = 0;
-  if (x.t->kind == TY_ARRAY)
+  uint64_t n = dump_length (x);
+  elem_info e;
+  for (uint64_t i = 0; i < n && elem_at (x, i, &e); i++)
     {
-      const pk_array *a = val_arr (x);
-      uint64_t off = a->map.offset;
-      for (size_t k = 0; k < a->len; k++)
+      if (!e.v.t)
         {
-          fn (ctx, idx++, a->elems[k], NULL, off);
-          off += val_size_bits (a->elems[k]);
-        }
-      return;
-    }
-  const pk_struct *s = val_sct (x);
-  const type *t = x.t;
-  /* 'length: the fields and declarations of a complete struct type,
-     else the fields present.  */
-  int len = 0;
-  if (type_complete (t) || t->u.s.is_union)
-    len = t->u.s.nfields + t->u.s.ndecls;
-  else
-    for (int i = 0; i < s->nfields; i++)
-      len += s->fields[i].t != NULL;
-  /* An integral struct's fields follow each other in its integer.  */
-  uint64_t off = s->map.offset;
-  for (int i = 0; i < s->nfields && i < len; i++)
-    {
-      const type_field *tf = &t->u.s.fields[i];
-      if (tf->computed)
-        continue;
-      if (!s->fields[i].t)
-        {
-          if (t->u.s.is_union)
-            continue;
           fflush (v->out);
           vm_raise_code (v, EC_ELEM, "evaluating an 'elem attribute");
         }
-      if (s->offs && !t->u.s.itype)
-        off = s->offs[i];
-      fn (ctx, idx++, s->fields[i], tf->name ? tf->name : "", off);
-      off += val_size_bits (s->fields[i]);
+      fn (ctx, (int) i, e.v, e.name, e.off);
     }
 }
 
@@ -333,12 +318,6 @@ static void
 add_name (void *ctx, int idx, val x, const char *name, uint64_t off)
 {
   name_list *l = ctx;
-  char buf[64];
-  if (!name)
-    {
-      snprintf (buf, sizeof buf, "[%d]", idx);
-      name = buf;
-    }
   size_t len = strlen (name) + 16;
   char *text = xmalloc (len);
   if (is_mapped (x))

@@ -16,6 +16,7 @@
 #include "compile.h"
 #include "jit.h"
 #include "ios.h"
+#include "elems.h"
 #include "map.h"
 #include "pkffi.h"
 
@@ -260,10 +261,16 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
         {
-          /* Through bits: magnitude * from_unit / to_unit, on the 64-bit
-             pattern as unsigned, as GNU poke converts (-9#b is -2#B).  */
+          /* Through bits: magnitude * from_unit / to_unit, dividing
+             signed when the magnitude is (truncating: -9#b is -1#B), as
+             GNU poke 4.3 converts.  */
           uint64_t fu = from->u.o.unit, tu = to->u.o.unit;
-          uint64_t r = fu == tu ? x.v.u : x.v.u * fu / tu;
+          uint64_t bits = x.v.u * fu, r = x.v.u;
+          if (fu != tu && from->u.o.base->u.i.sign)
+            r = tu > INT64_MAX ? 0 : (uint64_t) ((int64_t) bits
+                                                 / (int64_t) tu);
+          else if (fu != tu)
+            r = bits / tu;
           const type *tb = to->u.o.base;
           return val_int (to, arith_norm (r, tb->u.i.size, tb->u.i.sign));
         }
@@ -379,6 +386,11 @@ binop_values (vm *v, ast *n, val a, val b)
 {
   type *t = n->type;
   type *ta = a.t;
+
+  /* A value of type any equals a value of its type (promoted) only.  */
+  if ((n->op == T_EQ || n->op == T_NE)
+      && (n->a->type->kind == TY_ANY || n->b->type->kind == TY_ANY))
+    return val_int (t, val_equal (a, b) == (n->op == T_EQ));
 
   if (n->op == K_IN)
     {
@@ -679,12 +691,54 @@ eval_call (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* X'elem (I), X'eoffset (I), X'esize (I), X'ename (I): N is the
+   A_ATTR, its index in N->b (see elems.c).  */
+static val
+eval_elem_attr (vm *v, pk_frame *f, ast *n, val x)
+{
+  static const char *const what[] = {
+    [ATTR_ELEM] = "evaluating an 'elem attribute",
+    [ATTR_EOFFSET] = "evaluating an 'eoffset attribute",
+    [ATTR_ESIZE] = "evaluating an 'esize attribute",
+    [ATTR_ENAME] = "evaluating an 'ename attribute",
+  };
+  vm_push_root (v, x);
+  val i = eval (v, f, n->b);
+  vm_pop_roots (v, 1);
+  if (x.t->kind != TY_ARRAY && x.t->kind != TY_STRUCT)
+    vm_raise_code (v, EC_INVAL, what[n->op]);
+  elem_info e;
+  if ((i.t->u.i.sign && i.v.i < 0) || !elem_at (x, i.v.u, &e))
+    /* GNU poke 4.3 says why for an array's 'ename alone.  */
+    vm_raise_code (v, EC_OUT_OF_BOUNDS,
+                   n->op == ATTR_ENAME && x.t->kind == TY_ARRAY
+                   ? what[n->op] : NULL);
+  switch (n->op)
+    {
+    case ATTR_ELEM:
+      if (!e.v.t)
+        vm_raise_code (v, EC_ELEM, what[n->op]);
+      return e.v;
+    case ATTR_EOFFSET:
+      return val_int (n->type, e.off);
+    case ATTR_ESIZE:
+      return val_int (n->type, e.size);
+    default:
+      return val_cstring (e.name);
+    }
+}
+
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
 {
   val x = eval (v, f, n->a);
   switch (n->op)
     {
+    case ATTR_ELEM:
+    case ATTR_EOFFSET:
+    case ATTR_ESIZE:
+    case ATTR_ENAME:
+      return eval_elem_attr (v, f, n, x);
     case ATTR_SIZE:
       return val_int (n->type, val_size_bits (x));
     case ATTR_SIGNED:
@@ -1192,6 +1246,16 @@ eval (vm *v, pk_frame *f, ast *n)
       return eval_array (v, f, n);
     case S_UNMAP:
       return map_unmap (v, eval (v, f, n->a));
+    case A_REMAP:
+      {
+        /* Mapped values are read again whenever used (GNU poke's
+           auto-remap, always on): remap only makes sure of it.  */
+        val x = eval (v, f, n->a);
+        const pk_map *m = val_map (x);
+        if (m && m->mapped)
+          map_remap (v, x);
+        return x;
+      }
     case A_STRUCTCONS:
       return map_construct (v, f, n);
     case A_ARRCONS:
@@ -1321,6 +1385,23 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     }
 }
 
+/* The assignment statement N of X: an array must fit the bound of its
+   variable's or element's type (S_ASSIGN's flag), evaluated in the
+   variable's frame.  */
+static void
+assign_stmt (vm *v, pk_frame *f, ast *n, val x)
+{
+  if (n->flag)
+    {
+      const ast *lv = n->a;
+      pk_frame *bf = lv->kind != A_VAR ? f
+                     : lv->depth < 0 ? v->globals
+                     : vm_frame_at (v, f, lv->depth);
+      map_check_bound (v, bf, lv->type, x);
+    }
+  assign (v, f, n->a, x);
+}
+
 static val
 catch_value (vm *v)
 {
@@ -1396,7 +1477,7 @@ exec (vm *v, pk_frame *f, ast *n)
         return ST_NORMAL;
       }
     case S_ASSIGN:
-      assign (v, f, n->a, eval (v, f, n->b));
+      assign_stmt (v, f, n, eval (v, f, n->b));
       return ST_NORMAL;
     case S_IF:
       if (eval (v, f, n->a).v.u)
@@ -1539,7 +1620,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = "";
+        const char *msg = n->name;
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the
@@ -1586,9 +1667,9 @@ vm_exec (vm *v, pk_frame *f, ast *n)
 }
 
 void
-vm_assign (vm *v, pk_frame *f, ast *lv, val x)
+vm_assign (vm *v, pk_frame *f, ast *n, val x)
 {
-  assign (v, f, lv, x);
+  assign_stmt (v, f, n, x);
 }
 
 bool

@@ -201,7 +201,8 @@ val vm_absent_field (vm *v, val s, int i);
    called.  */
 void vm_assign_computed (vm *v, pk_frame *f, ast *lv, val x);
 vm_status vm_exec (vm *v, pk_frame *f, ast *n);
-void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
+/* The assignment statement N (S_ASSIGN) of X.  */
+void vm_assign (vm *v, pk_frame *f, ast *n, val x);
 
 /* Print X into SB as a value at the prompt shows, with X rooted (its
    pretty-printers may collect).  False if an exception was raised (a
