@@ -1,6 +1,6 @@
 /* cmd.c -- the dot-commands: IO spaces (.file, .mem, .ios, .close),
-   settings, command files (.source), information (.info, .version)
-   and help.  They are recognized by a leading '.'
+   settings, command files (.source, .editor), information (.info,
+   .version) and help.  They are recognized by a leading '.'
    on a command line and never reach the language.  As in GNU poke,
    their messages go to standard output, and a command name may be
    abbreviated to any unambiguous prefix.  */
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 bool cmd_interactive;
+bool cmd_prompt;
 
 /* A command gets its words in ARGV (ARGV[0] is its name), the text
    after the name in REST (blanks around it removed), and its /FLAGS.  */
@@ -148,6 +149,58 @@ cmd_source (bpoke *pk, const cmd_args *a, bool *quit)
     }
   while (ok && stop && !feof (f));
   fclose (f);
+  return ok;
+}
+
+/* .editor: write a command in $EDITOR (vi by default), then run it, its
+   lines joined by blanks, shown after the prompt as if typed.  Only at
+   the prompt: elsewhere it does nothing, as in GNU poke 4.3.  */
+static bool
+cmd_editor (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) a;
+  if (!cmd_prompt)
+    return true;
+  const char *dir = getenv ("TMPDIR");
+  char path[4096];
+  snprintf (path, sizeof path, "%s/bpoke-XXXXXX", dir && *dir ? dir : "/tmp");
+  int fd = mkstemp (path);
+  if (fd < 0)
+    return fail ("error: %s: %s", path, strerror (errno));
+  close (fd);
+  const char *editor = getenv ("EDITOR");
+  size_t n = strlen (path) + (editor && *editor ? strlen (editor) : 2) + 8;
+  char *command = malloc (n);
+  snprintf (command, n, "%s '%s'", editor && *editor ? editor : "vi", path);
+  int st = system (command);
+  free (command);
+  FILE *f = st == 0 ? fopen (path, "r") : NULL;
+  char *text = NULL;
+  size_t len = 0;
+  if (f)
+    {
+      char buf[4096];
+      size_t k;
+      while ((k = fread (buf, 1, sizeof buf, f)) > 0)
+        {
+          text = realloc (text, len + k + 1);
+          memcpy (text + len, buf, k);
+          len += k;
+        }
+      fclose (f);
+    }
+  unlink (path);
+  if (!text)
+    return st == 0 ? true : fail ("error: the editor failed");
+  text[len] = '\0';
+  while (len > 0 && text[len - 1] == '\n')
+    text[--len] = '\0';
+  for (char *p = text; *p; p++)
+    if (*p == '\n')
+      *p = ' ';
+  printf ("%s%s\n", REPL_PROMPT, text);
+  bool ok = *text ? repl_line (pk, text, quit) == BPOKE_OK : true;
+  free (text);
   return ok;
 }
 
@@ -413,13 +466,14 @@ static const cmd_def cmds[] = {
   {"close", "", cmd_close},
   {"set", "", cmd_set},
   {"info", "", cmd_info},
+  {"editor", "", cmd_editor},
   {"version", "", cmd_version},
   {"help", "", cmd_help},
 };
 
 const char *const cmd_names[] = {
   ".exit", ".quit", ".file", ".load", ".source", ".mem", ".ios", ".close",
-  ".set", ".info", ".version", ".help", NULL
+  ".set", ".info", ".editor", ".version", ".help", NULL
 };
 
 /* Print the names of the help topics of KIND, after TITLE, filled to

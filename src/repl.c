@@ -19,7 +19,7 @@
 #include "complete.h"
 #include "pager.h"
 
-#define PROMPT "(bpoke) "
+#define PROMPT REPL_PROMPT
 /* The prompt of a continuation line: as wide as PROMPT, so that the
    lines of an entry stay aligned.  */
 #define CONT_PROMPT "      > "
