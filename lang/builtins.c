@@ -12,6 +12,7 @@
 #include "dump.h"
 #include "eval.h"
 #include "ios.h"
+#include "style.h"
 
 /* Whether optional argument I was given (a missing one has no type).  */
 static bool
@@ -573,8 +574,7 @@ bi_iosetbias (vm *v, int nargs, val *args)
 }
 
 /* GNU poke's flush only matters for streams; here it writes the space's
-   pending data to its device now.  An unknown space is E_no_ios, as in
-   GNU poke 4.3 (2.4 raised E_io).  */
+   pending data to its device now.  An unknown space is E_io there.  */
 static val
 bi_flush (vm *v, int nargs, val *args)
 {
@@ -640,6 +640,71 @@ bi_pk_copy (vm *v, int nargs, val *args)
   if (e != IOS_OK)
     io_raise (v, e);
   return val_void ();
+}
+
+/* _pk_term_class (CLASS, BEGIN): term_begin_class (BEGIN 1) and
+   term_end_class (BEGIN 0), once std.bpk has checked the nesting.  The
+   class is recorded even when the output is plain (as in format's
+   pretty-printers), for the end to find it.  */
+static val
+bi_pk_term_class (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  strbuf sb;
+  sb_init (&sb);
+  strbuf *out = v->popts.style ? &sb : NULL;
+  if (args[1].v.i)
+    style_begin_name (v->style, out, val_str (args[0])->data);
+  else
+    style_end (v->style, out);
+  if (sb.len)
+    fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+  return val_void ();
+}
+
+/* _pk_term_hyperlink (URL, ID, BEGIN): term_begin_hyperlink (BEGIN 1)
+   and term_end_hyperlink, as OSC 8 sequences when the output is
+   styled.  */
+static val
+bi_pk_term_hyperlink (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  if (!v->popts.style)
+    return val_void ();
+  strbuf sb;
+  sb_init (&sb);
+  if (args[2].v.i)
+    style_hyperlink_begin (&sb, val_str (args[0])->data,
+                           val_str (args[1])->data);
+  else
+    style_hyperlink_end (&sb);
+  fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+  return val_void ();
+}
+
+/* _pk_term_color (COLOR, BG): term_set_color (BG 0) and
+   term_set_bgcolor (BG 1).  When the output is styled, write the
+   colour (a component out of 0..255: the default) and return 1; else
+   0, and the colour stays the default.  */
+static val
+bi_pk_term_color (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  val r = val_int (type_int (32, true), 0);
+  if (!v->popts.style)
+    return r;
+  int rgb[3];
+  for (int i = 0; i < 3; i++)
+    rgb[i] = (int) (int32_t) val_arr (args[0])->elems[i].v.i;
+  strbuf sb;
+  sb_init (&sb);
+  style_color (v->style, &sb, rgb, args[1].v.i != 0);
+  fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+  r.v.u = 1;
+  return r;
 }
 
 /* Read or write the ENT bits of an entity at OFF, in pieces of at most
@@ -745,6 +810,12 @@ static const builtin_def builtins[] = {
   /* Installed before the prelude: no off64 yet.  */
   {"_pk_copy", "(int from_ios, int to_ios, offset<int<64>,1> from, "
    "offset<int<64>,1> to, offset<int<64>,1> size) void", bi_pk_copy},
+  {"_pk_term_class", "(string class, int<32> begin) void",
+   bi_pk_term_class},
+  {"_pk_term_hyperlink", "(string url, string id, int<32> begin) void",
+   bi_pk_term_hyperlink},
+  {"_pk_term_color", "(int<32>[3] color, int<32> bg) int<32>",
+   bi_pk_term_color},
   {"_pk_scrabble", "(int from_ios, int to_ios, offset<int<64>,1> from, "
    "offset<int<64>,1> size, string from_pattern, string to_pattern, "
    "offset<int<64>,1> ent_size) void", bi_pk_scrabble},

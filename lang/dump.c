@@ -4,7 +4,9 @@
    elements beside the row where each starts.  The layout, down to the
    blanks, is GNU poke 4.3's, quirks included (see dump_pad).  Output
    goes out as it is made, as GNU poke's does: a zero group or cluster
-   size raises E_div_by_zero after part of it.  */
+   size raises E_div_by_zero after part of it.  When the output is
+   styled, the ruler, addresses, ASCII column and unknown bytes are in
+   their classes (the names of dump :val are not styled).  */
 
 #include <config.h>
 
@@ -15,6 +17,7 @@
 #include "elems.h"
 #include "ios.h"
 #include "map.h"
+#include "style.h"
 
 /* An offset argument, in bits.  */
 static int64_t
@@ -48,6 +51,24 @@ typedef struct dump_ctx
   size_t col;
 } dump_ctx;
 
+/* Open class C, or end the innermost with C -1, when the output is
+   styled; the escapes take no column.  */
+static void
+dstyle (dump_ctx *d, int c)
+{
+  if (!d->v->popts.style)
+    return;
+  strbuf sb;
+  sb_init (&sb);
+  if (c < 0)
+    style_end (d->v->popts.style, &sb);
+  else
+    style_begin (d->v->popts.style, &sb, (style_class) c);
+  if (sb.len)
+    fwrite (sb.data, 1, sb.len, d->out);
+  sb_free (&sb);
+}
+
 static void
 emit (dump_ctx *d, const char *s)
 {
@@ -63,10 +84,13 @@ emit_char (dump_ctx *d, char c)
 }
 
 static int64_t
-dump_mod (dump_ctx *d, int64_t a, int64_t b)
+dump_mod (dump_ctx *d, int64_t a, int64_t b, bool in_class)
 {
   if (b == 0)
     {
+      /* The raise leaves no class open.  */
+      if (in_class)
+        dstyle (d, -1);
       fflush (d->out);
       vm_raise_code (d->v, EC_DIV_BY_ZERO, NULL);
     }
@@ -77,14 +101,15 @@ static void
 dump_ruler (dump_ctx *d, uint64_t start)
 {
   char hex[8];
+  dstyle (d, STYLE_DUMP_RULER);
   emit (d, start > 0xffffffffu ? "FEDCBA9876543210 " : "76543210 ");
   for (int i = 0; i < 16; i++)
     {
-      if (dump_mod (d, i, d->group) == 0)
+      if (dump_mod (d, i, d->group, true) == 0)
         emit_char (d, ' ');
       snprintf (hex, sizeof hex, "%x%x", i, i);
       emit (d, hex);
-      if (dump_mod (d, i + 1, d->cluster * d->group) == 0 && i + 1 < 16)
+      if (dump_mod (d, i + 1, d->cluster * d->group, true) == 0 && i + 1 < 16)
         emit_char (d, ' ');
     }
   if (d->ascii)
@@ -98,6 +123,7 @@ dump_ruler (dump_ctx *d, uint64_t start)
             emit_char (d, ' ');
         }
     }
+  dstyle (d, -1);
   emit_char (d, '\n');
 }
 
@@ -112,9 +138,9 @@ dump_pad (dump_ctx *d, int n, bool names)
     for (int i = n; i < 16; i++)
       {
         if (d->ascii)
-          emit (d, dump_mod (d, i, d->group) == 0 ? "   " : "  ");
+          emit (d, dump_mod (d, i, d->group, false) == 0 ? "   " : "  ");
         else
-          emit (d, dump_mod (d, n, d->group) == 0 ? "   " : "  ");
+          emit (d, dump_mod (d, n, d->group, false) == 0 ? "   " : "  ");
       }
 }
 
@@ -130,7 +156,9 @@ dump_row (dump_ctx *d, uint64_t line, uint64_t end, bool names)
   d->col = 0;
   snprintf (buf, sizeof buf, line > 0xffffffffu ? "%016llx:" : "%08llx:",
             (unsigned long long) line);
+  dstyle (d, STYLE_DUMP_ADDRESS);
   emit (d, buf);
+  dstyle (d, -1);
   for (; n < 16 && line + (uint64_t) n < end; n++)
     {
       uint64_t b;
@@ -142,7 +170,7 @@ dump_row (dump_ctx *d, uint64_t line, uint64_t end, bool names)
           eof = true;
           break;
         }
-      if (dump_mod (d, n, d->group) == 0)
+      if (dump_mod (d, n, d->group, false) == 0)
         emit_char (d, ' ');
       if (e == IOS_OK)
         {
@@ -150,21 +178,28 @@ dump_row (dump_ctx *d, uint64_t line, uint64_t end, bool names)
           emit (d, buf);
         }
       else
-        emit (d, d->unknown);
+        {
+          dstyle (d, STYLE_DUMP_UNKNOWN);
+          emit (d, d->unknown);
+          dstyle (d, -1);
+        }
       chars[n] = e == IOS_OK && b >= 0x20 && b < 0x7f ? (char) b : d->nonprint;
-      if (dump_mod (d, n + 1, d->cluster * d->group) == 0 && n + 1 < 16)
+      if (dump_mod (d, n + 1, d->cluster * d->group, false) == 0
+          && n + 1 < 16)
         emit_char (d, ' ');
     }
   dump_pad (d, n, names);
   if (d->ascii)
     {
       emit (d, "  ");
+      dstyle (d, STYLE_DUMP_ASCII);
       for (int i = 0; i < n; i++)
         {
           emit_char (d, chars[i]);
           if ((i + 1) % (d->cluster * d->group) == 0 && i + 1 < 16)
             emit_char (d, ' ');
         }
+      dstyle (d, -1);
       for (int i = n; names && i < 16; i++)
         emit_char (d, ' ');
     }

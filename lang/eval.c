@@ -19,6 +19,7 @@
 #include "elems.h"
 #include "map.h"
 #include "pkffi.h"
+#include "style.h"
 
 typedef vm_status status;
 
@@ -65,6 +66,7 @@ pretty_hook (void *ctx, strbuf *sb, val x, int slot)
   h.prev = v->handler;
   h.nroots = v->nroots;
   int depth = v->depth;
+  struct style *styled = v->popts.style;   /* format may clear it.  */
   volatile int r = 1;
   v->handler = &h;
   vm_push_root (v, x);
@@ -78,6 +80,7 @@ pretty_hook (void *ctx, strbuf *sb, val x, int slot)
   v->handler = h.prev;
   v->nroots = h.nroots;
   v->out = saved;
+  v->popts.style = styled;
   fclose (mem);
   sb_putn (sb, buf, len);
   free (buf);
@@ -107,6 +110,7 @@ vm_new (compiler *comp)
   arena_init (&v->code);
   v->popts.pp_hook = pretty_hook;
   v->popts.pp_ctx = v;
+  v->style = style_new ();
   the_vm = v;
   gc_mark_roots = mark_roots;
   xalloc_fail_hook = out_of_memory;
@@ -120,6 +124,7 @@ vm_free (vm *v)
     return;
   free (v->roots);
   free (v->gread);
+  style_free (v->style);
   jit_free (v);
   arena_free (&v->code);
   if (the_vm == v)
@@ -1066,7 +1071,12 @@ static val
 eval_format (vm *v, pk_frame *f, ast *n)
 {
   strbuf sb;
+  /* A string holds no escape sequences (a raise restores the style:
+     vm_handler_caught).  */
+  struct style *styled = v->popts.style;
+  v->popts.style = NULL;
   format_into (v, f, n, &sb);
+  v->popts.style = styled;
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
@@ -1620,7 +1630,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = n->name;
+        const char *msg = "";
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the

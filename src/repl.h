@@ -10,8 +10,8 @@
 #include "bpoke.h"
 
 /* The interactive REPL, on a terminal.  Returns the exit status.  */
-/* The prompt.  */
-#define REPL_PROMPT "(bpoke) "
+/* The prompt, which a space follows.  */
+#define REPL_PROMPT "(bpoke)"
 
 int repl_run (bpoke *pk, bool quiet);
 
