@@ -425,6 +425,12 @@ arith_offset_unit (uint64_t u1, uint64_t u2)
 }
 
 bool
+arith_offset_bits_overflow (uint64_t mag, int size, bool sign, uint64_t unit)
+{
+  return size == 64 && !sign && unit > 1 && mag > (uint64_t) INT64_MAX / unit;
+}
+
+bool
 arith_op_of_token (int tok, arith_op *op)
 {
   static const struct

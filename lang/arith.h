@@ -89,4 +89,11 @@ bool arith_bconc (uint64_t a, int size1, bool sign1,
    two offsets with units U1 and U2: their greatest common divisor.  */
 uint64_t arith_offset_unit (uint64_t u1, uint64_t u2);
 
+/* Whether MAG, an offset magnitude of SIZE bits and SIGN, in units of
+   UNIT bits, overflows when converted to bits, as GNU poke 4.3 checks
+   it at run time: a uint<64> magnitude whose bits pass 2^63 - 1 does;
+   the others wrap.  */
+bool arith_offset_bits_overflow (uint64_t mag, int size, bool sign,
+                                 uint64_t unit);
+
 #endif

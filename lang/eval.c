@@ -271,6 +271,10 @@ convert (vm *v, val x, type *to, ast *where)
              GNU poke 4.3 converts.  */
           uint64_t fu = from->u.o.unit, tu = to->u.o.unit;
           uint64_t bits = x.v.u * fu, r = x.v.u;
+          const type *fb = from->u.o.base;
+          if (fu != tu && arith_offset_bits_overflow (x.v.u, fb->u.i.size,
+                                                      fb->u.i.sign, fu))
+            vm_raise_code (v, EC_OVERFLOW, NULL);
           if (fu != tu && from->u.o.base->u.i.sign)
             r = tu > INT64_MAX ? 0 : (uint64_t) ((int64_t) bits
                                                  / (int64_t) tu);
@@ -875,6 +879,12 @@ eval_trim (vm *v, pk_frame *f, ast *n)
       val r = val_string (val_str (c)->data + from, to - from);
       vm_pop_roots (v, 1);
       return r;
+    }
+  if (val_arr (c)->map.mapped)
+    {
+      val rv = map_trim (v, c, from, to, n->type);
+      vm_pop_roots (v, 1);
+      return rv;
     }
   pk_array *r = array_new (to - from);
   for (uint64_t k = from; k < to; k++)
