@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "arith.h"
+#include "ios.h"
 
 /* Conversions.  */
 
@@ -1536,12 +1537,29 @@ check_array_cons (compiler *c, ast *n)
   return n;
 }
 
+/* $<PART>: the id of the one IO space open now whose handler has PART
+   in it, a constant, as GNU poke 4.3 resolves it when compiling.  */
+static ast *
+check_iosref (compiler *c, ast *n)
+{
+  ios *io = ios_find_part (n->name);
+  if (!io)
+    ck_error_at (c, n, "invalid IO space");
+  n->lit = val_int (type_int (32, true), (uint64_t) ios_id (io));
+  n->name = NULL;
+  n->type = n->lit.t;
+  n->is_const = true;
+  return n;
+}
+
 ast *
 check_expr (compiler *c, ast *n)
 {
   switch (n->kind)
     {
     case A_INT:
+      if (n->name)
+        return check_iosref (c, n);
       n->type = n->lit.t;
       n->is_const = true;
       return n;

@@ -117,6 +117,9 @@ struct compiler
   void *lazy_ctx;
   int vis;
   sym *fill;
+
+  /* .set error-on-warning yes: a warning is an error.  */
+  bool error_on_warning;
 };
 
 static inline bool

@@ -64,6 +64,18 @@ compiler_set_lazy (compiler *c, bool (*fn) (void *ctx, const ast *decl),
   c->lazy_ctx = ctx;
 }
 
+void
+compiler_set_error_on_warning (compiler *c, bool on)
+{
+  c->error_on_warning = on;
+}
+
+bool
+compiler_error_on_warning (const compiler *c)
+{
+  return c->error_on_warning;
+}
+
 /* The globals seen now are order[0] to order[last_seen (c)].  */
 static int
 last_seen (const compiler *c)

@@ -1209,6 +1209,12 @@ parse_primary (parser *p)
                         p->tok.ival);
       next (p);
       return finish (p, n);
+    case T_IOSREF:
+      /* The checker makes it the id of the IO space.  */
+      n = node (p, A_INT, loc);
+      n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
+      next (p);
+      return finish (p, n);
     case T_STR:
       {
         n = node (p, A_STR, loc);
