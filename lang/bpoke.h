@@ -145,6 +145,13 @@ void bpoke_set_argv (bpoke *pk, int argc, char **argv);
 bool bpoke_info (bpoke *pk, const char *what, const char *arg,
                  const char **err);
 
+/* Compile and run EXPR, the IO space argument of `.ios' and `.close':
+   true with its value in *ID when it is an int<32>.  Else false, with
+   *ERR the message to say when it is not, or NULL when it did not
+   compile or raised (the diagnostic printed on standard output, as GNU
+   poke 4.3 does).  */
+bool bpoke_eval_ios (bpoke *pk, const char *expr, int *id, const char **err);
+
 /* IO spaces, for the dot-commands and the command line (lang/ios.c).  */
 typedef struct bpoke_ios
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dump.h"
 #include "eval.h"
 #include "ios.h"
 #include "style.h"
@@ -112,7 +113,8 @@ bi_set_endian (vm *v, int nargs, val *args)
 
 /* The output settings, for the vm_* functions of the prelude:
    _pk_vm_get (WHICH) and _pk_vm_set (WHICH, VALUE), WHICH being 0 obase,
-   1 omode, 2 odepth, 3 oindent, 4 oacutoff, 5 opprint, 6 omaps.  */
+   1 omode, 2 odepth, 3 oindent, 4 oacutoff, 5 opprint, 6 omaps, 7
+   autoremap.  */
 static val
 bi_pk_vm_get (vm *v, int nargs, val *args)
 {
@@ -128,6 +130,7 @@ bi_pk_vm_get (vm *v, int nargs, val *args)
     case 4: r = o->oacutoff; break;
     case 5: r = o->pretty; break;
     case 6: r = o->omaps; break;
+    case 7: r = v->autoremap; break;
     default: break;
     }
   return val_int (type_int (32, true), (uint64_t) (int64_t) r);
@@ -148,6 +151,7 @@ bi_pk_vm_set (vm *v, int nargs, val *args)
     case 4: o->oacutoff = x; break;
     case 5: o->pretty = x != 0; break;
     case 6: o->omaps = x; break;
+    case 7: v->autoremap = x; break;
     default: break;
     }
   return val_void ();
@@ -638,24 +642,6 @@ bi_pk_copy (vm *v, int nargs, val *args)
   return val_void ();
 }
 
-/* Styled output written straight to the output: open class C, or end
-   the innermost with C -1, when the output is styled.  */
-static void
-out_style (vm *v, int c)
-{
-  if (!v->popts.style)
-    return;
-  strbuf sb;
-  sb_init (&sb);
-  if (c < 0)
-    style_end (v->popts.style, &sb);
-  else
-    style_begin (v->popts.style, &sb, (style_class) c);
-  if (sb.len)
-    fwrite (sb.data, 1, sb.len, v->out);
-  sb_free (&sb);
-}
-
 /* _pk_term_class (CLASS, BEGIN): term_begin_class (BEGIN 1) and
    term_end_class (BEGIN 0), once std.bpk has checked the nesting.  The
    class is recorded even when the output is plain (as in format's
@@ -721,141 +707,63 @@ bi_pk_term_color (vm *v, int nargs, val *args)
   return r;
 }
 
-/* _pk_dump (IOS, FROM, SIZE, GROUP_BY, CLUSTER_BY, RULER, ASCII,
-   NONPRINTABLE, UNKNOWN): the dump command.  It prints as it goes, as
-   GNU poke's does, so a zero group or cluster size raises E_div_by_zero
-   after part of the output.  */
-
-static int64_t
-dump_mod (vm *v, int64_t a, int64_t b, bool in_class)
+/* Read or write the ENT bits of an entity at OFF, in pieces of at most
+   64 bits, the first bits of the space first.  */
+static ios_err
+scrabble_io (ios *io, uint64_t off, uint64_t ent, uint64_t *words,
+             bool write)
 {
-  if (b == 0)
+  ios_err e = IOS_OK;
+  for (uint64_t done = 0, w = 0; done < ent && e == IOS_OK; done += 64, w++)
     {
-      /* The raise leaves no class open.  */
-      if (in_class)
-        out_style (v, -1);
-      fflush (v->out);
-      vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
+      int n = ent - done < 64 ? (int) (ent - done) : 64;
+      e = write ? ios_write_int (io, off + done, n, true, words[w])
+                : ios_read_int (io, off + done, n, true, &words[w]);
     }
-  return a % b;
+  return e;
 }
 
-/* The ruler: the byte numbers over the columns.  */
-static void
-dump_ruler (vm *v, uint64_t start, int64_t group, int64_t cluster,
-            bool ascii)
-{
-  FILE *out = v->out;
-  out_style (v, STYLE_DUMP_RULER);
-  fputs (start > 0xffffffffu ? "FEDCBA9876543210 " : "76543210 ", out);
-  for (int i = 0; i < 16; i++)
-    {
-      if (dump_mod (v, i, group, true) == 0)
-        fputc (' ', out);
-      fprintf (out, "%x%x", i, i);
-      if (dump_mod (v, i + 1, cluster * group, true) == 0 && i + 1 < 16)
-        fputc (' ', out);
-    }
-  if (ascii)
-    {
-      fputs ("  ", out);
-      for (int i = 0; i < 16; i++)
-        {
-          fprintf (out, "%X", i);
-          if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
-            fputc (' ', out);
-        }
-    }
-  out_style (v, -1);
-  fputc ('\n', out);
-}
-
-/* The ASCII column of a line of N bytes, CHARS.  */
-static void
-dump_ascii (vm *v, const char *chars, int n, int64_t group, int64_t cluster)
-{
-  FILE *out = v->out;
-  for (int i = n; i < 16; i++)
-    fputs (i % group == 0 ? "   " : "  ", out);
-  fputs ("  ", out);
-  out_style (v, STYLE_DUMP_ASCII);
-  for (int i = 0; i < n; i++)
-    {
-      fputc (chars[i], out);
-      if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
-        fputc (' ', out);
-    }
-  out_style (v, -1);
-}
-
-/* The line of bytes from LINE, up to END.  True at the end of IO.  */
-static bool
-dump_line (vm *v, ios *io, uint64_t line, uint64_t end, int64_t group,
-           int64_t cluster, bool ascii, char nonprint, const char *unknown)
-{
-  FILE *out = v->out;
-  out_style (v, STYLE_DUMP_ADDRESS);
-  fprintf (out, line > 0xffffffffu ? "%016llx:" : "%08llx:",
-           (unsigned long long) line);
-  out_style (v, -1);
-  char chars[16];
-  int n = 0;
-  bool eof = false;
-  for (; n < 16 && line + (uint64_t) n < end; n++)
-    {
-      uint64_t b;
-      ios_err e = ios_read_int (io, (line + (uint64_t) n) * 8
-                                    + (uint64_t) ios_bias (io),
-                                8, true, &b);
-      if (e == IOS_EEOF)
-        {
-          eof = true;
-          break;
-        }
-      if (dump_mod (v, n, group, false) == 0)
-        fputc (' ', out);
-      if (e == IOS_OK)
-        fprintf (out, "%02x", (unsigned) b);
-      else
-        {
-          out_style (v, STYLE_DUMP_UNKNOWN);
-          fputs (unknown, out);
-          out_style (v, -1);
-        }
-      chars[n] = e == IOS_OK && b >= 0x20 && b < 0x7f ? (char) b : nonprint;
-      if (dump_mod (v, n + 1, cluster * group, false) == 0 && n + 1 < 16)
-        fputc (' ', out);
-    }
-  if (ascii)
-    dump_ascii (v, chars, n, group, cluster);
-  fputc ('\n', out);
-  return eof;
-}
-
+/* _pk_scrabble (FROM_IOS, TO_IOS, FROM, SIZE, FROM_PATTERN, TO_PATTERN,
+   ENT_SIZE): the scrabble command.  From FROM, chunks of as many
+   entities of ENT_SIZE as FROM_PATTERN has letters are read whole, up
+   to the chunk that passes FROM + SIZE, and written one after the other
+   from FROM in TO_IOS as TO_PATTERN spells them with FROM_PATTERN's
+   letters (others are skipped).  GNU poke 4.3 loops forever on an empty
+   FROM_PATTERN or a zero ENT_SIZE: here they do nothing.  */
 static val
-bi_pk_dump (vm *v, int nargs, val *args)
+bi_pk_scrabble (vm *v, int nargs, val *args)
 {
-  ios *io = io_arg (v, nargs, args, 0);
-  if (!(ios_flags (io) & IOS_F_READ))
-    io_raise (v, IOS_EPERM);
-  int64_t from = io_arg_bits (args[1]);
-  int64_t size = io_arg_bits (args[2]);
-  int64_t group = io_arg_bits (args[3]) / 8;
-  int64_t cluster = args[4].v.i;
-  bool ruler = args[5].v.i != 0, ascii = args[6].v.i != 0;
-  char nonprint = (char) args[7].v.u;
-  const char *unknown = val_str (args[8])->data;
-  uint64_t start = (uint64_t) from / 8;
-  uint64_t end = (uint64_t) (from + size + 7) / 8;
-  if (from + size < from)
-    end = start;
-  if (ruler)
-    dump_ruler (v, start, group, cluster, ascii);
-  bool eof = false;
-  for (uint64_t line = start; line < end && !eof; line += 16)
-    eof = dump_line (v, io, line, end, group, cluster, ascii, nonprint,
-                     unknown);
-  fflush (v->out);
+  ios *src = io_arg (v, nargs, args, 0);
+  ios *dst = io_arg (v, nargs, args, 1);
+  uint64_t from = (uint64_t) io_arg_bits (args[2]);
+  uint64_t size = (uint64_t) io_arg_bits (args[3]);
+  const pk_string *fp = val_str (args[4]), *tp = val_str (args[5]);
+  uint64_t ent = (uint64_t) io_arg_bits (args[6]);
+  size_t n = fp->len;
+  if (n == 0 || ent == 0 || (int64_t) ent < 0)
+    return val_void ();
+  uint64_t words = (ent + 63) / 64;
+  uint64_t *buf = xmalloc (sizeof *buf * words * n);
+  uint64_t to = from;
+  ios_err e = IOS_OK;
+  for (uint64_t at = from; at < from + size && e == IOS_OK; at += n * ent)
+    {
+      for (size_t k = 0; k < n && e == IOS_OK; k++)
+        e = scrabble_io (src, at + k * ent + (uint64_t) ios_bias (src),
+                         ent, buf + k * words, false);
+      for (size_t i = 0; i < tp->len && e == IOS_OK; i++)
+        {
+          const char *c = memchr (fp->data, tp->data[i], n);
+          if (!c)
+            continue;
+          e = scrabble_io (dst, to + (uint64_t) ios_bias (dst), ent,
+                           buf + (size_t) (c - fp->data) * words, true);
+          to += ent;
+        }
+    }
+  free (buf);
+  if (e != IOS_OK)
+    io_raise (v, e);
   return val_void ();
 }
 
@@ -908,10 +816,17 @@ static const builtin_def builtins[] = {
    bi_pk_term_hyperlink},
   {"_pk_term_color", "(int<32>[3] color, int<32> bg) int<32>",
    bi_pk_term_color},
+  {"_pk_scrabble", "(int from_ios, int to_ios, offset<int<64>,1> from, "
+   "offset<int<64>,1> size, string from_pattern, string to_pattern, "
+   "offset<int<64>,1> ent_size) void", bi_pk_scrabble},
   {"_pk_dump", "(int<32> ios, offset<int<64>,1> from, "
    "offset<int<64>,1> size, offset<int<64>,1> group_by, int cluster_by, "
    "int ruler, int ascii, uint<8> nonprintable, string unknown) void",
-   bi_pk_dump},
+   dump_bytes},
+  {"_pk_dump_val", "(any val, offset<int<64>,1> group_by, int cluster_by, "
+   "int ruler, int ascii, uint<8> nonprintable, string unknown, "
+   "int max_line_width) void", dump_val},
+  {"_pk_dump_elems", "(any val) any[]", dump_elems},
 };
 
 builtin_fn

@@ -35,10 +35,13 @@ ck_error_at (compiler *c, const ast *n, const char *fmt, ...)
 }
 
 /* A warning: the message is kept with the errors, and shown even when
-   the checking succeeds.  */
+   the checking succeeds.  With .set error-on-warning yes, it is an
+   error, in the same words, as in GNU poke 4.3.  */
 void
 ck_warning_at (compiler *c, const ast *n, const char *msg)
 {
+  if (c->error_on_warning)
+    ck_error_at (c, n, "%s", msg);
   diag_format (c->err, n->src, n->loc, n->end, "warning", msg);
 }
 

@@ -64,6 +64,18 @@ compiler_set_lazy (compiler *c, bool (*fn) (void *ctx, const ast *decl),
   c->lazy_ctx = ctx;
 }
 
+void
+compiler_set_error_on_warning (compiler *c, bool on)
+{
+  c->error_on_warning = on;
+}
+
+bool
+compiler_error_on_warning (const compiler *c)
+{
+  return c->error_on_warning;
+}
+
 /* The globals seen now are order[0] to order[last_seen (c)].  */
 static int
 last_seen (const compiler *c)
@@ -310,6 +322,29 @@ ck_local_add (compiler *c, const char *name, sym_kind kind, type *t)
   s->next = c->locals;
   c->locals = s;
   return s;
+}
+
+/* GNU poke 4.3 allows any redeclaration at the top level; in a block
+   or a struct type, variables, functions, types (and a struct's fields
+   and OFFSET) share one namespace, units have theirs.  The message
+   names what is being declared.  */
+void
+ck_redefinition (compiler *c, const ast *n, const char *name,
+                 sym_kind kind, bool is_fun)
+{
+  if (c->level < 0)
+    return;
+  for (sym *o = c->locals; o && o != c->fn->block; o = o->next)
+    if ((o->kind == SYM_UNIT) == (kind == SYM_UNIT)
+        && strcmp (o->name, name) == 0)
+      {
+        if (is_fun)
+          ck_error_at_name (c, n, "function, method or variable `%s' "
+                            "already defined", name);
+        ck_error_at_name (c, n, "the %s `%s' is already defined",
+                          kind == SYM_VAR ? "variable"
+                          : kind == SYM_TYPE ? "type" : "unit", name);
+      }
 }
 
 sym *

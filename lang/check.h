@@ -43,6 +43,10 @@ void compiler_forget (compiler *c, compiler_mark m);
 void compiler_set_lazy (compiler *c, bool (*fn) (void *ctx, const ast *decl),
                         void *ctx);
 
+/* Make warnings errors (.set error-on-warning), or not.  */
+void compiler_set_error_on_warning (compiler *c, bool on);
+bool compiler_error_on_warning (const compiler *c);
+
 /* Number of global slots in use (the VM grows its global frame).  */
 int compiler_nglobals (const compiler *c);
 

@@ -103,6 +103,7 @@ vm_new (compiler *comp)
   v->out = stdout;
   v->big_endian = true;         /* GNU poke's default, whatever the host.  */
   v->endian = 1;
+  v->autoremap = 1;
   print_opts_default (&v->popts);
   v->nocompile = getenv ("BPOKE_NOCOMPILE") != NULL;
   v->nojit = getenv ("BPOKE_NOJIT") != NULL || !jit_available ();

@@ -58,6 +58,10 @@ typedef struct vm
   int endian;                   /* As set_endian set it: the prelude's
                                    ENDIAN_LITTLE (0) or ENDIAN_BIG (1).  */
   bool ffi_off;                 /* .set ffi no: native calls raise.  */
+  int autoremap;                /* 0 (.set autoremap no): a mapped value
+                                   is not decoded again when its IO
+                                   space changes (see vm_fresh); else
+                                   what vm_set_autoremap gave (1).  */
   bool ffi_locked;              /* --no-ffi: and .set ffi yes is refused.  */
   volatile sig_atomic_t interrupted;
   /* Mapped values decode again when vm_map_gen has moved since they

@@ -42,6 +42,9 @@ struct bpoke
   const source *builtins;       /* The builtins' declarations.  */
   char *datadir;                /* The standard library's directory.  */
   bool pager;                   /* .set pager: kept for the program.  */
+  /* GNU poke's settings about its maps and manual, which bpoke does not
+     have: kept, with no effect.  */
+  bool auto_map, prompt_maps, doc_less;
   bool color_err;               /* Messages on stderr are styled.  */
 };
 
@@ -531,6 +534,53 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
   return st == BPOKE_INCOMPLETE ? st : end_transaction (pk, st, "command");
 }
 
+bool
+bpoke_eval_ios (bpoke *pk, const char *expr, int *id, const char **err)
+{
+  *err = NULL;
+  strbuf msgs;
+  sb_init (&msgs);
+  source *src = keep_source (pk, expr, strlen (expr), "<unknown>");
+  parse_env env = { compiler_is_type_name, pk->comp,
+                    compiler_arena (pk->comp), load_module, pk, false,
+                    is_global_variable };
+  compiler_mark mark = compiler_get_mark (pk->comp);
+  ast *prog = parse_expression (&env, src, &msgs);
+  bool ok = prog && check_program (pk->comp, prog, &msgs);
+  if (ok && (prog->nkids != 1 || prog->kids[0]->kind != S_EXPR))
+    {
+      compiler_forget (pk->comp, mark);
+      *err = "error: please specify a valid IO space";
+      sb_free (&msgs);
+      return false;
+    }
+  if (!ok)
+    {
+      compiler_forget (pk->comp, mark);
+      fputs (msgs.data ? msgs.data : "", stdout);
+      sb_free (&msgs);
+      return false;
+    }
+  sb_free (&msgs);
+  val r, exc;
+  prog->kids[0]->flag = true;
+  ios_begin ();
+  bool ran = vm_run (pk->vm, prog, &r, &exc);
+  compiler_forget (pk->comp, mark);
+  if (!ran)
+    report_exception (pk, exc);
+  if (end_transaction (pk, ran ? BPOKE_OK : BPOKE_EXCEPTION, "command")
+      != BPOKE_OK)
+    return false;
+  if (r.t->kind != TY_INT || r.t->u.i.size != 32 || !r.t->u.i.sign)
+    {
+      *err = "error: please specify a valid IO space";
+      return false;
+    }
+  *id = (int) r.v.i;
+  return true;
+}
+
 bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {
@@ -629,6 +679,7 @@ bpoke_new (void)
   pk->vm = vm_new (pk->comp);
   pk->vm->big_endian = true;    /* GNU poke's default byte order.  */
   pk->vm->endian = 1;
+  pk->auto_map = pk->prompt_maps = true;        /* GNU poke 4.3's.  */
   ios_init ();
   /* Builtins first: the standard library calls them.  Both are
      compiled piecemeal, when first used.  */
@@ -747,10 +798,11 @@ bpoke_interrupt (bpoke *pk)
 
 /* The settings of `.set', in the order GNU poke 4.3 lists them, then
    bpoke's own; VALUES are the words a setting takes, NULL for an
-   integer.  auto-map, prompt-maps, doc-viewer, tracer, autoremap and
-   error-on-warning are GNU poke's features that bpoke does not have:
-   they keep the value that says what bpoke does (FIXED).  pager is the
-   program's: the library only keeps it.  */
+   integer.  tracer is a GNU poke feature that bpoke does not have: it
+   keeps the value that says what bpoke does (FIXED).  auto-map,
+   prompt-maps (bpoke has no maps) and doc-viewer (nor .doc) are kept
+   and change nothing.  pager is the program's: the library only keeps
+   it.  */
 enum
 {
   SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
@@ -764,8 +816,8 @@ static const struct
   const char *name, *values, *fixed;
 } settings[SET_COUNT] = {
   [SET_PRETTY] = { "pretty-print", "yes,no", NULL },
-  [SET_AUTO_MAP] = { "auto-map", "yes,no", "no" },
-  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no", "no" },
+  [SET_AUTO_MAP] = { "auto-map", "yes,no", NULL },
+  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no", NULL },
   [SET_OMAPS] = { "omaps", "yes,no", NULL },
   [SET_OBASE] = { "obase", "2,8,10,16", NULL },
   [SET_OACUTOFF] = { "oacutoff", NULL, NULL },
@@ -773,11 +825,11 @@ static const struct
   [SET_OINDENT] = { "oindent", NULL, NULL },
   [SET_OMODE] = { "omode", "flat,tree", NULL },
   [SET_ENDIAN] = { "endian", "little,big,host,network", NULL },
-  [SET_DOC_VIEWER] = { "doc-viewer", "info,less", "info" },
+  [SET_DOC_VIEWER] = { "doc-viewer", "info,less", NULL },
   [SET_PAGER] = { "pager", "yes,no", NULL },
   [SET_TRACER] = { "tracer", "yes,no", "no" },
-  [SET_AUTOREMAP] = { "autoremap", "yes,no", "yes" },
-  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no", "no" },
+  [SET_AUTOREMAP] = { "autoremap", "yes,no", NULL },
+  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no", NULL },
   [SET_FFI] = { "ffi", "yes,no", NULL },
 };
 
@@ -879,6 +931,12 @@ bpoke_get (bpoke *pk, const char *name)
     case SET_ENDIAN: return pk->vm->big_endian ? "big" : "little";
     case SET_PAGER: return pk->pager ? "yes" : "no";
     case SET_FFI: return pk->vm->ffi_off ? "no" : "yes";
+    case SET_AUTO_MAP: return pk->auto_map ? "yes" : "no";
+    case SET_PROMPT_MAPS: return pk->prompt_maps ? "yes" : "no";
+    case SET_DOC_VIEWER: return pk->doc_less ? "less" : "info";
+    case SET_AUTOREMAP: return pk->vm->autoremap ? "yes" : "no";
+    case SET_ERROR_ON_WARNING:
+      return compiler_error_on_warning (pk->comp) ? "yes" : "no";
     default:
       break;
     }
@@ -907,6 +965,13 @@ apply_setting (bpoke *pk, int id, const char *value, const char **err)
     case SET_OINDENT: o->oindent = n; break;
     case SET_OMODE: o->tree = strcmp (value, "tree") == 0; break;
     case SET_PAGER: pk->pager = yes; break;
+    case SET_AUTO_MAP: pk->auto_map = yes; break;
+    case SET_PROMPT_MAPS: pk->prompt_maps = yes; break;
+    case SET_DOC_VIEWER: pk->doc_less = strcmp (value, "less") == 0; break;
+    case SET_AUTOREMAP: pk->vm->autoremap = yes; break;
+    case SET_ERROR_ON_WARNING:
+      compiler_set_error_on_warning (pk->comp, yes);
+      break;
     case SET_ENDIAN:
       if (strcmp (value, "host") == 0)
         pk->vm->big_endian = *(const unsigned char *) &(const uint16_t) { 1 }
@@ -1171,7 +1236,7 @@ info_collect (void *cv, const char *name, char kind, type *t)
   l->names[l->n++] = name;
 }
 
-/* .info type NAME.  */
+/* .info type: T, named NAME (NULL for an anonymous type).  */
 static void
 info_type (const char *name, const type *t)
 {
@@ -1207,7 +1272,8 @@ info_type (const char *name, const type *t)
       cls = "any";
     }
   keys[n] = "Class:", vals[n++] = cls;
-  keys[n] = "Name:", vals[n++] = name;
+  if (name)
+    keys[n] = "Name:", vals[n++] = name;
   keys[n] = "Complete:", vals[n++] = type_complete (t) ? "yes" : "no";
   if (it)
     {
@@ -1227,7 +1293,8 @@ info_type (const char *name, const type *t)
       keys[n] = "Unit:", vals[n] = buf[n], n++;
     }
   if (t->kind == TY_ARRAY)
-    keys[n] = "Bounded:", vals[n++] = t->u.a.bound ? "yes" : "no";
+    keys[n] = "Bounded:", vals[n++] = t->u.a.bound || t->u.a.bound_const
+                                      ? "yes" : "no";
   size_t w = 0;
   for (int i = 0; i < n; i++)
     if (strlen (keys[i]) > w)
@@ -1260,27 +1327,56 @@ info_type (const char *name, const type *t)
     }
 }
 
+/* .info type ARG: ARG is a type or an expression, whose type is
+   described.  It is compiled (not run) as `typeof (ARG)', then
+   forgotten.  As in GNU poke 4.3, a failure is said on standard output
+   in the words of the compiler, without the column.  */
+static bool
+info_type_of (bpoke *pk, const char *arg)
+{
+  strbuf sb, err;
+  sb_init (&sb);
+  sb_init (&err);
+  sb_printf (&sb, "typeof (%s);", arg);
+  source *src = keep_source (pk, sb.data, sb.len, "<unknown>");
+  sb_free (&sb);
+  parse_env env = { compiler_is_type_name, pk->comp,
+                    compiler_arena (pk->comp), load_module, pk, false,
+                    is_global_variable };
+  compiler_mark mark = compiler_get_mark (pk->comp);
+  ast *prog = parse_program_mode (&env, src, &err, NULL, false);
+  bool ok = prog && check_program (pk->comp, prog, &err);
+  if (ok)
+    for (int i = 0; i < prog->nkids; i++)
+      if (prog->kids[i]->kind == S_EXPR
+          && prog->kids[i]->a->kind == A_TYPEOF)
+        {
+          const type *t = prog->kids[i]->a->aux;
+          info_type (t->name, t);
+        }
+  compiler_forget (pk->comp, mark);
+  if (!ok)
+    {
+      /* FILE:LINE:COL: error: MESSAGE, then the source line and a
+         caret: keep the first line, without its column.  */
+      const char *e = err.data ? err.data : "";
+      const char *colon = strstr (e, ": error: ");
+      const char *nl = strchr (e, '\n');
+      if (colon && nl && colon < nl && strncmp (e, "<unknown>:1:", 12) == 0)
+        printf ("<unknown>:1%.*s\n", (int) (nl - colon), colon);
+      printf ("error: this command requires a type specifier o an "
+              "expression\n");
+    }
+  sb_free (&err);
+  return ok;
+}
+
 bool
 bpoke_info (bpoke *pk, const char *what, const char *arg, const char **err)
 {
   *err = NULL;
   if (strcmp (what, "type") == 0)
-    {
-      const char *file;
-      int line;
-      type *t;
-      if (!arg || !compiler_global_where (pk->comp, arg, true, &file, &line,
-                                          &t))
-        {
-          static char msg[256];
-          snprintf (msg, sizeof msg, "error: can't find type `%s'",
-                    arg ? arg : "");
-          *err = msg;
-          return false;
-        }
-      info_type (arg, t);
-      return true;
-    }
+    return info_type_of (pk, arg ? arg : "");
   info_list l = { pk, strcmp (what, "variables") == 0 ? 'v'
                       : strcmp (what, "functions") == 0 ? 'f' : 't',
                   NULL, NULL, 0, 0 };
@@ -1308,8 +1404,6 @@ bpoke_info (bpoke *pk, const char *what, const char *arg, const char **err)
                              &line, NULL);
       if (!file)
         printf ("%-*s<builtin>\n", (int) w + 3, l.names[i]);
-      else if (strcmp (file, "<stdin>") == 0)
-        printf ("%-*s%s\n", (int) w + 3, l.names[i], file);
       else
         {
           const char *base = strrchr (file, '/');

@@ -290,6 +290,22 @@ ios_find (const char *handler)
   return NULL;
 }
 
+ios *
+ios_find_part (const char *part)
+{
+  ios *found = NULL;
+  if (!*part)
+    return NULL;
+  for (int i = 0; i < nspaces; i++)
+    if (spaces[i] && strstr (spaces[i]->handler, part))
+      {
+        if (found)
+          return NULL;
+        found = spaces[i];
+      }
+  return found;
+}
+
 void
 ios_each (void (*fn) (void *ctx, ios *io), void *ctx)
 {

@@ -76,6 +76,9 @@ const char *ios_handler (const ios *io);
 const char *ios_type_name (const ios *io);
 /* The space whose handler (as ios_handler shows it) is HANDLER.  */
 ios *ios_find (const char *handler);
+/* The one space whose handler has PART in it (`$<PART>' in Poke), or
+   NULL when none or several have.  */
+ios *ios_find_part (const char *part);
 /* The id the next space opened will get.  */
 int ios_next_id (void);
 uint64_t ios_flags (const ios *io);

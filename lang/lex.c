@@ -841,6 +841,23 @@ lex_punct (lexer *lx, token *tok)
       break;
     case '$':
       {
+        /* $<PART>: the IO space whose handler has PART in it.  */
+        if (lx->pos + 1 < lx->len && lx->buf[lx->pos + 1] == '<')
+          {
+            const unsigned char *b = (const unsigned char *) lx->buf;
+            size_t e = lx->pos + 2;
+            unsigned h = 0;
+            while (e < lx->len && b[e] != '>' && b[e] != '\n')
+              h = lex_hash_step (h, b[e++]);
+            if (e >= lx->len || b[e] != '>')
+              return lex_error (lx, tok, 1, MSG_BAD_TOKEN);
+            tok->kind = T_IOSREF;
+            tok->len = (int) (e + 1 - lx->pos);
+            tok->slen = e - lx->pos - 2;
+            tok->sval = lex_intern (lx, b + lx->pos + 2, tok->slen, h);
+            lx->pos = e + 1;
+            return T_IOSREF;
+          }
         /* GNU poke lexes $NAME (for its map files) and rejects it.  */
         size_t e = lx->pos + 1;
         while (e < lx->len && lex_is (lx->buf[e], CC_IDSTART | CC_DIGIT))

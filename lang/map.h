@@ -62,12 +62,14 @@ val_map (val x)
 }
 
 /* Make sure that X, if it is a mapped value, shows what its IO space
-   holds now.  */
+   holds now; with .set autoremap no, only if it was made stale on
+   purpose (gen 0), as by an assignment of a mapped value into it.  */
 static inline void
 vm_fresh (vm *v, val x)
 {
   const pk_map *m = val_map (x);
-  if (m && m->mapped && m->gen != vm_map_gen (v))
+  if (m && m->mapped && m->gen != vm_map_gen (v)
+      && (m->gen == 0 || v->autoremap))
     map_remap (v, x);
 }
 

@@ -1,5 +1,6 @@
 /* cmd.c -- the dot-commands: IO spaces (.file, .mem, .ios, .close),
-   settings, information and help.  They are recognized by a leading '.'
+   settings, command files (.source, .editor), information (.info,
+   .version) and help.  They are recognized by a leading '.'
    on a command line and never reach the language.  As in GNU poke,
    their messages go to standard output, and a command name may be
    abbreviated to any unambiguous prefix.  */
@@ -8,8 +9,10 @@
 
 #include "cmd.h"
 #include "help.h"
+#include "repl.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 bool cmd_interactive;
+bool cmd_prompt;
 
 /* A command gets its words in ARGV (ARGV[0] is its name), the text
    after the name in REST (blanks around it removed), and its /FLAGS.  */
@@ -126,6 +130,89 @@ cmd_load (bpoke *pk, const cmd_args *a, bool *quit)
   return st != BPOKE_ERROR;
 }
 
+/* .source FILE: run the command lines of FILE, as -s does.  A line
+   that does not compile stops it, and fails the command; `.exit' there
+   is ignored, as in GNU poke 4.3.  */
+static bool
+cmd_source (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  if (!*a->rest)
+    return fail ("Usage: .source FILE-NAME");
+  FILE *f = fopen (a->rest, "r");
+  if (!f)
+    return fail ("Cannot stat %s: %s", a->rest, strerror (errno));
+  bool ok, stop;
+  do
+    {
+      stop = false;
+      ok = repl_source (pk, f, a->rest, &stop);
+    }
+  while (ok && stop && !feof (f));
+  fclose (f);
+  return ok;
+}
+
+/* .editor: write a command in $EDITOR (vi by default), then run it, its
+   lines joined by blanks, shown after the prompt as if typed.  Only at
+   the prompt: elsewhere it does nothing, as in GNU poke 4.3.  */
+static bool
+cmd_editor (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) a;
+  if (!cmd_prompt)
+    return true;
+  const char *dir = getenv ("TMPDIR");
+  char path[4096];
+  snprintf (path, sizeof path, "%s/bpoke-XXXXXX", dir && *dir ? dir : "/tmp");
+  int fd = mkstemp (path);
+  if (fd < 0)
+    return fail ("error: %s: %s", path, strerror (errno));
+  close (fd);
+  const char *editor = getenv ("EDITOR");
+  size_t n = strlen (path) + (editor && *editor ? strlen (editor) : 2) + 8;
+  char *command = malloc (n);
+  snprintf (command, n, "%s '%s'", editor && *editor ? editor : "vi", path);
+  int st = system (command);
+  free (command);
+  FILE *f = st == 0 ? fopen (path, "r") : NULL;
+  char *text = NULL;
+  size_t len = 0;
+  if (f)
+    {
+      char buf[4096];
+      size_t k;
+      while ((k = fread (buf, 1, sizeof buf, f)) > 0)
+        {
+          text = realloc (text, len + k + 1);
+          memcpy (text + len, buf, k);
+          len += k;
+        }
+      fclose (f);
+    }
+  unlink (path);
+  if (!text)
+    return st == 0 ? true : fail ("error: the editor failed");
+  text[len] = '\0';
+  while (len > 0 && text[len - 1] == '\n')
+    text[--len] = '\0';
+  for (char *p = text; *p; p++)
+    if (*p == '\n')
+      *p = ' ';
+  printf ("%s %s\n", REPL_PROMPT, text);
+  bool ok = *text ? repl_line (pk, text, quit) == BPOKE_OK : true;
+  free (text);
+  return ok;
+}
+
+static bool
+cmd_version (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) pk, (void) a, (void) quit;
+  printf ("bpoke %s\n", VERSION);
+  return true;
+}
+
 /* IO spaces.  */
 
 typedef struct ios_name
@@ -161,11 +248,11 @@ cmd_file (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   if (!*a->rest)
-    return fail ("Usage: file FILE-NAME");
+    return fail ("Usage: .file[/c] FILE-NAME");
   /* The name as typed is compared with the open spaces' names: a file
      opened as `foo' is named `./foo'.  */
   if (bpoke_ios_lookup (pk, a->rest) >= 0)
-    return fail ("File %s already opened.  Use `.ios #N' to switch.",
+    return fail ("File %s already opened.  Use `.ios IOS' to switch.",
                  a->rest);
   uint64_t flags = strchr (a->flags, 'c') ? 1 | 2 | 16 : 0;
   if (bpoke_ios_open (pk, a->rest, flags) < 0)
@@ -190,7 +277,7 @@ cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
     }
   bool ok = true;
   if (bpoke_ios_lookup (pk, name) >= 0)
-    ok = fail ("Buffer %s already opened.  Use `.ios #N' to switch.", name);
+    ok = fail ("Buffer %s already opened.  Use `.ios IOS' to switch.", name);
   else if (bpoke_ios_open (pk, name, 0) < 0)
     ok = fail ("error: opening %s", name);
   else
@@ -199,53 +286,55 @@ cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
   return ok;
 }
 
-/* Parse "#N".  */
+/* The IO space that the rest of the line, a Poke expression, gives
+   (GNU poke 4.3 takes `.ios 1', `.ios $<foo>'), into *ID.  */
 static bool
-parse_tag (const char *s, int *id)
+ios_expr (bpoke *pk, const char *expr, int *id)
 {
-  if (s[0] != '#' || s[1] < '0' || s[1] > '9')
-    return false;
-  char *end;
-  long n = strtol (s + 1, &end, 10);
-  if (*end || n > 1 << 30)
-    return false;
-  *id = (int) n;
-  return true;
+  const char *err;
+  if (bpoke_eval_ios (pk, expr, id, &err))
+    return true;
+  if (err)
+    fail ("%s", err);
+  return false;
 }
 
+/* .ios ID: make ID the current IO space.  */
 static bool
 cmd_ios (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   int id;
-  if (a->argc != 2 || !parse_tag (a->argv[1], &id))
-    return fail ("Usage: ios #ID");
+  if (!*a->rest)
+    return false;
+  if (!ios_expr (pk, a->rest, &id))
+    return false;
   if (!bpoke_ios_set_current (pk, id))
-    return fail ("No IOS with tag #%d", id);
+    return fail ("error: no such IO space with id %llx",
+                 (unsigned long long) (long long) id);
   say_current (pk);
   return true;
 }
 
+/* .close [ID]: close ID, or the current IO space.  */
 static bool
 cmd_close (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
-  int id = -1;
-  if (a->argc > 2 || (a->argc == 2 && !parse_tag (a->argv[1], &id)))
-    return fail ("Usage: close [#ID]");
-  int cur = bpoke_ios_current (pk);
-  if (cur < 0)
+  int id = bpoke_ios_current (pk);
+  if (id < 0)
     return fail ("This command requires an IO space.  "
                  "Use the `file' command.");
-  if (a->argc == 1)
-    id = cur;
+  if (*a->rest && !ios_expr (pk, a->rest, &id))
+    return false;
   ios_name n = { id, NULL };
   bpoke_ios_each (pk, find_name, &n);
   if (!n.name)
-    return fail ("No such IO space: #%d", id);
+    return fail ("error: no such IO space with id %llx",
+                 (unsigned long long) (long long) id);
   free (n.name);
   if (!bpoke_ios_close (pk, id))
-    return fail ("error: closing #%d", id);
+    return fail ("error: closing %d", id);
   return true;
 }
 
@@ -269,7 +358,7 @@ add_row (void *ctx, const bpoke_ios *io)
       r->cell = realloc (r->cell, sizeof *r->cell * (size_t) r->cap);
     }
   char (*c)[128] = r->cell[r->n++];
-  snprintf (c[0], 128, "%c #%d", io->current ? '*' : ' ', io->id);
+  snprintf (c[0], 128, "%c %d", io->current ? '*' : ' ', io->id);
   snprintf (c[1], 128, "%s", io->type);
   snprintf (c[2], 128, "%c%c", io->flags & 1 ? 'r' : ' ',
             io->flags & 2 ? 'w' : ' ');
@@ -342,27 +431,54 @@ info_ios (bpoke *pk)
   free (r.cell);
 }
 
+/* The sub-commands of .info, in the order that settles a prefix of
+   several (`.info t' is `.info type').  */
+static const char *const info_subs[] = {
+  "ios", "maps", "variables", "functions", "type", "types", NULL
+};
+
+static const char *
+info_sub (const char *word)
+{
+  for (int i = 0; info_subs[i]; i++)
+    if (strcmp (info_subs[i], word) == 0)
+      return info_subs[i];
+  for (int i = 0; info_subs[i]; i++)
+    if (strncmp (info_subs[i], word, strlen (word)) == 0)
+      return info_subs[i];
+  return NULL;
+}
+
 static bool
 cmd_info (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
-  if (a->argc >= 2 && strcmp (a->argv[1], "ios") == 0)
+  if (a->argc < 2)
+    return fail ("Usage: .info (ios|maps|variables|functions|types|type)");
+  const char *sub = info_sub (a->argv[1]);
+  if (!sub)
+    return fail ("info %s: command not found.", a->argv[1]);
+  /* What follows the sub-command: a regular expression or a type.  */
+  const char *arg = a->rest + strcspn (a->rest, " \t");
+  arg += strspn (arg, " \t");
+  if (strcmp (sub, "ios") == 0)
     {
-      if (a->argc > 2)
-        return fail ("Usage: info ios");
+      if (*arg)
+        return fail ("Usage: .info ios");
       info_ios (pk);
       return true;
     }
-  if (a->argc < 2 || a->argc > 3
-      || (strcmp (a->argv[1], "variables") != 0
-          && strcmp (a->argv[1], "functions") != 0
-          && strcmp (a->argv[1], "types") != 0
-          && strcmp (a->argv[1], "type") != 0)
-      || (strcmp (a->argv[1], "type") == 0 && a->argc != 3))
-    return fail ("Usage: info (ios|maps|variables|functions|types|type)");
+  if (strcmp (sub, "maps") == 0)
+    {
+      /* bpoke has no maps: the list is empty.  */
+      if (bpoke_ios_current (pk) < 0)
+        return fail ("This command requires an IO space.  "
+                     "Use the `file' command.");
+      return true;
+    }
   const char *err;
-  if (!bpoke_info (pk, a->argv[1], a->argc > 2 ? a->argv[2] : NULL, &err))
-    return fail ("%s", err);
+  if (!bpoke_info (pk, sub, *arg ? arg : NULL, &err))
+    return err ? fail ("%s", err) : false;
   return true;
 }
 
@@ -374,17 +490,20 @@ static const cmd_def cmds[] = {
   {"quit", "", cmd_exit},
   {"file", "c", cmd_file},
   {"load", "", cmd_load},
+  {"source", "", cmd_source},
   {"mem", "", cmd_mem},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
   {"set", "", cmd_set},
   {"info", "", cmd_info},
+  {"editor", "", cmd_editor},
+  {"version", "", cmd_version},
   {"help", "", cmd_help},
 };
 
 const char *const cmd_names[] = {
-  ".exit", ".quit", ".file", ".load", ".mem", ".ios", ".close", ".set",
-  ".info", ".help", NULL
+  ".exit", ".quit", ".file", ".load", ".source", ".mem", ".ios", ".close",
+  ".set", ".info", ".editor", ".version", ".help", NULL
 };
 
 /* Print the names of the help topics of KIND, after TITLE, filled to

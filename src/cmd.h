@@ -23,6 +23,8 @@ bool cmd_is_exit (const char *line);
 /* Set for an interactive session: .mem and .ios then say which IO
    space is current, as GNU poke does.  */
 extern bool cmd_interactive;
+/* Commands are typed at the prompt (what .editor needs).  */
+extern bool cmd_prompt;
 
 /* Names of the dot-commands, NULL-terminated, for completion.  */
 extern const char *const cmd_names[];

@@ -514,6 +514,7 @@ real_main (int argc, char **argv)
   else if (!quit && !batch)
     {
       cmd_interactive = !quiet;
+      cmd_prompt = true;
       status = repl_run (pk, quiet);
     }
 

@@ -19,8 +19,9 @@
 #include "complete.h"
 #include "pager.h"
 
-/* The prompt, followed by a space (which is not in its class).  */
-#define PROMPT "(bpoke)"
+/* The prompt (REPL_PROMPT, repl.h), followed by a space (which is not
+   in its class).  */
+#define PROMPT REPL_PROMPT
 /* The prompt of a continuation line: as wide as PROMPT and its space,
    so that the lines of an entry stay aligned.  */
 #define CONT_PROMPT "      > "

@@ -10,6 +10,9 @@
 #include "bpoke.h"
 
 /* The interactive REPL, on a terminal.  Returns the exit status.  */
+/* The prompt, which a space follows.  */
+#define REPL_PROMPT "(bpoke)"
+
 int repl_run (bpoke *pk, bool quiet);
 
 /* Run the commands of F, one a line, as -s does.  Stops at the first

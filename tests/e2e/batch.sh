@@ -59,5 +59,10 @@ else
   ko "a failed commit under ulimit -f stops a piped run: status $(cat "$work/st"), $(cat "$work/err")"
 fi
 
+# .version says what --version says (GNU poke's words are its own).
+v=$("$BPOKE" -q -c .version 2>&1); want=$("$BPOKE" --version)
+if [ "$v" = "$want" ] && [ -n "$v" ]; then ok ".version prints the version"
+else ko ".version: $v"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,7 +5,7 @@
 # is one history item, also after a restart; `.exit N' exits with N;
 # `exit', `quit' and `help' without their dot get a hint; bad settings
 # and a mistyped type before `@' get GNU poke's messages (golden tests
-# check these in batch too).
+# check these in batch too); .editor runs what $EDITOR wrote.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -69,6 +69,17 @@ clear
 line 'while (1) {'
 line '.exit 7'
 check ".exit 7 on a continuation line leaves with status 7" "[exit 7]"
+
+# .editor runs $EDITOR on a file, then the command written there, its
+# lines joined, shown after the prompt as GNU poke 4.3 shows it.
+printf '#!/bin/sh\nprintf "6 *\\n 7\\n" > "$1"\n' > "$work/editor"
+chmod +x "$work/editor"
+EDITOR="$work/editor"; export EDITOR
+start
+line '.editor'
+check ".editor shows the command written" "(bpoke) 6 *  7"
+check ".editor runs it" "42"
+unset EDITOR
 
 start
 line '.quit 3'
