@@ -124,6 +124,8 @@ resolve_array (compiler *c, ast *tn)
 {
   type *et = ck_resolve_type (c, tn->a);
   type *t = type_array (et, tn->b, false);
+  if (et->kind == TY_STRUCT && et->u.s.last_alias && *et->u.s.last_alias)
+    t->u.a.elem_indexed = type_named (et, *et->u.s.last_alias);
   if (tn->b)
     {
       tn->b = check_expr (c, tn->b);
@@ -252,6 +254,8 @@ struct_type_new (compiler *c, ast *tn)
   t->u.s.decl = tn;
   t->u.s.env_slot = -1;
   t->u.s.printer = -1;
+  t->u.s.last_alias = arena_alloc (&c->ar, sizeof *t->u.s.last_alias);
+  *t->u.s.last_alias = NULL;
   tn->type = t;
   int nf = 0, nm = 0;
   for (int i = 0; i < tn->nkids; i++)

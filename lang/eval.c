@@ -773,6 +773,18 @@ vm_index (vm *v, val c, const ast *n, val i)
   return a->len;                /* Out of bounds.  */
 }
 
+/* E, an element of the array C read by index or by for-in: GNU poke
+   4.3 names a struct element of a mapped array after the struct's last
+   alias declared before C's type was written (type.h, last_alias).  */
+static val
+elem_named (val c, val e)
+{
+  if (val_arr (c)->map.mapped && c.t->u.a.elem_indexed
+      && e.t->kind == TY_STRUCT)
+    e.t = c.t->u.a.elem_indexed;
+  return e;
+}
+
 static val
 eval_index (vm *v, pk_frame *f, ast *n)
 {
@@ -795,7 +807,7 @@ eval_index (vm *v, pk_frame *f, ast *n)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   vm_fresh (v, a->elems[i]);
   vm_note_map_read (v, a->elems[i]);
-  return a->elems[i];
+  return elem_named (c, a->elems[i]);
 }
 
 static val
@@ -1144,7 +1156,10 @@ eval (vm *v, pk_frame *f, ast *n)
       {
         val a = eval (v, f, n->a);
         type *t = n->b->type;
-        return val_int (n->type, t->kind == TY_ANY || type_equal (a.t, t));
+        /* A struct is of the type it was written with, whatever the
+           name it prints with (see eval_index).  */
+        const type *at = n->a->type->kind == TY_STRUCT ? n->a->type : a.t;
+        return val_int (n->type, t->kind == TY_ANY || type_equal (at, t));
       }
     case A_SIZEOF:
       return n->lit;
@@ -1447,7 +1462,7 @@ exec (vm *v, pk_frame *f, ast *n)
               x = val_int (type_int (8, false),
                            (unsigned char) val_str (c)->data[i]);
             else
-              x = val_arr (c)->elems[i];
+              x = elem_named (c, val_arr (c)->elems[i]);
             f->slots[n->slot] = x;
             if (n->b && !eval (v, f, n->b).v.u)
               continue;

@@ -326,6 +326,28 @@ is_variable (parser *p, const char *name)
   return !p->env->is_variable || p->env->is_variable (p->env->ctx, name);
 }
 
+/* Is NAME declared as a variable or function, in the text or before
+   it?  Unlike is_variable, an unknown name is not.  */
+static bool
+declared_variable (parser *p, const char *name)
+{
+  const scope_name *s = find_name (p, name);
+  if (s)
+    return !s->is_type;
+  return p->env->is_variable && p->env->is_variable (p->env->ctx, name);
+}
+
+/* Is the current token the `offset<' of an offset type?  As in GNU
+   poke, the `<' must follow the word at once: `offset < size' compares
+   a variable named offset.  */
+static bool
+at_offset_type (parser *p)
+{
+  return (p->tok.kind == T_IDENT && strcmp (p->tok.sval, "offset") == 0
+          && peek (p)->kind == T_LT
+          && peek (p)->loc.pos == p->tok.loc.pos + p->tok.len);
+}
+
 /* Does the current token start a type?  */
 static bool
 starts_type (parser *p)
@@ -336,8 +358,10 @@ starts_type (parser *p)
     case K_STRUCT: case K_UNION: case K_PINNED:
       return true;
     case T_IDENT:
-      if (strcmp (p->tok.sval, "offset") == 0 && peek (p)->kind == T_LT)
-        return true;
+      /* `offset<' starts a type, unless a variable named offset is in
+         scope: then it is a comparison, `offset<size'.  */
+      if (at_offset_type (p))
+        return !declared_variable (p, "offset");
       return is_type_name (p, p->tok.sval);
     default:
       return false;
@@ -471,7 +495,7 @@ parse_type_primary (parser *p)
         return finish (p, n);
       }
     case T_IDENT:
-      if (strcmp (p->tok.sval, "offset") == 0 && peek (p)->kind == T_LT)
+      if (at_offset_type (p))
         {
           next (p);
           next (p);
