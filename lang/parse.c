@@ -731,6 +731,10 @@ static const binop_info binops[] = {
 };
 
 #define MAP_RHS_PREC 8          /* `T @ a == b` maps at a == b.  */
+/* ?! binds as == does, left to right: `a || b ?! E' is a || (b ?! E),
+   `a == b ?! E' is (a == b) ?! E, `a ?! E == 0' is (a ?! E) == 0, as
+   in GNU poke 4.3.  */
+#define EXCCOND_PREC 8
 
 static int
 binop_prec (tok_kind k)
@@ -756,7 +760,7 @@ parse_exccond (parser *p, ast *operand, loc_t loc)
   next (p);
   next (p);
   n->a = operand;
-  n->b = parse_binary (p, 1);
+  n->b = parse_binary (p, EXCCOND_PREC + 1);
   return finish (p, n);
 }
 
@@ -804,6 +808,13 @@ parse_binary_rest (parser *p, int minprec, ast *l)
   for (;;)
     {
       tok_kind op = p->tok.kind;
+      if (at_exccond (p))
+        {
+          if (EXCCOND_PREC < minprec)
+            return l;
+          l = parse_exccond (p, l, l->sloc);
+          continue;
+        }
       int prec = binop_prec (op);
       if (prec == 0 || prec < minprec)
         return l;
@@ -1526,7 +1537,9 @@ parse_block_stmt (parser *p, loc_t loc)
     {
       /* { STMTS } ?! EXCEPTION is an expression.  */
       ast *st = node (p, S_EXPR, loc);
-      st->a = parse_exccond (p, b, loc);
+      st->a = parse_expr_rest (p, parse_binary_rest (p, 1,
+                                                     parse_exccond (p, b,
+                                                                    loc)));
       expect (p, T_SEMI);
       return finish (p, st);
     }
