@@ -239,11 +239,19 @@ find_module (bpoke *pk, const source *from, const char *name, bool is_path)
   return result;
 }
 
+/* What the parser's hooks (parse_env's load and run_before_load) are
+   given: the interpreter, and how run reads the text they are in.  */
+typedef struct run_ctx
+{
+  bpoke *pk;
+  int how;
+} run_ctx;
+
 static bool
 load_module (void *ctx, const source *from, const char *name, bool is_path,
              const char **msg)
 {
-  bpoke *pk = ctx;
+  bpoke *pk = ((run_ctx *) ctx)->pk;
   static char buf[512];
   char *path = find_module (pk, from, name, is_path);
   if (!path)
@@ -288,6 +296,16 @@ is_global_variable (void *comp, const char *name)
 static bpoke_status exec_program (bpoke *pk, ast *prog, bool repl,
                                   compiler_mark mark);
 static bpoke_status run_each (bpoke *pk, ast *prog, compiler_mark mark);
+static bpoke_status check_and_run (bpoke *pk, ast *prog, int how);
+
+/* For parse_env.run_before_load: the statements before a `load' run
+   as the text they are part of would.  */
+static bool
+run_before_load (void *ctx, ast *prog)
+{
+  run_ctx *rc = ctx;
+  return check_and_run (rc->pk, prog, rc->how & ~RUN_REPL) == BPOKE_OK;
+}
 
 /* Compile and run SRC.  */
 static bpoke_status
@@ -296,9 +314,10 @@ run (bpoke *pk, const source *src, int how)
   bool repl = how & RUN_REPL, allow_incomplete = how & RUN_INCOMPLETE;
   strbuf err;
   sb_init (&err);
+  run_ctx rc = { pk, how };
   parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk,
-                    how & RUN_LAZY, is_global_variable };
+                    compiler_arena (pk->comp), load_module, &rc,
+                    how & RUN_LAZY, is_global_variable, run_before_load };
   bool incomplete = false;
   ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
@@ -325,6 +344,16 @@ run (bpoke *pk, const source *src, int how)
       }
   if (repl && nreal == 1 && last->kind == S_EXPR)
     last->flag = true;
+  sb_free (&err);
+  return check_and_run (pk, prog, how);
+}
+
+/* Check the parsed PROG, and run it as HOW says (see run).  */
+static bpoke_status
+check_and_run (bpoke *pk, ast *prog, int how)
+{
+  strbuf err;
+  sb_init (&err);
   compiler_mark mark = compiler_get_mark (pk->comp);
   if (!check_program (pk->comp, prog, &err))
     {
@@ -341,7 +370,7 @@ run (bpoke *pk, const source *src, int how)
   sb_free (&err);
   if (how & RUN_EACH)
     return run_each (pk, prog, mark);
-  return exec_program (pk, prog, repl, mark);
+  return exec_program (pk, prog, how & RUN_REPL, mark);
 }
 
 /* Run the checked PROG; a lone expression's value is printed if REPL.
@@ -542,9 +571,10 @@ compile_lazy (void *ctx, const ast *decl)
   bpoke *pk = ctx;
   strbuf err;
   sb_init (&err);
+  run_ctx rc = { pk, 0 };
   parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk, false,
-                    is_global_variable };
+                    compiler_arena (pk->comp), load_module, &rc, false,
+                    is_global_variable, run_before_load };
   ast *prog = parse_lazy (&env, decl->src, decl, &err);
   val exc;
   bool ok = prog && check_program (pk->comp, prog, &err)

@@ -1974,6 +1974,23 @@ parse_program (const parse_env *env, const source *src, strbuf *err,
   return parse_program_mode (env, src, err, incomplete, false);
 }
 
+/* At a top-level `load', run the statements of PROG read so far (see
+   parse_env), and empty it.  */
+static void
+run_before_load (parser *p, ast *prog)
+{
+  if (!p->env->run_before_load)
+    return;
+  ast *before = node (p, A_PROGRAM, prog->loc);
+  before->kids = prog->kids;
+  before->nkids = prog->nkids;
+  before->end = p->prev_end;
+  prog->kids = NULL;
+  prog->nkids = 0;
+  if (!p->env->run_before_load (p->env->load_ctx, before))
+    longjmp (p->jb, 1);
+}
+
 ast *
 parse_program_mode (const parse_env *env, const source *src, strbuf *err,
                     bool *incomplete, bool command)
@@ -1994,6 +2011,8 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
       while (p->tok.kind != T_EOF)
         {
           ast *lazy = NULL;
+          if (p->tok.kind == K_LOAD && prog->nkids > 0)
+            run_before_load (p, prog);
           if (env->lazy && (p->tok.kind == K_FUN || p->tok.kind == K_VAR
                             || p->tok.kind == K_TYPE))
             lazy = parse_lazy_decl (p);
