@@ -28,6 +28,16 @@ mk_cast (compiler *c, ast *e, type *to)
       n->lit = val_int (to, arith_norm (e->lit.v.u, to->u.i.size,
                                         to->u.i.sign));
     }
+  else if (e->is_const && to->kind == TY_OFFSET
+           && e->type->kind == TY_OFFSET)
+    {
+      /* As the evaluator converts (eval.c, convert).  */
+      uint64_t fu = e->type->u.o.unit, tu = to->u.o.unit;
+      uint64_t r = fu == tu ? e->lit.v.u : e->lit.v.u * fu / tu;
+      n->is_const = true;
+      n->lit = val_int (to, arith_norm (r, to->u.o.base->u.i.size,
+                                        to->u.o.base->u.i.sign));
+    }
   return n;
 }
 
@@ -138,6 +148,27 @@ fold_binop (compiler *c, ast *n)
   n->lit = val_int (n->type, r);
 }
 
+/* Constant offsets added, subtracted or scaled are a constant, so
+   that an array sized by one is complete (uint<8>[1#S - 92#B]).  An
+   overflow is left to run time.  */
+static void
+fold_offset (ast *n)
+{
+  ast *a = n->a, *b = n->b;
+  arith_op op;
+  if (!a->is_const || !b->is_const || !arith_op_of_token (n->op, &op)
+      || (op != AR_ADD && op != AR_SUB && op != AR_MUL))
+    return;
+  const type *base = n->type->u.o.base;
+  uint64_t r;
+  if (arith_fold (op, a->lit.v.u, b->lit.v.u, base->u.i.size,
+                  base->u.i.sign, base->u.i.size, base->u.i.sign, &r)
+      != ARITH_OK)
+    return;
+  n->is_const = true;
+  n->lit = val_int (n->type, r);
+}
+
 /* Division of constant offsets by zero is a compile-time error.  */
 static void
 fold_offset_div (compiler *c, ast *n)
@@ -238,6 +269,7 @@ check_arith (compiler *c, ast *n)
       n->type = promote_offsets (ta, tb);
       ck_coerce (c, &n->a, n->type);
       ck_coerce (c, &n->b, n->type);
+      fold_offset (n);
       if (n->op == T_PERCENT)
         fold_offset_div (c, n);
       return n;
@@ -261,6 +293,7 @@ check_arith (compiler *c, ast *n)
       n->type = type_offset (base, ot->u.o.unit);
       ck_coerce (c, is_off (ta) ? &n->a : &n->b, n->type);
       ck_coerce (c, is_off (ta) ? &n->b : &n->a, base);
+      fold_offset (n);
       return n;
     }
   if (is_off (ta) && is_int (tb))
