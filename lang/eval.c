@@ -270,8 +270,10 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_STRING:
       if (from->kind == TY_INT)
         {
+          /* The string of a character; of 0, the empty string, as in
+             GNU poke (whose strings end at a NUL).  */
           char c = (char) x.v.u;
-          return val_string (&c, 1);
+          return val_string (&c, c != 0);
         }
       if (from->kind == TY_STRING)
         return x;
