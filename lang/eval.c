@@ -375,11 +375,76 @@ fits_signed (int64_t x, int size)
   return x >= -lim && x < lim;
 }
 
+/* An integer X of type T (or the magnitude of an offset, times its
+   unit), extended to 64 bits by its own sign.  */
+static uint64_t
+any_int_bits (val x)
+{
+  const type *it = x.t->kind == TY_OFFSET ? x.t->u.o.base : x.t;
+  uint64_t u = x.v.u;
+  if (it->u.i.sign && it->u.i.size < 64 && (u >> (it->u.i.size - 1)) & 1)
+    u |= ~UINT64_C (0) << it->u.i.size;
+  return x.t->kind == TY_OFFSET ? u * x.t->u.o.unit : u;
+}
+
+/* A == B where one of them is of type any (or an array of any), as GNU
+   poke 4.3 compares: values of different kinds differ; integers
+   (offsets, in bits), each extended by its own sign, compare on 32
+   bits when both have 32 or fewer, else on 64 (-1 == 0xffffffffU,
+   255UB != -1B); strings by their text; arrays element by element so;
+   structs of one type by their fields.  */
+static bool
+any_equal (val a, val b)
+{
+  if (!a.t || !b.t || a.t->kind != b.t->kind)
+    return a.t == b.t;
+  switch (a.t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      {
+        const type *ia = a.t->kind == TY_OFFSET ? a.t->u.o.base : a.t;
+        const type *ib = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
+        uint64_t x = any_int_bits (a), y = any_int_bits (b);
+        if (ia->u.i.size <= 32 && ib->u.i.size <= 32)
+          return (uint32_t) x == (uint32_t) y;
+        return x == y;
+      }
+    case TY_ARRAY:
+      {
+        pk_array *x = val_arr (a), *y = val_arr (b);
+        if (x->len != y->len)
+          return false;
+        for (size_t i = 0; i < x->len; i++)
+          if (!any_equal (x->elems[i], y->elems[i]))
+            return false;
+        return true;
+      }
+    case TY_STRUCT:
+      return type_equal (a.t, b.t) && val_equal (a, b);
+    default:
+      return val_equal (a, b);
+    }
+}
+
+/* Is T any, or an array of them (any[], any[][]...)?  */
+static bool
+holds_any (const type *t)
+{
+  while (t->kind == TY_ARRAY)
+    t = t->u.a.elem;
+  return t->kind == TY_ANY;
+}
+
 static val
 binop_values (vm *v, ast *n, val a, val b)
 {
   type *t = n->type;
   type *ta = a.t;
+
+  if ((n->op == T_EQ || n->op == T_NE)
+      && (holds_any (n->a->type) || holds_any (n->b->type)))
+    return val_int (t, any_equal (a, b) == (n->op == T_EQ));
 
   if (n->op == K_IN)
     {
