@@ -8,7 +8,7 @@
 # A benchmark is a file bench/NAME.bench, a shell fragment that sets
 #   desc    one line saying what is measured
 #   args    the arguments given to both programs (they run in bench/)
-#   target  the ratio issue 2 asks for (optional)
+#   target  the ratio bpoke aims at (optional; see README.md)
 #   base    another benchmark whose CPU time is subtracted from this
 #           one's for the "net" ratio, e.g. the start-up (optional)
 # Each benchmark is run once with each program first, and the two

@@ -194,6 +194,15 @@ promote_offsets (const type *a, const type *b)
                       arith_offset_unit (a->u.o.unit, b->u.o.unit));
 }
 
+/* Offsets compared, or divided by offsets, are first converted to bits
+   in their promoted magnitude type, wrapping there, as GNU poke does
+   (0x20000000#B > 0#B is false for int<32> magnitudes).  */
+static type *
+offsets_in_bits (const type *a, const type *b)
+{
+  return type_offset (promote_ints (a->u.o.base, b->u.o.base), 1);
+}
+
 /* An expression whose value is used: a call to a void function has
    none.  */
 ast *
@@ -259,11 +268,11 @@ check_arith (compiler *c, ast *n)
       if (n->op == T_SLASH || n->op == T_CEILDIV)
         {
           /* offset / offset is a magnitude.  */
-          type *common = promote_offsets (ta, tb);
+          type *common = offsets_in_bits (ta, tb);
+          fold_offset_div (c, n);
           ck_coerce (c, &n->a, common);
           ck_coerce (c, &n->b, common);
           n->type = common->u.o.base;
-          fold_offset_div (c, n);
           return n;
         }
       n->type = promote_offsets (ta, tb);
@@ -411,7 +420,7 @@ check_compare (compiler *c, ast *n)
     }
   if (is_off (ta) && is_off (tb))
     {
-      type *common = promote_offsets (ta, tb);
+      type *common = offsets_in_bits (ta, tb);
       ck_coerce (c, &n->a, common);
       ck_coerce (c, &n->b, common);
       return n;
@@ -1456,6 +1465,30 @@ check_bconc_lvalue (compiler *c, ast *n)
   check_bconc (c, n);
 }
 
+/* Whether the checked expression B, whose element or field is
+   assigned, names a place: a variable, a map, or an element or field
+   of one, as GNU poke has it.  A value made by a call (a method's
+   included), a constructor, a literal or a trim is not one: assigning
+   into it would change what it shares with a place (s.get.x = 2 wrote
+   s's field).  */
+static bool
+lvalue_base (const ast *b)
+{
+  switch (b->kind)
+    {
+    case A_VAR:
+    case A_SELF:
+    case A_MAP:
+      return true;
+    case A_INDEX:
+      return lvalue_base (b->a);
+    case A_MEMBER:
+      return !b->flag && lvalue_base (b->a);
+    default:
+      return false;
+    }
+}
+
 void
 check_lvalue (compiler *c, ast *n)
 {
@@ -1482,14 +1515,14 @@ check_lvalue (compiler *c, ast *n)
       }
     case A_INDEX:
       n->a = check_expr (c, n->a);
-      if (n->a->type->kind != TY_ARRAY)
+      if (n->a->type->kind != TY_ARRAY || !lvalue_base (n->a))
         ck_error_at (c, n, "invalid l-value in assignment");
       check_index_operand (c, n);
       n->type = n->a->type->u.a.elem;
       return;
     case A_MEMBER:
       check_member_1 (c, n, true);
-      if (n->flag)
+      if (n->flag || !lvalue_base (n->a))
         ck_error_at (c, n, "invalid l-value in assignment");
       return;
     case A_MAP:

@@ -304,8 +304,17 @@ check_assign (compiler *c, ast *n)
 static void
 check_block_body (compiler *c, ast *n)
 {
+  /* The declarators of one top-level `var a = 1, b = 2;' (a transparent
+     block) are each declared at their own line.  */
+  bool top = n->flag && c->top == n;
   for (int i = 0; i < n->nkids; i++)
-    check_stmt (c, n->kids[i]);
+    {
+      if (top)
+        c->top = n->kids[i];
+      check_stmt (c, n->kids[i]);
+    }
+  if (top)
+    c->top = n;
 }
 
 static void

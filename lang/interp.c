@@ -224,8 +224,13 @@ find_module (bpoke *pk, const source *from, const char *name, bool is_path)
         {
           strbuf cand;
           sb_init (&cand);
-          sb_putn (&cand, d, dl);
-          sb_putc (&cand, '/');
+          /* The current directory adds nothing to the name, which
+             messages show as GNU poke does (m.pk, not ./m.pk).  */
+          if (!(dl == 1 && d[0] == '.'))
+            {
+              sb_putn (&cand, d, dl);
+              sb_putc (&cand, '/');
+            }
           sb_puts (&cand, name);
           if (!is_path)
             sb_puts (&cand, exts[e]);

@@ -1,11 +1,11 @@
 #!/bin/sh
-# elf-patch.sh -- the stdlib helper for the seed's workflow:
+# elf-patch.sh -- the stdlib helper for patching a version need:
 # elf_patch_version_need (FROM, TO) and elf64_patch_version_need (F, FROM,
 # TO) of stdlib/elf.bpk.  Builds a program needing GLIBC_2.32
 # (pthread_sigmask) with gcc, makes it need GLIBC_2.2.5 instead in one
 # call, and checks with readelf -V that it did, that the program still
 # runs (the dynamic linker checks the vna_hash), and that the file is the
-# one the seed's script (seed-verneed.bpk) makes.  Then the errors: no
+# one the tutorial's script (verneed-patch.bpk) makes.  Then the errors: no
 # .gnu.version_r, FROM not needed, TO not in the string table; each
 # raises E_inval with a message, exits 1 from -L and leaves the file
 # unchanged.
@@ -34,13 +34,13 @@ else ko "readelf -V after the patch"; readelf -V "$work/prog.1"; fi
 if [ "$("$work/prog.1" 2>&1)" = "still runs" ]; then ok "patched program runs"
 else ko "patched program does not run"; fi
 
-# The same bytes as the seed's script.
-cp "$work/prog" "$work/prog.seed"
-(cd "$work" && printf '%s\n' 'load elf' "load \"$here/seed-verneed.bpk\"" \
+# The same bytes as the tutorial's script.
+cp "$work/prog" "$work/prog.story"
+(cd "$work" && printf '%s\n' 'load elf' "load \"$here/verneed-patch.bpk\"" \
   'patch_version ("GLIBC_2.32", "GLIBC_2.2.5")' \
-  | "$BPOKE" -q prog.seed >/dev/null 2>&1)
-if cmp -s "$work/prog.1" "$work/prog.seed"; then ok "same file as seed-verneed.bpk"
-else ko "the file differs from seed-verneed.bpk's"; cmp -l "$work/prog.1" "$work/prog.seed" | head; fi
+  | "$BPOKE" -q prog.story >/dev/null 2>&1)
+if cmp -s "$work/prog.1" "$work/prog.story"; then ok "same file as verneed-patch.bpk"
+else ko "the file differs from verneed-patch.bpk's"; cmp -l "$work/prog.1" "$work/prog.story" | head; fi
 
 # In a -L script, with an Elf64_File argument, on an IO space opened by
 # the script.

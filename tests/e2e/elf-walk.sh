@@ -18,15 +18,6 @@
 # Environment: BPOKE (default src/bpoke of this tree), ELF_WALK_FILES
 # (a space-separated list of files to walk instead of the sample).
 # Exit status: 0 all passed, 1 a check failed, 77 readelf missing.
-#
-# Known bpoke bugs this test steps around (reported to the lead):
-#   - open ("FILE") with the default flags raises E_io ("unhandled
-#     generic IO exception") on an executable that is running (ETXTBSY
-#     on the read-write open): GNU poke falls back to reading only.  The
-#     script opens with IOS_F_READ, which is right for a walk anyway.
-#   - `argv` is undefined in a -L script (GNU poke sets it to the
-#     arguments after the script), so the file name is written into the
-#     script instead of passed as an argument.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"

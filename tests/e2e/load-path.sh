@@ -72,6 +72,15 @@ case $got in
   *) ko "missing module: $got" ;;
 esac
 
+# A module of the current directory is named as GNU poke names it in
+# messages: m.pk, not ./m.pk.
+printf 'var y = z;\n' > "$work/cwd/cwdmod.pk"
+got=$(printf '%s\n' 'load cwdmod' | run "$BPOKE")
+case $got in
+  "cwdmod.pk:1:9: error: undefined variable 'z'"*) ok "a module of the current directory is named as it is" ;;
+  *) ko "module of the current directory: $got" ;;
+esac
+
 # GNU poke's pickles, where Debian's poke package installs them.
 if [ -f /usr/share/poke/pickles/mbr.pk ]; then
   got=$(printf '%s\n' 'load mbr' '.info types ^MBR$' | run "$BPOKE")

@@ -1,8 +1,8 @@
 #!/bin/sh
-# seed.sh -- the user story of the seed article, end to end: build a C
-# program that needs GLIBC_2.32 (pthread_sigmask) with gcc, look at its
-# interpreter and version needs with bpoke, patch the need to
-# GLIBC_2.2.5 with seed-verneed.bpk, and check with readelf that the
+# user-story.sh -- the manual's tutorial (doc/bpoke.texi), end to end:
+# build a C program that needs GLIBC_2.32 (pthread_sigmask) with gcc,
+# look at its interpreter and version needs with bpoke, patch the need
+# to GLIBC_2.2.5 with verneed-patch.bpk, and check with readelf that the
 # file changed and that the program still runs.  Also rewrites the
 # interpreter path in place.
 set -u
@@ -26,7 +26,7 @@ else ko "session output"; printf '%s\n--- expected\n%s\n' "$out" "$expected"; fi
 
 # The script: patch the version need.
 cp "$work/prog" "$work/prog.patched"
-out=$(cd "$work" && printf '%s\n' 'load elf' "load \"$here/seed-verneed.bpk\"" \
+out=$(cd "$work" && printf '%s\n' 'load elf' "load \"$here/verneed-patch.bpk\"" \
   'patch_version ("GLIBC_2.32", "GLIBC_2.2.5")' | "$BPOKE" -q prog.patched 2>&1)
 echo "$out" | grep -q 'Replacing dependency version.' && ok "script replaced the need" \
   || { ko "script output"; echo "$out"; }
