@@ -424,6 +424,18 @@ arith_offset_unit (uint64_t u1, uint64_t u2)
   return u1;
 }
 
+uint64_t
+arith_offset_convert (uint64_t mag, uint64_t fu, bool fsign, uint64_t tu,
+                      int tsize, bool tsign)
+{
+  uint64_t bits = mag * fu, r = mag;
+  if (fu != tu && fsign)
+    r = tu > INT64_MAX ? 0 : (uint64_t) ((int64_t) bits / (int64_t) tu);
+  else if (fu != tu)
+    r = bits / tu;
+  return arith_norm (r, tsize, tsign);
+}
+
 bool
 arith_op_of_token (int tok, arith_op *op)
 {

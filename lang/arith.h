@@ -89,4 +89,11 @@ bool arith_bconc (uint64_t a, int size1, bool sign1,
    two offsets with units U1 and U2: their greatest common divisor.  */
 uint64_t arith_offset_unit (uint64_t u1, uint64_t u2);
 
+/* The magnitude MAG of an offset of unit FU (bits) whose magnitude type
+   is signed if FSIGN, converted to unit TU and to a magnitude of TSIZE
+   bits, signed if TSIGN: through bits, dividing signed when the
+   magnitude is (truncating: -9#b is -1#B), as GNU poke 4.3 converts.  */
+uint64_t arith_offset_convert (uint64_t mag, uint64_t fu, bool fsign,
+                               uint64_t tu, int tsize, bool tsign);
+
 #endif

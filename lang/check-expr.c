@@ -31,12 +31,14 @@ mk_cast (compiler *c, ast *e, type *to)
   else if (e->is_const && to->kind == TY_OFFSET
            && e->type->kind == TY_OFFSET)
     {
-      /* As the evaluator converts (eval.c, convert).  */
-      uint64_t fu = e->type->u.o.unit, tu = to->u.o.unit;
-      uint64_t r = fu == tu ? e->lit.v.u : e->lit.v.u * fu / tu;
+      const type *fb = e->type->u.o.base, *tb = to->u.o.base;
       n->is_const = true;
-      n->lit = val_int (to, arith_norm (r, to->u.o.base->u.i.size,
-                                        to->u.o.base->u.i.sign));
+      n->lit = val_int (to, arith_offset_convert (e->lit.v.u,
+                                                  e->type->u.o.unit,
+                                                  fb->u.i.sign,
+                                                  to->u.o.unit,
+                                                  tb->u.i.size,
+                                                  tb->u.i.sign));
     }
   return n;
 }

@@ -259,18 +259,12 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
         {
-          /* Through bits: magnitude * from_unit / to_unit, dividing
-             signed when the magnitude is (truncating: -9#b is -1#B), as
-             GNU poke 4.3 converts.  */
-          uint64_t fu = from->u.o.unit, tu = to->u.o.unit;
-          uint64_t bits = x.v.u * fu, r = x.v.u;
-          if (fu != tu && from->u.o.base->u.i.sign)
-            r = tu > INT64_MAX ? 0 : (uint64_t) ((int64_t) bits
-                                                 / (int64_t) tu);
-          else if (fu != tu)
-            r = bits / tu;
           const type *tb = to->u.o.base;
-          return val_int (to, arith_norm (r, tb->u.i.size, tb->u.i.sign));
+          return val_int (to, arith_offset_convert (x.v.u, from->u.o.unit,
+                                                    from->u.o.base->u.i.sign,
+                                                    to->u.o.unit,
+                                                    tb->u.i.size,
+                                                    tb->u.i.sign));
         }
       break;
     case TY_STRING:
