@@ -927,6 +927,7 @@ check_typeof (compiler *c, ast *n)
     ck_error_at (c, n, "typeof needs the prelude's Pk_Type");
   n->aux = t;
   n->type = pt->type;
+  ck_typeof_closures (c, n, t);
   return n;
 }
 

@@ -46,12 +46,12 @@ static type *check_struct_type (compiler *c, ast *tn);
    bounds of its arrays read the variables of the declaring scope, so
    a copy of T evaluates them UP frames up.  Struct types find their
    own environment (map.c, struct_env).  */
-static type *
-type_from_above (compiler *c, type *t, int up)
+type *
+ck_type_from_above (compiler *c, type *t, int up)
 {
   if (t->kind != TY_ARRAY)
     return t;
-  type *elem = type_from_above (c, t->u.a.elem, up);
+  type *elem = ck_type_from_above (c, t->u.a.elem, up);
   bool runtime = t->u.a.bound && !t->u.a.bound_const;
   if (elem == t->u.a.elem && !runtime)
     return t;
@@ -79,7 +79,7 @@ resolve_name (compiler *c, ast *tn)
   if (!s)
     ck_error_at (c, tn, "undefined type '%s'", tn->name);
   if (s->level >= 0 && c->level > s->level)
-    return type_from_above (c, s->type, c->level - s->level);
+    return ck_type_from_above (c, s->type, c->level - s->level);
   return s->type;
 }
 

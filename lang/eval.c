@@ -972,7 +972,9 @@ string_array (vm *v, type *at, int n, const type_field *fs, bool types)
     {
       strbuf sb;
       sb_init (&sb);
-      if (types)
+      if (types && fs[i].type->kind == TY_FUNCTION)
+        type_print_signature (&sb, fs[i].type);   /* A method: ()int.  */
+      else if (types)
         type_print (&sb, fs[i].type);
       else
         sb_puts (&sb, fs[i].name ? fs[i].name : "");
@@ -999,8 +1001,26 @@ computed_array (vm *v, type *at, int n, const type_field *fs)
   return r;
 }
 
+/* typeof N: the closures of the Pk_Type S (mapper...), made from the
+   lambdas the checker put in N's kids, in the frame F of the typeof.  */
+static void
+typeof_closures (vm *v, pk_frame *f, ast *n, pk_struct *s)
+{
+  static const char *const names[TYPEOF_NCLOSURES] = {
+    [TYPEOF_MAPPER] = "mapper", [TYPEOF_WRITER] = "writer",
+    [TYPEOF_INTEGRATOR] = "integrator",
+    [TYPEOF_DEINTEGRATOR] = "deintegrator",
+    [TYPEOF_COMPARATOR] = "comparator"
+  };
+  const type *pt = n->type;
+  for (int i = 0; i < pt->u.s.nfields; i++)
+    for (int k = 0; k < n->nkids; k++)
+      if (n->kids[k] && strcmp (pt->u.s.fields[i].name, names[k]) == 0)
+        s->fields[i] = eval (v, f, n->kids[k]);
+}
+
 static val
-eval_typeof (vm *v, ast *n)
+eval_typeof (vm *v, pk_frame *f, ast *n)
 {
   const type *t = n->aux, *pt = n->type;
   pk_struct *s = struct_new_frame (v->globals, pt->u.s.nfields,
@@ -1014,8 +1034,10 @@ eval_typeof (vm *v, ast *n)
     [TY_ANY] = 7, [TY_ARRAY] = 4, [TY_STRUCT] = 5, [TY_FUNCTION] = 6
   };
   int code = codes[t->kind];
+  /* The integral type of an integer, offset or integral struct.  */
   const type *it = t->kind == TY_OFFSET ? t->u.o.base
-                   : t->kind == TY_STRUCT ? t->u.s.itype : t;
+                   : t->kind == TY_STRUCT ? t->u.s.itype
+                   : t->kind == TY_INT ? t : NULL;
   bool is_st = t->kind == TY_STRUCT;
   for (int i = 0; i < pt->u.s.nfields; i++)
     {
@@ -1030,12 +1052,10 @@ eval_typeof (vm *v, ast *n)
                          ? t->u.f.fname : t->name ? t->name : "");
       else if (strcmp (fn, "complete_p") == 0)
         x = val_int (ft, code == 6 || type_complete (t));
-      else if (strcmp (fn, "signed_p") == 0 && (code == 1 || code == 2
-                                                || code == 5))
-        x = val_int (ft, it && it->u.i.sign);
-      else if (strcmp (fn, "size") == 0 && (code == 1 || code == 2
-                                            || code == 5))
-        x = val_int (ft, it ? (uint64_t) it->u.i.size : 0);
+      else if (strcmp (fn, "signed_p") == 0 && it)
+        x = val_int (ft, it->u.i.sign);
+      else if (strcmp (fn, "size") == 0 && it)
+        x = val_int (ft, (uint64_t) it->u.i.size);
       else if (strcmp (fn, "_unit") == 0 && code == 2)
         x = val_int (ft, t->u.o.unit);
       else if (strcmp (fn, "bounded_p") == 0 && code == 4)
@@ -1062,6 +1082,7 @@ eval_typeof (vm *v, ast *n)
                           fn[1] == 't');
       s->fields[i] = x;
     }
+  typeof_closures (v, f, n, s);
   vm_pop_roots (v, 1);
   return sv;
 }
@@ -1231,7 +1252,7 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_SIZEOF:
       return n->lit;
     case A_TYPEOF:
-      return eval_typeof (v, n);
+      return eval_typeof (v, f, n);
     case A_CALL:
       return eval_call (v, f, n);
     case A_INDEX:
