@@ -1641,7 +1641,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = "";
+        const char *msg = n->name;      /* The condition's text.  */
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the

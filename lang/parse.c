@@ -1712,6 +1712,29 @@ parse_try (parser *p, loc_t loc)
   return finish (p, n);
 }
 
+/* The text of E, an assert's condition, which is the message of the
+   exception when no other is given, as GNU poke 4.3 writes it: without
+   the parentheses around it, and without the blanks that start its
+   continuation lines.  */
+static const char *
+assert_text (parser *p, const ast *e)
+{
+  const char *s = p->src->buf;
+  int from = e->loc.pos, to = e->end;
+  strbuf sb;
+  sb_init (&sb);
+  for (int i = from; i < to; i++)
+    {
+      sb_putc (&sb, s[i]);
+      if (s[i] == '\n')
+        while (i + 1 < to && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+          i++;
+    }
+  const char *r = arena_strndup (p->ar, sb.data ? sb.data : "", sb.len);
+  sb_free (&sb);
+  return r;
+}
+
 static ast *
 parse_assert (parser *p, loc_t loc)
 {
@@ -1719,6 +1742,7 @@ parse_assert (parser *p, loc_t loc)
   ast *n = node (p, S_ASSERT, loc);
   expect (p, T_LPAREN);
   n->a = parse_expr (p);
+  n->name = assert_text (p, n->a);
   if (accept (p, T_COMMA))
     n->b = parse_expr (p);
   expect (p, T_RPAREN);
