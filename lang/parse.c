@@ -1712,24 +1712,64 @@ parse_try (parser *p, loc_t loc)
   return finish (p, n);
 }
 
+/* Where the text of N, in S, ends: the furthest end in its tree (a
+   prefix operator's node ends after the operator), and the closing
+   parentheses of its operands; not N's own.  */
+static int
+deep_end (const char *s, const ast *n)
+{
+  int end = n->end;
+  const ast *sub[] = { n->a, n->b, n->c, n->d };
+  for (size_t i = 0; i < countof (sub) + (size_t) n->nkids; i++)
+    {
+      const ast *k = i < countof (sub) ? sub[i] : n->kids[i - countof (sub)];
+      if (!k)
+        continue;
+      int e = deep_end (s, k);
+      /* As many `)' as there are `(' before K.  */
+      for (int pos = k->sloc.pos; pos < k->loc.pos; pos++)
+        if (s[pos] == '(')
+          {
+            while (s[e] == ' ' || s[e] == '\t' || s[e] == '\n')
+              e++;
+            if (s[e] == ')')
+              e++;
+          }
+      end = e > end ? e : end;
+    }
+  return end;
+}
+
 /* The text of E, an assert's condition, which is the message of the
-   exception when no other is given, as GNU poke 4.3 writes it: without
-   the parentheses around it, and without the blanks that start its
-   continuation lines.  */
+   exception when no other is given, as GNU poke 4.3 cuts it out of the
+   source: without the parentheses around E; when E spans lines, the
+   same columns of each line, from E's first to its last (so nothing
+   when it ends left of where it starts).  */
 static const char *
 assert_text (parser *p, const ast *e)
 {
   const char *s = p->src->buf;
-  int from = e->loc.pos, to = e->end;
+  int from = e->loc.pos, to = deep_end (s, e);
+  int first = from - (e->loc.col - 1), last = to;
+  while (last > from && s[last - 1] != '\n')
+    last--;
+  int sc = from - first, ec = to - last;
   strbuf sb;
   sb_init (&sb);
-  for (int i = from; i < to; i++)
-    {
-      sb_putc (&sb, s[i]);
-      if (s[i] == '\n')
-        while (i + 1 < to && (s[i + 1] == ' ' || s[i + 1] == '\t'))
-          i++;
-    }
+  if (last == from)
+    sb_putn (&sb, s + from, (size_t) (to - from));      /* One line.  */
+  else if (ec >= sc)
+    for (int line = first; line <= last; )
+      {
+        int len = 0;
+        while (line + len < to && s[line + len] != '\n')
+          len++;
+        if (line != first)
+          sb_putc (&sb, '\n');
+        if (len > sc)
+          sb_putn (&sb, s + line + sc, (size_t) ((len < ec ? len : ec) - sc));
+        line += len + 1;
+      }
   const char *r = arena_strndup (p->ar, sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
