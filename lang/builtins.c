@@ -549,15 +549,13 @@ bi_ioflags (vm *v, int nargs, val *args)
   return val_int (type_int (64, false), ios_flags (io));
 }
 
-/* Like GNU poke's, the value is in bytes when the bias is a whole
-   number of bytes (it prints as 4UL#B), else in bits.  */
+/* In bits, as GNU poke 4.3 gives it (4#B is 32UL#b; GNU poke 2.4 gave
+   whole bytes in bytes).  */
 static val
 bi_iobias (vm *v, int nargs, val *args)
 {
   ios *io = io_arg (v, nargs, args, 0);
   uint64_t bias = (uint64_t) ios_bias (io);
-  if (bias % 8 == 0)
-    return val_int (type_offset (type_int (64, false), 8), bias / 8);
   return val_int (type_offset (type_int (64, false), 1), bias);
 }
 
@@ -575,10 +573,7 @@ bi_iosetbias (vm *v, int nargs, val *args)
 static val
 bi_flush (vm *v, int nargs, val *args)
 {
-  (void) nargs;
-  ios *io = ios_get ((int) args[0].v.i);
-  if (!io)
-    vm_raise_code (v, EC_IO, NULL);
+  ios *io = io_arg (v, nargs, args, 0);
   ios_err e = ios_flush (ios_id (io));
   if (e != IOS_OK)
     io_raise (v, e);

@@ -572,6 +572,10 @@ check_attr (compiler *c, ast *n)
       n->type = type_bool;
       return n;
     case ATTR_OFFSET:
+      /* Only composite values are mapped (GNU poke 4.3); 'ios is
+         asked of any value, and raises at run time.  */
+      if (t->kind != TY_ARRAY && t->kind != TY_STRUCT && t->kind != TY_ANY)
+        break;
       n->type = type_offset (type_int (64, false), 1);
       return n;
     case ATTR_IOS:
@@ -994,6 +998,13 @@ check_trim (compiler *c, ast *n)
                        n->c->type);
       ck_coerce (c, &n->c, type_int (64, false));
     }
+  /* A constant trim of an array that ends before it starts (a[i:j]),
+     or has a negative length (a[i+:n]), which GNU poke 4.3 refuses at
+     compile time.  */
+  if (n->a->type->kind == TY_ARRAY && n->b && n->c && n->b->is_const
+      && n->c->is_const
+      && (int64_t) n->c->lit.v.u < (n->flag ? 0 : (int64_t) n->b->lit.v.u))
+    ck_error_at (c, n, "array dimensions may not be negative");
   n->type = n->a->type->kind == TY_STRING
             ? type_string : type_array (n->a->type->u.a.elem, NULL,
                                         false);

@@ -300,14 +300,14 @@ if (shnum != 0)
   for (s in f.shdr)
     printf ("section %%s addr=%%u64x off=%%u64x size=%%u64x link=%%u32d info=%%u32d align=%%u64d\n",
             f.get_section_name (s.sh_name),
-            s.sh_addr / 1#B, s.sh_offset / 1#B, s.sh_size / 1#B, s.sh_link,
+            s.sh_addr'magnitude, s.sh_offset'magnitude, s.sh_size'magnitude, s.sh_link,
             s.sh_info, s.sh_addralign as uint<64>);
 if (phnum != 0)
   for (p in f.phdr)
     printf ("segment off=%%u64x vaddr=%%u64x filesz=%%u64x memsz=%%u64x flags=%%u32d align=%%u64x\n",
-            p.p_offset / 1#B,
-            p.p_vaddr / 1#B, p.p_filesz / 1#B, p.p_memsz / 1#B,
-            p.p_flags.flags, p.p_align / 1#B);
+            p.p_offset'magnitude,
+            p.p_vaddr'magnitude, p.p_filesz'magnitude, p.p_memsz'magnitude,
+            p.p_flags.flags, p.p_align'magnitude);
 if (shnum != 0)
   for (s in f.shdr where s.sh_type == SHT_SYMTAB || s.sh_type == SHT_DYNSYM)
     {
@@ -318,7 +318,7 @@ if (shnum != 0)
                      ? f.get_section_name (f.shdr[y.st_shndx].sh_name)
                      : f.get_symbol_name (s, y.st_name);
           printf ("symbol %%s %%i32d value=%%u64x size=%%u64x type=%%u32d bind=%%u32d vis=%%u32d ndx=%%u32d %%s\n",
-                  f.get_section_name (s.sh_name), i, y.st_value / 1#B,
+                  f.get_section_name (s.sh_name), i, y.st_value'magnitude,
                   %(SIZE)s, y.st_info.st_type, y.st_info.st_bind,
                   y.st_other.st_visibility, y.st_shndx, name);
           i++;
@@ -328,13 +328,13 @@ if (shnum != 0)
   for (s in f.shdr where s.sh_type == SHT_RELA)
     for (r in %(E)sRela[s.sh_size] @ s.sh_offset)
       printf ("reloc %%s off=%%u64x info=%%u64x addend=%%i64d\n",
-              f.get_section_name (s.sh_name), r.r_offset / 1#B,
+              f.get_section_name (s.sh_name), r.r_offset'magnitude,
               r.r_info as uint<64>, r.r_addend as int<64>);
 if (shnum != 0)
   for (s in f.shdr where s.sh_type == SHT_REL)
     for (r in %(E)sRel[s.sh_size] @ s.sh_offset)
       printf ("reloc %%s off=%%u64x info=%%u64x\n",
-              f.get_section_name (s.sh_name), r.r_offset / 1#B,
+              f.get_section_name (s.sh_name), r.r_offset'magnitude,
               r.r_info as uint<64>);
 for (d in f.get_dynamic)
   printf ("dynamic tag=%%u64x\n", d.d_tag as uint<64>);
@@ -345,7 +345,7 @@ for (d in f.get_dynamic)
     break;
   }
 """ % {"path": path, "E": E, "C": cls,
-       "SIZE": "y.st_size" if cls == 64 else "y.st_size / 1#B"}
+       "SIZE": "y.st_size" if cls == 64 else "y.st_size'magnitude"}
 
 
 NOTES = r"""
