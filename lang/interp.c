@@ -250,6 +250,8 @@ typedef struct run_ctx
 {
   bpoke *pk;
   int how;
+  bpoke_status before;          /* How the statements before a load
+                                   ended, when they stopped the text.  */
 } run_ctx;
 
 static bool
@@ -309,7 +311,8 @@ static bool
 run_before_load (void *ctx, ast *prog)
 {
   run_ctx *rc = ctx;
-  return check_and_run (rc->pk, prog, rc->how & ~RUN_REPL) == BPOKE_OK;
+  rc->before = check_and_run (rc->pk, prog, rc->how);
+  return rc->before == BPOKE_OK;
 }
 
 /* Compile and run SRC.  */
@@ -319,7 +322,7 @@ run (bpoke *pk, const source *src, int how)
   bool repl = how & RUN_REPL, allow_incomplete = how & RUN_INCOMPLETE;
   strbuf err;
   sb_init (&err);
-  run_ctx rc = { pk, how };
+  run_ctx rc = { pk, how, BPOKE_OK };
   parse_env env = { compiler_is_type_name, pk->comp,
                     compiler_arena (pk->comp), load_module, &rc,
                     how & RUN_LAZY, is_global_variable, run_before_load };
@@ -336,7 +339,9 @@ run (bpoke *pk, const source *src, int how)
       if (err.data)
         fputs (err.data, stderr);
       sb_free (&err);
-      return BPOKE_ERROR;
+      /* Statements before a load that raised (or exited) stop the text
+         as they would have in it.  */
+      return rc.before != BPOKE_OK ? rc.before : BPOKE_ERROR;
     }
   /* A command that is a single expression prints its value.  */
   int nreal = 0;
@@ -576,7 +581,7 @@ compile_lazy (void *ctx, const ast *decl)
   bpoke *pk = ctx;
   strbuf err;
   sb_init (&err);
-  run_ctx rc = { pk, 0 };
+  run_ctx rc = { pk, 0, BPOKE_OK };
   parse_env env = { compiler_is_type_name, pk->comp,
                     compiler_arena (pk->comp), load_module, &rc, false,
                     is_global_variable, run_before_load };
