@@ -72,7 +72,9 @@ enum
   AST_NOCALL = 1,               /* A_VAR, A_MEMBER: a reference that is
                                    not called implicitly (a parenthesized
                                    name, a callee).  */
-  AST_PINNED = 1                /* TN_STRUCT: a pinned struct.  */
+  AST_PINNED = 1,               /* TN_STRUCT: a pinned struct.  */
+  AST_IMMUTABLE = 1             /* S_VAR, S_TYPE, S_UNIT, S_FUN: declared
+                                   `immutable'.  */
 };
 
 /* An A_TYPEOF of a struct or array type: its kids, the lambdas of the

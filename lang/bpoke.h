@@ -96,6 +96,21 @@ void bpoke_set_stack_limit (bpoke *pk, const void *limit);
    first.  The prompt's pager changes it while a command runs.  */
 void bpoke_set_output (bpoke *pk, FILE *out);
 
+/* Styled output (lang/style.c), off at first.  With OUT, what the
+   programs print (values, dump, printf's %<class:, term_begin_class
+   and term_begin_hyperlink) carries ANSI escape sequences; with ERR,
+   so do the error and warning messages on stderr.  */
+void bpoke_set_color (bpoke *pk, bool out, bool err);
+/* Apply the user's style file PATH: lines CLASS = ATTRIBUTES (see the
+   manual, "Styling").  False, with messages on stderr, if it cannot be
+   read or has bad lines (the good ones apply).  */
+bool bpoke_load_style (bpoke *pk, const char *path);
+/* TEXT in the class NAME when the output is styled, else TEXT, as a
+   string the caller frees.  With MARK, the escape sequences are
+   between \001 and \002, as readline's prompts need them.  */
+char *bpoke_styled (bpoke *pk, const char *name, const char *text,
+                    bool mark);
+
 /* Make a running program raise E_signal at the next loop iteration or
    call: for Ctrl-C.  Safe to call from a signal handler.  */
 void bpoke_interrupt (bpoke *pk);

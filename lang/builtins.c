@@ -11,6 +11,7 @@
 
 #include "eval.h"
 #include "ios.h"
+#include "style.h"
 
 /* Whether optional argument I was given (a missing one has no type).  */
 static bool
@@ -637,20 +638,198 @@ bi_pk_copy (vm *v, int nargs, val *args)
   return val_void ();
 }
 
+/* Styled output written straight to the output: open class C, or end
+   the innermost with C -1, when the output is styled.  */
+static void
+out_style (vm *v, int c)
+{
+  if (!v->popts.style)
+    return;
+  strbuf sb;
+  sb_init (&sb);
+  if (c < 0)
+    style_end (v->popts.style, &sb);
+  else
+    style_begin (v->popts.style, &sb, (style_class) c);
+  if (sb.len)
+    fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+}
+
+/* _pk_term_class (CLASS, BEGIN): term_begin_class (BEGIN 1) and
+   term_end_class (BEGIN 0), once std.bpk has checked the nesting.  The
+   class is recorded even when the output is plain (as in format's
+   pretty-printers), for the end to find it.  */
+static val
+bi_pk_term_class (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  strbuf sb;
+  sb_init (&sb);
+  strbuf *out = v->popts.style ? &sb : NULL;
+  if (args[1].v.i)
+    style_begin_name (v->style, out, val_str (args[0])->data);
+  else
+    style_end (v->style, out);
+  if (sb.len)
+    fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+  return val_void ();
+}
+
+/* _pk_term_hyperlink (URL, ID, BEGIN): term_begin_hyperlink (BEGIN 1)
+   and term_end_hyperlink, as OSC 8 sequences when the output is
+   styled.  */
+static val
+bi_pk_term_hyperlink (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  if (!v->popts.style)
+    return val_void ();
+  strbuf sb;
+  sb_init (&sb);
+  if (args[2].v.i)
+    style_hyperlink_begin (&sb, val_str (args[0])->data,
+                           val_str (args[1])->data);
+  else
+    style_hyperlink_end (&sb);
+  fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+  return val_void ();
+}
+
+/* _pk_term_color (COLOR, BG): term_set_color (BG 0) and
+   term_set_bgcolor (BG 1).  When the output is styled, write the
+   colour (a component out of 0..255: the default) and return 1; else
+   0, and the colour stays the default.  */
+static val
+bi_pk_term_color (vm *v, int nargs, val *args)
+{
+  (void) nargs;
+  val r = val_int (type_int (32, true), 0);
+  if (!v->popts.style)
+    return r;
+  int rgb[3];
+  for (int i = 0; i < 3; i++)
+    rgb[i] = (int) (int32_t) val_arr (args[0])->elems[i].v.i;
+  strbuf sb;
+  sb_init (&sb);
+  style_color (v->style, &sb, rgb, args[1].v.i != 0);
+  fwrite (sb.data, 1, sb.len, v->out);
+  sb_free (&sb);
+  r.v.u = 1;
+  return r;
+}
+
 /* _pk_dump (IOS, FROM, SIZE, GROUP_BY, CLUSTER_BY, RULER, ASCII,
    NONPRINTABLE, UNKNOWN): the dump command.  It prints as it goes, as
    GNU poke's does, so a zero group or cluster size raises E_div_by_zero
    after part of the output.  */
 
 static int64_t
-dump_mod (vm *v, int64_t a, int64_t b)
+dump_mod (vm *v, int64_t a, int64_t b, bool in_class)
 {
   if (b == 0)
     {
+      /* The raise leaves no class open.  */
+      if (in_class)
+        out_style (v, -1);
       fflush (v->out);
       vm_raise_code (v, EC_DIV_BY_ZERO, NULL);
     }
   return a % b;
+}
+
+/* The ruler: the byte numbers over the columns.  */
+static void
+dump_ruler (vm *v, uint64_t start, int64_t group, int64_t cluster,
+            bool ascii)
+{
+  FILE *out = v->out;
+  out_style (v, STYLE_DUMP_RULER);
+  fputs (start > 0xffffffffu ? "FEDCBA9876543210 " : "76543210 ", out);
+  for (int i = 0; i < 16; i++)
+    {
+      if (dump_mod (v, i, group, true) == 0)
+        fputc (' ', out);
+      fprintf (out, "%x%x", i, i);
+      if (dump_mod (v, i + 1, cluster * group, true) == 0 && i + 1 < 16)
+        fputc (' ', out);
+    }
+  if (ascii)
+    {
+      fputs ("  ", out);
+      for (int i = 0; i < 16; i++)
+        {
+          fprintf (out, "%X", i);
+          if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
+            fputc (' ', out);
+        }
+    }
+  out_style (v, -1);
+  fputc ('\n', out);
+}
+
+/* The ASCII column of a line of N bytes, CHARS.  */
+static void
+dump_ascii (vm *v, const char *chars, int n, int64_t group, int64_t cluster)
+{
+  FILE *out = v->out;
+  for (int i = n; i < 16; i++)
+    fputs (i % group == 0 ? "   " : "  ", out);
+  fputs ("  ", out);
+  out_style (v, STYLE_DUMP_ASCII);
+  for (int i = 0; i < n; i++)
+    {
+      fputc (chars[i], out);
+      if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
+        fputc (' ', out);
+    }
+  out_style (v, -1);
+}
+
+/* The line of bytes from LINE, up to END.  True at the end of IO.  */
+static bool
+dump_line (vm *v, ios *io, uint64_t line, uint64_t end, int64_t group,
+           int64_t cluster, bool ascii, char nonprint, const char *unknown)
+{
+  FILE *out = v->out;
+  out_style (v, STYLE_DUMP_ADDRESS);
+  fprintf (out, line > 0xffffffffu ? "%016llx:" : "%08llx:",
+           (unsigned long long) line);
+  out_style (v, -1);
+  char chars[16];
+  int n = 0;
+  bool eof = false;
+  for (; n < 16 && line + (uint64_t) n < end; n++)
+    {
+      uint64_t b;
+      ios_err e = ios_read_int (io, (line + (uint64_t) n) * 8
+                                    + (uint64_t) ios_bias (io),
+                                8, true, &b);
+      if (e == IOS_EEOF)
+        {
+          eof = true;
+          break;
+        }
+      if (dump_mod (v, n, group, false) == 0)
+        fputc (' ', out);
+      if (e == IOS_OK)
+        fprintf (out, "%02x", (unsigned) b);
+      else
+        {
+          out_style (v, STYLE_DUMP_UNKNOWN);
+          fputs (unknown, out);
+          out_style (v, -1);
+        }
+      chars[n] = e == IOS_OK && b >= 0x20 && b < 0x7f ? (char) b : nonprint;
+      if (dump_mod (v, n + 1, cluster * group, false) == 0 && n + 1 < 16)
+        fputc (' ', out);
+    }
+  if (ascii)
+    dump_ascii (v, chars, n, group, cluster);
+  fputc ('\n', out);
+  return eof;
 }
 
 static val
@@ -666,77 +845,17 @@ bi_pk_dump (vm *v, int nargs, val *args)
   bool ruler = args[5].v.i != 0, ascii = args[6].v.i != 0;
   char nonprint = (char) args[7].v.u;
   const char *unknown = val_str (args[8])->data;
-  FILE *out = v->out;
   uint64_t start = (uint64_t) from / 8;
   uint64_t end = (uint64_t) (from + size + 7) / 8;
   if (from + size < from)
     end = start;
   if (ruler)
-    {
-      fputs (start > 0xffffffffu ? "FEDCBA9876543210 " : "76543210 ", out);
-      for (int i = 0; i < 16; i++)
-        {
-          if (dump_mod (v, i, group) == 0)
-            fputc (' ', out);
-          fprintf (out, "%x%x", i, i);
-          if (dump_mod (v, i + 1, cluster * group) == 0 && i + 1 < 16)
-            fputc (' ', out);
-        }
-      if (ascii)
-        {
-          fputs ("  ", out);
-          for (int i = 0; i < 16; i++)
-            {
-              fprintf (out, "%X", i);
-              if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
-                fputc (' ', out);
-            }
-        }
-      fputc ('\n', out);
-    }
+    dump_ruler (v, start, group, cluster, ascii);
   bool eof = false;
   for (uint64_t line = start; line < end && !eof; line += 16)
-    {
-      fprintf (out, line > 0xffffffffu ? "%016llx:" : "%08llx:",
-               (unsigned long long) line);
-      char chars[16];
-      int n = 0;
-      for (; n < 16 && line + (uint64_t) n < end; n++)
-        {
-          uint64_t b;
-          ios_err e = ios_read_int (io, (line + (uint64_t) n) * 8
-                                        + (uint64_t) ios_bias (io),
-                                    8, true, &b);
-          if (e == IOS_EEOF)
-            {
-              eof = true;
-              break;
-            }
-          if (dump_mod (v, n, group) == 0)
-            fputc (' ', out);
-          if (e == IOS_OK)
-            fprintf (out, "%02x", (unsigned) b);
-          else
-            fputs (unknown, out);
-          chars[n] = e == IOS_OK && b >= 0x20 && b < 0x7f ? (char) b : nonprint;
-          if (dump_mod (v, n + 1, cluster * group) == 0 && n + 1 < 16)
-            fputc (' ', out);
-        }
-      if (ascii)
-        {
-          for (int i = n; i < 16; i++)
-            fputs (i % group == 0 ? "   " : "  ", out);
-          fputs ("  ", out);
-          for (int i = 0; i < n; i++)
-            {
-              fputc (chars[i], out);
-              if ((i + 1) % (cluster * group) == 0 && i + 1 < 16)
-                fputc (' ', out);
-            }
-        }
-      fputc ('\n', out);
-    }
-  fflush (out);
+    eof = dump_line (v, io, line, end, group, cluster, ascii, nonprint,
+                     unknown);
+  fflush (v->out);
   return val_void ();
 }
 
@@ -783,6 +902,12 @@ static const builtin_def builtins[] = {
   /* Installed before the prelude: no off64 yet.  */
   {"_pk_copy", "(int from_ios, int to_ios, offset<int<64>,1> from, "
    "offset<int<64>,1> to, offset<int<64>,1> size) void", bi_pk_copy},
+  {"_pk_term_class", "(string class, int<32> begin) void",
+   bi_pk_term_class},
+  {"_pk_term_hyperlink", "(string url, string id, int<32> begin) void",
+   bi_pk_term_hyperlink},
+  {"_pk_term_color", "(int<32>[3] color, int<32> bg) int<32>",
+   bi_pk_term_color},
   {"_pk_dump", "(int<32> ios, offset<int<64>,1> from, "
    "offset<int<64>,1> size, offset<int<64>,1> group_by, int cluster_by, "
    "int ruler, int ascii, uint<8> nonprintable, string unknown) void",

@@ -429,6 +429,10 @@ check_compare (compiler *c, ast *n)
     }
   if (ta->kind == TY_STRING && tb->kind == TY_STRING)
     return n;
+  /* Values of type any are compared with values of every type.  */
+  if ((n->op == T_EQ || n->op == T_NE)
+      && (ta->kind == TY_ANY || tb->kind == TY_ANY))
+    return n;
   if ((n->op == T_EQ || n->op == T_NE) && ta->kind == TY_ARRAY)
     {
       if (tb->kind != TY_ARRAY || !ck_array_types_equal (ta, tb))
@@ -535,6 +539,18 @@ attr_lookup (const char *name)
   return ATTR_NONE;
 }
 
+/* The index of an element attribute, x'elem (i): an integral.  */
+static void
+check_elem_index (compiler *c, ast *n)
+{
+  if (!n->b)
+    ck_error_at (c, n, "attribute requires an argument");
+  n->b = check_rvalue (c, n->b);
+  if (!is_int (n->b->type))
+    ck_type_error (c, n->b, "invalid argument to attribute", "integral",
+                   n->b->type);
+}
+
 static ast *
 check_attr (compiler *c, ast *n)
 {
@@ -580,6 +596,17 @@ check_attr (compiler *c, ast *n)
       return n;
     case ATTR_IOS:
       n->type = type_int (32, true);
+      return n;
+    case ATTR_ELEM:
+    case ATTR_EOFFSET:
+    case ATTR_ESIZE:
+    case ATTR_ENAME:
+      if (t->kind != TY_ARRAY && t->kind != TY_STRUCT && t->kind != TY_ANY)
+        break;
+      check_elem_index (c, n);
+      n->type = id == ATTR_ELEM ? type_any
+                : id == ATTR_ENAME ? type_string
+                : type_offset (type_int (64, false), 1);
       return n;
     default:
       break;
@@ -875,13 +902,13 @@ check_cast (compiler *c, ast *n)
   if (to->kind == TY_FUNCTION)
     invalid_cast (c, n, to, from);
   /* GNU poke 4.3 casts to a union only an integral one, and a value of
-     type any.  */
+     type any; to any, only a value of type any (where everything
+     coerces to any, nothing is cast to it).  */
   if (to->kind == TY_STRUCT && to->u.s.is_union && !to->u.s.itype
       && from->kind != TY_ANY)
     invalid_cast (c, n, to, from);
   if ((is_int (to) && is_int (from)) || (is_off (to) && is_off (from))
-      || to->kind == TY_ANY || from->kind == TY_ANY
-      || type_equal (to, from)
+      || from->kind == TY_ANY || type_equal (to, from)
       || (to->kind == TY_ARRAY && from->kind == TY_ARRAY
           && array_cast_ok (c, n, to, from))
       || (to->kind == TY_STRING && is_int (from)
@@ -1428,6 +1455,7 @@ check_expr (compiler *c, ast *n)
     case A_INCDEC:
       return check_incdec (c, n);
     case S_UNMAP:
+    case A_REMAP:
       n->a = check_expr (c, n->a);
       n->type = n->a->type;
       return n;

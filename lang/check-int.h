@@ -61,6 +61,12 @@ typedef struct sym
   int ord;                      /* Globals: index in compiler.order.  */
   ast *lazy;                    /* Globals: the S_LAZY not yet compiled
                                    (then type is NULL).  */
+  bool immutable;               /* Globals: declared `immutable', never
+                                   declared again.  */
+  bool bound_here;              /* Variables of an array type whose bound
+                                   their initializer wrote (int[n] (),
+                                   int[n] @ o, x as int[n]): the bound
+                                   is evaluated in their frame.  */
 } sym;
 
 typedef struct fnctx
@@ -131,6 +137,11 @@ is_off (const type *t)
 /* Declare NAME in the current scope (global at the top level).  */
 sym *ck_local_add (compiler *c, const char *name, sym_kind kind, type *t);
 sym *ck_global_add (compiler *c, const char *name, sym_kind kind, type *t);
+/* At the top level, the declaration N (S_VAR, S_TYPE, S_UNIT, S_FUN,
+   S_LAZY) of a name declared `immutable' is an error; S, the global it
+   declared, is made immutable when N was.  */
+void ck_immutable_check (compiler *c, const ast *n);
+void ck_immutable_mark (compiler *c, const ast *n, sym *s);
 void ck_global_rollback (compiler *c, int mark, int nglobals);
 /* The symbol NAME of KIND seen from here, or NULL; a lazy global is
    compiled first.  */

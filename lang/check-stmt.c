@@ -270,6 +270,43 @@ compound_binop (tok_kind k)
     }
 }
 
+/* Whether the expression E reads no local variable, so that it can be
+   evaluated in any frame.  */
+static bool
+frame_free (const ast *e)
+{
+  if (!e)
+    return true;
+  if ((e->kind == A_VAR && e->depth >= 0) || e->kind == A_SELF
+      || e->kind == A_LAMBDA)
+    return false;
+  for (int i = 0; i < e->nkids; i++)
+    if (!frame_free (e->kids[i]))
+      return false;
+  return frame_free (e->a) && frame_free (e->b) && frame_free (e->c)
+         && frame_free (e->d);
+}
+
+/* Whether the assignment N (LV = X, LV a variable or an element) checks
+   at run time that X fits the bound of LV's array type, as GNU poke
+   does (a variable's type is its initializer's: var a = [1,2]; a +=
+   [3]; raises E_conv).  Only where the bound can be evaluated: a
+   constant, or an expression of globals, or one written in the
+   variable's initializer.  */
+static bool
+bound_checked (compiler *c, const ast *lv)
+{
+  const type *t = lv->type;
+  if (t->kind != TY_ARRAY || !(t->u.a.bound || t->u.a.bound_const))
+    return false;
+  if (lv->kind != A_VAR && lv->kind != A_INDEX)
+    return false;               /* Fields and maps check it themselves.  */
+  if (t->u.a.bound_const || frame_free (t->u.a.bound))
+    return true;
+  const sym *s = lv->kind == A_VAR ? ck_lookup (c, lv->name, SYM_VAR) : NULL;
+  return s && s->bound_here;
+}
+
 static void
 check_assign (compiler *c, ast *n)
 {
@@ -299,6 +336,7 @@ check_assign (compiler *c, ast *n)
                  "expected an integral value of exactly %d bits, got %d "
                  "bits", lt->u.i.size, n->b->type->u.i.size);
   ck_coerce (c, &n->b, lt);
+  n->flag = bound_checked (c, n->a);
 }
 
 static void
@@ -320,6 +358,7 @@ check_block_body (compiler *c, ast *n)
 static void
 check_var_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   n->a = check_rvalue (c, n->a);
   for (sym *o = c->locals; o && o->level == c->level && c->level >= 0;
        o = o->next)
@@ -331,13 +370,19 @@ check_var_decl (compiler *c, ast *n)
   if (t->kind == TY_VOID)
     ck_error_at (c, n->a, "variables can't be of type void");
   sym *s = ck_local_add (c, n->name, SYM_VAR, t);
+  ck_immutable_mark (c, n, s);
   n->slot = s->slot;
   n->depth = s->level < 0 ? -1 : 0;
+  /* Its type's bound was written in the initializer, here.  */
+  const ast *tn = n->a->kind == A_ARRCONS || n->a->kind == A_MAP ? n->a->a
+                  : n->a->kind == A_CAST && !n->a->flag ? n->a->b : NULL;
+  s->bound_here = tn && tn->kind == TN_ARRAY && tn->type == t;
 }
 
 static void
 check_type_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   if (n->a->kind == TN_STRUCT)
     c->next_type_name = n->name;
   type *t = ck_resolve_type (c, n->a);
@@ -359,12 +404,13 @@ check_type_decl (compiler *c, ast *n)
   if (t->kind == TY_STRUCT && t->name && t->u.s.last_alias)
     *t->u.s.last_alias = n->name;
   t = type_named (t, n->name);
-  ck_local_add (c, n->name, SYM_TYPE, t);
+  ck_immutable_mark (c, n, ck_local_add (c, n->name, SYM_TYPE, t));
 }
 
 static void
 check_unit_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   n->a = check_expr (c, n->a);
   /* The value is cast to uint<64>: an array or an integral struct
      could be, but not as a constant.  */
@@ -375,6 +421,7 @@ check_unit_decl (compiler *c, ast *n)
   if (!is_int (t) || !n->a->is_const)
     ck_error_at (c, n->a, "expected constant integral value for unit");
   sym *s = ck_local_add (c, n->name, SYM_UNIT, type_int (64, false));
+  ck_immutable_mark (c, n, s);
   s->unit = n->a->lit.v.u;
 }
 
@@ -383,6 +430,7 @@ check_fun_decl (compiler *c, ast *n)
 {
   /* Declared before its body, for recursion; the type is known
      once the signature is resolved, so check the body after.  */
+  ck_immutable_check (c, n);
   ast *f = n->a;
   int np = f->nkids;
   type **args = arena_alloc (&c->ar, sizeof (type *) * (np + 1));
@@ -398,6 +446,7 @@ check_fun_decl (compiler *c, ast *n)
   type *ft = type_function (ck_resolve_type (c, f->b), np, args, nopt,
                             variadic);
   sym *s = ck_local_add (c, n->name, SYM_VAR, ft);
+  ck_immutable_mark (c, n, s);
   s->is_fun = true;
   s->is_method = n->flag;
   s->fnast = f;
@@ -616,6 +665,7 @@ check_printf (compiler *c, ast *n)
 static void
 check_lazy_decl (compiler *c, ast *n)
 {
+  ck_immutable_check (c, n);
   sym *s = ck_local_add (c, n->name,
                          n->op == LAZY_TYPE ? SYM_TYPE : SYM_VAR, NULL);
   s->is_fun = n->op == LAZY_FUN;

@@ -120,6 +120,38 @@ ck_global_add (compiler *c, const char *name, sym_kind kind, type *t)
   return s;
 }
 
+void
+ck_immutable_check (compiler *c, const ast *n)
+{
+  /* A lazy declaration being compiled was checked when declared.  */
+  if (c->level >= 0 || c->fill)
+    return;
+  /* Units are names apart; variables, functions and types are not.  */
+  bool unit = n->kind == S_UNIT;
+  const sym *s = c->buckets[hash (n->name)];
+  while (s && !(s->immutable && (s->kind == SYM_UNIT) == unit
+                && strcmp (s->name, n->name) == 0))
+    s = s->next;
+  if (!s)
+    return;
+  /* GNU poke 4.3's words, by what N declares.  */
+  bool fun = n->kind == S_FUN || (n->kind == S_LAZY && n->op == LAZY_FUN);
+  bool type = n->kind == S_TYPE || (n->kind == S_LAZY && n->op == LAZY_TYPE);
+  if (fun)
+    ck_error_at_name (c, n, "function, method or variable `%s' already "
+                      "defined", n->name);
+  ck_error_at_name (c, n, "the %s `%s' is already defined",
+                    type ? "type" : unit ? "unit" : "variable",
+                    n->name);
+}
+
+void
+ck_immutable_mark (compiler *c, const ast *n, sym *s)
+{
+  if (c->level < 0 && n->op == AST_IMMUTABLE)
+    s->immutable = true;
+}
+
 /* Forget the globals declared after MARK (a failed command).  */
 void
 ck_global_rollback (compiler *c, int mark, int nglobals)

@@ -659,7 +659,7 @@ ex_assign_var (vm *v, pk_frame *f, const cnode *c)
 static vm_status
 ex_assign (vm *v, pk_frame *f, const cnode *c)
 {
-  vm_assign (v, f, c->n->a, c->b->ev (v, f, c->b));
+  vm_assign (v, f, c->n, c->b->ev (v, f, c->b));
   return ST_NORMAL;
 }
 
@@ -808,7 +808,7 @@ compile_stmt (vm *v, ast *n)
       return c;
     case S_ASSIGN:
       c->b = compile_expr (v, n->b);
-      if (n->a->kind != A_VAR || vm_read_by_type (n->a))
+      if (n->a->kind != A_VAR || vm_read_by_type (n->a) || n->flag)
         {
           c->ex = ex_assign;
           return c;

@@ -16,8 +16,10 @@
 #include "compile.h"
 #include "jit.h"
 #include "ios.h"
+#include "elems.h"
 #include "map.h"
 #include "pkffi.h"
+#include "style.h"
 
 typedef vm_status status;
 
@@ -64,6 +66,7 @@ pretty_hook (void *ctx, strbuf *sb, val x, int slot)
   h.prev = v->handler;
   h.nroots = v->nroots;
   int depth = v->depth;
+  struct style *styled = v->popts.style;   /* format may clear it.  */
   volatile int r = 1;
   v->handler = &h;
   vm_push_root (v, x);
@@ -77,6 +80,7 @@ pretty_hook (void *ctx, strbuf *sb, val x, int slot)
   v->handler = h.prev;
   v->nroots = h.nroots;
   v->out = saved;
+  v->popts.style = styled;
   fclose (mem);
   sb_putn (sb, buf, len);
   free (buf);
@@ -105,6 +109,7 @@ vm_new (compiler *comp)
   arena_init (&v->code);
   v->popts.pp_hook = pretty_hook;
   v->popts.pp_ctx = v;
+  v->style = style_new ();
   the_vm = v;
   gc_mark_roots = mark_roots;
   xalloc_fail_hook = out_of_memory;
@@ -118,6 +123,7 @@ vm_free (vm *v)
     return;
   free (v->roots);
   free (v->gread);
+  style_free (v->style);
   jit_free (v);
   arena_free (&v->code);
   if (the_vm == v)
@@ -745,12 +751,54 @@ eval_call (vm *v, pk_frame *f, ast *n)
   return r;
 }
 
+/* X'elem (I), X'eoffset (I), X'esize (I), X'ename (I): N is the
+   A_ATTR, its index in N->b (see elems.c).  */
+static val
+eval_elem_attr (vm *v, pk_frame *f, ast *n, val x)
+{
+  static const char *const what[] = {
+    [ATTR_ELEM] = "evaluating an 'elem attribute",
+    [ATTR_EOFFSET] = "evaluating an 'eoffset attribute",
+    [ATTR_ESIZE] = "evaluating an 'esize attribute",
+    [ATTR_ENAME] = "evaluating an 'ename attribute",
+  };
+  vm_push_root (v, x);
+  val i = eval (v, f, n->b);
+  vm_pop_roots (v, 1);
+  if (x.t->kind != TY_ARRAY && x.t->kind != TY_STRUCT)
+    vm_raise_code (v, EC_INVAL, what[n->op]);
+  elem_info e;
+  if ((i.t->u.i.sign && i.v.i < 0) || !elem_at (x, i.v.u, &e))
+    /* GNU poke 4.3 says why for an array's 'ename alone.  */
+    vm_raise_code (v, EC_OUT_OF_BOUNDS,
+                   n->op == ATTR_ENAME && x.t->kind == TY_ARRAY
+                   ? what[n->op] : NULL);
+  switch (n->op)
+    {
+    case ATTR_ELEM:
+      if (!e.v.t)
+        vm_raise_code (v, EC_ELEM, what[n->op]);
+      return e.v;
+    case ATTR_EOFFSET:
+      return val_int (n->type, e.off);
+    case ATTR_ESIZE:
+      return val_int (n->type, e.size);
+    default:
+      return val_cstring (e.name);
+    }
+}
+
 static val
 eval_attr (vm *v, pk_frame *f, ast *n)
 {
   val x = eval (v, f, n->a);
   switch (n->op)
     {
+    case ATTR_ELEM:
+    case ATTR_EOFFSET:
+    case ATTR_ESIZE:
+    case ATTR_ENAME:
+      return eval_elem_attr (v, f, n, x);
     case ATTR_SIZE:
       return val_int (n->type, val_size_bits (x));
     case ATTR_SIGNED:
@@ -1111,7 +1159,12 @@ static val
 eval_format (vm *v, pk_frame *f, ast *n)
 {
   strbuf sb;
+  /* A string holds no escape sequences (a raise restores the style:
+     vm_handler_caught).  */
+  struct style *styled = v->popts.style;
+  v->popts.style = NULL;
   format_into (v, f, n, &sb);
+  v->popts.style = styled;
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
@@ -1294,6 +1347,16 @@ eval (vm *v, pk_frame *f, ast *n)
       return eval_array (v, f, n);
     case S_UNMAP:
       return map_unmap (v, eval (v, f, n->a));
+    case A_REMAP:
+      {
+        /* Mapped values are read again whenever used (GNU poke's
+           auto-remap, always on): remap only makes sure of it.  */
+        val x = eval (v, f, n->a);
+        const pk_map *m = val_map (x);
+        if (m && m->mapped)
+          map_remap (v, x);
+        return x;
+      }
     case A_STRUCTCONS:
       return map_construct (v, f, n);
     case A_ARRCONS:
@@ -1423,6 +1486,23 @@ assign (vm *v, pk_frame *f, ast *lv, val x)
     }
 }
 
+/* The assignment statement N of X: an array must fit the bound of its
+   variable's or element's type (S_ASSIGN's flag), evaluated in the
+   variable's frame.  */
+static void
+assign_stmt (vm *v, pk_frame *f, ast *n, val x)
+{
+  if (n->flag)
+    {
+      const ast *lv = n->a;
+      pk_frame *bf = lv->kind != A_VAR ? f
+                     : lv->depth < 0 ? v->globals
+                     : vm_frame_at (v, f, lv->depth);
+      map_check_bound (v, bf, lv->type, x);
+    }
+  assign (v, f, n->a, x);
+}
+
 static val
 catch_value (vm *v)
 {
@@ -1498,7 +1578,7 @@ exec (vm *v, pk_frame *f, ast *n)
         return ST_NORMAL;
       }
     case S_ASSIGN:
-      assign (v, f, n->a, eval (v, f, n->b));
+      assign_stmt (v, f, n, eval (v, f, n->b));
       return ST_NORMAL;
     case S_IF:
       if (eval (v, f, n->a).v.u)
@@ -1688,9 +1768,9 @@ vm_exec (vm *v, pk_frame *f, ast *n)
 }
 
 void
-vm_assign (vm *v, pk_frame *f, ast *lv, val x)
+vm_assign (vm *v, pk_frame *f, ast *n, val x)
 {
-  assign (v, f, lv, x);
+  assign_stmt (v, f, n, x);
 }
 
 bool

@@ -33,6 +33,7 @@ typedef struct vm_handler
   int mapping;                  /* Map nesting to restore.  */
   const type *map_ftype;
   int map_elems;
+  struct style *style;          /* The output's style to restore.  */
 } vm_handler;
 
 typedef struct vm
@@ -44,8 +45,11 @@ typedef struct vm
   vm_handler *handler;
   val exc;                      /* The exception being raised.  */
   val retval;                   /* The value of a `return`.  */
-  print_opts popts;
+  print_opts popts;             /* popts.style: STYLE when the output
+                                   is styled, else NULL.  */
   FILE *out;                    /* Where print and printf write.  */
+  struct style *style;          /* The classes' looks, and those open
+                                   (term_begin_class).  */
   int depth;                    /* Call depth, to stop runaway recursion.  */
   const char *stack_guard;      /* Calls raise when the C stack is below
                                    this (bpoke_set_stack_limit), or
@@ -86,6 +90,7 @@ vm_handler_enter (vm *v, vm_handler *h)
   h->mapping = v->mapping;
   h->map_ftype = v->map_ftype;
   h->map_elems = v->map_elems;
+  h->style = v->popts.style;
   v->handler = h;
 }
 
@@ -98,6 +103,7 @@ vm_handler_caught (vm *v, vm_handler *h)
   v->mapping = h->mapping;
   v->map_ftype = h->map_ftype;
   v->map_elems = h->map_elems;
+  v->popts.style = h->style;
 }
 
 /* The frame DEPTH levels up from F; the globals for a negative DEPTH.  */
@@ -197,7 +203,8 @@ val vm_absent_field (vm *v, val s, int i);
    called.  */
 void vm_assign_computed (vm *v, pk_frame *f, ast *lv, val x);
 vm_status vm_exec (vm *v, pk_frame *f, ast *n);
-void vm_assign (vm *v, pk_frame *f, ast *lv, val x);
+/* The assignment statement N (S_ASSIGN) of X.  */
+void vm_assign (vm *v, pk_frame *f, ast *n, val x);
 
 /* Print X into SB as a value at the prompt shows, with X rooted (its
    pretty-printers may collect).  False if an exception was raised (a

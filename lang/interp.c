@@ -17,6 +17,7 @@
 #include "pkffi.h"
 #include "ios.h"
 #include "parse.h"
+#include "style.h"
 
 #ifndef BPOKE_DATADIR
 #define BPOKE_DATADIR "/usr/local/share/bpoke"
@@ -41,7 +42,26 @@ struct bpoke
   const source *builtins;       /* The builtins' declarations.  */
   char *datadir;                /* The standard library's directory.  */
   bool pager;                   /* .set pager: kept for the program.  */
+  bool color_err;               /* Messages on stderr are styled.  */
 };
+
+/* Write the error and warning messages TEXT to stderr.  */
+static void
+put_diagnostics (bpoke *pk, const char *text)
+{
+  if (!pk->color_err)
+    {
+      fputs (text, stderr);
+      return;
+    }
+  strbuf sb;
+  sb_init (&sb);
+  style_diagnostics (pk->vm->style, &sb, text);
+  if (sb.len)
+    fputs (sb.data, stderr);
+  sb_free (&sb);
+}
+
 
 
 static source *
@@ -71,7 +91,20 @@ report_exception (bpoke *pk, val exc)
       return;
     }
   const char *name = vm_exc_name (exc);
-  printf ("unhandled %s exception\n", *name ? name : "unknown");
+  char line[512];
+  snprintf (line, sizeof line, "unhandled %s exception",
+            *name ? name : "unknown");
+  if (pk->vm->popts.style)
+    {
+      strbuf sb;
+      sb_init (&sb);
+      style_wrap (pk->vm->style, &sb, STYLE_ERROR, line, strlen (line));
+      fputs (sb.data, stdout);
+      sb_free (&sb);
+    }
+  else
+    fputs (line, stdout);
+  putchar ('\n');
   const char *loc = vm_exc_location (exc);
   const char *msg = vm_exc_msg (exc);
   if (*loc)
@@ -79,7 +112,6 @@ report_exception (bpoke *pk, val exc)
   else if (*msg)
     printf ("%s\n", msg);
   fflush (stdout);
-  (void) pk;
 }
 
 static void
@@ -337,7 +369,7 @@ run (bpoke *pk, const source *src, int how)
         }
       fflush (stdout);
       if (err.data)
-        fputs (err.data, stderr);
+        put_diagnostics (pk, err.data);
       sb_free (&err);
       /* Statements before a load that raised (or exited) stop the text
          as they would have in it.  */
@@ -368,14 +400,14 @@ check_and_run (bpoke *pk, ast *prog, int how)
   if (!check_program (pk->comp, prog, &err))
     {
       fflush (stdout);
-      fputs (err.data, stderr);
+      put_diagnostics (pk, err.data);
       sb_free (&err);
       return BPOKE_ERROR;
     }
   if (err.len)
     {
       fflush (stdout);
-      fputs (err.data, stderr);         /* Warnings.  */
+      put_diagnostics (pk, err.data);   /* Warnings.  */
     }
   sb_free (&err);
   if (how & RUN_EACH)
@@ -590,7 +622,7 @@ compile_lazy (void *ctx, const ast *decl)
   bool ok = prog && check_program (pk->comp, prog, &err)
             && vm_run (pk->vm, prog, NULL, &exc);
   if (!ok && err.data)
-    fputs (err.data, stderr);
+    put_diagnostics (pk, err.data);
   sb_free (&err);
   if (ok && decl->src == pk->builtins)
     {
@@ -658,6 +690,10 @@ bpoke_free (bpoke *pk)
 {
   if (!pk)
     return;
+  /* A class or a colour a program left on: the terminal gets its own
+     look back.  */
+  if (pk->vm->popts.style && style_active (pk->vm->style))
+    fputs ("\033[0m", pk->vm->out);
   ios_fini ();
   vm_free (pk->vm);
   pkffi_fini ();
@@ -695,6 +731,47 @@ void
 bpoke_set_output (bpoke *pk, FILE *out)
 {
   pk->vm->out = out;
+}
+
+void
+bpoke_set_color (bpoke *pk, bool out, bool err)
+{
+  pk->vm->popts.style = out ? pk->vm->style : NULL;
+  pk->color_err = err;
+}
+
+bool
+bpoke_load_style (bpoke *pk, const char *path)
+{
+  strbuf text, err;
+  const char *why = read_source (path, &text);
+  if (why)
+    {
+      fprintf (stderr, "bpoke: %s: %s\n", path, why);
+      sb_free (&text);
+      return false;
+    }
+  sb_init (&err);
+  bool ok = style_load_text (pk->vm->style, text.data ? text.data : "",
+                             path, &err);
+  if (err.len)
+    fputs (err.data, stderr);
+  sb_free (&err);
+  sb_free (&text);
+  return ok;
+}
+
+char *
+bpoke_styled (bpoke *pk, const char *name, const char *text, bool mark)
+{
+  const char *sgr = style_sgr (pk->vm->style, name);
+  if (!pk->vm->popts.style || !*sgr)
+    return xstrdup (text);
+  const char *b = mark ? "\001" : "", *e = mark ? "\002" : "";
+  strbuf sb;
+  sb_init (&sb);
+  sb_printf (&sb, "%s\033[%sm%s%s%s\033[0m%s", b, sgr, e, text, b, e);
+  return sb_steal (&sb);
 }
 
 void

@@ -148,10 +148,11 @@ lex_init_tables (void)
      leaves out), so these are identifiers and their K_ kinds are never
      produced.  `int' and `uint' do stay keywords: the parser reads a bare
      one as int<32>, which is what the 2.4 prelude's types of those names
-     are.  `computed' is reserved, as in GNU poke 4.3, for computed
-     fields.  */
+     are.  `computed', `immutable' and `remap' are reserved, as in GNU
+     poke 4.3, for computed fields, immutable declarations and the remap
+     operator.  */
   static const char *const not_reserved[] = {
-    "asm", "immutable"
+    "asm"
   };
   for (size_t j = 0; j < countof (not_reserved); j++)
     for (unsigned i = 0; i < KW_TABLE_SIZE; i++)

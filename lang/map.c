@@ -71,7 +71,8 @@ static _Noreturn void constraint_failed (vm *v, const type *t,
 static bool
 bound_holds (vm *v, pk_frame *f, const type *t, val x)
 {
-  if (t->kind != TY_ARRAY || !t->u.a.bound || !x.t || x.t->kind != TY_ARRAY)
+  if (t->kind != TY_ARRAY || !(t->u.a.bound || t->u.a.bound_const) || !x.t
+      || x.t->kind != TY_ARRAY)
     return true;
   uint64_t want;
   if (t->u.a.bound_const)

@@ -109,6 +109,8 @@ tok_desc (const token *t, char *buf, size_t bufsize)
     case T_INC: return "increment operator";
     case T_DEC: return "decrement operator";
     case K_AS: return "cast operator";
+    case K_IMMUTABLE: return "IMMUTABLE";
+    case K_REMAP: return "remap operator";
     case K_ISA: return "type identification operator";
     case K_INT: case K_UINT: case K_STRING: case K_VOID: case K_ANY:
       return "type name";
@@ -901,6 +903,14 @@ parse_index (parser *p, ast *e, loc_t loc)
   return finish (p, n);
 }
 
+/* Whether the attribute NAME takes an index in parentheses.  */
+static bool
+attr_takes_index (const char *name)
+{
+  return strcmp (name, "elem") == 0 || strcmp (name, "eoffset") == 0
+         || strcmp (name, "esize") == 0 || strcmp (name, "ename") == 0;
+}
+
 static ast *
 parse_postfix_ops (parser *p, ast *e)
 {
@@ -929,6 +939,13 @@ parse_postfix_ops (parser *p, ast *e)
             n->nend = p->tok.loc.pos + p->tok.len;
             n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
             next (p);
+            /* The element attributes take an index: x'elem (i).  */
+            if (p->tok.kind == T_LPAREN && attr_takes_index (n->name))
+              {
+                next (p);
+                n->b = parse_expr (p);
+                expect (p, T_RPAREN);
+              }
             e = finish (p, n);
             break;
           }
@@ -1264,9 +1281,10 @@ parse_primary (parser *p)
         return finish (p, n);
       }
     case K_UNMAP:
+    case K_REMAP:
       {
+        n = node (p, p->tok.kind == K_UNMAP ? S_UNMAP : A_REMAP, loc);
         next (p);
-        n = node (p, S_UNMAP, loc);
         n->a = parse_unary (p);
         return finish (p, n);
       }
@@ -1489,10 +1507,7 @@ parse_decls (parser *p, loc_t loc, ast_kind kind)
   do
     {
       ast *n = node (p, kind, p->tok.loc);
-      if (kind == S_VAR)
-        name_into (p, n);
-      else
-        n->name = expect_ident (p);
+      name_into (p, n);
       expect (p, T_ASSIGN);
       /* A type is declared after its body, as in GNU poke: it cannot
          refer to itself.  */
@@ -1561,7 +1576,7 @@ parse_fun_decl (parser *p, loc_t loc)
 {
   next (p);
   ast *n = node (p, S_FUN, loc);
-  n->name = expect_ident (p);
+  name_into (p, n);
   declare (p, n->name, false);
   expect (p, T_ASSIGN);
   n->a = parse_funspec (p, p->tok.loc, n->name);
@@ -1866,6 +1881,9 @@ parse_stmt_1 (parser *p)
       return parse_decl_stmt (p, loc, S_UNIT);
     case K_FUN:
       return parse_fun_decl (p, loc);
+    case K_IMMUTABLE:           /* At the top level only.  */
+      fail_unexpected (p);
+      return NULL;
     case K_IF:
       return parse_if (p, loc);
     case K_WHILE:
@@ -1997,6 +2015,21 @@ back:
   return NULL;
 }
 
+/* immutable DECLARATION, at the top level: what it declares cannot be
+   declared again (the first name of a list alone, as in GNU poke
+   4.3).  */
+static ast *
+parse_immutable (parser *p)
+{
+  next (p);
+  if (p->tok.kind != K_VAR && p->tok.kind != K_TYPE
+      && p->tok.kind != K_UNIT && p->tok.kind != K_FUN)
+    fail_unexpected (p);
+  ast *n = parse_stmt (p);
+  (n->kind == S_BLOCK ? n->kids[0] : n)->op = AST_IMMUTABLE;
+  return n;
+}
+
 /* Set up P to parse the first LEN bytes of SRC.  */
 static void
 parser_start (parser *p, const parse_env *env, const source *src,
@@ -2071,16 +2104,19 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
       /* A command that does not start with a declaration is a single
          statement, as at GNU poke's prompt.  */
       bool single = command && p->tok.kind != K_VAR && p->tok.kind != K_FUN
-                    && p->tok.kind != K_TYPE && p->tok.kind != K_UNIT;
+                    && p->tok.kind != K_TYPE && p->tok.kind != K_UNIT
+                    && p->tok.kind != K_IMMUTABLE;
       while (p->tok.kind != T_EOF)
         {
-          ast *lazy = NULL;
+          ast *decl = NULL;
           if (p->tok.kind == K_LOAD && prog->nkids > 0)
             run_before_load (p, prog);
           if (env->lazy && (p->tok.kind == K_FUN || p->tok.kind == K_VAR
                             || p->tok.kind == K_TYPE))
-            lazy = parse_lazy_decl (p);
-          ast_list_push (p->ar, prog, lazy ? lazy : parse_stmt (p));
+            decl = parse_lazy_decl (p);
+          else if (p->tok.kind == K_IMMUTABLE)
+            decl = parse_immutable (p);
+          ast_list_push (p->ar, prog, decl ? decl : parse_stmt (p));
           if (single)
             {
               while (p->tok.kind == T_SEMI)

@@ -24,7 +24,12 @@
 
    Each kind of value has its own function below, dispatched from
    print_val, so struct printing (flat, tree, depth) stays in one
-   place.  */
+   place.
+
+   With a style (print_opts.style), integers, offsets, strings, struct
+   type and field names, closures and ellipses are written in their
+   classes (style.h), and printf's %<class: ... %> opens and ends
+   classes; without one, nothing but the text.  */
 
 #include "print.h"
 
@@ -35,6 +40,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "style.h"
 #include "type.h"
 
 void
@@ -49,6 +55,7 @@ print_opts_default (print_opts *o)
   o->omaps = 0;
   o->pp_hook = NULL;
   o->pp_ctx = NULL;
+  o->style = NULL;
 }
 
 /* The state of one printing walk.  */
@@ -65,7 +72,23 @@ typedef struct pctx
   int (*pp) (void *, strbuf *, val, int);
   void *pp_ctx;
   bool failed;          /* A _print method raised an exception.  */
+  style *style;         /* NULL: plain text.  */
 } pctx;
+
+/* Open class K (and end it) when the output is styled.  */
+static void
+begin (pctx *c, style_class k)
+{
+  if (c->style)
+    style_begin (c->style, c->sb, k);
+}
+
+static void
+end (pctx *c)
+{
+  if (c->style)
+    style_end (c->style, c->sb);
+}
 
 static void print_val (pctx *c, val v, int level);
 
@@ -181,7 +204,7 @@ int_cast_prefix (int size, bool sign)
 }
 
 static void
-print_int (pctx *c, uint64_t bits, int size, bool sign)
+put_int (pctx *c, uint64_t bits, int size, bool sign)
 {
   bool std = int_std_width (size);
   bool bit = size == 1 && !sign;
@@ -205,6 +228,14 @@ print_int (pctx *c, uint64_t bits, int size, bool sign)
     }
 }
 
+static void
+print_int (pctx *c, uint64_t bits, int size, bool sign)
+{
+  begin (c, STYLE_INTEGER);
+  put_int (c, bits, size, sign);
+  end (c);
+}
+
 /* Offsets: the magnitude as an integer of the base type, then the unit
    by name when it is a predefined one (units declared with `unit` print
    as their number of bits, as GNU poke does).  */
@@ -212,13 +243,15 @@ static void
 print_offset (pctx *c, val v)
 {
   const type *base = v.t->u.o.base;
-  print_int (c, v.v.u, base->u.i.size, base->u.i.sign);
+  begin (c, STYLE_OFFSET);
+  put_int (c, v.v.u, base->u.i.size, base->u.i.sign);
   sb_putc (c->sb, '#');
   const char *name = type_unit_name (v.t->u.o.unit);
   if (name)
     sb_puts (c->sb, name);
   else
     sb_printf (c->sb, "%llu", (unsigned long long) v.t->u.o.unit);
+  end (c);
 }
 
 /* A string as a literal: \n, \t, \" and \\ by their escapes, the other
@@ -230,6 +263,7 @@ print_string (pctx *c, val v)
   const pk_string *s = val_str (v);
   const unsigned char *d = (const unsigned char *) s->data;
   size_t run = 0;
+  begin (c, STYLE_STRING);
   sb_putc (c->sb, '"');
   for (size_t i = 0; i < s->len; i++)
     {
@@ -253,6 +287,7 @@ print_string (pctx *c, val v)
     }
   sb_putn (c->sb, s->data + run, s->len - run);
   sb_putc (c->sb, '"');
+  end (c);
 }
 
 /* With omaps, where a value is: " @ " and the offset as a uint<64>, in
@@ -262,8 +297,10 @@ print_map_off (pctx *c, uint64_t off)
 {
   sb_puts (c->sb, " @ ");
   bool bytes = off % 8 == 0;
-  print_int (c, bytes ? off / 8 : off, 64, false);
+  begin (c, STYLE_OFFSET);
+  put_int (c, bytes ? off / 8 : off, 64, false);
   sb_puts (c->sb, bytes ? "#B" : "#b");
+  end (c);
 }
 
 /* A closure by the name of its function, if it has one.  */
@@ -271,6 +308,7 @@ static void
 print_closure (pctx *c, val v)
 {
   const pk_closure *k = val_clo (v);
+  begin (c, STYLE_SPECIAL);
   sb_puts (c->sb, "#<closure");
   if (k->fn && k->fn->kind == A_FUNC && k->fn->name)
     {
@@ -278,6 +316,15 @@ print_closure (pctx *c, val v)
       sb_puts (c->sb, k->fn->name);
     }
   sb_putc (c->sb, '>');
+  end (c);
+}
+
+static void
+print_ellipsis (pctx *c)
+{
+  begin (c, STYLE_ELLIPSIS);
+  sb_puts (c->sb, "...");
+  end (c);
 }
 
 /* Printing stops at a pretty-printer that raises.  */
@@ -311,7 +358,10 @@ print_array (pctx *c, val v, int level)
         }
     }
   if (cut)
-    sb_puts (c->sb, ",...");
+    {
+      sb_putc (c->sb, ',');
+      print_ellipsis (c);
+    }
   sb_putc (c->sb, ']');
   if (c->omaps)
     print_map_off (c, base);
@@ -347,10 +397,14 @@ print_struct (pctx *c, val v, int level)
       if (r != 0)
         return;
     }
+  begin (c, STYLE_STRUCT_TYPE_NAME);
   sb_puts (c->sb, t->name ? t->name : "struct");
+  end (c);
   if (c->maxdepth > 0 && level + 1 > c->maxdepth)
     {
-      sb_puts (c->sb, " {...}");
+      sb_puts (c->sb, " {");
+      print_ellipsis (c);
+      sb_putc (c->sb, '}');
       return;
     }
   sb_puts (c->sb, " {");
@@ -373,7 +427,9 @@ print_struct (pctx *c, val v, int level)
       const char *name = i < t->u.s.nfields ? t->u.s.fields[i].name : NULL;
       if (name)
         {
+          begin (c, STYLE_STRUCT_FIELD_NAME);
           sb_puts (c->sb, name);
+          end (c);
           sb_putc (c->sb, '=');
         }
       int printer = i < t->u.s.nfields ? t->u.s.fields[i].printer : -1;
@@ -448,6 +504,7 @@ pctx_init (pctx *c, strbuf *sb, const print_opts *o)
   c->pp = o->pp_hook;
   c->pp_ctx = o->pp_ctx;
   c->failed = false;
+  c->style = o->style;
 }
 
 bool
@@ -474,7 +531,8 @@ print_value (strbuf *sb, val v, const print_opts *o)
                         number, N 32 or 64, printed as C's %f, %e, %g
                         with precision P (default 7 for 32 bits, 15
                         for 64)
-     %<class:  %>       styling; nothing is printed without colour
+     %<class:  %>       styling: the class's escape sequences (style.h)
+                        when the output is styled, else nothing
    Everything after '%' that is not %%, %< or %> takes an argument, even
    when it turns out invalid: the argument count check comes first in the
    left-to-right scan, as in GNU poke.  */
@@ -871,10 +929,58 @@ fmt_int (strbuf *sb, const fmt_piece *p, val v)
   put_int_digits (sb, v.v.u, p->size, p->sign, p->base, true);
 }
 
+/* %<class: and %>, when the output is styled.  */
+static void
+fmt_style (strbuf *sb, const fmt_piece *p, const print_opts *o)
+{
+  if (!o->style)
+    return;
+  if (p->kind == FMT_STYLE_BEGIN)
+    {
+      /* The class name is not NUL-terminated in the format.  */
+      char *name = xstrndup (p->text, p->len);
+      style_begin_name (o->style, sb, name);
+      free (name);
+    }
+  else
+    style_end (o->style, sb);
+}
+
+/* A %v directive: false if a pretty-printer raised.  */
+static bool
+fmt_value (strbuf *sb, const fmt_piece *p, val v, const print_opts *o)
+{
+  pctx c;
+  pctx_init (&c, sb, o);
+  c.tree = p->vmode == 'T';
+  c.maxdepth = p->vdepth;
+  if (p->vfunction)
+    {
+      begin (&c, STYLE_SPECIAL);
+      sb_puts (sb, "#<closure>");
+      end (&c);
+    }
+  else
+    print_val (&c, v, 0);
+  return !c.failed;
+}
+
+/* The classes a format opens are ended by it (fmt_parse checks that),
+   but not when a pretty-printer raises half-way: then fmt_run ends
+   them.  */
+static bool
+fmt_stop (strbuf *sb, const print_opts *o, int depth)
+{
+  if (o->style)
+    style_unwind (o->style, sb, depth);
+  return false;
+}
+
 bool
 fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
 {
   int a = 0;
+  int depth = o->style ? style_depth (o->style) : 0;
   for (int i = 0; i < f->npieces; i++)
     {
       const fmt_piece *p = &f->pieces[i];
@@ -900,24 +1006,12 @@ fmt_run (strbuf *sb, const fmt *f, const val *args, const print_opts *o)
           sb_putc (sb, (char) (args[a++].v.u & 0xff));
           break;
         case FMT_VALUE:
-          {
-            pctx c;
-            pctx_init (&c, sb, o);
-            c.tree = p->vmode == 'T';
-            c.maxdepth = p->vdepth;
-            if (p->vfunction)
-              {
-                sb_puts (sb, "#<closure>");
-                a++;
-              }
-            else
-              print_val (&c, args[a++], 0);
-            if (c.failed)
-              return false;
-            break;
-          }
+          if (!fmt_value (sb, p, args[a++], o))
+            return fmt_stop (sb, o, depth);
+          break;
         case FMT_STYLE_BEGIN:
         case FMT_STYLE_END:
+          fmt_style (sb, p, o);
           break;
         }
     }

@@ -27,6 +27,9 @@ typedef struct print_opts
      (the value is printed as it would be without).  */
   int (*pp_hook) (void *ctx, strbuf *sb, val v, int slot);
   void *pp_ctx;
+  /* Styled output (style.h): the classes of the values and of printf's
+     %<class: are written as escape sequences; NULL for plain text.  */
+  struct style *style;
 } print_opts;
 
 void print_opts_default (print_opts *o);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "arith.h"
 #include "util.h"
 
 /* Small blocks (objects and array element storage up to POOL_MAX
@@ -508,16 +509,54 @@ struct_new (int nfields)
   return struct_new_frame (NULL, nfields, nfields);
 }
 
+/* Integers A of type TA and B of type TB, compared as GNU poke
+   compares them, converted to the type both are promoted to.  */
+static bool
+int_equal (uint64_t a, const type *ta, uint64_t b, const type *tb)
+{
+  int size;
+  bool sign;
+  arith_promote (ta->u.i.size, ta->u.i.sign, tb->u.i.size, tb->u.i.sign,
+                 &size, &sign);
+  a = arith_norm (arith_norm (a, ta->u.i.size, ta->u.i.sign), size, sign);
+  b = arith_norm (arith_norm (b, tb->u.i.size, tb->u.i.sign), size, sign);
+  return a == b;
+}
+
+/* Offsets: their magnitudes so promoted, times their units.  */
+static bool
+offset_equal (val a, val b)
+{
+  const type *ba = a.t->u.o.base, *bb = b.t->u.o.base;
+  int size;
+  bool sign;
+  arith_promote (ba->u.i.size, ba->u.i.sign, bb->u.i.size, bb->u.i.sign,
+                 &size, &sign);
+  uint64_t x = arith_norm (arith_norm (a.v.u, ba->u.i.size, ba->u.i.sign),
+                           size, sign);
+  uint64_t y = arith_norm (arith_norm (b.v.u, bb->u.i.size, bb->u.i.sign),
+                           size, sign);
+  return x * a.t->u.o.unit == y * b.t->u.o.unit;
+}
+
 bool
 val_equal (val a, val b)
 {
   if (!a.t || !b.t)
     return a.t == b.t;          /* Absent optional fields.  */
+  /* Values of type any can be of different types: of different kinds
+     they differ; structs must be of the same type, declared once.  */
+  if (a.t->kind != b.t->kind
+      || (a.t->kind == TY_STRUCT && a.t != b.t
+          && a.t->u.s.decl != b.t->u.s.decl))
+    return false;
   switch (a.t->kind)
     {
     case TY_INT:
+      return a.t == b.t ? a.v.u == b.v.u
+                        : int_equal (a.v.u, a.t, b.v.u, b.t);
     case TY_OFFSET:
-      return a.v.u == b.v.u;
+      return a.t == b.t ? a.v.u == b.v.u : offset_equal (a, b);
     case TY_STRING:
       return val_str (a)->len == val_str (b)->len
              && memcmp (val_str (a)->data, val_str (b)->data,

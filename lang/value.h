@@ -187,7 +187,9 @@ pk_struct *struct_new_mapped (pk_frame *parent, int nfields, int nslots,
 /* The size of X in bits, as 'size gives it.  */
 uint64_t val_size_bits (val x);
 
-/* Structural equality of two values of equal types.  */
+/* Structural equality of two values, as == compares them; values of
+   type any may be of different types (integers and offsets are then
+   promoted, as the operators promote them).  */
 bool val_equal (val a, val b);
 
 #endif

@@ -281,6 +281,41 @@ add_row (void *ctx, const bpoke_ios *io)
   snprintf (c[5], 128, "%.127s", io->name);
 }
 
+/* A row of the table: the cells padded to their columns' WIDTH plus
+   three blanks, the last one not padded; a string to free.  */
+static char *
+row_text (const char *const *cells, const size_t *width)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream (&buf, &len);
+  if (!m)
+    return NULL;
+  for (int c = 0; c < NCOLS - 1; c++)
+    fprintf (m, "%-*s", (int) width[c] + 3, cells[c]);
+  fputs (cells[NCOLS - 1], m);
+  fclose (m);
+  return buf;
+}
+
+/* Print a row, in CLASS if it is not NULL.  */
+static void
+print_row (bpoke *pk, const char *const *cells, const size_t *width,
+           const char *class)
+{
+  char *line = row_text (cells, width);
+  if (!line)
+    return;
+  if (class)
+    {
+      char *styled = bpoke_styled (pk, class, line, false);
+      free (line);
+      line = styled;
+    }
+  printf ("%s\n", line);
+  free (line);
+}
+
 static void
 info_ios (bpoke *pk)
 {
@@ -296,16 +331,13 @@ info_ios (bpoke *pk)
         if (strlen (r.cell[i][c]) > width[c])
           width[c] = strlen (r.cell[i][c]);
     }
-  for (int i = -1; i < r.n; i++)
+  print_row (pk, head, width, "table-header");
+  for (int i = 0; i < r.n; i++)
     {
+      const char *cells[NCOLS];
       for (int c = 0; c < NCOLS; c++)
-        {
-          const char *s = i < 0 ? head[c] : r.cell[i][c];
-          if (c == NCOLS - 1)
-            printf ("%s\n", s);
-          else
-            printf ("%-*s", (int) width[c] + 3, s);
-        }
+        cells[c] = r.cell[i][c];
+      print_row (pk, cells, width, NULL);
     }
   free (r.cell);
 }

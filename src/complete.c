@@ -65,8 +65,9 @@ static const char *const keywords[] = {
   "var", "type", "unit", "fun", "method", "struct", "union", "pinned", "if",
   "else", "while", "for", "in", "where", "break", "continue", "return",
   "raise", "try", "catch", "until", "assert", "as", "isa", "sizeof",
-  "typeof", "lambda", "print", "printf", "format", "unmap", "big",
-  "little", "load", "int", "uint", "offset", "string", "void", "any", NULL
+  "typeof", "lambda", "print", "printf", "format", "unmap", "remap",
+  "big", "little", "load", "int", "uint", "offset", "string", "void", "any",
+  "immutable", NULL
 };
 
 /* The context of a dot-command line P (after its dot) up to its end:

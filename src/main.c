@@ -45,7 +45,8 @@ Commanding bpoke from the command line:\n\
   -s, --source=FILE                   execute commands from FILE\n\
 \n\
 Styling text output:\n\
-      --color=(yes|no|auto)           emit styled output\n\
+      --color=(yes|no|auto)           emit styled output (auto: when\n\
+                                        standard output is a terminal)\n\
 \n\
   -q, --no-init-file                  do not load an init file\n\
       --no-ffi                        disable calls to native (extern)\n\
@@ -110,6 +111,63 @@ use_source_stdlib (bpoke *pk)
 }
 
 static int real_main (int argc, char **argv);
+
+/* --color: COLOR_AUTO styles what goes to a terminal.  */
+enum { COLOR_NO, COLOR_YES, COLOR_AUTO };
+
+/* The --color argument ARG (always and never are the usual synonyms of
+   yes and no, tty of auto), or -1.  */
+static int
+color_mode (const char *arg)
+{
+  if (strcmp (arg, "yes") == 0 || strcmp (arg, "always") == 0)
+    return COLOR_YES;
+  if (strcmp (arg, "no") == 0 || strcmp (arg, "never") == 0)
+    return COLOR_NO;
+  if (strcmp (arg, "auto") == 0 || strcmp (arg, "tty") == 0)
+    return COLOR_AUTO;
+  return -1;
+}
+
+/* Whether output to FD is styled in MODE: for auto, FD is a terminal
+   that is not a dumb one.  */
+static bool
+color_on (int mode, int fd)
+{
+  if (mode != COLOR_AUTO)
+    return mode == COLOR_YES;
+  const char *term = getenv ("TERM");
+  return isatty (fd) && term && *term && strcmp (term, "dumb") != 0;
+}
+
+/* The user's styles: $XDG_CONFIG_HOME/bpoke/style, by default
+   ~/.config/bpoke/style, when it exists.  */
+static void
+load_user_style (bpoke *pk)
+{
+  const char *xdg = getenv ("XDG_CONFIG_HOME");
+  const char *home = getenv ("HOME");
+  char path[4096];
+  if (xdg && *xdg)
+    snprintf (path, sizeof path, "%s/bpoke/style", xdg);
+  else if (home)
+    snprintf (path, sizeof path, "%s/.config/bpoke/style", home);
+  else
+    return;
+  if (access (path, F_OK) == 0)
+    bpoke_load_style (pk, path);
+}
+
+/* Style the output as MODE says (the user's styles apply only then).  */
+static void
+setup_color (bpoke *pk, int mode)
+{
+  bool out = color_on (mode, STDOUT_FILENO);
+  bool err = color_on (mode, STDERR_FILENO);
+  if (out || err)
+    load_user_style (pk);
+  bpoke_set_color (pk, out, err);
+}
 
 /* Run the lines of F (named NAME) as commands, as -s does: stop at one
    that does not compile or whose writes cannot be made, and give status
@@ -289,6 +347,7 @@ real_main (int argc, char **argv)
   action *actions = calloc ((size_t) argc + 1, sizeof *actions);
   int nactions = 0;
   bool no_init = false, quiet = false, batch = false, no_ffi = false;
+  int color = COLOR_AUTO;
   const char *script = NULL;
   int script_argc = 0;
   char **script_argv = NULL;
@@ -340,11 +399,12 @@ real_main (int argc, char **argv)
           no_ffi = true;
           break;
         case OPT_COLOR:
-          if (strcmp (optarg, "yes") && strcmp (optarg, "no")
-              && strcmp (optarg, "auto"))
+          color = color_mode (optarg);
+          if (color < 0)
             {
-              fprintf (stderr, "bpoke: invalid argument to --color: %s\n",
-                       optarg);
+              fprintf (stderr, "bpoke: invalid argument to --color: %s "
+                       "(yes, no or auto)\n", optarg);
+              free (actions);
               return 1;
             }
           break;
@@ -371,6 +431,7 @@ real_main (int argc, char **argv)
 
   bpoke *pk = bpoke_new ();
   use_source_stdlib (pk);
+  setup_color (pk, color);
   if (stack_limit)
     bpoke_set_stack_limit (pk, stack_limit);
   if (no_ffi)

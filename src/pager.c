@@ -6,7 +6,9 @@
    The language library prints to stdout; while a command runs, stdout
    is a stream of our own (fopencookie) whose writes count the lines
    and go to the terminal.  Only an interactive session pages, and only
-   when standard output is a terminal: never in batch.  */
+   when standard output is a terminal: never in batch.  The escape
+   sequences of styled output take no room on the screen, and the
+   `--More--' line never cuts one.  */
 
 #define _GNU_SOURCE 1       /* fopencookie.  */
 #include <config.h>
@@ -27,6 +29,11 @@ static FILE *paged;
 static int rows, cols;          /* The terminal's size.  */
 static int row, col;            /* Where the next character goes.  */
 static bool dropping;           /* q was typed: discard the rest.  */
+/* Where the output is in an escape sequence: none, after ESC, in a CSI
+   (ESC [ ... final byte), in an OSC (ESC ] ... BEL or ESC \).  */
+static enum { ESC_NONE, ESC_START, ESC_CSI, ESC_OSC, ESC_OSC_ESC } esc;
+static bool styled;             /* The output had escape sequences.  */
+static const char *more_line;   /* pager_begin's MORE.  */
 static volatile sig_atomic_t *interrupted;      /* Set by Ctrl-C.  */
 
 static void
@@ -91,8 +98,8 @@ read_key (void)
 static int
 more (void)
 {
-  static const char prompt[] = "--More--", erase[] = "\r        \r";
-  write_all (prompt, sizeof prompt - 1);
+  static const char erase[] = "\r        \r";
+  write_all (more_line, strlen (more_line));
   int lines = -1;
   while (lines < 0)
     {
@@ -108,6 +115,38 @@ more (void)
   return lines;
 }
 
+/* Follow the escape sequences through C: true if C is part of one.  */
+static bool
+in_escape (unsigned char c)
+{
+  switch (esc)
+    {
+    case ESC_NONE:
+      if (c != 0x1b)
+        return false;
+      esc = ESC_START;
+      styled = true;
+      return true;
+    case ESC_START:
+      esc = c == '[' ? ESC_CSI : c == ']' ? ESC_OSC : ESC_NONE;
+      return true;
+    case ESC_CSI:
+      if (c >= 0x40 && c <= 0x7e)
+        esc = ESC_NONE;
+      return true;
+    case ESC_OSC:
+      if (c == 0x07)
+        esc = ESC_NONE;
+      else if (c == 0x1b)
+        esc = ESC_OSC_ESC;
+      return true;
+    case ESC_OSC_ESC:
+      esc = c == '\\' ? ESC_NONE : ESC_OSC;
+      return true;
+    }
+  return false;
+}
+
 /* The stream's write: count the rows, stop when the screen is full.
    The prompt comes before the first character that does not fit, so
    that output that ends at the screen's last row needs no key.  */
@@ -118,7 +157,7 @@ pager_write (void *cookie, const char *buf, size_t n)
   size_t start = 0;
   for (size_t i = 0; i < n && !dropping; i++)
     {
-      if (row >= rows - 1)
+      if (esc == ESC_NONE && row >= rows - 1)
         {
           write_all (buf + start, i - start);
           start = i;
@@ -128,6 +167,8 @@ pager_write (void *cookie, const char *buf, size_t n)
           row = rows - 1 - lines;
         }
       unsigned char c = (unsigned char) buf[i];
+      if (in_escape (c))
+        continue;
       if (c == '\n')
         row++, col = 0;
       else if (c == '\t')
@@ -143,7 +184,7 @@ pager_write (void *cookie, const char *buf, size_t n)
 }
 
 void
-pager_begin (volatile sig_atomic_t *interrupt_flag)
+pager_begin (volatile sig_atomic_t *interrupt_flag, const char *more)
 {
   struct winsize ws;
   if (real_stdout || !isatty (STDOUT_FILENO)
@@ -160,6 +201,9 @@ pager_begin (volatile sig_atomic_t *interrupt_flag)
   rows = ws.ws_row;
   cols = ws.ws_col ? ws.ws_col : 80;
   row = col = 0;
+  esc = ESC_NONE;
+  styled = false;
+  more_line = more ? more : "--More--";
   dropping = false;
   interrupted = interrupt_flag;
   fflush (stdout);
@@ -173,6 +217,9 @@ pager_end (void)
   if (!real_stdout)
     return;
   fflush (paged);
+  /* The dropped output may have had the reset of a colour.  */
+  if (dropping && styled)
+    write_all ("\033[0m", 4);
   stdout = real_stdout;
   real_stdout = NULL;
 }

@@ -9,8 +9,9 @@
 
 /* Page what is printed on stdout until pager_end, when standard output
    is a terminal.  *INTERRUPTED is set by Ctrl-C: the rest of the output
-   is dropped.  */
-void pager_begin (volatile sig_atomic_t *interrupted);
+   is dropped.  MORE is the `--More--' line, styled or not (it is kept;
+   NULL: plain).  */
+void pager_begin (volatile sig_atomic_t *interrupted, const char *more);
 void pager_end (void);
 
 #endif

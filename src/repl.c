@@ -19,14 +19,18 @@
 #include "complete.h"
 #include "pager.h"
 
-#define PROMPT "(bpoke) "
-/* The prompt of a continuation line: as wide as PROMPT, so that the
-   lines of an entry stay aligned.  */
+/* The prompt, followed by a space (which is not in its class).  */
+#define PROMPT "(bpoke)"
+/* The prompt of a continuation line: as wide as PROMPT and its space,
+   so that the lines of an entry stay aligned.  */
 #define CONT_PROMPT "      > "
 /* What readline is handed after Ctrl-C (see read_key).  */
 #define KEY_INTERRUPT 3
 
 static bpoke *the_pk;
+/* PROMPT in the prompt class, and the pager's --More-- in the
+   pager-more class, when the output is styled.  */
+static char *styled_prompt, *styled_more;
 static volatile sig_atomic_t got_sigint;
 static volatile sig_atomic_t in_readline;
 
@@ -212,7 +216,7 @@ run_entry (bpoke *pk, const char *entry, bool *quit)
   if (page)
     {
       got_sigint = 0;
-      pager_begin (&got_sigint);
+      pager_begin (&got_sigint, styled_more);
       bpoke_set_output (pk, stdout);
     }
   bpoke_status st = *p == '.' ? repl_line (pk, p, quit)
@@ -249,7 +253,7 @@ static void
 read_and_run (bpoke *pk, bool *quit)
 {
   bool interrupted;
-  char *entry = read_line (PROMPT, &interrupted);
+  char *entry = read_line (styled_prompt, &interrupted);
   if (!entry)
     {
       *quit = true;
@@ -296,6 +300,12 @@ int
 repl_run (bpoke *pk, bool quiet)
 {
   the_pk = pk;
+  char *name = bpoke_styled (pk, "prompt", PROMPT, true);
+  size_t n = strlen (name) + 2;
+  styled_prompt = malloc (n);
+  snprintf (styled_prompt, n, "%s ", name);
+  free (name);
+  styled_more = bpoke_styled (pk, "pager-more", "--More--", false);
   if (!quiet)
     printf ("bpoke %s, an editor for binary data in the Poke language.\n"
             "Type `.help' for help and `.exit' to leave.\n\n", VERSION);
@@ -325,5 +335,7 @@ repl_run (bpoke *pk, bool quiet)
       write_history (hist);
       free (hist);
     }
+  free (styled_prompt);
+  free (styled_more);
   return bpoke_exit_code (pk);
 }

@@ -42,10 +42,10 @@ oracle=$POKE
 # The same holds for the checks that print GNU poke 4.3's messages: a
 # failed constraint (`failed expression', the constraint, `in field
 # T.f'), an array whose elements do not fill its size (E_constraint,
-# not 2.4's E_map_bounds), an assert without a message (its condition's
-# text is the message in 4.3, nothing in 2.4).
+# not 2.4's E_map_bounds), an assertion without a message (the source
+# of its condition for a message, where 2.4 has none).
 OLD_PRINT="bpf.all bpf.raw btf.all btf.write ctf.all ctf.write elf.print
-           leb128.all mbr.read mbr.write mcr.all dwarf.all ustar.read
-           ustar.write pktest.all"
+           leb128.all mbr.read mbr.write mcr.all dwarf.all pktest.all
+           ustar.read ustar.write"
 
 pickles_main "$@"

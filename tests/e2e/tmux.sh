@@ -4,12 +4,16 @@
 #   start [ARGS...]   a new terminal ($cols x $rows, default 160 x 40)
 #                     running `bpoke -q --quiet ARGS' in $work with HOME
 #                     $work, and wait for the prompt; when bpoke exits,
-#                     the terminal shows `[exit N]'
+#                     the terminal shows `[exit N]'; $tmux_env, if
+#                     set, is put before the command (TERM=dumb)
 #   run [ARGS...]     the same, without waiting for a prompt
 #   type TEXT         type TEXT;  line TEXT: type it and Enter
 #   keys KEY...       tmux key names: Tab, Enter, C-c, Up...
 #   clear             empty the screen (bpoke's prompt and line stay)
 #   screen            what the terminal shows, with its history
+#   screen_e          the same, with its colours and attributes as
+#                     escape sequences (tmux writes its own: bold green
+#                     is ESC[1m ESC[32m)
 #   wait_for TEXT     wait (at most 10 s) until the screen shows TEXT
 #   check NAME TEXT   ok if the screen comes to show TEXT
 #   check_re NAME RE  ok if it comes to show a line matching the
@@ -31,13 +35,14 @@ run ()
   # A new server each time: wait until the old one has gone.
   for _ in $(seq 50); do [ -e "$sock" ] || break; sleep 0.1; done
   tmux -S "$sock" new-session -d -x "$cols" -y "$rows" \
-    "cd '$work' && HOME='$work' INPUTRC='$work/.inputrc' '$BPOKE' -q --quiet $*; echo \"[exit \$?]\"; sleep 60"
+    "cd '$work' && HOME='$work' INPUTRC='$work/.inputrc' ${tmux_env:-} '$BPOKE' -q --quiet $*; echo \"[exit \$?]\"; sleep 60"
 }
 type () { tmux -S "$sock" send-keys -l "$1"; sleep 0.1; }
 line () { tmux -S "$sock" send-keys -l "$1"; tmux -S "$sock" send-keys Enter; sleep 0.2; }
 keys () { tmux -S "$sock" send-keys "$@"; sleep 0.3; }
 clear () { tmux -S "$sock" send-keys C-l; tmux -S "$sock" clear-history; sleep 0.2; }
 screen () { tmux -S "$sock" capture-pane -p -S -2000; }
+screen_e () { tmux -S "$sock" capture-pane -p -e -S -2000; }
 wait_for ()
 {
   for _ in $(seq 100); do
