@@ -560,6 +560,10 @@ check_attr (compiler *c, ast *n)
   n->op = id;
   if (id == 0)
     ck_error_at_name (c, n, "invalid attribute '%s", n->name);
+  bool elem = id == ATTR_ELEM || id == ATTR_EOFFSET || id == ATTR_ESIZE
+              || id == ATTR_ENAME;
+  if (n->b && !elem)
+    ck_error_at (c, n, "attribute doesn't take any argument");
   switch (id)
     {
     case ATTR_SIZE:
@@ -639,39 +643,87 @@ maybe_autocall (compiler *c, ast *n)
   return n;
 }
 
-/* Reorder named arguments (f :a 1 :b 2) into positional ones, leaving
-   NULL for the optional ones not given.  */
+/* A call's argument I of function type FT has the wrong type: say so
+   at WHERE, naming the parameter (by its position from 1 when the
+   type has no names, as GNU poke does).  */
 static void
-order_named_args (compiler *c, ast *n, const ast *fn, type *ft)
+bad_arg (compiler *c, const ast *where, type *ft, int i, type *got)
+{
+  char num[16];
+  const char *pname = ft->u.f.argnames ? ft->u.f.argnames[i] : NULL;
+  if (!pname)
+    {
+      snprintf (num, sizeof num, "%d", i + 1);
+      pname = num;
+    }
+  ck_error_at (c, where, "invalid value for function argument `%s'\n"
+               "expected %s, got %s", pname, ck_tname (ft->u.f.args[i]),
+               ck_tname (got));
+}
+
+/* The number of arguments of N, a call of a function of type FT: too
+   many or too few.  */
+static void
+check_arg_count (compiler *c, const ast *n, type *ft)
+{
+  int nparams = ft->u.f.nargs;
+  int nfixed = ft->u.f.variadic ? nparams - 1 : nparams;
+  if (n->nkids < nfixed - ft->u.f.nopt)
+    ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
+                 ck_fsig (ft));
+  if (n->nkids > nfixed && !ft->u.f.variadic)
+    ck_error_at (c, n->a, "too many arguments passed to function\nof type %s",
+                 ck_fsig (ft));
+}
+
+/* No name twice in the named arguments (f :a 1 :b 2) of N.  */
+static void
+check_named_dups (compiler *c, const ast *n)
+{
+  for (int i = 1; i < n->nkids; i++)
+    for (int j = 0; j < i; j++)
+      if (strcmp (n->kids[i]->name, n->kids[j]->name) == 0)
+        ck_error_at (c, n->kids[i], "duplicated argument in funcall");
+}
+
+/* Reorder the named arguments (f :a 1 :b 2) of N, a call of a function
+   of type FT, into positional ones, leaving NULL for the optional ones
+   not given.  *WHERE gets, for each, the `:NAME VALUE' that messages
+   point at.  */
+static void
+order_named_args (compiler *c, ast *n, type *ft, ast ***where)
 {
   int np = ft->u.f.nargs;
+  check_arg_count (c, n, ft);
   ast **args = arena_alloc (&c->ar, sizeof (ast *) * (np + 1));
+  ast **locs = arena_alloc (&c->ar, sizeof (ast *) * (np + 1));
   for (int i = 0; i < n->nkids; i++)
     {
       ast *na = n->kids[i];
       int idx = -1;
-      for (int j = 0; fn && j < fn->nkids; j++)
-        if (strcmp (fn->kids[j]->name, na->name) == 0)
+      for (int j = 0; ft->u.f.argnames && j < np; j++)
+        if (strcmp (ft->u.f.argnames[j], na->name) == 0)
           idx = j;
       if (idx < 0)
-        ck_error_at (c, na, "function doesn't take a `%s' argument", na->name);
+        ck_error_at (c, na, "function doesn't take a `%s' argument",
+                     na->name);
       args[idx] = na->a;
+      locs[idx] = na;
     }
   int given = 0;
+  int nmandatory = np - ft->u.f.nopt - (ft->u.f.variadic ? 1 : 0);
   for (int j = 0; j < np; j++)
-    if (args[j])
-      given = j + 1;
-  for (int j = 0; j < given; j++)
-    if (!args[j] && !(fn && fn->kids[j]->b))
-      ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                   ck_fsig (ft));
-  for (int j = 0; j < np; j++)
-    if (!args[j] && !(fn && fn->kids[j]->b))
-      ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                   ck_fsig (ft));
+    {
+      if (args[j])
+        given = j + 1;
+      else if (j < nmandatory)
+        ck_error_at (c, n, "required argument `%s' not specified in funcall",
+                     ft->u.f.argnames[j]);
+    }
   n->kids = args;
   n->nkids = given;
   n->flag = false;
+  *where = locs;
 }
 
 static ast *
@@ -681,34 +733,22 @@ check_call (compiler *c, ast *n)
     n->a->op = AST_NOCALL;      /* The callee is not called implicitly.  */
   n->a = check_expr (c, n->a);
   type *ft = n->a->type;
+  bool named = n->flag && n->nkids && n->kids[0]->kind == A_FIELDINIT;
+  /* As GNU poke: the arguments' own errors first, then the call's.  */
+  for (int i = 0; i < n->nkids; i++)
+    if (named)
+      n->kids[i]->a = check_rvalue (c, n->kids[i]->a);
+    else
+      n->kids[i] = check_rvalue (c, n->kids[i]);
+  if (named)
+    check_named_dups (c, n);
   if (ft->kind != TY_FUNCTION)
     ck_type_error (c, n->a, "invalid operand in funcall", "function", ft);
-  const ast *fn = n->a->kind == A_VAR ? n->a->aux : NULL;
-  if (n->a->kind == A_MEMBER && n->a->flag)
-    {
-      ast *decl = n->a->a->type->u.s.decl;
-      for (int i = 0; decl && i < decl->nkids; i++)
-        if (decl->kids[i]->kind == S_FUN && decl->kids[i]->flag
-            && strcmp (decl->kids[i]->name, n->a->name) == 0)
-          fn = decl->kids[i]->a;
-    }
-  if (n->flag && n->nkids && n->kids[0]->kind == A_FIELDINIT)
-    {
-      for (int i = 0; i < n->nkids; i++)
-        n->kids[i]->a = check_rvalue (c, n->kids[i]->a);
-      order_named_args (c, n, fn, ft);
-    }
-  else
-    for (int i = 0; i < n->nkids; i++)
-      n->kids[i] = check_rvalue (c, n->kids[i]);
-  int nparams = ft->u.f.nargs;
-  int nfixed = ft->u.f.variadic ? nparams - 1 : nparams;
-  if (n->nkids < nfixed - ft->u.f.nopt)
-    ck_error_at (c, n->a, "too few arguments passed to function\nof type %s",
-                 ck_fsig (ft));
-  if (n->nkids > nfixed && !ft->u.f.variadic)
-    ck_error_at (c, n->a, "too many arguments passed to function\nof type %s",
-                 ck_fsig (ft));
+  ast **where = n->kids;
+  if (named)
+    order_named_args (c, n, ft, &where);
+  check_arg_count (c, n, ft);
+  int nfixed = ft->u.f.variadic ? ft->u.f.nargs - 1 : ft->u.f.nargs;
   for (int i = 0; i < n->nkids && i < nfixed; i++)
     {
       if (!n->kids[i])
@@ -716,16 +756,7 @@ check_call (compiler *c, ast *n)
       type *pt = ft->u.f.args[i];
       ck_int_wanted (c, &n->kids[i], pt);
       if (!type_assignable (pt, n->kids[i]->type))
-        {
-          const char *pname = fn && i < fn->nkids ? fn->kids[i]->name : NULL;
-          if (pname)
-            ck_error_at (c, n->kids[i], "invalid value for function argument "
-                         "`%s'\nexpected %s, got %s", pname, ck_tname (pt),
-                         ck_tname (n->kids[i]->type));
-          ck_error_at (c, n->kids[i], "invalid value for function argument\n"
-                       "expected %s, got %s", ck_tname (pt),
-                       ck_tname (n->kids[i]->type));
-        }
+        bad_arg (c, where[i], ft, i, n->kids[i]->type);
       ck_coerce (c, &n->kids[i], pt);
     }
   n->type = ft->u.f.ret;

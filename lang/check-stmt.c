@@ -99,6 +99,19 @@ param_type (compiler *c, ast *f, int i)
   return ck_resolve_type (c, p->a);
 }
 
+/* The type of function F, whose parameters have types ARGS, NOPT of
+   them optional, the last one collecting the rest if VARIADIC; with
+   the parameters' names, for named arguments.  */
+static type *
+fun_type (compiler *c, const ast *f, type **args, int nopt, bool variadic)
+{
+  type *ft = type_function (ck_resolve_type (c, f->b), f->nkids, args, nopt,
+                            variadic);
+  for (int i = 0; i < f->nkids; i++)
+    type_function_argname (ft, i, f->kids[i]->name);
+  return ft;
+}
+
 /* The parameter NAME of function F, or NULL.  */
 static const ast *
 param_named (const ast *f, const char *name)
@@ -198,8 +211,8 @@ check_func (compiler *c, ast *f)
       if (p->b)
         nopt++;
     }
-  type *ret = ck_resolve_type (c, f->b);
-  f->type = type_function (ret, n, args, nopt, variadic);
+  f->type = fun_type (c, f, args, nopt, variadic);
+  type *ret = f->type->u.f.ret;
 
   /* The body: a new frame, one level down.  */
   type *owner = c->next_is_method ? c->fn->owner : NULL;
@@ -443,8 +456,7 @@ check_fun_decl (compiler *c, ast *n)
       if (f->kids[i]->b)
         nopt++;
     }
-  type *ft = type_function (ck_resolve_type (c, f->b), np, args, nopt,
-                            variadic);
+  type *ft = fun_type (c, f, args, nopt, variadic);
   sym *s = ck_local_add (c, n->name, SYM_VAR, ft);
   ck_immutable_mark (c, n, s);
   s->is_fun = true;

@@ -49,7 +49,9 @@ typedef struct parser
   bool incomplete;
   jmp_buf jb;
   scope_name *names;            /* Names declared so far, innermost first.  */
-  int no_named;                 /* Inside [] or ?:, `a :b' is no call.  */
+  int no_named;                 /* Inside [], ?: or a constraint, where a
+                                   `:' or `{' after a name belongs to
+                                   the enclosing construct.  */
   int depth;                    /* Nesting of the recursive descent.  */
   arena *ar;
 } parser;
@@ -379,6 +381,7 @@ static ast *parse_stmt (parser *p);
 static ast *parse_block (parser *p);
 static ast *parse_funspec (parser *p, loc_t loc, const char *name);
 static ast *parse_extern (parser *p, bool named);
+static void enter (parser *p);
 
 /* Types.  */
 
@@ -903,14 +906,6 @@ parse_index (parser *p, ast *e, loc_t loc)
   return finish (p, n);
 }
 
-/* Whether the attribute NAME takes an index in parentheses.  */
-static bool
-attr_takes_index (const char *name)
-{
-  return strcmp (name, "elem") == 0 || strcmp (name, "eoffset") == 0
-         || strcmp (name, "esize") == 0 || strcmp (name, "ename") == 0;
-}
-
 static ast *
 parse_postfix_ops (parser *p, ast *e)
 {
@@ -939,10 +934,10 @@ parse_postfix_ops (parser *p, ast *e)
             n->nend = p->tok.loc.pos + p->tok.len;
             n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
             next (p);
-            /* The element attributes take an index: x'elem (i).  */
-            if (p->tok.kind == T_LPAREN && attr_takes_index (n->name))
+            /* x'elem (I): the argument of an attribute (the checker
+               says which take one).  */
+            if (accept (p, T_LPAREN))
               {
-                next (p);
                 n->b = parse_expr (p);
                 expect (p, T_RPAREN);
               }
@@ -1094,24 +1089,53 @@ parse_format_args (parser *p, ast *n)
     ast_list_push (p->ar, n, parse_expr (p));
 }
 
-/* f :a 1 :b 2 -- a call of F (the A_VAR N) with named arguments.  */
+/* F :a 1 :b 2 -- a call of F with named arguments, at the first `:'.
+   Each value is a whole expression (`:a c ? 1 : 2' too), which ends
+   where the next `:NAME' starts.  */
 static ast *
-parse_named_call (parser *p, loc_t loc, ast *n)
+parse_named_call (parser *p, ast *f)
 {
-  ast *call = node (p, A_CALL, loc);
-  call->a = n;
+  ast *call = node (p, A_CALL, f->loc);
+  call->a = f;
   call->flag = true;
-  while (p->tok.kind == T_COLON)
+  while (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT)
     {
       ast *arg = node (p, A_FIELDINIT, p->tok.loc);
       next (p);
       name_into (p, arg);
-      p->no_named++;
-      arg->a = parse_binary (p, 1);
-      p->no_named--;
+      arg->a = parse_expr (p);
       ast_list_push (p->ar, call, finish (p, arg));
     }
   return finish (p, call);
+}
+
+/* An expression, or a call with named arguments: where GNU poke takes
+   one, as a statement and right inside parentheses.  The function is
+   a postfix expression (f, s.m, a[0], (f), f (1)...); an operator
+   before it or after it makes the whole an expression, where a `:'
+   is a syntax error.  */
+static ast *
+parse_expr_or_named_call (parser *p)
+{
+  switch (p->tok.kind)
+    {
+    case T_INC: case T_DEC: case T_MINUS: case T_PLUS: case T_TILDE:
+    case T_BANG:
+      return parse_expr (p);
+    default:
+      break;
+    }
+  enter (p);
+  ast *e = parse_postfix_ops (p, parse_primary (p));
+  p->depth--;
+  /* An offset (1#B) or an attribute (x'size) is no function there,
+     unless parenthesized.  */
+  bool callee = (e->kind != A_OFFSET && e->kind != A_ATTR)
+                || e->sloc.pos != e->loc.pos;
+  if (callee && p->tok.kind == T_COLON && peek (p)->kind == T_IDENT)
+    return parse_named_call (p, e);
+  e = parse_casts (p, e);
+  return parse_expr_rest (p, parse_binary_rest (p, 1, e));
 }
 
 /* A name that is not a type's: a variable, or a call with named
@@ -1149,11 +1173,7 @@ parse_name (parser *p, loc_t loc)
     }
   n = node (p, A_VAR, loc);
   n->name = expect_ident (p);
-  finish (p, n);
-  if (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT
-      && !p->no_named)
-    return parse_named_call (p, loc, n);
-  return n;
+  return finish (p, n);
 }
 
 /* [E, ...] and [.[I] = E, ...].  */
@@ -1251,7 +1271,7 @@ parse_primary (parser *p)
       return parse_name (p, loc);
     case T_LPAREN:
       next (p);
-      n = parse_expr (p);
+      n = parse_expr_or_named_call (p);
       expect (p, T_RPAREN);
       /* A parenthesized function name is the function, not a call.  */
       if (n->kind == A_VAR)
@@ -1478,8 +1498,8 @@ static ast *
 parse_simple_stmt (parser *p)
 {
   loc_t loc = p->tok.loc;
-  ast *e = parse_expr (p);
-  if (is_assign_op (p->tok.kind))
+  ast *e = parse_expr_or_named_call (p);
+  if (is_assign_op (p->tok.kind) && !(e->kind == A_CALL && e->flag))
     {
       /* A bit-concatenation is an l-value of `=' only.  */
       if (p->tok.kind != T_ASSIGN && e->kind == A_BINOP && e->op == T_BCONC)

@@ -123,6 +123,15 @@ type_function (type *ret, int nargs, type **args, int nopt, bool variadic)
   return t;
 }
 
+void
+type_function_argname (type *t, int i, const char *name)
+{
+  if (!t->u.f.argnames)
+    t->u.f.argnames = arena_alloc (&type_arena, sizeof (char *)
+                                   * (t->u.f.nargs + 1));
+  t->u.f.argnames[i] = arena_strndup (&type_arena, name, strlen (name));
+}
+
 type *
 type_named (type *t, const char *name)
 {

@@ -109,6 +109,9 @@ struct type
       bool variadic;            /* The last arg collects the rest.  */
       const char *fname;        /* The function declared with it (fun),
                                    for typeof; NULL for a lambda.  */
+      const char **argnames;    /* The parameters' names, which named
+                                   arguments (f :a 1) and messages use;
+                                   NULL for a type written (int)int:.  */
     } f;
   } u;
 };
@@ -130,6 +133,8 @@ type *type_new (type_kind kind);
 type *type_array (type *elem, struct ast *bound, bool bound_is_size);
 type *type_function (type *ret, int nargs, type **args, int nopt,
                      bool variadic);
+/* Name the parameter I of the function type T NAME.  */
+void type_function_argname (type *t, int i, const char *name);
 
 /* A type with the same structure as T but NAME as its name (for type
    aliases of composite types).  */
