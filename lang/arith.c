@@ -437,6 +437,12 @@ arith_offset_convert (uint64_t mag, uint64_t fu, bool fsign, uint64_t tu,
 }
 
 bool
+arith_offset_bits_overflow (uint64_t mag, int size, bool sign, uint64_t unit)
+{
+  return size == 64 && !sign && unit > 1 && mag > (uint64_t) INT64_MAX / unit;
+}
+
+bool
 arith_op_of_token (int tok, arith_op *op)
 {
   static const struct

@@ -96,4 +96,11 @@ uint64_t arith_offset_unit (uint64_t u1, uint64_t u2);
 uint64_t arith_offset_convert (uint64_t mag, uint64_t fu, bool fsign,
                                uint64_t tu, int tsize, bool tsign);
 
+/* Whether MAG, an offset magnitude of SIZE bits and SIGN, in units of
+   UNIT bits, overflows when converted to bits, as GNU poke 4.3 checks
+   it at run time: a uint<64> magnitude whose bits pass 2^63 - 1 does;
+   the others wrap.  */
+bool arith_offset_bits_overflow (uint64_t mag, int size, bool sign,
+                                 uint64_t unit);
+
 #endif

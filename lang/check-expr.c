@@ -29,8 +29,15 @@ mk_cast (compiler *c, ast *e, type *to)
                                         to->u.i.sign));
     }
   else if (e->is_const && to->kind == TY_OFFSET
-           && e->type->kind == TY_OFFSET)
+           && e->type->kind == TY_OFFSET
+           && !(e->type->u.o.unit != to->u.o.unit
+                && arith_offset_bits_overflow (e->lit.v.u,
+                                               e->type->u.o.base->u.i.size,
+                                               e->type->u.o.base->u.i.sign,
+                                               e->type->u.o.unit)))
     {
+      /* One that overflows is left to run time, which raises
+         E_overflow.  */
       const type *fb = e->type->u.o.base, *tb = to->u.o.base;
       n->is_const = true;
       n->lit = val_int (to, arith_offset_convert (e->lit.v.u,
@@ -1034,6 +1041,37 @@ check_index (compiler *c, ast *n)
   return n;
 }
 
+/* The trim N of an array has the type of arrays of its length, as an
+   array literal's, when that is known at compile time, as in GNU poke
+   4.3 (a[0:2] and, when a has 3 elements, a[1:] are T[2]: apush refuses
+   them).  */
+static void
+trim_length (ast *n)
+{
+  const type *at = n->a->type;
+  if (at->kind != TY_ARRAY || (!n->b && !n->c))
+    return;                     /* a[:] is T[].  */
+  bool lo_known = !n->b || n->b->is_const;
+  uint64_t lo = n->b ? n->b->lit.v.u : 0, count;
+  if (n->flag)                  /* a[i+:n] */
+    {
+      if (!n->c->is_const)
+        return;
+      count = n->c->lit.v.u;
+    }
+  else
+    {
+      bool hi_known = n->c ? n->c->is_const
+                           : at->u.a.bound_const && !at->u.a.bound_is_size;
+      uint64_t hi = n->c ? n->c->lit.v.u : at->u.a.nelem;
+      if (!lo_known || !hi_known || hi < lo)
+        return;
+      count = hi - lo;
+    }
+  n->type->u.a.bound_const = true;
+  n->type->u.a.nelem = count;
+}
+
 static ast *
 check_trim (compiler *c, ast *n)
 {
@@ -1066,6 +1104,9 @@ check_trim (compiler *c, ast *n)
   n->type = n->a->type->kind == TY_STRING
             ? type_string : type_array (n->a->type->u.a.elem, NULL,
                                         false);
+  if (n->type->kind == TY_ARRAY)        /* Its elements' name, as A's.  */
+    n->type->u.a.elem_indexed = n->a->type->u.a.elem_indexed;
+  trim_length (n);
   return n;
 }
 

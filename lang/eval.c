@@ -265,6 +265,13 @@ convert (vm *v, val x, type *to, ast *where)
     case TY_OFFSET:
       if (from->kind == TY_OFFSET)
         {
+          /* A uint<64> magnitude too big in bits overflows (see
+             arith_offset_bits_overflow); the others convert.  */
+          const type *fb = from->u.o.base;
+          if (from->u.o.unit != to->u.o.unit
+              && arith_offset_bits_overflow (x.v.u, fb->u.i.size,
+                                             fb->u.i.sign, from->u.o.unit))
+            vm_raise_code (v, EC_OVERFLOW, NULL);
           const type *tb = to->u.o.base;
           return val_int (to, arith_offset_convert (x.v.u, from->u.o.unit,
                                                     from->u.o.base->u.i.sign,
@@ -942,6 +949,12 @@ eval_trim (vm *v, pk_frame *f, ast *n)
       val r = val_string (val_str (c)->data + from, to - from);
       vm_pop_roots (v, 1);
       return r;
+    }
+  if (val_arr (c)->map.mapped)
+    {
+      val rv = map_trim (v, c, from, to, n->type);
+      vm_pop_roots (v, 1);
+      return rv;
     }
   pk_array *r = array_new (to - from);
   for (uint64_t k = from; k < to; k++)

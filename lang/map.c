@@ -556,7 +556,15 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   uint64_t count = 0, bits = 0;
   pk_array *into = (pk_array *) bc->into;
   bc->into = NULL;
-  if (into && bounded)
+  bool trim = into && into->map.trim;
+  if (trim)
+    {
+      /* A trim keeps its element count (map_trim).  */
+      bounded = true;
+      by_size = false;
+      count = into->len;
+    }
+  else if (into && bounded)
     {
       /* Decoding a mapped array again: the bound was evaluated when it
          was mapped.  */
@@ -650,6 +658,7 @@ build_array (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     {
       array_take (into, a);
       into->map = a->map;
+      into->map.trim = trim;
       av.v.o = &into->h;
     }
   vm_pop_roots (v, 1);
@@ -794,6 +803,18 @@ map_struct_to_union (vm *v, type *t, val x)
   return r;
 }
 
+/* The offset OFF in bits, as a map takes it (E_overflow: see
+   arith_offset_bits_overflow).  */
+static uint64_t
+map_offset_bits (vm *v, val off)
+{
+  const type *b = off.t->u.o.base;
+  if (arith_offset_bits_overflow (off.v.u, b->u.i.size, b->u.i.sign,
+                                  off.t->u.o.unit))
+    vm_raise_code (v, EC_OVERFLOW, NULL);
+  return off.v.u * off.t->u.o.unit;
+}
+
 /* T @ [IOS :] OFFSET.  */
 val
 map_at (vm *v, pk_frame *f, ast *n)
@@ -812,7 +833,7 @@ map_at (vm *v, pk_frame *f, ast *n)
   if (!io)
     vm_raise_code (v, EC_NO_IOS, NULL);
   int64_t bias = ios_bias (io);
-  uint64_t at = off.v.u * off.t->u.o.unit + (uint64_t) bias;
+  uint64_t at = map_offset_bits (v, off) + (uint64_t) bias;
   type *t = n->type;
   if (t->kind == TY_INT || t->kind == TY_OFFSET)
     {
@@ -1003,6 +1024,32 @@ elem_offset (val c, uint64_t i)
   for (uint64_t k = 0; k < i; k++)
     off += val_size_bits (a->elems[k]);
   return off;
+}
+
+/* Elements FROM to TO (excluded) of the mapped array C, as a mapped
+   array of type T, as GNU poke 4.3 trims: writes through it reach the
+   IO space, and it is decoded again when C would be.  */
+val
+map_trim (vm *v, val c, uint64_t from, uint64_t to, type *t)
+{
+  const pk_array *ca = val_arr (c);
+  uint64_t off = from < ca->len ? elem_offset (c, from)
+                                : ca->map.offset + ca->map.bits;
+  uint64_t bits = 0;
+  for (uint64_t k = from; k < to; k++)
+    bits += val_size_bits (ca->elems[k]);
+  pk_array *r = array_new (to - from);
+  for (uint64_t k = from; k < to; k++)
+    array_push (r, ca->elems[k]);
+  r->map = ca->map;
+  r->map.offset = off;
+  r->map.bits = bits;
+  r->map.trim = true;
+  (void) v;
+  val rv;
+  rv.t = t;
+  rv.v.o = &r->h;
+  return rv;
 }
 
 /* Write X, a new part of the mapped value M at bit offset OFF (without
@@ -1321,6 +1368,6 @@ map_assign_at (vm *v, pk_frame *f, ast *lv, val x)
   vm_pop_roots (v, 1);
   if (!io)
     vm_raise_code (v, EC_NO_IOS, NULL);
-  write_value (v, io, off.v.u * off.t->u.o.unit
-               + (uint64_t) ios_bias (io), x, 0);
+  write_value (v, io, map_offset_bits (v, off) + (uint64_t) ios_bias (io),
+               x, 0);
 }

@@ -18,6 +18,9 @@ val map_construct_array (vm *v, pk_frame *f, ast *n);
 val map_default (vm *v, type *t);
 /* Decode the mapped value X again, in place (see vm_fresh).  */
 void map_remap (vm *v, val x);
+/* Elements FROM to TO (excluded) of the mapped array C, a mapped array
+   of type T.  */
+val map_trim (vm *v, val c, uint64_t from, uint64_t to, type *t);
 /* unmap X: a copy of X that is not mapped, nor are its parts.  */
 val map_unmap (vm *v, val x);
 

@@ -71,6 +71,8 @@ typedef struct pk_map
   uint64_t offset;              /* Bits, not counting the space's bias.  */
   uint64_t bits;                /* Size when mapped (arrays by size).  */
   uint64_t gen;                 /* vm_map_gen when decoded; 0: stale.  */
+  bool trim;                    /* A trim of a mapped array: decoded
+                                   again with its own element count.  */
   struct pk_frame *env;         /* Where its type's bounds evaluate.  */
 } pk_map;
 
