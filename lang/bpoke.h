@@ -145,6 +145,15 @@ void bpoke_set_argv (bpoke *pk, int argc, char **argv);
 bool bpoke_info (bpoke *pk, const char *what, const char *arg,
                  const char **err);
 
+/* Evaluate TEXT, a Poke expression (the argument of .ios and .close in
+   GNU poke 4.3), as a command of its own: BPOKE_OK with its value in
+   *VALUE if it is an int<32> (else *VALUE is untouched and *IS_INT32
+   false).  Its errors are those of a source named <unknown>; they and
+   an unhandled exception are reported on standard output, as GNU poke
+   does.  */
+bpoke_status bpoke_eval_int32 (bpoke *pk, const char *text, int *value,
+                               bool *is_int32);
+
 /* IO spaces, for the dot-commands and the command line (lang/ios.c).  */
 typedef struct bpoke_ios
 {

@@ -126,19 +126,54 @@ check_exception_operand (compiler *c, ast **e, const char *what)
 
 /* Folding and promotions.  */
 
+/* Report MSG about the constant operand E where GNU poke does: it folds
+   a cast of a constant into a literal that keeps the location of the
+   operand cast.  */
+static _Noreturn void
+folded_error (compiler *c, const ast *e, const char *msg)
+{
+  while (e->kind == A_CAST)
+    e = e->a;
+  ck_error_at (c, e, "%s", msg);
+}
+
+/* A OP B where B, the divisor or shift count, is the constant B and A
+   is not: GNU poke 4.3 still refuses at compile time a division by
+   zero and a left shift by at least A's width.  */
+static void
+check_const_operand (compiler *c, ast *n, arith_op op)
+{
+  if (op != AR_DIV && op != AR_CEILDIV && op != AR_MOD && op != AR_SHL)
+    return;
+  const type *t = n->type;
+  const type *bt = op == AR_SHL ? n->b->type : t;
+  uint64_t r;
+  arith_err e = arith_fold (op, 0, n->b->lit.v.u, t->u.i.size, t->u.i.sign,
+                            bt->u.i.size, bt->u.i.sign, &r);
+  if (e == ARITH_EDIVZERO)
+    folded_error (c, n->b, "division by zero");
+  if (e == ARITH_EOOB)
+    folded_error (c, n->b, "count in left bit shift too big");
+}
+
 /* Constant folding of integer operations: GNU poke reports some run-time
    errors (division by zero, too-big shifts) at compile time when both
-   operands are constants.  */
+   operands are constants, and some when the right one is.  */
 static void
 fold_binop (compiler *c, ast *n)
 {
   ast *a = n->a, *b = n->b;
-  if (!a->is_const || !b->is_const || !is_int (a->type) || !is_int (b->type)
-      || !is_int (n->type))
-    return;
   arith_op op;
+  if (!b->is_const || !is_int (a->type) || !is_int (b->type)
+      || !is_int (n->type) || !arith_op_of_token (n->op, &op))
+    return;
+  if (!a->is_const)
+    {
+      check_const_operand (c, n, op);
+      return;
+    }
   /* ** and the comparisons are not folded.  */
-  if (!arith_op_of_token (n->op, &op) || op == AR_POW || op >= AR_EQ)
+  if (op == AR_POW || op >= AR_EQ)
     return;
   const type *t = n->type;
   const type *bt = (op == AR_SHL || op == AR_SHR) ? b->type : t;
@@ -146,9 +181,9 @@ fold_binop (compiler *c, ast *n)
   arith_err e = arith_fold (op, a->lit.v.u, b->lit.v.u, t->u.i.size,
                             t->u.i.sign, bt->u.i.size, bt->u.i.sign, &r);
   if (e == ARITH_EDIVZERO)
-    ck_error_at (c, n->b, "division by zero");
+    folded_error (c, n->b, "division by zero");
   if (e == ARITH_EOOB && op == AR_SHL)
-    ck_error_at (c, n->b, "count in left bit shift too big");
+    folded_error (c, n->b, "count in left bit shift too big");
   if (e == ARITH_EOVERFLOW)
     ck_error_at (c, n, "expression overflows");
   if (e != ARITH_OK)
@@ -178,12 +213,59 @@ fold_offset (ast *n)
   n->lit = val_int (n->type, r);
 }
 
-/* Division of constant offsets by zero is a compile-time error.  */
+/* The value in bits of E, an offset that GNU poke's folder computes at
+   compile time: a constant, or a cast, sign, sum, difference or
+   multiple of such.  False if E is none.  */
+static bool
+offset_bits (const ast *e, int64_t *bits)
+{
+  const type *t = e->type;
+  int64_t x, y;
+  if (e->is_const && is_off (t))
+    {
+      *bits = (int64_t) e->lit.v.u * (int64_t) t->u.o.unit;
+      return true;
+    }
+  if (e->is_const && is_int (t))
+    {
+      *bits = (int64_t) e->lit.v.u;     /* A factor: a plain number.  */
+      return true;
+    }
+  switch (e->kind)
+    {
+    case A_CAST:
+      if (!is_off (t) || !is_off (e->a->type) || !offset_bits (e->a, &x))
+        return false;
+      *bits = x / (int64_t) t->u.o.unit * (int64_t) t->u.o.unit;
+      return true;
+    case A_UNOP:
+      if ((e->op != T_MINUS && e->op != T_PLUS) || !offset_bits (e->a, &x))
+        return false;
+      *bits = e->op == T_MINUS ? -x : x;
+      return true;
+    case A_BINOP:
+      if ((e->op != T_PLUS && e->op != T_MINUS && e->op != T_STAR)
+          || !offset_bits (e->a, &x) || !offset_bits (e->b, &y))
+        return false;
+      *bits = e->op == T_PLUS ? x + y : e->op == T_MINUS ? x - y : x * y;
+      return true;
+    default:
+      return false;
+    }
+}
+
+/* N divides an offset by B, an offset or an integer: by zero is a
+   compile-time error when B is known.  */
 static void
 fold_offset_div (compiler *c, ast *n)
 {
-  if (n->b->is_const && n->b->lit.v.u == 0)
-    ck_error_at (c, n->b, "division by zero");
+  const ast *b = n->b;
+  int64_t bits;
+  bool zero = is_off (b->type)
+              ? offset_bits (b, &bits) && bits / (int64_t) b->type->u.o.unit == 0
+              : b->is_const && b->lit.v.u == 0;
+  if (zero)
+    folded_error (c, b, "division by zero");
 }
 
 static type *
@@ -338,8 +420,8 @@ check_pow (compiler *c, ast *n)
       n->type = ta;
       return n;
     }
-  if (!is_int (ta))
-    ck_invalid_operand (c, n->a, "integral");
+  if (!is_int (ta) && !is_off (ta))
+    ck_invalid_operand (c, n->a, "integral or offset");
   ck_invalid_operand (c, n->b, "integral");
 }
 
@@ -575,6 +657,14 @@ check_attr (compiler *c, ast *n)
     {
     case ATTR_SIZE:
       n->type = type_offset (type_int (64, false), 1);
+      if (type_complete (t))
+        {
+          /* GNU poke 4.3 knows it from the type: the operand is not
+             run (no map, no call, no exception).  */
+          n->kind = A_SIZEOF;
+          n->is_const = true;
+          n->lit = val_int (n->type, type_size (t));
+        }
       return n;
     case ATTR_SIGNED:
       if (!is_int (t))
@@ -837,7 +927,7 @@ check_unop (compiler *c, ast *n)
       return n;
     case T_TILDE:
       if (!is_int (n->a->type) && !is_off (n->a->type))
-        ck_invalid_operand (c, n->a, "integral");
+        ck_invalid_operand (c, n->a, "integral or offset");
       n->type = n->a->type;
       break;
     default:
@@ -969,12 +1059,30 @@ check_cast (compiler *c, ast *n)
   invalid_cast (c, n, to, from);
 }
 
+/* E isa T.  GNU poke 4.3 answers from E's type unless it is any: E is
+   not run then.  */
+static ast *
+check_isa (compiler *c, ast *n)
+{
+  n->a = check_expr (c, n->a);
+  type *t = n->a->type, *to = ck_resolve_type (c, n->b);
+  n->b->type = to;
+  n->type = type_bool;
+  if (t->kind != TY_ANY)
+    {
+      n->kind = A_INT;
+      n->is_const = true;
+      n->lit = val_int (n->type, to->kind == TY_ANY || type_equal (t, to));
+    }
+  return n;
+}
+
 static ast *
 check_sizeof (compiler *c, ast *n)
 {
   type *t = ck_resolve_type (c, n->a);
   if (!type_complete (t))
-    ck_error_at (c, n->a, "sizeof requires a complete type");
+    ck_error_at (c, n->a, "invalid operand to sizeof");
   n->type = type_offset (type_int (64, false), 1);
   n->is_const = true;
   n->lit = val_int (n->type, type_size (t));
@@ -1188,7 +1296,7 @@ check_offset (compiler *c, ast *n)
           if (!ts)
             ck_error_at (c, u, "invalid unit in offset");
           if (!type_complete (ts->type))
-            ck_error_at (c, u, "offset unit type must be complete");
+            ck_error_at (c, u, "offsets only work on complete types");
           unit = type_size (ts->type);
         }
     }
@@ -1196,7 +1304,7 @@ check_offset (compiler *c, ast *n)
     {
       type *t = ck_resolve_type (c, u->b);
       if (!type_complete (t))
-        ck_error_at (c, u, "offset unit type must be complete");
+        ck_error_at (c, u, "offsets only work on complete types");
       unit = type_size (t);
     }
   else
@@ -1391,48 +1499,58 @@ static ast *
 check_map (compiler *c, ast *n)
 {
   type *t = ck_resolve_type (c, n->a);
+  if (!type_mappable (t))
+    ck_error_at (c, n->a, "specified type cannot be mapped");
   n->b = check_expr (c, n->b);
   if (!is_off (n->b->type))
-    ck_type_error (c, n->b, "invalid offset in map", "offset",
+    ck_type_error (c, n->b, "invalid argument to map operator", "offset",
                    n->b->type);
   if (n->c)
     {
       n->c = check_expr (c, n->c);
       if (!is_int (n->c->type))
-        ck_type_error (c, n->c, "invalid IO space in map", "int<32>",
-                       n->c->type);
+        ck_type_error (c, n->c, "invalid IO space in map operator",
+                       "integral", n->c->type);
     }
   n->type = t;
   return n;
 }
 
-/* The array operand of apush and apop: an unbounded array, since these
-   change its length.  */
+/* The array operand of apush and apop.  */
 static type *
-stack_operand (compiler *c, ast *n, const char *op)
+stack_operand (compiler *c, ast *n)
 {
   n->a = check_rvalue (c, n->a);
   type *t = n->a->type;
   if (t->kind != TY_ARRAY)
     ck_invalid_operand (c, n->a, "array");
+  return t;
+}
+
+/* apush and apop (OP) change the length of their array, of type T: it
+   must be unbounded.  */
+static void
+stack_unbounded (compiler *c, ast *n, const type *t, const char *op)
+{
   if (t->u.a.bound || t->u.a.bound_const)
     {
       ast where = *n;             /* At the keyword.  */
       where.end = n->loc.pos + (int) strlen (op);
       ck_error_at (c, &where, "%s is not allowed on a bounded array", op);
     }
-  return t;
 }
 
+/* GNU poke 4.3 checks the element pushed before the array's bound.  */
 static ast *
 check_apush (compiler *c, ast *n)
 {
-  type *t = stack_operand (c, n, "apush");
+  type *t = stack_operand (c, n);
   type *et = t->u.a.elem;
   n->b = check_rvalue (c, n->b);
   ck_int_wanted (c, &n->b, et);
   if (!type_assignable (et, n->b->type))
     ck_invalid_operand (c, n->b, ck_tname (et));
+  stack_unbounded (c, n, t, "apush");
   ck_coerce (c, &n->b, et);
   n->type = t;
   return n;
@@ -1441,7 +1559,9 @@ check_apush (compiler *c, ast *n)
 static ast *
 check_apop (compiler *c, ast *n)
 {
-  n->type = stack_operand (c, n, "apop")->u.a.elem;
+  type *t = stack_operand (c, n);
+  stack_unbounded (c, n, t, "apop");
+  n->type = t->u.a.elem;
   return n;
 }
 
@@ -1494,10 +1614,7 @@ check_expr (compiler *c, ast *n)
     case A_CAST:
       return check_cast (c, n);
     case A_ISA:
-      n->a = check_expr (c, n->a);
-      n->b->type = ck_resolve_type (c, n->b);
-      n->type = type_bool;
-      return n;
+      return check_isa (c, n);
     case A_SIZEOF:
       return check_sizeof (c, n);
     case A_TYPEOF:

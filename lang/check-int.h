@@ -75,7 +75,9 @@ typedef struct fnctx
   int nslots;
   type *ret;                    /* NULL for the top-level command.  */
   int loops;                    /* Enclosing loops, for break.  */
-  int block_start;              /* First slot of the innermost block.  */
+  struct sym *block;            /* c->locals when the innermost block (or
+                                   struct type) began: the symbols before
+                                   it in the chain are declared there.  */
   bool method;                  /* The body of a struct type's method.  */
   type *owner;                  /* The struct type whose body this is
                                    (for its methods' SELF), or NULL.  */
@@ -143,6 +145,11 @@ sym *ck_global_add (compiler *c, const char *name, sym_kind kind, type *t);
 void ck_immutable_check (compiler *c, const ast *n);
 void ck_immutable_mark (compiler *c, const ast *n, sym *s);
 void ck_global_rollback (compiler *c, int mark, int nglobals);
+/* Declaring NAME (for N, of KIND; IS_FUN: a function or method) in the
+   innermost block or struct type: an error if it already declares the
+   name.  */
+void ck_redefinition (compiler *c, const ast *n, const char *name,
+                      sym_kind kind, bool is_fun);
 /* The symbol NAME of KIND seen from here, or NULL; a lazy global is
    compiled first.  */
 sym *ck_lookup (compiler *c, const char *name, sym_kind kind);

@@ -216,7 +216,7 @@ check_func (compiler *c, ast *f)
 
   /* The body: a new frame, one level down.  */
   type *owner = c->next_is_method ? c->fn->owner : NULL;
-  fnctx fc = { c->fn, 0, ret, 0, 0, c->next_is_method, NULL };
+  fnctx fc = { c->fn, 0, ret, 0, c->locals, c->next_is_method, NULL };
   c->next_is_method = false;
   sym *saved = c->locals;
   int saved_level = c->level;
@@ -231,7 +231,7 @@ check_func (compiler *c, ast *f)
         {
           p->b = check_expr (c, p->b);
           if (!type_assignable (args[i], p->b->type))
-            ck_type_error (c, p->b, "invalid default value for argument",
+            ck_type_error (c, p->b, "argument initializer is of the wrong type",
                            ck_tname (args[i]), p->b->type);
           ck_coerce (c, &p->b, args[i]);
         }
@@ -372,13 +372,8 @@ static void
 check_var_decl (compiler *c, ast *n)
 {
   ck_immutable_check (c, n);
+  ck_redefinition (c, n, n->name, SYM_VAR, false);
   n->a = check_rvalue (c, n->a);
-  for (sym *o = c->locals; o && o->level == c->level && c->level >= 0;
-       o = o->next)
-    if (o->kind == SYM_VAR && strcmp (o->name, n->name) == 0
-        && o->slot >= c->fn->block_start)
-      ck_error_at_name (c, n, "the variable `%s' is already defined",
-                        n->name);
   type *t = n->a->type;
   if (t->kind == TY_VOID)
     ck_error_at (c, n->a, "variables can't be of type void");
@@ -396,6 +391,7 @@ static void
 check_type_decl (compiler *c, ast *n)
 {
   ck_immutable_check (c, n);
+  ck_redefinition (c, n, n->name, SYM_TYPE, false);
   if (n->a->kind == TN_STRUCT)
     c->next_type_name = n->name;
   type *t = ck_resolve_type (c, n->a);
@@ -424,6 +420,7 @@ static void
 check_unit_decl (compiler *c, ast *n)
 {
   ck_immutable_check (c, n);
+  ck_redefinition (c, n, n->name, SYM_UNIT, false);
   n->a = check_expr (c, n->a);
   /* The value is cast to uint<64>: an array or an integral struct
      could be, but not as a constant.  */
@@ -444,6 +441,7 @@ check_fun_decl (compiler *c, ast *n)
   /* Declared before its body, for recursion; the type is known
      once the signature is resolved, so check the body after.  */
   ck_immutable_check (c, n);
+  ck_redefinition (c, n, n->name, SYM_VAR, true);
   ast *f = n->a;
   int np = f->nkids;
   type **args = arena_alloc (&c->ar, sizeof (type *) * (np + 1));
@@ -494,8 +492,8 @@ check_for (compiler *c, ast *n)
   sym *saved = c->locals;
   int saved_level = c->level;
   /* The initialization's declarations are a block of their own.  */
-  int saved_start = c->fn->block_start;
-  c->fn->block_start = c->fn->nslots;
+  sym *saved_block = c->fn->block;
+  c->fn->block = c->locals;
   if (c->level < 0)
     c->level = 0;
   if (n->a)
@@ -509,7 +507,7 @@ check_for (compiler *c, ast *n)
   c->fn->loops--;
   c->locals = saved;
   c->level = saved_level;
-  c->fn->block_start = saved_start;
+  c->fn->block = saved_block;
 }
 
 static void
@@ -572,12 +570,12 @@ check_block (compiler *c, ast *n)
     }
   sym *saved = c->locals;
   int saved_level = c->level;
-  int saved_start = c->fn->block_start;
+  sym *saved_block = c->fn->block;
   if (c->level < 0)
     c->level = 0;
-  c->fn->block_start = c->fn->nslots;
+  c->fn->block = c->locals;
   check_block_body (c, n);
-  c->fn->block_start = saved_start;
+  c->fn->block = saved_block;
   c->locals = saved;
   c->level = saved_level;
 }
@@ -657,7 +655,7 @@ check_print (compiler *c, ast *n)
 {
   n->a = check_expr (c, n->a);
   if (n->a->type->kind != TY_STRING)
-    ck_type_error (c, n->a, "invalid argument to print", "string",
+    ck_type_error (c, n->a, "invalid format string", "a string",
                    n->a->type);
 }
 
@@ -767,7 +765,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   int mark = c->norder, nglobals = c->nglobals;
   c->err = err;
   c->locals = NULL;
-  fnctx top = { NULL, 0, NULL, 0, 0, false, NULL };
+  fnctx top = { NULL, 0, NULL, 0, NULL, false, NULL };
   c->fn = &top;
   c->level = -1;                /* Top-level declarations are global.  */
   c->type_level = -2;

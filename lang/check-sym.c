@@ -312,6 +312,29 @@ ck_local_add (compiler *c, const char *name, sym_kind kind, type *t)
   return s;
 }
 
+/* GNU poke 4.3 allows any redeclaration at the top level; in a block
+   or a struct type, variables, functions, types (and a struct's fields
+   and OFFSET) share one namespace, units have theirs.  The message
+   names what is being declared.  */
+void
+ck_redefinition (compiler *c, const ast *n, const char *name,
+                 sym_kind kind, bool is_fun)
+{
+  if (c->level < 0)
+    return;
+  for (sym *o = c->locals; o && o != c->fn->block; o = o->next)
+    if ((o->kind == SYM_UNIT) == (kind == SYM_UNIT)
+        && strcmp (o->name, name) == 0)
+      {
+        if (is_fun)
+          ck_error_at_name (c, n, "function, method or variable `%s' "
+                            "already defined", name);
+        ck_error_at_name (c, n, "the %s `%s' is already defined",
+                          kind == SYM_VAR ? "variable"
+                          : kind == SYM_TYPE ? "type" : "unit", name);
+      }
+}
+
 sym *
 ck_lookup (compiler *c, const char *name, sym_kind kind)
 {

@@ -123,6 +123,8 @@ static type *
 resolve_array (compiler *c, ast *tn)
 {
   type *et = ck_resolve_type (c, tn->a);
+  if (et->kind == TY_VOID)
+    ck_error_at (c, tn->a, "arrays of type `void' are not allowed");
   type *t = type_array (et, tn->b, false);
   if (et->kind == TY_STRUCT && et->u.s.last_alias && *et->u.s.last_alias)
     t->u.a.elem_indexed = type_named (et, *et->u.s.last_alias);
@@ -133,7 +135,8 @@ resolve_array (compiler *c, ast *tn)
       if (is_off (bt))
         t->u.a.bound_is_size = true;
       else if (!is_int (bt))
-        ck_invalid_operand (c, tn->b, "integral or offset");
+        ck_type_error (c, tn->b, "invalid array bound", "integral or offset",
+                       bt);
       t->u.a.bound = tn->b;
       if (tn->b->is_const && is_int (tn->b->type)
           && tn->b->type->u.i.sign && tn->b->lit.v.i < 0)
@@ -324,12 +327,11 @@ field_warning (compiler *c, ast *f, const char *msg)
   ck_warning_at (c, &at, msg);
 }
 
-/* Field F of a union: what the alternatives may not be.  */
+/* Field F of a union: what the alternatives may not be (but
+   anonymous, see struct_field).  */
 static void
 union_field (compiler *c, ast *f)
 {
-  if (!f->name)
-    field_error (c, f, "anonymous members are not allowed in unions");
   if (f->aux)
     field_error (c, f, "labels are not allowed in unions");
   if (f->d || f->nkids)
@@ -432,12 +434,7 @@ integral_field (compiler *c, ast *tn, type *t, ast *f, type *ft,
   const type *bt = is_off (ft) ? ft->u.o.base : ft;
   if (!is_int (bt) && !(bt->kind == TY_STRUCT && bt->u.s.itype))
     {
-      ast at = *f;
-      if (f->name)
-        {
-          at.loc = f->nloc;
-          at.end = f->nend;
-        }
+      ast at = field_where (f);
       ck_type_error (c, &at, un ? "invalid field in integral union"
                                 : "invalid field in integral struct",
                      "integral, offset, integral struct or union", ft);
@@ -449,9 +446,7 @@ integral_field (compiler *c, ast *tn, type *t, ast *f, type *ft,
     *ibits = bits;
   else if (bits != *ibits)
     {
-      ast at = *f;
-      at.loc = f->nloc;
-      at.end = f->nend;
+      ast at = field_where (f);
       ck_error_at (c, &at, "invalid field size in integral union type\n"
                    "expected %llu bits, got %llu bits",
                    (unsigned long long) *ibits, (unsigned long long) bits);
@@ -522,24 +517,94 @@ field_init (compiler *c, type *t, int k, ast *f, type *ft)
   ck_coerce (c, &f->c, ft);
 }
 
-/* Field F of struct type T, after the fields and declarations before
-   the Ith element of its body, is no other's namesake.  GNU poke 4.3
-   reports the second of two fields, at its name, but the first when
-   either is computed, at its name or at `computed'.  */
-static void
-field_unique (compiler *c, ast *tn, int i, ast *f)
+/* The names a struct type declares, as GNU poke 4.3 checks that they
+   differ.  */
+typedef enum elem_kind
 {
-  for (int j = 0; j < i && f->name; j++)
+  ELEM_FIELD, ELEM_COMPUTED, ELEM_DECL, ELEM_UNIT
+} elem_kind;
+
+typedef struct elem
+{
+  ast *n;
+  elem_kind kind;
+} elem;
+
+/* The elements of TN that declare a name, in order, in *OUT: a
+   declaration of several names (var a = 1, b = 2) is several.  */
+static int
+struct_elems (compiler *c, ast *tn, elem **out)
+{
+  int n = 0;
+  for (int i = 0; i < tn->nkids; i++)
+    n += tn->kids[i]->kind == S_BLOCK ? tn->kids[i]->nkids : 1;
+  elem *e = arena_alloc (&c->ar, sizeof *e * (size_t) (n + 1));
+  n = 0;
+  for (int i = 0; i < tn->nkids; i++)
     {
-      ast *g = tn->kids[j];
-      if ((g->kind != TN_FIELD && g->kind != TN_COMPUTED) || !g->name
-          || strcmp (g->name, f->name) != 0)
-        continue;
-      if (g->kind == TN_COMPUTED)
-        ck_error_at (c, g, "duplicated struct element '%s'", f->name);
-      ck_error_at_name (c, f->kind == TN_COMPUTED ? g : f,
-                        "duplicated struct element '%s'", f->name);
+      ast *k = tn->kids[i];
+      int m = k->kind == S_BLOCK ? k->nkids : 1;
+      for (int j = 0; j < m; j++)
+        {
+          ast *d = k->kind == S_BLOCK ? k->kids[j] : k;
+          if (!d->name)
+            continue;
+          e[n].n = d;
+          e[n++].kind = d->kind == TN_FIELD ? ELEM_FIELD
+                        : d->kind == TN_COMPUTED ? ELEM_COMPUTED
+                        : d->kind == S_UNIT ? ELEM_UNIT : ELEM_DECL;
+        }
     }
+  *out = e;
+  return n;
+}
+
+/* Before anything of TN is checked: a field named as a field or a
+   declaration before it, or OFFSET, is an error, at its name.  (A declaration
+   named as what is before it is found when it is declared.)  */
+static void
+fields_unique (compiler *c, ast *tn)
+{
+  elem *e;
+  int n = struct_elems (c, tn, &e);
+  for (int j = 0; j < n; j++)
+    for (int i = -1; i < j && e[j].kind == ELEM_FIELD; i++)
+      if (i < 0 ? strcmp (e[j].n->name, "OFFSET") == 0
+          : ((e[i].kind == ELEM_FIELD || e[i].kind == ELEM_DECL)
+             && strcmp (e[i].n->name, e[j].n->name) == 0))
+        ck_error_at_name (c, e[j].n, "duplicated struct element '%s'",
+                          e[j].n->name);
+}
+
+/* Once all of TN is checked: a unit or a computed field named as
+   another element is an error at the first of the two, spanning it
+   from its name (or `computed') to its end; GNU poke shows a function
+   just after its name, with no span.  Two units were found when declared.  */
+static void
+elems_unique (compiler *c, ast *tn)
+{
+  elem *e;
+  int n = struct_elems (c, tn, &e);
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < j; i++)
+      if ((e[i].kind == ELEM_UNIT || e[i].kind == ELEM_COMPUTED
+           || e[j].kind == ELEM_UNIT || e[j].kind == ELEM_COMPUTED)
+          && !(e[i].kind == ELEM_UNIT && e[j].kind == ELEM_UNIT)
+          && strcmp (e[i].n->name, e[j].n->name) == 0)
+        {
+          ast where = *e[i].n;
+          if (e[i].kind != ELEM_COMPUTED)
+            where.loc = where.nloc;
+          if (where.kind == S_FUN)
+            {
+              /* Just after its name, and empty.  */
+              where.loc.col += where.nend - where.loc.pos;
+              where.loc.pos = where.nend;
+              where.end = where.loc.pos - 1;
+            }
+          ck_error_at (c, &where, "duplicated struct element '%s'",
+                       where.name);
+        }
 }
 
 /* Field F, the Kth, of struct type T: TN's Ith element.  *UNREACHABLE,
@@ -555,9 +620,14 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
   if (f->nkids)
     check_cond (c, &f->kids[0], "invalid optional field expression");
   type *ft = ck_resolve_type (c, f->a);
+  if (!type_mappable (ft))
+    ck_error_at (c, f->a, "invalid type in struct field");
   t->u.s.fields[k].name = f->name;
   t->u.s.fields[k].type = ft;
   t->u.s.fields[k].printer = -1;
+  /* Before what an integral union's alternatives may not be.  */
+  if (tn->flag && !f->name)
+    field_error (c, f, "anonymous members are not allowed in unions");
   if (tn->a)
     integral_field (c, tn, t, f, ft, ibits);
   if (f->op && ft->kind == TY_STRUCT && ft->name)
@@ -583,7 +653,6 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
      the field is built (map.c).  */
   if (f->d)
     check_cond (c, &f->d, "invalid optional field expression");
-  field_unique (c, tn, i, f);
 }
 
 /* Computed field F, the Kth field of struct type T: TN's Ith element.
@@ -598,7 +667,6 @@ struct_computed (compiler *c, ast *tn, type *t, int i, int k)
   tf->computed = true;
   tf->getter = tf->setter = tf->printer = -1;
   f->slot = k;
-  field_unique (c, tn, i, f);
 }
 
 /* The method of TN named PREFIX_NAME, or NULL.  */
@@ -679,8 +747,8 @@ check_struct_type (compiler *c, ast *tn)
 {
   type *t = struct_type_new (c, tn);
   int nf = t->u.s.nfields;
-  fnctx fc = { c->fn, nf, NULL, 0, nf, false, t };
   sym *saved = c->locals;
+  fnctx fc = { c->fn, nf, NULL, 0, saved, false, t };
   int saved_level = c->level, saved_type_level = c->type_level;
   c->fn = &fc;
   c->level = saved_level < 0 ? 1 : saved_level + 1;
@@ -689,6 +757,7 @@ check_struct_type (compiler *c, ast *tn)
   sym *os = ck_local_add (c, "OFFSET", SYM_VAR,
                           type_offset (type_int (64, false), 1));
   t->u.s.offset_slot = os->slot;
+  fields_unique (c, tn);
   int k = 0;
   bool unreachable = false;     /* Unions: an alternative always holds.  */
   bool warned = false;
@@ -704,6 +773,7 @@ check_struct_type (compiler *c, ast *tn)
       else
         struct_decl (c, tn, t, f, k);
     }
+  elems_unique (c, tn);
   computed_accessors (c, tn, t);
   struct_printers (c, tn, t);
   if (tn->a)

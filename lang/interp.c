@@ -565,6 +565,57 @@ bpoke_command (bpoke *pk, const char *text, size_t len, const char *filename,
   return st == BPOKE_INCOMPLETE ? st : end_transaction (pk, st, "command");
 }
 
+/* Compile and run PROG, made of one expression statement, from SRC; its
+   value in *RESULT.  */
+static bpoke_status
+eval_expression (bpoke *pk, ast *prog, strbuf *err, val *result)
+{
+  compiler_mark mark = compiler_get_mark (pk->comp);
+  prog->kids[0]->flag = true;
+  if (!check_program (pk->comp, prog, err))
+    return BPOKE_ERROR;
+  fflush (stdout);
+  fputs (err->data ? err->data : "", stdout);   /* Warnings.  */
+  sb_reset (err);
+  val exc;
+  if (!vm_run (pk->vm, prog, result, &exc))
+    {
+      compiler_forget (pk->comp, mark);
+      report_exception (pk, exc);
+      pk->exit_code = exc.t->kind == TY_STRUCT ? vm_exc_exit_status (exc) : 1;
+      return BPOKE_EXCEPTION;
+    }
+  return BPOKE_OK;
+}
+
+bpoke_status
+bpoke_eval_int32 (bpoke *pk, const char *text, int *value, bool *is_int32)
+{
+  source *src = keep_source (pk, text, strlen (text), "<unknown>");
+  strbuf err;
+  sb_init (&err);
+  run_ctx rc = { pk, 0, BPOKE_OK };
+  parse_env env = { compiler_is_type_name, pk->comp,
+                    compiler_arena (pk->comp), load_module, &rc, false,
+                    is_global_variable, run_before_load };
+  ios_begin ();
+  ast *prog = parse_expression (&env, src, &err);
+  val r = { 0 };
+  bpoke_status st = prog ? eval_expression (pk, prog, &err, &r)
+                         : BPOKE_ERROR;
+  fflush (stdout);
+  if (err.data)
+    fputs (err.data, stdout);
+  fflush (stdout);
+  sb_free (&err);
+  st = end_transaction (pk, st, "command");
+  *is_int32 = st == BPOKE_OK && r.t->kind == TY_INT && r.t->u.i.size == 32
+              && r.t->u.i.sign;
+  if (*is_int32)
+    *value = (int) r.v.i;
+  return st;
+}
+
 bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {

@@ -1384,9 +1384,9 @@ parse_unary_1 (parser *p)
         ast *n = node (p, A_UNOP, loc);
         n->op = p->tok.kind;
         next (p);
-        n->end = p->prev_end;
         n->a = parse_prefix_operand (p);
-        return n;
+        /* The whole, a closing parenthesis included.  */
+        return finish (p, n);
       }
     default:
       return parse_postfix_ops (p, parse_primary (p));
@@ -1844,8 +1844,15 @@ parse_printf (parser *p, loc_t loc)
   ast *n = node (p, S_PRINTF, loc);
   bool paren = accept (p, T_LPAREN);
   parse_format_args (p, n);
+  /* GNU poke's printf (...) ends at the parenthesis, printf ... at the
+     semicolon.  */
   if (paren)
-    expect (p, T_RPAREN);
+    {
+      expect (p, T_RPAREN);
+      finish (p, n);
+      expect (p, T_SEMI);
+      return n;
+    }
   expect (p, T_SEMI);
   return finish (p, n);
 }
@@ -2155,6 +2162,31 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
   return prog;
 }
 
+ast *
+parse_expression (const parse_env *env, const source *src, strbuf *err)
+{
+  parser ps;
+  parser *volatile p = &ps;
+  parser_start (p, env, src, err, src->len);
+  ast *prog = NULL;
+  if (setjmp (p->jb) == 0)
+    {
+      next (p);
+      loc_t loc = p->tok.loc;
+      prog = node (p, A_PROGRAM, loc);
+      ast *s = node (p, S_EXPR, loc);
+      s->a = parse_expr (p);
+      if (p->tok.kind != T_EOF)
+        fail_unexpected (p);
+      ast_list_push (p->ar, prog, finish (p, s));
+      finish (p, prog);
+    }
+  else
+    prog = NULL;
+  lex_free (p->lx);
+  return prog;
+}
+
 void
 diag_format (strbuf *out, const source *src, loc_t loc, int end,
              const char *kind, const char *msg)
@@ -2178,6 +2210,12 @@ diag_format (strbuf *out, const source *src, loc_t loc, int end,
   for (int i = ls; i < loc.pos; i++)
     sb_putc (out, src->buf[i] == '\t' ? '\t' : ' ');
   if ((size_t) loc.pos >= src->len || src->buf[loc.pos] == '\n')
+    {
+      sb_putc (out, '\n');
+      return;
+    }
+  /* An empty span (GNU poke's for some declarations) has no caret.  */
+  if (end < loc.pos)
     {
       sb_putc (out, '\n');
       return;

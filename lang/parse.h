@@ -51,6 +51,12 @@ ast *parse_program (const parse_env *env, const source *src, strbuf *err,
 ast *parse_program_mode (const parse_env *env, const source *src,
                          strbuf *err, bool *incomplete, bool command);
 
+/* Parse the whole SRC as one expression (the argument of a
+   dot-command), into a program of that expression statement; NULL, with
+   a diagnostic in ERR, if it is not one.  */
+ast *parse_expression (const parse_env *env, const source *src,
+                       strbuf *err);
+
 /* With ENV->lazy, a top-level function declaration, a variable
    declaration whose value is an array of integer literals or a lambda,
    or a type declaration of a struct or union type, is only scanned for

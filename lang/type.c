@@ -208,6 +208,14 @@ type_assignable (const type *to, const type *from)
 }
 
 bool
+type_mappable (const type *t)
+{
+  while (t->kind == TY_ARRAY)
+    t = t->u.a.elem;
+  return t->kind != TY_VOID && t->kind != TY_ANY;
+}
+
+bool
 type_complete (const type *t)
 {
   switch (t->kind)

@@ -154,6 +154,9 @@ typedef enum type_endian
 
 /* Can a value of type FROM be assigned to (or passed as) TO?  */
 bool type_assignable (const type *to, const type *from);
+/* Can values of T be mapped, or be a struct's fields: not void nor
+   any, nor arrays of them?  */
+bool type_mappable (const type *t);
 /* Is the size of values of T known without a value (sizeof works)?  */
 bool type_complete (const type *t);
 /* The size in bits of a complete type.  */

@@ -10,6 +10,7 @@
 #include "help.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +166,7 @@ cmd_file (bpoke *pk, const cmd_args *a, bool *quit)
   /* The name as typed is compared with the open spaces' names: a file
      opened as `foo' is named `./foo'.  */
   if (bpoke_ios_lookup (pk, a->rest) >= 0)
-    return fail ("File %s already opened.  Use `.ios #N' to switch.",
+    return fail ("File %s already opened.  Use `.ios IOS' to switch.",
                  a->rest);
   uint64_t flags = strchr (a->flags, 'c') ? 1 | 2 | 16 : 0;
   if (bpoke_ios_open (pk, a->rest, flags) < 0)
@@ -190,7 +191,7 @@ cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
     }
   bool ok = true;
   if (bpoke_ios_lookup (pk, name) >= 0)
-    ok = fail ("Buffer %s already opened.  Use `.ios #N' to switch.", name);
+    ok = fail ("Buffer %s already opened.  Use `.ios IOS' to switch.", name);
   else if (bpoke_ios_open (pk, name, 0) < 0)
     ok = fail ("error: opening %s", name);
   else
@@ -199,53 +200,53 @@ cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
   return ok;
 }
 
-/* Parse "#N".  */
+/* The IO space denoted by ARG, the argument of .ios or .close: in GNU
+   poke 4.3, a Poke expression giving its id as an int<32>.  False, with
+   the message said, if it is not one, or no such space is open.  */
 static bool
-parse_tag (const char *s, int *id)
+ios_arg (bpoke *pk, const char *arg, int *id)
 {
-  if (s[0] != '#' || s[1] < '0' || s[1] > '9')
+  bool is_int32;
+  if (bpoke_eval_int32 (pk, arg, id, &is_int32) != BPOKE_OK)
     return false;
-  char *end;
-  long n = strtol (s + 1, &end, 10);
-  if (*end || n > 1 << 30)
-    return false;
-  *id = (int) n;
+  if (!is_int32)
+    return fail ("error: please specify a valid IO space");
+  ios_name n = { *id, NULL };
+  bpoke_ios_each (pk, find_name, &n);
+  if (!n.name)
+    return fail ("error: no such IO space with id %" PRIx64,
+                 (uint64_t) (int64_t) *id);
+  free (n.name);
   return true;
 }
 
+/* .ios ID: make ID the current IO space.  */
 static bool
 cmd_ios (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   int id;
-  if (a->argc != 2 || !parse_tag (a->argv[1], &id))
-    return fail ("Usage: ios #ID");
-  if (!bpoke_ios_set_current (pk, id))
-    return fail ("No IOS with tag #%d", id);
+  /* Without its argument, GNU poke 4.3 fails without a word.  */
+  if (!*a->rest || !ios_arg (pk, a->rest, &id))
+    return false;
+  bpoke_ios_set_current (pk, id);
   say_current (pk);
   return true;
 }
 
+/* .close [ID]: close ID, or the current IO space.  */
 static bool
 cmd_close (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
-  int id = -1;
-  if (a->argc > 2 || (a->argc == 2 && !parse_tag (a->argv[1], &id)))
-    return fail ("Usage: close [#ID]");
-  int cur = bpoke_ios_current (pk);
-  if (cur < 0)
+  int id = bpoke_ios_current (pk);
+  if (id < 0)
     return fail ("This command requires an IO space.  "
                  "Use the `file' command.");
-  if (a->argc == 1)
-    id = cur;
-  ios_name n = { id, NULL };
-  bpoke_ios_each (pk, find_name, &n);
-  if (!n.name)
-    return fail ("No such IO space: #%d", id);
-  free (n.name);
+  if (*a->rest && !ios_arg (pk, a->rest, &id))
+    return false;
   if (!bpoke_ios_close (pk, id))
-    return fail ("error: closing #%d", id);
+    return fail ("error: closing %d", id);
   return true;
 }
 
@@ -269,7 +270,7 @@ add_row (void *ctx, const bpoke_ios *io)
       r->cell = realloc (r->cell, sizeof *r->cell * (size_t) r->cap);
     }
   char (*c)[128] = r->cell[r->n++];
-  snprintf (c[0], 128, "%c #%d", io->current ? '*' : ' ', io->id);
+  snprintf (c[0], 128, "%c %d", io->current ? '*' : ' ', io->id);
   snprintf (c[1], 128, "%s", io->type);
   snprintf (c[2], 128, "%c%c", io->flags & 1 ? 'r' : ' ',
             io->flags & 2 ? 'w' : ' ');

@@ -9,7 +9,7 @@
                        settings, then their values
      .info t           .info's topics (.info type T: type names)
      .help f           help topics
-     .ios #, .close #  IO space ids
+     .ios, .close      IO space ids
      f.ehdr.e_sh       fields and methods of the value's struct type
      x'si              attributes
      otherwise         keywords and global names
@@ -47,7 +47,7 @@ typedef enum
   CX_INFO,              /* .info TOPIC  */
   CX_INFO_TYPE,         /* .info type NAME  */
   CX_HELP,              /* .help TOPIC  */
-  CX_IOS,               /* .ios #ID, .close #ID  */
+  CX_IOS,               /* .ios ID, .close ID  */
   CX_NONE
 } context_kind;
 
@@ -271,7 +271,7 @@ static void
 add_ios (void *ctx, const bpoke_ios *io)
 {
   char id[16];
-  snprintf (id, sizeof id, "#%d", io->id);
+  snprintf (id, sizeof id, "%d", io->id);
   add_match (ctx, id);
 }
 

@@ -4,7 +4,9 @@
 # exception with GNU poke's message and exit status 1 from -L, never in
 # a crash or a hang.  The files are copies of /bin/ls cut at various
 # sizes or with bytes of the ELF header or of a section header changed,
-# and a text file.
+# and a text file.  Small ELF32 and ELF64 files written by python3 check
+# addresses and offsets past 2^29 bytes (2^61 in 64-bit addresses),
+# which wrap when compared as offsets, in bits.
 #
 # For each case the script below runs under `timeout 10`, and these are
 # checked: no signal and no time-out; the first line of the message (and
@@ -22,7 +24,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 POKE=${POKE:-poke}
-need_tools readelf
+need_tools readelf python3
 ls=/bin/ls
 case $(od -An -tx1 -N20 "$ls" 2>/dev/null | tr -d ' \n') in
   7f454c460201*) ;;
@@ -183,6 +185,93 @@ case_ big-endian 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
 case_ dynsym-size 1 "$eof" - "$eof [1]"
 case_ dynsym-offset 1 "$eof" - "$eof [1]"
 case_ shname-huge 1 "$eof" - "$eof [1]"
+
+# Addresses and offsets past 2^29 bytes in 32-bit fields, and 64-bit
+# addresses past 2^61: compared as offsets, in bits, they wrap, so they
+# are compared by magnitude.  Each file (ELF32 and ELF64, written by
+# python3) has an allocated .data at 0x1000 of 0x10000 bytes and a
+# .text of 16 bytes at HIGH (0x80000000, 0xe000000000000000), a PT_LOAD
+# for each, and a Verneed and a Verdef whose next entry is 2^29 bytes
+# on.  Variants: section 0 counts 2^29 + 6 section headers (e_shnum 0),
+# and e_shoff at 2^29 bytes with e_shnum 0; both must read past the end.
+python3 - "$work" <<'EOF' || { echo "python3 failed"; exit 99; }
+import struct, sys
+
+def elf(b64, variant):
+    high = 0xe000000000000000 if b64 else 0x80000000
+    ehsize, phsize, shsize = (64, 56, 64) if b64 else (52, 32, 40)
+    phoff, vn, vd, strs, shoff = 0x40, 0x100, 0x120, 0x140, 0x180
+    names = b"\0.data\0.text\0.gnu.version_r\0.gnu.version_d\0.shstrtab\0"
+    img = bytearray(shoff + 6 * shsize)
+    struct.pack_into("<HHIII", img, vn, 1, 0, 0, 0, 0x20000000)
+    struct.pack_into("<HHHHIII", img, vd, 1, 0, 1, 0, 0, 0, 0x20000000)
+    img[strs:strs + len(names)] = names
+    nm = lambda s: names.index(s + b"\0")
+    # (name, type, flags, addr, offset, size)
+    secs = [(0, 0, 0, 0, 0, 0),
+            (nm(b".data"), 8, 3, 0x1000, 0, 0x10000),
+            (nm(b".text"), 1, 6, high, vn, 0x10),
+            (nm(b".gnu.version_r"), 0x6ffffffe, 2, 0, vn, 16),
+            (nm(b".gnu.version_d"), 0x6ffffffd, 2, 0, vd, 20),
+            (nm(b".shstrtab"), 3, 0, 0, strs, len(names))]
+    shnum = 6
+    if variant == "shnum":
+        secs[0] = (0, 0, 0, 0, 0, 0x20000006)
+        shnum = 0
+    shfmt = "<IIQQQQIIQQ" if b64 else "<IIIIIIIIII"
+    for i, (n, t, f, a, o, s) in enumerate(secs):
+        struct.pack_into(shfmt, img, shoff + i * shsize,
+                         n, t, f, a, o, s, 0, 0, 1, 0)
+    for i, (a, o, s) in enumerate([(0x1000, 0, 0x10000), (high, vn, 16)]):
+        if b64:
+            struct.pack_into("<IIQQQQQQ", img, phoff + i * phsize,
+                             1, 5, o, a, a, s, s, 0x1000)
+        else:
+            struct.pack_into("<IIIIIIII", img, phoff + i * phsize,
+                             1, o, a, a, s, s, 5, 0x1000)
+    if variant == "shoff":
+        shoff, shnum = 0x20000000, 0
+    ident = b"\x7fELF" + bytes([2 if b64 else 1, 1, 1]) + bytes(9)
+    fmt = "<16sHHIQQQIHHHHHH" if b64 else "<16sHHIIIIIHHHHHH"
+    struct.pack_into(fmt, img, 0, ident, 2, 62 if b64 else 3, 1, high,
+                     phoff, shoff, 0, ehsize, phsize, 2, shsize, shnum, 5)
+    return img
+
+for b64, name in ((False, "wrap32"), (True, "wrap64")):
+    for v in ("", "-shnum", "-shoff"):
+        with open(sys.argv[1] + "/" + name + v + ".elf", "wb") as out:
+            out.write(elf(b64, v[1:]))
+EOF
+# wrap_case BITS HIGH EXPECTED: vaddr_to_sec of HIGH + 0x9000 (in no
+# section: .data's bits would hold it) and of HIGH + 4 (.text), the load
+# base, get_file_offset of both, then get_verneeds and get_verdefs.
+wrap_case ()
+{
+  cat > "$work/wrap.bpk" <<EOF
+load elf;
+set_ios (open ("$work/wrap$1.elf", IOS_F_READ));
+var f = Elf$1_File @ 0#B;
+printf "%i32d %i32d %u64d ", f.vaddr_to_sec ($2 + 0x9000UL#B),
+       f.vaddr_to_sec ($2 + 4UL#B), f.get_load_base'magnitude as uint<64>;
+try f.get_file_offset ($2 + 0x9000UL#B); catch if E_inval { print "inval "; }
+printf "%u64d", f.get_file_offset ($2 + 4UL#B)'magnitude as uint<64>;
+try printf " %u64d", f.get_verneeds'length; catch if E_eof { print " eof"; }
+try printf " %u64d", f.get_verdefs'length; catch if E_eof { print " eof"; }
+print "\n";
+EOF
+  got=$(timeout 10 "$BPOKE" -q -L "$work/wrap.bpk" 2>&1)
+  if [ "$got" = "-1 2 4096 inval 260 eof eof" ]; then ok
+  else ko "ELF$1 addresses past 2^29 or 2^61 bytes: got \"$got\""; fi
+}
+wrap_case 32 0x80000000UL#B
+wrap_case 64 0xe000000000000000UL#B
+for v in shnum shoff; do
+  printf 'load elf;\nset_ios (open ("%s", IOS_F_READ));\nElf32_File @ 0#B;\n' \
+    "$work/wrap32-$v.elf" > "$work/wrap.bpk"
+  got=$(timeout 10 "$BPOKE" -q -L "$work/wrap.bpk" 2>&1)
+  if [ "$got" = "$(printf '%s\n%s' "$eof" "while mapping field Elf32_File.shdr")" ]
+  then ok; else ko "ELF32 $v past 2^29 bytes: got \"$got\""; fi
+done
 
 # At the prompt (commands on standard input), the exception is reported
 # and the next command runs.

@@ -6,7 +6,8 @@
 # call, and checks with readelf -V that it did, that the program still
 # runs (the dynamic linker checks the vna_hash), and that the file is the
 # one the tutorial's script (verneed-patch.bpk) makes.  Then the errors: no
-# .gnu.version_r, FROM not needed, TO not in the string table; each
+# .gnu.version_r, FROM not needed, TO not in the string table,
+# .gnu.version_r 2^61 bytes past the end of the file; each
 # raises E_inval with a message, exits 1 from -L and leaves the file
 # unchanged.
 set -u
@@ -82,6 +83,24 @@ err "error when FROM is not needed" "$work/prog" GLIBC_2.99 GLIBC_2.2.5 \
   'version GLIBC_2.99 is not needed: it is not in .gnu.version_r'
 err "error when TO is not in the string table" "$work/prog" GLIBC_2.32 GLIBC_2.99 \
   'version GLIBC_2.99 is not in the string table .dynstr: the file can only need a version whose name it has'
+
+# .gnu.version_r 2^61 bytes past its place: mapped there, the offset
+# would wrap, in bits, and the patch would write at the right place of
+# a file that does not have the section there.
+python3 - "$work/prog" "$work/prog.far" <<'EOF' || { echo "python3 failed"; exit 99; }
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff, = struct.unpack_from("<Q", b, 40)
+shentsize, shnum = struct.unpack_from("<HH", b, 58)
+for i in range(shnum):
+    h = shoff + i * shentsize
+    if struct.unpack_from("<I", b, h + 4)[0] == 0x6ffffffe:
+        off, = struct.unpack_from("<Q", b, h + 24)
+        struct.pack_into("<Q", b, h + 24, off + (1 << 61))
+open(sys.argv[2], "wb").write(b)
+EOF
+err "error when .gnu.version_r is 2^61 bytes on" "$work/prog.far" \
+  GLIBC_2.32 GLIBC_2.2.5 'corrupt .gnu.version_r: the section is outside the file'
 
 # Catching it: the message is in the exception.
 cat > "$work/catch.bpk" <<EOF

@@ -176,6 +176,21 @@ expect_error "a size that is not a number" size.a map.bpk 1 "$cv" \
 head -c 1000 lib.a > cut.a
 expect_error "a member cut" cut.a map.bpk 1 'unhandled EOF exception' \
   'ar: the data of member "a.o/" runs past the end'
+# member_at of 2^61 + 8 bytes: not the first member, at 8 (in bits, as
+# offsets compare, it wraps in its uint<64> to 8 bytes' bits).
+cat > member-at.bpk <<'EOF'
+load ar;
+set_ios (open ("@FILE@", IOS_F_READ));
+var f = AR_File @ 0#B;
+printf "%u64d\n", f.member_at (8#B);
+f.member_at (0x2000000000000008UL#B);
+EOF
+script_for lib.a member-at.bpk
+run_bpoke "$work/run.bpk"
+if [ "$rc" -eq 1 ] && [ "$(sed -n '1p;3p' "$work/out")" = "$(printf '0\n%s' \
+   'ar: no member header at offset 2305843009213693960')" ]
+then ok "member_at of 2^61 + 8 bytes is no member"
+else ko "member_at of 2^61 + 8 bytes: status $rc: $(cat "$work/out")"; fi
 robustness lib.a lib.a walk.bpk
 robustness bsd.a bsd.a walk.bpk
 

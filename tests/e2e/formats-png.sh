@@ -212,6 +212,19 @@ d = bytearray(open("hand.png", "rb").read()); d[33:37] = b"\xff\xff\xff\xf0"
 open("huge-length.png", "wb").write(d)'
 expect_error "a chunk length over 2^31-1" huge-length.png map.bpk 1 "$cv" \
   "PNG chunk length over 2^31-1"
+# An IHDR chunk of 0x2000000d bytes is not the 13 bytes of IHDR (in
+# bits, as offsets compare, the length wraps in its uint<32> to 13
+# bytes' bits): the chunk alone, mapped, reads past the end.
+python3 -c '
+d = bytearray(open("hand.png", "rb").read()); d[8:12] = b"\x20\x00\x00\x0d"
+open("wrap-length.png", "wb").write(d)'
+cat > chunk.bpk <<'EOF'
+load png;
+set_ios (open ("@FILE@", IOS_F_READ));
+var c = PNG_Chunk @ 8#B;
+EOF
+expect_error "an IHDR length of 2^29 + 13" wrap-length.png chunk.bpk 1 \
+  'unhandled EOF exception' "while mapping field PNG_Chunk.data"
 head -c $(($(wc -c < hand.png) - 12)) hand.png > no-iend.png
 expect_error "no IEND" no-iend.png map.bpk 1 'unhandled EOF exception' \
   'while mapping field PNG_File.chunks'

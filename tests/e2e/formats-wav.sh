@@ -190,6 +190,19 @@ expect_error "no fmt chunk" nofmt.wav map.bpk 1 \
 head -c 100 u8.wav > cut.wav
 expect_error "the data cut" cut.wav map.bpk 1 'unhandled EOF exception' \
   'while mapping field WAV_File.chunks'
+# The frames in a data chunk of 2^29 bytes and more, by wav_frames,
+# which WAV_File.frames calls (a WAVE file that big takes too long to
+# map here): divided as offsets, in bits, the size would wrap in its
+# uint<32>.
+cat > frames.bpk <<'EOF'
+load wav;
+printf "%u64d %u64d %u64d\n", wav_frames (0xfffffffcU#B, 4),
+       wav_frames (0xfffffffcU#B, 24), wav_frames (0x20000000U#B, 1);
+EOF
+run_bpoke frames.bpk
+if [ "$rc" -eq 0 ] && [ "$(cat "$work/out")" = "1073741823 178956970 536870912" ]
+then ok "frames in 2^29 bytes and more"
+else ko "frames in 2^29 bytes and more: status $rc: $(cat "$work/out")"; fi
 robustness info.wav info.wav walk.bpk
 robustness ext.wav ext.wav walk.bpk
 

@@ -194,6 +194,86 @@ flip cdoff.zip $((eocd + 16))
 expect_error "a wrong central directory offset" cdoff.zip map.bpk 1 \
   'unhandled constraint violation exception' \
   "zip: no central directory header at offset $(od -An -tu4 -j $((eocd + 16)) -N4 cdoff.zip | tr -d ' ')"
+# Sizes and offsets of 2^29 bytes and more that are not ZIP_MAX_32:
+# they are the header's own, not ZIP64 escapes.  (Compared as
+# offsets, in bits, 0x1fffffff and 0x5fffffff bytes wrap in a uint<32>
+# to ZIP_MAX_32's bits.)  Only the central header is changed: the
+# methods do not read the member.
+python3 - <<'EOF' || { echo "python3 failed"; exit 99; }
+import struct, zipfile
+with zipfile.ZipFile("wrap.zip", "w", zipfile.ZIP_STORED) as z:
+    z.writestr("a.txt", b"abc")
+b = bytearray(open("wrap.zip", "rb").read())
+c = b.index(b"PK\x01\x02")
+struct.pack_into("<II", b, c + 20, 0x1fffffff, 0x5fffffff)
+struct.pack_into("<I", b, c + 42, 0x3fffffff)
+open("wrap.zip", "wb").write(b)
+EOF
+cat > wrap.bpk <<'EOF'
+load zip;
+set_ios (open ("@FILE@", IOS_F_READ));
+var h = (ZIP_File @ 0#B).central[0];
+printf "%u64d %u64d %u64d\n", h.csize'magnitude, h.usize'magnitude,
+       h.local_offset'magnitude;
+EOF
+script_for wrap.zip wrap.bpk
+run_bpoke "$work/run.bpk"
+if [ "$rc" -eq 0 ] && [ "$(cat "$work/out")" = "536870911 1610612735 1073741823" ]
+then ok "sizes and offset past 2^29 bytes are not ZIP64 escapes"
+else ko "sizes and offset past 2^29 bytes: status $rc: $(cat "$work/out")"; fi
+# 64-bit offsets of 2^61 bytes and more in the ZIP64 end records: the
+# central directory's (in the ZIP64 end record) and the ZIP64 end
+# record's (in the locator), each 2^61 bytes past the right one.
+# Mapped there, they would wrap, in bits, to the right place.
+vals=$(python3 - <<'EOF'
+import struct
+d = open("stdin.zip", "rb").read()
+for name, sig, at in (("wrap-cd.zip", b"PK\x06\x06", 48),
+                      ("wrap-eocd64.zip", b"PK\x06\x07", 8)):
+    b = bytearray(d)
+    i = b.rindex(sig) + at
+    v = struct.unpack_from("<Q", b, i)[0] + (1 << 61)
+    struct.pack_into("<Q", b, i, v)
+    open(name, "wb").write(b)
+    print(v)
+EOF
+) || { echo "python3 failed"; exit 99; }
+expect_error "a central directory 2^61 bytes on" wrap-cd.zip map.bpk 1 \
+  'unhandled constraint violation exception' \
+  "zip: no central directory header at offset $(echo "$vals" | sed -n 1p)"
+expect_error "a ZIP64 end record 2^61 bytes on" wrap-eocd64.zip map.bpk 1 \
+  'unhandled EOF exception' \
+  "zip: offset $(echo "$vals" | sed -n 2p) is past the end of the archive"
+# A local header offset of 2^61 bytes in the ZIP64 extra field of the
+# central header: local_header must not map at it (it would wrap, in
+# bits, to the local header at 0).
+python3 - <<'EOF' || { echo "python3 failed"; exit 99; }
+import struct, zlib
+crc = zlib.crc32(b"abc")
+local = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 0, 0, 0x21, crc,
+                    3, 3, 5, 0) + b"a.txt" + b"abc"
+extra = struct.pack("<HHQ", 1, 8, 1 << 61)
+central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 45, 45, 0, 0, 0,
+                      0x21, crc, 3, 3, 5, len(extra), 0, 0, 0, 0,
+                      0xffffffff) + b"a.txt" + extra
+end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 1, 1, len(central),
+                  len(local), 0)
+open("far-local.zip", "wb").write(local + central + end)
+EOF
+cat > far-local.bpk <<'EOF'
+load zip;
+set_ios (open ("@FILE@", IOS_F_READ));
+var f = ZIP_File @ 0#B;
+printf "%u64d\n", f.central[0].local_offset'magnitude;
+f.local_header (0);
+EOF
+script_for far-local.zip far-local.bpk
+run_bpoke "$work/run.bpk"
+if [ "$rc" -eq 1 ] && [ "$(cat "$work/out")" = "$(printf '%s\n%s\n%s' \
+   2305843009213693952 'unhandled EOF exception' \
+   'zip: offset 2305843009213693952 is past the end of the archive')" ]
+then ok "a local header 2^61 bytes on"
+else ko "a local header 2^61 bytes on: status $rc: $(cat "$work/out")"; fi
 robustness py.zip py.zip walk.bpk
 robustness stdin.zip stdin.zip walk.bpk
 

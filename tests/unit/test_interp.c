@@ -1,7 +1,8 @@
 /* test_interp.c -- unit tests for what lang/interp.c gives the prompt:
    completion (global names, attributes, the members of a value found
    from declarations), unfinished commands, settings and the integers
-   of dot-commands.  The prompt itself is tested in a terminal
+   of dot-commands, and that a command that does not compile declares
+   nothing.  The prompt itself is tested in a terminal
    (tests/e2e/repl-*.sh).  */
 
 #include <setjmp.h>
@@ -204,6 +205,34 @@ test_parse_int (void **state)
     }
 }
 
+/* A command that does not compile declares nothing, however far its
+   checking went before the error (errors the checker finds late: a
+   division by zero, a name declared twice in a block or a struct type,
+   a format and its arguments).  */
+static void
+test_failed_forgotten (void **state)
+{
+  bpoke *pk = *state;
+  static const char *const bad[] = {
+    "var zz1 = 1, zz2 = zz1 / 0",
+    "var zz3 = 1; { var a = 1; type a = int; }",
+    "type zz4 = struct { int a; var a = 1; }",
+    "fun zz5 = void: { fun g = void: {} fun g = void: {} }",
+    "unit zz6 = 8; type zz7 = struct { unit a = 8; int a; }",
+    "var zz8 = 1#B; var zz9 = zz8 / (1#b as offset<int,B>)",
+    "var zz10 = 1; printf (\"%i32d\", zz10, 2)",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_int_equal (bpoke_command (pk, bad[i], strlen (bad[i]),
+                                     "<stdin>", false), BPOKE_ERROR);
+  names n = { "" };
+  bpoke_complete (pk, "zz", NULL, collect, &n);
+  assert_string_equal (n.buf, "");
+  static const char unit[] = "1#zz6";
+  assert_int_equal (bpoke_command (pk, unit, strlen (unit), "<stdin>",
+                                   false), BPOKE_ERROR);
+}
+
 int
 main (void)
 {
@@ -215,6 +244,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_unfinished, setup, teardown),
     cmocka_unit_test_setup_teardown (test_settings, setup, teardown),
     cmocka_unit_test (test_parse_int),
+    cmocka_unit_test_setup_teardown (test_failed_forgotten, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
