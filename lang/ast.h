@@ -77,6 +77,14 @@ enum
                                    `immutable'.  */
 };
 
+/* An A_TYPEOF of a struct or array type: its kids, the lambdas of the
+   Pk_Type's closures (check-typeof.c), NULL where the type has none.  */
+enum
+{
+  TYPEOF_MAPPER, TYPEOF_WRITER, TYPEOF_INTEGRATOR, TYPEOF_DEINTEGRATOR,
+  TYPEOF_COMPARATOR, TYPEOF_NCLOSURES
+};
+
 /* What an S_LAZY declares (its op).  */
 typedef enum lazy_kind
 {

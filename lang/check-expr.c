@@ -520,6 +520,11 @@ check_compare (compiler *c, ast *n)
 {
   type *ta = n->a->type, *tb = n->b->type;
   n->type = type_bool;
+  /* A value of type any is equal or not to any value: the evaluator
+     compares what they hold (eval.c, any_equal).  */
+  if ((n->op == T_EQ || n->op == T_NE)
+      && (ta->kind == TY_ANY || tb->kind == TY_ANY))
+    return n;
   if (is_int (ta) && is_int (tb))
     {
       type *common = promote_ints (ta, tb);
@@ -1125,6 +1130,7 @@ check_typeof (compiler *c, ast *n)
     ck_error_at (c, n, "typeof needs the prelude's Pk_Type");
   n->aux = t;
   n->type = pt->type;
+  ck_typeof_closures (c, n, t);
   return n;
 }
 
@@ -1232,6 +1238,8 @@ check_trim (compiler *c, ast *n)
   n->type = n->a->type->kind == TY_STRING
             ? type_string : type_array (n->a->type->u.a.elem, NULL,
                                         false);
+  if (n->type->kind == TY_ARRAY)        /* Its elements' name, as A's.  */
+    n->type->u.a.elem_indexed = n->a->type->u.a.elem_indexed;
   trim_length (n);
   return n;
 }

@@ -188,6 +188,12 @@ ast ck_at_pos (const ast *n, int pos);
 
 /* The type denoted by the type node TN (kept in TN->type).  */
 type *ck_resolve_type (compiler *c, ast *tn);
+/* T, resolved UP function levels above where it is used (its arrays'
+   bounds read their variables there).  */
+type *ck_type_from_above (compiler *c, type *t, int up);
+/* Check the lambdas of the closures of typeof N's Pk_Type for type T,
+   into N's kids (check-typeof.c).  */
+void ck_typeof_closures (compiler *c, ast *n, type *t);
 bool ck_same_repr (const type *a, const type *b);
 bool ck_array_types_equal (const type *a, const type *b);
 

@@ -407,10 +407,12 @@ check_type_decl (compiler *c, ast *n)
       n->slot = es->slot;
       n->flag = true;
     }
-  /* An alias of a struct type is that type, which keeps its
-     name (type B = A; B {} prints as A).  */
-  if (!(t->kind == TY_STRUCT && t->name))
-    t = type_named (t, n->name);
+  /* An alias of a struct type is that type under its new name (B {}
+     prints as B), which GNU poke 4.3 also gives to the elements of
+     mapped arrays of it read by index (see last_alias).  */
+  if (t->kind == TY_STRUCT && t->name && t->u.s.last_alias)
+    *t->u.s.last_alias = n->name;
+  t = type_named (t, n->name);
   ck_immutable_mark (c, n, ck_local_add (c, n->name, SYM_TYPE, t));
 }
 

@@ -46,12 +46,12 @@ static type *check_struct_type (compiler *c, ast *tn);
    bounds of its arrays read the variables of the declaring scope, so
    a copy of T evaluates them UP frames up.  Struct types find their
    own environment (map.c, struct_env).  */
-static type *
-type_from_above (compiler *c, type *t, int up)
+type *
+ck_type_from_above (compiler *c, type *t, int up)
 {
   if (t->kind != TY_ARRAY)
     return t;
-  type *elem = type_from_above (c, t->u.a.elem, up);
+  type *elem = ck_type_from_above (c, t->u.a.elem, up);
   bool runtime = t->u.a.bound && !t->u.a.bound_const;
   if (elem == t->u.a.elem && !runtime)
     return t;
@@ -79,7 +79,7 @@ resolve_name (compiler *c, ast *tn)
   if (!s)
     ck_error_at (c, tn, "undefined type '%s'", tn->name);
   if (s->level >= 0 && c->level > s->level)
-    return type_from_above (c, s->type, c->level - s->level);
+    return ck_type_from_above (c, s->type, c->level - s->level);
   return s->type;
 }
 
@@ -126,6 +126,8 @@ resolve_array (compiler *c, ast *tn)
   if (et->kind == TY_VOID)
     ck_error_at (c, tn->a, "arrays of type `void' are not allowed");
   type *t = type_array (et, tn->b, false);
+  if (et->kind == TY_STRUCT && et->u.s.last_alias && *et->u.s.last_alias)
+    t->u.a.elem_indexed = type_named (et, *et->u.s.last_alias);
   if (tn->b)
     {
       tn->b = check_expr (c, tn->b);
@@ -255,6 +257,8 @@ struct_type_new (compiler *c, ast *tn)
   t->u.s.decl = tn;
   t->u.s.env_slot = -1;
   t->u.s.printer = -1;
+  t->u.s.last_alias = arena_alloc (&c->ar, sizeof *t->u.s.last_alias);
+  *t->u.s.last_alias = NULL;
   tn->type = t;
   int nf = 0, nm = 0;
   for (int i = 0; i < tn->nkids; i++)

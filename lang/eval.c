@@ -383,16 +383,76 @@ fits_signed (int64_t x, int size)
   return x >= -lim && x < lim;
 }
 
+/* An integer X of type T (or the magnitude of an offset, times its
+   unit), extended to 64 bits by its own sign.  */
+static uint64_t
+any_int_bits (val x)
+{
+  const type *it = x.t->kind == TY_OFFSET ? x.t->u.o.base : x.t;
+  uint64_t u = x.v.u;
+  if (it->u.i.sign && it->u.i.size < 64 && (u >> (it->u.i.size - 1)) & 1)
+    u |= ~UINT64_C (0) << it->u.i.size;
+  return x.t->kind == TY_OFFSET ? u * x.t->u.o.unit : u;
+}
+
+/* A == B where one of them is of type any (or an array of any), as GNU
+   poke 4.3 compares: values of different kinds differ; integers
+   (offsets, in bits), each extended by its own sign, compare on 32
+   bits when both have 32 or fewer, else on 64 (-1 == 0xffffffffU,
+   255UB != -1B); strings by their text; arrays element by element so;
+   structs of one type by their fields.  */
+static bool
+any_equal (val a, val b)
+{
+  if (!a.t || !b.t || a.t->kind != b.t->kind)
+    return a.t == b.t;
+  switch (a.t->kind)
+    {
+    case TY_INT:
+    case TY_OFFSET:
+      {
+        const type *ia = a.t->kind == TY_OFFSET ? a.t->u.o.base : a.t;
+        const type *ib = b.t->kind == TY_OFFSET ? b.t->u.o.base : b.t;
+        uint64_t x = any_int_bits (a), y = any_int_bits (b);
+        if (ia->u.i.size <= 32 && ib->u.i.size <= 32)
+          return (uint32_t) x == (uint32_t) y;
+        return x == y;
+      }
+    case TY_ARRAY:
+      {
+        pk_array *x = val_arr (a), *y = val_arr (b);
+        if (x->len != y->len)
+          return false;
+        for (size_t i = 0; i < x->len; i++)
+          if (!any_equal (x->elems[i], y->elems[i]))
+            return false;
+        return true;
+      }
+    case TY_STRUCT:
+      return type_equal (a.t, b.t) && val_equal (a, b);
+    default:
+      return val_equal (a, b);
+    }
+}
+
+/* Is T any, or an array of them (any[], any[][]...)?  */
+static bool
+holds_any (const type *t)
+{
+  while (t->kind == TY_ARRAY)
+    t = t->u.a.elem;
+  return t->kind == TY_ANY;
+}
+
 static val
 binop_values (vm *v, ast *n, val a, val b)
 {
   type *t = n->type;
   type *ta = a.t;
 
-  /* A value of type any equals a value of its type (promoted) only.  */
   if ((n->op == T_EQ || n->op == T_NE)
-      && (n->a->type->kind == TY_ANY || n->b->type->kind == TY_ANY))
-    return val_int (t, val_equal (a, b) == (n->op == T_EQ));
+      && (holds_any (n->a->type) || holds_any (n->b->type)))
+    return val_int (t, any_equal (a, b) == (n->op == T_EQ));
 
   if (n->op == K_IN)
     {
@@ -830,6 +890,18 @@ vm_index (vm *v, val c, const ast *n, val i)
   return a->len;                /* Out of bounds.  */
 }
 
+/* E, an element of the array C read by index or by for-in: GNU poke
+   4.3 names a struct element of a mapped array after the struct's last
+   alias declared before C's type was written (type.h, last_alias).  */
+static val
+elem_named (val c, val e)
+{
+  if (val_arr (c)->map.mapped && c.t->u.a.elem_indexed
+      && e.t->kind == TY_STRUCT)
+    e.t = c.t->u.a.elem_indexed;
+  return e;
+}
+
 static val
 eval_index (vm *v, pk_frame *f, ast *n)
 {
@@ -852,7 +924,7 @@ eval_index (vm *v, pk_frame *f, ast *n)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   vm_fresh (v, a->elems[i]);
   vm_note_map_read (v, a->elems[i]);
-  return a->elems[i];
+  return elem_named (c, a->elems[i]);
 }
 
 static val
@@ -956,7 +1028,9 @@ string_array (vm *v, type *at, int n, const type_field *fs, bool types)
     {
       strbuf sb;
       sb_init (&sb);
-      if (types)
+      if (types && fs[i].type->kind == TY_FUNCTION)
+        type_print_signature (&sb, fs[i].type);   /* A method: ()int.  */
+      else if (types)
         type_print (&sb, fs[i].type);
       else
         sb_puts (&sb, fs[i].name ? fs[i].name : "");
@@ -983,8 +1057,26 @@ computed_array (vm *v, type *at, int n, const type_field *fs)
   return r;
 }
 
+/* typeof N: the closures of the Pk_Type S (mapper...), made from the
+   lambdas the checker put in N's kids, in the frame F of the typeof.  */
+static void
+typeof_closures (vm *v, pk_frame *f, ast *n, pk_struct *s)
+{
+  static const char *const names[TYPEOF_NCLOSURES] = {
+    [TYPEOF_MAPPER] = "mapper", [TYPEOF_WRITER] = "writer",
+    [TYPEOF_INTEGRATOR] = "integrator",
+    [TYPEOF_DEINTEGRATOR] = "deintegrator",
+    [TYPEOF_COMPARATOR] = "comparator"
+  };
+  const type *pt = n->type;
+  for (int i = 0; i < pt->u.s.nfields; i++)
+    for (int k = 0; k < n->nkids; k++)
+      if (n->kids[k] && strcmp (pt->u.s.fields[i].name, names[k]) == 0)
+        s->fields[i] = eval (v, f, n->kids[k]);
+}
+
 static val
-eval_typeof (vm *v, ast *n)
+eval_typeof (vm *v, pk_frame *f, ast *n)
 {
   const type *t = n->aux, *pt = n->type;
   pk_struct *s = struct_new_frame (v->globals, pt->u.s.nfields,
@@ -998,8 +1090,10 @@ eval_typeof (vm *v, ast *n)
     [TY_ANY] = 7, [TY_ARRAY] = 4, [TY_STRUCT] = 5, [TY_FUNCTION] = 6
   };
   int code = codes[t->kind];
+  /* The integral type of an integer, offset or integral struct.  */
   const type *it = t->kind == TY_OFFSET ? t->u.o.base
-                   : t->kind == TY_STRUCT ? t->u.s.itype : t;
+                   : t->kind == TY_STRUCT ? t->u.s.itype
+                   : t->kind == TY_INT ? t : NULL;
   bool is_st = t->kind == TY_STRUCT;
   for (int i = 0; i < pt->u.s.nfields; i++)
     {
@@ -1014,12 +1108,10 @@ eval_typeof (vm *v, ast *n)
                          ? t->u.f.fname : t->name ? t->name : "");
       else if (strcmp (fn, "complete_p") == 0)
         x = val_int (ft, code == 6 || type_complete (t));
-      else if (strcmp (fn, "signed_p") == 0 && (code == 1 || code == 2
-                                                || code == 5))
-        x = val_int (ft, it && it->u.i.sign);
-      else if (strcmp (fn, "size") == 0 && (code == 1 || code == 2
-                                            || code == 5))
-        x = val_int (ft, it ? (uint64_t) it->u.i.size : 0);
+      else if (strcmp (fn, "signed_p") == 0 && it)
+        x = val_int (ft, it->u.i.sign);
+      else if (strcmp (fn, "size") == 0 && it)
+        x = val_int (ft, (uint64_t) it->u.i.size);
       else if (strcmp (fn, "_unit") == 0 && code == 2)
         x = val_int (ft, t->u.o.unit);
       else if (strcmp (fn, "bounded_p") == 0 && code == 4)
@@ -1046,6 +1138,7 @@ eval_typeof (vm *v, ast *n)
                           fn[1] == 't');
       s->fields[i] = x;
     }
+  typeof_closures (v, f, n, s);
   vm_pop_roots (v, 1);
   return sv;
 }
@@ -1212,12 +1305,15 @@ eval (vm *v, pk_frame *f, ast *n)
       {
         val a = eval (v, f, n->a);
         type *t = n->b->type;
-        return val_int (n->type, t->kind == TY_ANY || type_equal (a.t, t));
+        /* A struct is of the type it was written with, whatever the
+           name it prints with (see eval_index).  */
+        const type *at = n->a->type->kind == TY_STRUCT ? n->a->type : a.t;
+        return val_int (n->type, t->kind == TY_ANY || type_equal (at, t));
       }
     case A_SIZEOF:
       return n->lit;
     case A_TYPEOF:
-      return eval_typeof (v, n);
+      return eval_typeof (v, f, n);
     case A_CALL:
       return eval_call (v, f, n);
     case A_INDEX:
@@ -1546,7 +1642,7 @@ exec (vm *v, pk_frame *f, ast *n)
               x = val_int (type_int (8, false),
                            (unsigned char) val_str (c)->data[i]);
             else
-              x = val_arr (c)->elems[i];
+              x = elem_named (c, val_arr (c)->elems[i]);
             f->slots[n->slot] = x;
             if (n->b && !eval (v, f, n->b).v.u)
               continue;
@@ -1637,7 +1733,7 @@ exec (vm *v, pk_frame *f, ast *n)
       {
         if (eval (v, f, n->a).v.u)
           return ST_NORMAL;
-        const char *msg = "";
+        const char *msg = n->name;      /* The condition's text.  */
         if (n->b)
           {
             /* Rooted while the exception is made (the raise unwinds the

@@ -279,11 +279,21 @@ find_module (bpoke *pk, const source *from, const char *name, bool is_path)
   return result;
 }
 
+/* What the parser's hooks (parse_env's load and run_before_load) are
+   given: the interpreter, and how run reads the text they are in.  */
+typedef struct run_ctx
+{
+  bpoke *pk;
+  int how;
+  bpoke_status before;          /* How the statements before a load
+                                   ended, when they stopped the text.  */
+} run_ctx;
+
 static bool
 load_module (void *ctx, const source *from, const char *name, bool is_path,
              const char **msg)
 {
-  bpoke *pk = ctx;
+  bpoke *pk = ((run_ctx *) ctx)->pk;
   static char buf[512];
   char *path = find_module (pk, from, name, is_path);
   if (!path)
@@ -328,6 +338,27 @@ is_global_variable (void *comp, const char *name)
 static bpoke_status exec_program (bpoke *pk, ast *prog, bool repl,
                                   compiler_mark mark);
 static bpoke_status run_each (bpoke *pk, ast *prog, compiler_mark mark);
+static bpoke_status check_and_run (bpoke *pk, ast *prog, int how);
+
+/* For parse_env.run_before_load: the statements before a `load' run
+   as the text they are part of would.  */
+static bool
+run_before_load (void *ctx, ast *prog)
+{
+  run_ctx *rc = ctx;
+  rc->before = check_and_run (rc->pk, prog, rc->how);
+  return rc->before == BPOKE_OK;
+}
+
+/* The parser's view of the interpreter, its hooks given RC.  */
+static parse_env
+parser_env (bpoke *pk, run_ctx *rc, bool lazy)
+{
+  parse_env env = { compiler_is_type_name, pk->comp,
+                    compiler_arena (pk->comp), load_module, rc, lazy,
+                    is_global_variable, run_before_load };
+  return env;
+}
 
 /* Compile and run SRC.  */
 static bpoke_status
@@ -336,9 +367,8 @@ run (bpoke *pk, const source *src, int how)
   bool repl = how & RUN_REPL, allow_incomplete = how & RUN_INCOMPLETE;
   strbuf err;
   sb_init (&err);
-  parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk,
-                    how & RUN_LAZY, is_global_variable };
+  run_ctx rc = { pk, how, BPOKE_OK };
+  parse_env env = parser_env (pk, &rc, how & RUN_LAZY);
   bool incomplete = false;
   ast *prog = parse_program_mode (&env, src, &err, &incomplete, repl);
   if (!prog)
@@ -352,7 +382,9 @@ run (bpoke *pk, const source *src, int how)
       if (err.data)
         put_diagnostics (pk, err.data);
       sb_free (&err);
-      return BPOKE_ERROR;
+      /* Statements before a load that raised (or exited) stop the text
+         as they would have in it.  */
+      return rc.before != BPOKE_OK ? rc.before : BPOKE_ERROR;
     }
   /* A command that is a single expression prints its value.  */
   int nreal = 0;
@@ -365,6 +397,16 @@ run (bpoke *pk, const source *src, int how)
       }
   if (repl && nreal == 1 && last->kind == S_EXPR)
     last->flag = true;
+  sb_free (&err);
+  return check_and_run (pk, prog, how);
+}
+
+/* Check the parsed PROG, and run it as HOW says (see run).  */
+static bpoke_status
+check_and_run (bpoke *pk, ast *prog, int how)
+{
+  strbuf err;
+  sb_init (&err);
   compiler_mark mark = compiler_get_mark (pk->comp);
   if (!check_program (pk->comp, prog, &err))
     {
@@ -381,7 +423,7 @@ run (bpoke *pk, const source *src, int how)
   sb_free (&err);
   if (how & RUN_EACH)
     return run_each (pk, prog, mark);
-  return exec_program (pk, prog, repl, mark);
+  return exec_program (pk, prog, how & RUN_REPL, mark);
 }
 
 /* Run the checked PROG; a lone expression's value is printed if REPL.
@@ -541,9 +583,8 @@ bpoke_eval_ios (bpoke *pk, const char *expr, int *id, const char **err)
   strbuf msgs;
   sb_init (&msgs);
   source *src = keep_source (pk, expr, strlen (expr), "<unknown>");
-  parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk, false,
-                    is_global_variable };
+  run_ctx rc = { pk, 0, BPOKE_OK };
+  parse_env env = parser_env (pk, &rc, false);
   compiler_mark mark = compiler_get_mark (pk->comp);
   ast *prog = parse_expression (&env, src, &msgs);
   bool ok = prog && check_program (pk->comp, prog, &msgs);
@@ -629,9 +670,8 @@ compile_lazy (void *ctx, const ast *decl)
   bpoke *pk = ctx;
   strbuf err;
   sb_init (&err);
-  parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk, false,
-                    is_global_variable };
+  run_ctx rc = { pk, 0, BPOKE_OK };
+  parse_env env = parser_env (pk, &rc, false);
   ast *prog = parse_lazy (&env, decl->src, decl, &err);
   val exc;
   bool ok = prog && check_program (pk->comp, prog, &err)
@@ -1340,9 +1380,8 @@ info_type_of (bpoke *pk, const char *arg)
   sb_printf (&sb, "typeof (%s);", arg);
   source *src = keep_source (pk, sb.data, sb.len, "<unknown>");
   sb_free (&sb);
-  parse_env env = { compiler_is_type_name, pk->comp,
-                    compiler_arena (pk->comp), load_module, pk, false,
-                    is_global_variable };
+  run_ctx rc = { pk, 0, BPOKE_OK };
+  parse_env env = parser_env (pk, &rc, false);
   compiler_mark mark = compiler_get_mark (pk->comp);
   ast *prog = parse_program_mode (&env, src, &err, NULL, false);
   bool ok = prog && check_program (pk->comp, prog, &err);

@@ -330,6 +330,28 @@ is_variable (parser *p, const char *name)
   return !p->env->is_variable || p->env->is_variable (p->env->ctx, name);
 }
 
+/* Is NAME declared as a variable or function, in the text or before
+   it?  Unlike is_variable, an unknown name is not.  */
+static bool
+declared_variable (parser *p, const char *name)
+{
+  const scope_name *s = find_name (p, name);
+  if (s)
+    return !s->is_type;
+  return p->env->is_variable && p->env->is_variable (p->env->ctx, name);
+}
+
+/* Is the current token the `offset<' of an offset type?  As in GNU
+   poke, the `<' must follow the word at once: `offset < size' compares
+   a variable named offset.  */
+static bool
+at_offset_type (parser *p)
+{
+  return (p->tok.kind == T_IDENT && strcmp (p->tok.sval, "offset") == 0
+          && peek (p)->kind == T_LT
+          && peek (p)->loc.pos == p->tok.loc.pos + p->tok.len);
+}
+
 /* Does the current token start a type?  */
 static bool
 starts_type (parser *p)
@@ -340,8 +362,10 @@ starts_type (parser *p)
     case K_STRUCT: case K_UNION: case K_PINNED:
       return true;
     case T_IDENT:
-      if (strcmp (p->tok.sval, "offset") == 0 && peek (p)->kind == T_LT)
-        return true;
+      /* `offset<' starts a type, unless a variable named offset is in
+         scope: then it is a comparison, `offset<size'.  */
+      if (at_offset_type (p))
+        return !declared_variable (p, "offset");
       return is_type_name (p, p->tok.sval);
     default:
       return false;
@@ -476,7 +500,7 @@ parse_type_primary (parser *p)
         return finish (p, n);
       }
     case T_IDENT:
-      if (strcmp (p->tok.sval, "offset") == 0 && peek (p)->kind == T_LT)
+      if (at_offset_type (p))
         {
           next (p);
           next (p);
@@ -712,6 +736,10 @@ static const binop_info binops[] = {
 };
 
 #define MAP_RHS_PREC 8          /* `T @ a == b` maps at a == b.  */
+/* ?! binds as == does, left to right: `a || b ?! E' is a || (b ?! E),
+   `a == b ?! E' is (a == b) ?! E, `a ?! E == 0' is (a ?! E) == 0, as
+   in GNU poke 4.3.  */
+#define EXCCOND_PREC 8
 
 static int
 binop_prec (tok_kind k)
@@ -739,7 +767,7 @@ parse_exccond (parser *p, ast *operand, loc_t loc)
   next (p);
   next (p);
   n->a = operand;
-  n->b = parse_binary (p, 1);
+  n->b = parse_binary (p, EXCCOND_PREC + 1);
   return finish (p, n);
 }
 
@@ -787,6 +815,13 @@ parse_binary_rest (parser *p, int minprec, ast *l)
   for (;;)
     {
       tok_kind op = p->tok.kind;
+      if (at_exccond (p))
+        {
+          if (EXCCOND_PREC < minprec)
+            return l;
+          l = parse_exccond (p, l, l->sloc);
+          continue;
+        }
       int prec = binop_prec (op);
       if (prec == 0 || prec < minprec)
         return l;
@@ -1545,7 +1580,9 @@ parse_block_stmt (parser *p, loc_t loc)
     {
       /* { STMTS } ?! EXCEPTION is an expression.  */
       ast *st = node (p, S_EXPR, loc);
-      st->a = parse_exccond (p, b, loc);
+      st->a = parse_expr_rest (p, parse_binary_rest (p, 1,
+                                                     parse_exccond (p, b,
+                                                                    loc)));
       expect (p, T_SEMI);
       return finish (p, st);
     }
@@ -1718,43 +1755,67 @@ parse_try (parser *p, loc_t loc)
   return finish (p, n);
 }
 
-/* Where the text of N ends: the furthest end in its tree (a prefix
-   operator's own ends after the operator, for messages); parentheses
-   around N are not N's.  */
+/* Where the text of N, in S, ends: the furthest end in its tree (a
+   prefix operator's node ends after the operator), and the closing
+   parentheses of its operands; not N's own.  */
 static int
-deep_end (const ast *n)
+deep_end (const char *s, const ast *n)
 {
-  if (!n)
-    return 0;
   int end = n->end;
   const ast *sub[] = { n->a, n->b, n->c, n->d };
-  for (size_t i = 0; i < countof (sub); i++)
+  for (size_t i = 0; i < countof (sub) + (size_t) n->nkids; i++)
     {
-      int e = deep_end (sub[i]);
-      end = e > end ? e : end;
-    }
-  for (int i = 0; i < n->nkids; i++)
-    {
-      int e = deep_end (n->kids[i]);
+      const ast *k = i < countof (sub) ? sub[i] : n->kids[i - countof (sub)];
+      if (!k)
+        continue;
+      int e = deep_end (s, k);
+      /* As many `)' as there are `(' before K.  */
+      for (int pos = k->sloc.pos; pos < k->loc.pos; pos++)
+        if (s[pos] == '(')
+          {
+            while (s[e] == ' ' || s[e] == '\t' || s[e] == '\n')
+              e++;
+            if (s[e] == ')')
+              e++;
+          }
       end = e > end ? e : end;
     }
   return end;
 }
 
-/* The message of assert (COND) without one: COND's source text, up to
-   END, as in GNU poke 4.3; "" when it spans lines.  */
-static ast *
-assert_source (parser *p, const ast *cond, int end)
+/* The text of E, an assert's condition, which is the message of the
+   exception when no other is given, as GNU poke 4.3 cuts it out of the
+   source: without the parentheses around E; when E spans lines, the
+   same columns of each line, from E's first to its last (so nothing
+   when it ends left of where it starts).  */
+static const char *
+assert_text (parser *p, const ast *e)
 {
-  ast *m = node (p, A_STR, cond->loc);
-  const char *text = p->src->buf + cond->loc.pos;
-  size_t len = (size_t) (end - cond->loc.pos);
-  if (memchr (text, '\n', len))
-    len = 0;
-  m->name = arena_strndup (p->ar, text, len);
-  m->op = (int) len;
-  m->end = end;
-  return m;
+  const char *s = p->src->buf;
+  int from = e->loc.pos, to = deep_end (s, e);
+  int first = from - (e->loc.col - 1), last = to;
+  while (last > from && s[last - 1] != '\n')
+    last--;
+  int sc = from - first, ec = to - last;
+  strbuf sb;
+  sb_init (&sb);
+  if (last == from)
+    sb_putn (&sb, s + from, (size_t) (to - from));      /* One line.  */
+  else if (ec >= sc)
+    for (int line = first; line <= last; )
+      {
+        int len = 0;
+        while (line + len < to && s[line + len] != '\n')
+          len++;
+        if (line != first)
+          sb_putc (&sb, '\n');
+        if (len > sc)
+          sb_putn (&sb, s + line + sc, (size_t) ((len < ec ? len : ec) - sc));
+        line += len + 1;
+      }
+  const char *r = arena_strndup (p->ar, sb.data ? sb.data : "", sb.len);
+  sb_free (&sb);
+  return r;
 }
 
 static ast *
@@ -1764,10 +1825,9 @@ parse_assert (parser *p, loc_t loc)
   ast *n = node (p, S_ASSERT, loc);
   expect (p, T_LPAREN);
   n->a = parse_expr (p);
+  n->name = assert_text (p, n->a);
   if (accept (p, T_COMMA))
     n->b = parse_expr (p);
-  else
-    n->b = assert_source (p, n->a, deep_end (n->a));
   expect (p, T_RPAREN);
   finish (p, n);
   expect (p, T_SEMI);
@@ -2046,6 +2106,23 @@ parse_program (const parse_env *env, const source *src, strbuf *err,
   return parse_program_mode (env, src, err, incomplete, false);
 }
 
+/* At a top-level `load', run the statements of PROG read so far (see
+   parse_env), and empty it.  */
+static void
+run_before_load (parser *p, ast *prog)
+{
+  if (!p->env->run_before_load)
+    return;
+  ast *before = node (p, A_PROGRAM, prog->loc);
+  before->kids = prog->kids;
+  before->nkids = prog->nkids;
+  before->end = p->prev_end;
+  prog->kids = NULL;
+  prog->nkids = 0;
+  if (!p->env->run_before_load (p->env->load_ctx, before))
+    longjmp (p->jb, 1);
+}
+
 ast *
 parse_program_mode (const parse_env *env, const source *src, strbuf *err,
                     bool *incomplete, bool command)
@@ -2067,6 +2144,8 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
       while (p->tok.kind != T_EOF)
         {
           ast *decl = NULL;
+          if (p->tok.kind == K_LOAD && prog->nkids > 0)
+            run_before_load (p, prog);
           if (env->lazy && (p->tok.kind == K_FUN || p->tok.kind == K_VAR
                             || p->tok.kind == K_TYPE))
             decl = parse_lazy_decl (p);

@@ -30,6 +30,11 @@ typedef struct parse_env
      Optional: a name before `@' that is neither this nor a type is
      then reported as an undefined variable, as GNU poke does.  */
   bool (*is_variable) (void *ctx, const char *name);
+  /* Optional: check and run PROG, the top-level statements read before
+     a `load' (given LOAD_CTX): the module sees what they declare, as in
+     GNU poke.  The parser goes on with a program of the statements
+     after.  Returns false, with a diagnostic printed, on failure.  */
+  bool (*run_before_load) (void *load_ctx, ast *prog);
 } parse_env;
 
 /* Parse the whole SRC as a program (a list of statements).  On a syntax

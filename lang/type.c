@@ -145,9 +145,11 @@ bool
 type_equal (const type *a, const type *b)
 {
   /* Struct types are nominal, and GNU poke holds an anonymous struct
-     type equal to none, itself included.  */
+     type equal to none, itself included.  An alias, type B = A, is
+     another type (GNU poke 4.3).  */
   if (a->kind == TY_STRUCT && b->kind == TY_STRUCT)
-    return a->name && b->name && a->u.s.decl == b->u.s.decl;
+    return a->name && b->name && a->u.s.decl == b->u.s.decl
+           && strcmp (a->name, b->name) == 0;
   if (a == b)
     return true;
   if (a->kind != b->kind)

@@ -70,6 +70,10 @@ struct type
       bool bound_is_size;       /* T[SIZE#UNIT] rather than T[N].  */
       bool bound_const;         /* The bound is the constant below.  */
       uint64_t nelem;           /* Count (or size in bits) when const.  */
+      type *elem_indexed;       /* A struct element type renamed by an
+                                   alias (see u.s.last_alias), which an
+                                   element of a mapped array read by
+                                   index has; or NULL.  */
     } a;
     struct
     {
@@ -89,6 +93,12 @@ struct type
       int env_slot;             /* Global slot of its environment, or -1
                                    for an anonymous type (the current
                                    frame is its environment).  */
+      const char **last_alias;  /* Shared by the copies of the type: the
+                                   name of its last alias (type B = A),
+                                   or NULL.  GNU poke 4.3 names so the
+                                   elements of mapped arrays of it, read
+                                   by index, in array types written
+                                   after the alias.  */
     } s;
     struct
     {

@@ -58,5 +58,28 @@ oob
 OUT
 check "assignment to an element indexed by an offset"
 
+# typeof's closures (manual, "typeof"): an array type's mapper, "when
+# passed an integer predicate denoting whether to do a strict mapping,
+# an IO space identifier, a bit-offset in the given IO space, map a
+# value of the described type"; a struct type's comparator, "when
+# passed two values of the described type, returns 1 if the values are
+# equal, 0 otherwise".  GNU poke 4.3's array mapper gives 0, and its
+# comparator raises E_conv.
+cat > "$work/prog.bpk" <<'PK'
+var m = open ("*m*");
+uint<8>[4] @ m : 0#B = [1UB, 2UB, 3UB, 4UB];
+printf ("%v\n", typeof (uint<8>[2]).mapper (1, m, 8));
+type Pair = struct { uint<8> a; uint<8> b : b != 9; };
+var t = typeof (Pair);
+printf ("%v %v\n", t.comparator (Pair { a = 1 }, Pair { a = 1 }),
+        t.comparator (Pair { a = 1 }, Pair { a = 2 }));
+PK
+cat > "$work/want" <<'OUT'
+[2UB,3UB]
+1 0
+[exit 0]
+OUT
+check "typeof's array mapper and struct comparator"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -135,7 +135,7 @@ compare ()
     ko "$1 (as with the JIT)"
   else
     ko "$1 (< bpoke, > poke)"
-    diff "$2" "$3" 2>&1 | head -n 8 | cut -c 1-200
+    diff -a "$2" "$3" 2>&1 | head -n 8 | cut -c 1-200
   fi
 }
 

@@ -50,7 +50,7 @@ static bool
 compile (compiler *c, const source *src, strbuf *err)
 {
   parse_env env = { compiler_is_type_name, c, compiler_arena (c), NULL, NULL,
-                    false, is_global_variable };
+                    false, is_global_variable, NULL };
   bool incomplete = false;
   ast *prog = parse_program (&env, src, err, &incomplete);
   if (!prog)
@@ -124,7 +124,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* The lazy reading of the prelude, on the input: the scan for the end
      of each declaration that can wait, and the parse of its text.  */
   parse_env lazy = { compiler_is_type_name, c, compiler_arena (c), NULL,
-                     NULL, true };
+                     NULL, true, NULL, NULL };
   sb_reset (&err);
   ast *prog = parse_program (&lazy, &input, &err, NULL);
   for (int i = 0; prog && i < prog->nkids; i++)
