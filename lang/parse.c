@@ -1,4 +1,6 @@
-/* parse.c -- recursive-descent parser for the Poke language.
+/* parse.c -- recursive-descent parser for the Poke language: tokens,
+   scopes and errors, expressions, functions, statements and the entry
+   points (types are in parse-type.c).
 
    Statements and types by plain recursive descent; binary operators by
    precedence climbing over the table `binops` below, whose levels were
@@ -8,9 +10,8 @@
    syntax error longjmps back to parse_program with the message built,
    because no caller can do anything useful with a half-parsed tree.  */
 
-#include "parse.h"
+#include "parse-int.h"
 
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,14 +19,6 @@
    rather than overflowing the C stack.  Binary operator chains count
    their height (kept in nslots while parsing).  */
 #define MAX_NESTING 2000
-
-typedef struct scope_name
-{
-  struct scope_name *next;
-  const char *name;
-  unsigned hash;                /* name_hash (name): most lookups miss.  */
-  bool is_type;
-} scope_name;
 
 static unsigned
 name_hash (const char *s)
@@ -35,26 +28,6 @@ name_hash (const char *s)
     h = h * 33 + (unsigned char) *s++;
   return h;
 }
-
-typedef struct parser
-{
-  const parse_env *env;
-  const source *src;
-  lexer *lx;
-  token tok;                    /* The current token.  */
-  token peek;                   /* One token of look-ahead, if has_peek.  */
-  bool has_peek;
-  int prev_end;                 /* End of the last consumed token.  */
-  strbuf *err;
-  bool incomplete;
-  jmp_buf jb;
-  scope_name *names;            /* Names declared so far, innermost first.  */
-  int no_named;                 /* Inside [], ?: or a constraint, where a
-                                   `:' or `{' after a name belongs to
-                                   the enclosing construct.  */
-  int depth;                    /* Nesting of the recursive descent.  */
-  arena *ar;
-} parser;
 
 static const scope_name *find_name (const parser *p, const char *name);
 
@@ -128,8 +101,8 @@ tok_desc (const token *t, char *buf, size_t bufsize)
   return buf;
 }
 
-static void
-fail_at (parser *p, loc_t loc, int end, const char *msg)
+void
+ps_fail_at (parser *p, loc_t loc, int end, const char *msg)
 {
   /* Each line of a multi-line message (a literal's signed overflow and
      its hint) carries the location.  */
@@ -145,8 +118,8 @@ fail_at (parser *p, loc_t loc, int end, const char *msg)
 }
 
 /* The line and column of byte POS of the source.  */
-static loc_t
-pos_loc (parser *p, size_t last)
+loc_t
+ps_pos_loc (parser *p, size_t last)
 {
   loc_t l = { 1, 1, 0 };
   for (size_t i = 0; i < last; i++)
@@ -168,24 +141,24 @@ pos_loc (parser *p, size_t last)
 static loc_t
 eof_loc (parser *p)
 {
-  return pos_loc (p, p->src->len ? p->src->len - 1 : 0);
+  return ps_pos_loc (p, p->src->len ? p->src->len - 1 : 0);
 }
 
-static void
-fail_unexpected (parser *p)
+void
+ps_fail_unexpected (parser *p)
 {
   char buf[64], msg[256];
   if (p->tok.kind == T_EOF)
     {
       p->incomplete = true;
       loc_t l = eof_loc (p);
-      fail_at (p, l, l.pos + 1, "syntax error: unexpected end of file");
+      ps_fail_at (p, l, l.pos + 1, "syntax error: unexpected end of file");
     }
   if (p->tok.kind == T_ERROR)
     {
       if (lex_incomplete (p->lx))
         p->incomplete = true;
-      fail_at (p, p->tok.loc,
+      ps_fail_at (p, p->tok.loc,
                p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
                p->tok.errmsg ? p->tok.errmsg
                              : "syntax error: unexpected token");
@@ -207,12 +180,12 @@ fail_unexpected (parser *p)
     }
 found:
   snprintf (msg, sizeof msg, "syntax error: unexpected %s", d);
-  fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
+  ps_fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
            msg);
 }
 
-static void
-next (parser *p)
+void
+ps_next (parser *p)
 {
   p->prev_end = p->tok.loc.pos + p->tok.len;
   if (p->has_peek)
@@ -224,8 +197,8 @@ next (parser *p)
     lex_next (p->lx, &p->tok);
 }
 
-static const token *
-peek (parser *p)
+const token *
+ps_peek (parser *p)
 {
   if (!p->has_peek)
     {
@@ -235,61 +208,60 @@ peek (parser *p)
   return &p->peek;
 }
 
-static bool
-accept (parser *p, tok_kind k)
+bool
+ps_accept (parser *p, tok_kind k)
 {
   if (p->tok.kind == k)
     {
-      next (p);
+      ps_next (p);
       return true;
     }
   return false;
 }
 
-static void
-expect (parser *p, tok_kind k)
+void
+ps_expect (parser *p, tok_kind k)
 {
-  if (!accept (p, k))
-    fail_unexpected (p);
+  if (!ps_accept (p, k))
+    ps_fail_unexpected (p);
 }
 
-static const char *expect_ident (parser *p);
 
 /* Read an identifier into N->name, remembering where it is written.  */
-static void
-name_into (parser *p, ast *n)
+void
+ps_name_into (parser *p, ast *n)
 {
   n->nloc = p->tok.loc;
   n->nend = p->tok.loc.pos + p->tok.len;
-  n->name = expect_ident (p);
+  n->name = ps_expect_ident (p);
 }
 
-static const char *
-expect_ident (parser *p)
+const char *
+ps_expect_ident (parser *p)
 {
   if (p->tok.kind != T_IDENT)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   const char *s = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
-  next (p);
+  ps_next (p);
   return s;
 }
 
-static ast *
-node (parser *p, ast_kind k, loc_t loc)
+ast *
+ps_node (parser *p, ast_kind k, loc_t loc)
 {
   return ast_new (p->ar, k, p->src, loc);
 }
 
-static ast *
-finish (parser *p, ast *n)
+ast *
+ps_finish (parser *p, ast *n)
 {
   n->end = p->prev_end;
   return n;
 }
 
 /* Scopes of names, for telling types from variables.  */
-static void
-declare (parser *p, const char *name, bool is_type)
+void
+ps_declare (parser *p, const char *name, bool is_type)
 {
   scope_name *s = arena_alloc (p->ar, sizeof *s);
   s->name = name;
@@ -310,8 +282,8 @@ find_name (const parser *p, const char *name)
   return NULL;
 }
 
-static bool
-is_type_name (parser *p, const char *name)
+bool
+ps_is_type_name (parser *p, const char *name)
 {
   const scope_name *s = find_name (p, name);
   if (s)
@@ -344,12 +316,12 @@ declared_variable (parser *p, const char *name)
 /* Is the current token the `offset<' of an offset type?  As in GNU
    poke, the `<' must follow the word at once: `offset < size' compares
    a variable named offset.  */
-static bool
-at_offset_type (parser *p)
+bool
+ps_at_offset_type (parser *p)
 {
   return (p->tok.kind == T_IDENT && strcmp (p->tok.sval, "offset") == 0
-          && peek (p)->kind == T_LT
-          && peek (p)->loc.pos == p->tok.loc.pos + p->tok.len);
+          && ps_peek (p)->kind == T_LT
+          && ps_peek (p)->loc.pos == p->tok.loc.pos + p->tok.len);
 }
 
 /* Does the current token start a type?  */
@@ -364,350 +336,20 @@ starts_type (parser *p)
     case T_IDENT:
       /* `offset<' starts a type, unless a variable named offset is in
          scope: then it is a comparison, `offset<size'.  */
-      if (at_offset_type (p))
+      if (ps_at_offset_type (p))
         return !declared_variable (p, "offset");
-      return is_type_name (p, p->tok.sval);
+      return ps_is_type_name (p, p->tok.sval);
     default:
       return false;
     }
 }
 
-static ast *parse_expr (parser *p);
 static ast *parse_primary (parser *p);
 static ast *parse_binary (parser *p, int minprec);
 static ast *parse_unary (parser *p);
-static ast *parse_type (parser *p);
-static ast *parse_stmt (parser *p);
 static ast *parse_block (parser *p);
-static ast *parse_funspec (parser *p, loc_t loc, const char *name);
 static ast *parse_extern (parser *p, bool named);
 static void enter (parser *p);
-
-/* Types.  */
-
-/* The rest of int<N> or uint<N> (SIGN), from LOC, after the `<'.  */
-static ast *
-parse_int_type_size (parser *p, loc_t loc, bool sign)
-{
-  ast *n = node (p, TN_INT, loc);
-  n->flag = sign;
-  if (p->tok.kind != T_INT)
-    fail_unexpected (p);
-  n->lit = val_int (NULL, p->tok.ival);
-  n->op = (int) p->tok.ival;
-  n->b = node (p, A_INT, p->tok.loc);     /* For the size's location.  */
-  n->b->end = p->tok.loc.pos + p->tok.len;
-  next (p);
-  expect (p, T_GT);
-  return finish (p, n);
-}
-
-static ast *
-parse_int_type (parser *p)
-{
-  loc_t loc = p->tok.loc;
-  bool sign = p->tok.kind == K_INT;
-  next (p);
-  if (accept (p, T_LT))
-    return parse_int_type_size (p, loc, sign);
-  ast *n = node (p, TN_INT, loc);
-  n->flag = sign;
-  n->op = 32;
-  return finish (p, n);
-}
-
-/* The unit after `#': a unit or type name, or a number of bits.  LOC is
-   where the `#' is, which is where messages about the unit point.  */
-static ast *
-parse_unit (parser *p, loc_t loc)
-{
-  ast *u = node (p, A_UNIT, loc);
-  if (p->tok.kind == T_IDENT)
-    u->name = expect_ident (p);
-  else if (p->tok.kind == K_INT || p->tok.kind == K_UINT)
-    {
-      u->b = node (p, TN_INT, p->tok.loc);
-      u->b->flag = p->tok.kind == K_INT;
-      u->b->op = 32;
-      next (p);
-      finish (p, u->b);
-    }
-  else if (p->tok.kind == T_INT)
-    {
-      u->a = node (p, A_INT, p->tok.loc);
-      u->a->lit = val_int (type_int (p->tok.isize, p->tok.isigned),
-                           p->tok.ival);
-      next (p);
-      finish (p, u->a);
-    }
-  else
-    fail_unexpected (p);
-  return finish (p, u);
-}
-
-static ast *parse_struct_type (parser *p);
-
-static ast *
-parse_type_primary (parser *p)
-{
-  loc_t loc = p->tok.loc;
-  ast *n;
-  switch (p->tok.kind)
-    {
-    case K_INT:
-    case K_UINT:
-      return parse_int_type (p);
-    case K_STRING:
-      next (p);
-      return finish (p, node (p, TN_STRING, loc));
-    case K_VOID:
-      next (p);
-      return finish (p, node (p, TN_VOID, loc));
-    case K_ANY:
-      next (p);
-      return finish (p, node (p, TN_ANY, loc));
-    case K_STRUCT:
-    case K_UNION:
-    case K_PINNED:
-      return parse_struct_type (p);
-    case T_LPAREN:
-      {
-        /* A function type: (T1, T2, ...) RET.  */
-        next (p);
-        n = node (p, TN_FUNCTION, loc);
-        if (p->tok.kind != T_RPAREN)
-          do
-            {
-              if (p->tok.kind == T_ELLIPSIS)
-                {
-                  /* (T, ...)R: the rest of the arguments, any type.  */
-                  ast *arg = node (p, TN_ANY, p->tok.loc);
-                  next (p);
-                  arg->vararg = true;
-                  ast_list_push (p->ar, n, finish (p, arg));
-                  continue;
-                }
-              ast *arg = parse_type (p);
-              ast_list_push (p->ar, n, arg);
-              if (accept (p, T_ELLIPSIS))
-                arg->vararg = true;
-              else if (accept (p, T_QUESTION))
-                arg->optional = true;
-            }
-          while (accept (p, T_COMMA));
-        expect (p, T_RPAREN);
-        n->a = parse_type (p);
-        return finish (p, n);
-      }
-    case T_IDENT:
-      if (at_offset_type (p))
-        {
-          next (p);
-          next (p);
-          n = node (p, TN_OFFSET, loc);
-          n->a = parse_type (p);
-          expect (p, T_COMMA);
-          n->b = parse_unit (p, p->tok.loc);
-          expect (p, T_GT);
-          return finish (p, n);
-        }
-      if (is_type_name (p, p->tok.sval))
-        {
-          n = node (p, TN_NAME, loc);
-          n->name = expect_ident (p);
-          return finish (p, n);
-        }
-      /* Fall through.  */
-    default:
-      fail_unexpected (p);
-    }
-  return NULL;
-}
-
-/* Array suffixes: T[], T[N], T[SIZE#UNIT].  */
-static ast *
-parse_array_suffixes (parser *p, ast *t)
-{
-  while (p->tok.kind == T_LBRACK)
-    {
-      next (p);
-      ast *a = node (p, TN_ARRAY, t->loc);
-      a->a = t;
-      if (p->tok.kind != T_RBRACK)
-        a->b = parse_expr (p);
-      expect (p, T_RBRACK);
-      t = finish (p, a);
-    }
-  return t;
-}
-
-static ast *
-parse_type (parser *p)
-{
-  return parse_array_suffixes (p, parse_type_primary (p));
-}
-
-/* A field of a struct type, from FLOC; FSTART is the end of the token
-   before it.  */
-static ast *
-parse_struct_field (parser *p, loc_t floc, int fstart)
-{
-  ast *f = node (p, TN_FIELD, floc);
-  if (accept (p, K_BIG))
-    f->op = TYPE_ENDIAN_BIG;
-  else if (accept (p, K_LITTLE))
-    f->op = TYPE_ENDIAN_LITTLE;
-  f->a = parse_type (p);
-  if (p->tok.kind == T_IDENT)
-    {
-      name_into (p, f);
-      declare (p, f->name, false);
-    }
-  /* A constraint (: E) and an initializer (= E), in either order;
-     == E is both: a default that must hold.  */
-  p->no_named++;
-  for (;;)
-    {
-      if (!f->b && accept (p, T_COLON))
-        {
-          f->b = parse_expr (p);
-          f->nslots = p->prev_end;
-        }
-      else if (!f->name && (p->tok.kind == T_ASSIGN
-                            || p->tok.kind == T_EQ))
-        {
-          /* GNU poke's location runs from the end of the previous
-             token to the semicolon.  */
-          next (p);
-          parse_expr (p);
-          accept (p, T_SEMI);
-          fail_at (p, pos_loc (p, (size_t) fstart), p->prev_end,
-                   "no initializer allowed in anonymous field");
-        }
-      else if (!f->c && accept (p, T_ASSIGN))
-        {
-          f->c = parse_expr (p);
-          f->flag = true;
-        }
-      else if (!f->c && !f->b && p->tok.kind == T_EQ)
-        {
-          ast *eq = node (p, A_BINOP, p->tok.loc);
-          next (p);
-          f->c = parse_expr (p);
-          f->nslots = p->prev_end;
-          f->flag = true;
-          f->optional = true;         /* The == form.  */
-          eq->op = T_EQ;
-          eq->a = node (p, A_VAR, f->nloc);
-          eq->a->name = f->name;
-          eq->a->end = f->nend;
-          eq->b = ast_clone (p->ar, f->c);
-          f->b = finish (p, eq);
-        }
-      else
-        break;
-    }
-  p->no_named--;
-  if (accept (p, T_AT))
-    f->aux = parse_expr (p);            /* Label.  */
-  if (accept (p, K_IF))
-    f->d = parse_expr (p);            /* Optional field.  */
-  expect (p, T_SEMI);
-  return finish (p, f);
-}
-
-/* if (COND) FIELD, at `if': an optional field whose condition is tested
-   before the field is built (the field's kid).  */
-static ast *
-parse_prefixed_field (parser *p)
-{
-  next (p);
-  expect (p, T_LPAREN);
-  ast *cond = parse_expr (p);
-  expect (p, T_RPAREN);
-  ast *f = parse_struct_field (p, p->tok.loc, p->prev_end);
-  ast_list_push (p->ar, f, cond);
-  return f;
-}
-
-/* struct and union types, with their fields and declarations.  */
-static ast *
-parse_struct_type (parser *p)
-{
-  loc_t loc = p->tok.loc;
-  ast *n = node (p, TN_STRUCT, loc);
-  /* GNU poke locates some errors about the whole type from the end of
-     the token before it.  */
-  n->nend = p->prev_end;
-  if (accept (p, K_PINNED))
-    n->op = AST_PINNED;
-  if (accept (p, K_UNION))
-    n->flag = true;
-  else
-    expect (p, K_STRUCT);
-  if ((p->tok.kind == K_INT || p->tok.kind == K_UINT)
-      && peek (p)->kind == T_LT)
-    {
-      /* int<N> or, the size being its fields', int<*>.  */
-      loc_t iloc = p->tok.loc;
-      bool sign = p->tok.kind == K_INT;
-      next (p);
-      next (p);
-      if (accept (p, T_STAR))
-        {
-          n->a = node (p, TN_INT, iloc);
-          n->a->flag = sign;
-          expect (p, T_GT);
-          finish (p, n->a);
-        }
-      else
-        n->a = parse_int_type_size (p, iloc, sign);
-    }
-  else if (p->tok.kind != T_LBRACE)
-    n->a = parse_type (p);              /* Integral struct.  */
-  expect (p, T_LBRACE);
-  scope_name *saved = p->names;
-  while (p->tok.kind != T_RBRACE)
-    {
-      loc_t floc = p->tok.loc;
-      int fstart = p->prev_end;
-      if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
-          || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
-        {
-          ast_list_push (p->ar, n, parse_stmt (p));
-          continue;
-        }
-      if (accept (p, K_METHOD))
-        {
-          ast *m = node (p, S_FUN, floc);
-          name_into (p, m);
-          m->flag = true;                 /* A method.  */
-          expect (p, T_ASSIGN);
-          m->a = parse_funspec (p, p->tok.loc, m->name);
-          ast_list_push (p->ar, n, finish (p, m));
-          continue;
-        }
-      if (p->tok.kind == K_IF)
-        {
-          ast_list_push (p->ar, n, parse_prefixed_field (p));
-          continue;
-        }
-      if (accept (p, K_COMPUTED))
-        {
-          /* computed T name; and nothing more.  */
-          ast *cf = node (p, TN_COMPUTED, floc);
-          cf->a = parse_type (p);
-          name_into (p, cf);
-          expect (p, T_SEMI);
-          ast_list_push (p->ar, n, finish (p, cf));
-          continue;
-        }
-      ast_list_push (p->ar, n, parse_struct_field (p, floc, fstart));
-    }
-  p->names = saved;
-  expect (p, T_RBRACE);
-  return finish (p, n);
-}
 
 /* Expressions.  */
 
@@ -754,8 +396,8 @@ binop_prec (tok_kind k)
 static bool
 at_exccond (parser *p)
 {
-  return p->tok.kind == T_QUESTION && peek (p)->kind == T_BANG
-         && peek (p)->loc.pos == p->tok.loc.pos + 1;
+  return p->tok.kind == T_QUESTION && ps_peek (p)->kind == T_BANG
+         && ps_peek (p)->loc.pos == p->tok.loc.pos + 1;
 }
 
 /* OPERAND ?! EXCEPTION, at the `?': 1 if evaluating (or, for a block,
@@ -763,12 +405,12 @@ at_exccond (parser *p)
 static ast *
 parse_exccond (parser *p, ast *operand, loc_t loc)
 {
-  ast *n = node (p, A_EXCCOND, loc);
-  next (p);
-  next (p);
+  ast *n = ps_node (p, A_EXCCOND, loc);
+  ps_next (p);
+  ps_next (p);
   n->a = operand;
   n->b = parse_binary (p, EXCCOND_PREC + 1);
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 static ast *parse_binary_rest (parser *p, int minprec, ast *l);
@@ -782,20 +424,20 @@ parse_expr_rest (parser *p, ast *c)
     c = parse_exccond (p, c, c->loc);
   if (p->tok.kind == T_QUESTION)
     {
-      ast *n = node (p, A_COND, c->loc);
-      next (p);
+      ast *n = ps_node (p, A_COND, c->loc);
+      ps_next (p);
       n->a = c;
       p->no_named++;
       n->b = parse_expr (p);
       p->no_named--;
-      expect (p, T_COLON);
+      ps_expect (p, T_COLON);
       n->c = parse_expr (p);
-      return finish (p, n);
+      return ps_finish (p, n);
     }
   return c;
 }
 
-static ast *
+ast *
 parse_expr (parser *p)
 {
   return parse_expr_rest (p, parse_binary (p, 1));
@@ -825,24 +467,24 @@ parse_binary_rest (parser *p, int minprec, ast *l)
       int prec = binop_prec (op);
       if (prec == 0 || prec < minprec)
         return l;
-      if (op == T_PLUS && p->no_named && peek (p)->kind == T_COLON)
+      if (op == T_PLUS && p->no_named && ps_peek (p)->kind == T_COLON)
         return l;               /* a[i+:n] */
-      next (p);
+      ps_next (p);
       /* => is right-associative; the others left.  */
       ast *r = parse_binary (p, op == T_IMPLIES ? prec : prec + 1);
       ast_kind k = op == T_ANDAND ? A_AND
                    : op == T_OROR ? A_OR
                    : op == T_IMPLIES ? A_IMPLIES : A_BINOP;
-      ast *n = node (p, k, l->sloc);
+      ast *n = ps_node (p, k, l->sloc);
       n->op = op;
       n->a = l;
       n->b = r;
       n->nslots = (l->nslots > r->nslots ? l->nslots : r->nslots) + 1;
       if (n->nslots > MAX_NESTING)
-        fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len
+        ps_fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len
                                                              : 1),
                  "memory exhausted");
-      l = finish (p, n);
+      l = ps_finish (p, n);
     }
 }
 
@@ -856,20 +498,20 @@ parse_args (parser *p, ast *call)
         ast *arg = parse_expr (p);
         ast_list_push (p->ar, call, arg);
       }
-    while (accept (p, T_COMMA));
-  expect (p, T_RPAREN);
+    while (ps_accept (p, T_COMMA));
+  ps_expect (p, T_RPAREN);
 }
 
 /* E[I], E[I:J], E[I+:N], E[:J]...: an index or a trim of E.  */
 static ast *
 parse_index (parser *p, ast *e, loc_t loc)
 {
-  next (p);
+  ps_next (p);
   ast *n;
   p->no_named++;
   if (p->tok.kind == T_COLON)
     {
-      n = node (p, A_TRIM, loc);
+      n = ps_node (p, A_TRIM, loc);
       n->a = e;
     }
   else
@@ -878,34 +520,34 @@ parse_index (parser *p, ast *e, loc_t loc)
       if (p->tok.kind == T_PLUS)
         {
           /* a[i+:n] is a[i:i+n].  */
-          next (p);
-          n = node (p, A_TRIM, loc);
+          ps_next (p);
+          n = ps_node (p, A_TRIM, loc);
           n->a = e;
           n->b = i;
           n->flag = true;
         }
       else if (p->tok.kind == T_COLON)
         {
-          n = node (p, A_TRIM, loc);
+          n = ps_node (p, A_TRIM, loc);
           n->a = e;
           n->b = i;
         }
       else
         {
-          n = node (p, A_INDEX, loc);
+          n = ps_node (p, A_INDEX, loc);
           n->a = e;
           n->b = i;
           p->no_named--;
-          expect (p, T_RBRACK);
-          return finish (p, n);
+          ps_expect (p, T_RBRACK);
+          return ps_finish (p, n);
         }
     }
-  expect (p, T_COLON);
+  ps_expect (p, T_COLON);
   if (p->tok.kind != T_RBRACK)
     n->c = parse_expr (p);
   p->no_named--;
-  expect (p, T_RBRACK);
-  return finish (p, n);
+  ps_expect (p, T_RBRACK);
+  return ps_finish (p, n);
 }
 
 static ast *
@@ -921,67 +563,67 @@ parse_postfix_ops (parser *p, ast *e)
           break;
         case T_DOT:
           {
-            next (p);
-            ast *n = node (p, A_MEMBER, loc);
+            ps_next (p);
+            ast *n = ps_node (p, A_MEMBER, loc);
             n->a = e;
-            name_into (p, n);
-            e = finish (p, n);
+            ps_name_into (p, n);
+            e = ps_finish (p, n);
             break;
           }
         case T_ATTR:
           {
-            ast *n = node (p, A_ATTR, loc);
+            ast *n = ps_node (p, A_ATTR, loc);
             n->a = e;
             n->nloc = p->tok.loc;
             n->nend = p->tok.loc.pos + p->tok.len;
             n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
-            next (p);
+            ps_next (p);
             /* x'elem (I): the argument of an attribute (the checker
                says which take one).  */
-            if (accept (p, T_LPAREN))
+            if (ps_accept (p, T_LPAREN))
               {
                 n->b = parse_expr (p);
-                expect (p, T_RPAREN);
+                ps_expect (p, T_RPAREN);
               }
-            e = finish (p, n);
+            e = ps_finish (p, n);
             break;
           }
         case T_LPAREN:
           {
-            next (p);
-            ast *n = node (p, A_CALL, loc);
+            ps_next (p);
+            ast *n = ps_node (p, A_CALL, loc);
             n->a = e;
             parse_args (p, n);
-            e = finish (p, n);
+            e = ps_finish (p, n);
             break;
           }
         case T_HASH:
           {
             loc_t hloc = p->tok.loc;
-            next (p);
-            ast *n = node (p, A_OFFSET, loc);
+            ps_next (p);
+            ast *n = ps_node (p, A_OFFSET, loc);
             n->a = e;
             n->b = parse_unit (p, hloc);
-            e = finish (p, n);
+            e = ps_finish (p, n);
             break;
           }
         case T_INC:
         case T_DEC:
           {
-            ast *n = node (p, A_INCDEC, loc);
+            ast *n = ps_node (p, A_INCDEC, loc);
             n->op = p->tok.kind;
             n->a = e;
-            next (p);
-            e = finish (p, n);
+            ps_next (p);
+            e = ps_finish (p, n);
             break;
           }
         case T_COLON:
           /* After an operand, `:' can only start a named argument, whose
              name must follow (so `1 :: 2' fails at the second colon).  */
-          if (p->no_named || e->kind == A_VAR || peek (p)->kind != T_COLON)
+          if (p->no_named || e->kind == A_VAR || ps_peek (p)->kind != T_COLON)
             return e;
-          next (p);
-          fail_unexpected (p);
+          ps_next (p);
+          ps_fail_unexpected (p);
           return e;
         default:
           return e;
@@ -997,11 +639,11 @@ parse_casts (parser *p, ast *e)
 {
   while (p->tok.kind == K_AS || p->tok.kind == K_ISA)
     {
-      ast *n = node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, e->loc);
-      next (p);
+      ast *n = ps_node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, e->loc);
+      ps_next (p);
       n->a = e;
       n->b = parse_type (p);
-      e = parse_postfix_ops (p, finish (p, n));
+      e = parse_postfix_ops (p, ps_finish (p, n));
     }
   return e;
 }
@@ -1010,20 +652,20 @@ parse_casts (parser *p, ast *e)
 static ast *
 parse_map (parser *p, ast *t)
 {
-  ast *n = node (p, A_MAP, t->loc);
+  ast *n = ps_node (p, A_MAP, t->loc);
   n->flag = p->tok.kind == T_ATBANG;
-  next (p);
+  ps_next (p);
   n->a = t;
   p->no_named++;
   ast *off = parse_binary (p, MAP_RHS_PREC);
   p->no_named--;
-  if (accept (p, T_COLON))
+  if (ps_accept (p, T_COLON))
     {
       n->c = off;
       off = parse_binary (p, MAP_RHS_PREC);
     }
   n->b = off;
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 /* What follows a type T in expression position: a map, a struct or
@@ -1036,36 +678,36 @@ parse_type_expr_after (parser *p, ast *t)
     return parse_map (p, t);
   if (p->tok.kind == T_LBRACE)
     {
-      next (p);
-      ast *n = node (p, A_STRUCTCONS, loc);
+      ps_next (p);
+      ast *n = ps_node (p, A_STRUCTCONS, loc);
       n->a = t;
       if (p->tok.kind != T_RBRACE)
         do
           {
             if (p->tok.kind == T_RBRACE)
               break;
-            ast *fi = node (p, A_FIELDINIT, p->tok.loc);
-            if (p->tok.kind == T_IDENT && peek (p)->kind == T_ASSIGN)
+            ast *fi = ps_node (p, A_FIELDINIT, p->tok.loc);
+            if (p->tok.kind == T_IDENT && ps_peek (p)->kind == T_ASSIGN)
               {
-                fi->name = expect_ident (p);
-                expect (p, T_ASSIGN);
+                fi->name = ps_expect_ident (p);
+                ps_expect (p, T_ASSIGN);
               }
             fi->a = parse_expr (p);
-            ast_list_push (p->ar, n, finish (p, fi));
+            ast_list_push (p->ar, n, ps_finish (p, fi));
           }
-        while (accept (p, T_COMMA));
-      expect (p, T_RBRACE);
-      return finish (p, n);
+        while (ps_accept (p, T_COMMA));
+      ps_expect (p, T_RBRACE);
+      return ps_finish (p, n);
     }
   if (p->tok.kind == T_LPAREN && (t->kind == TN_ARRAY || t->kind == TN_NAME))
     {
-      next (p);
-      ast *n = node (p, A_ARRCONS, loc);
+      ps_next (p);
+      ast *n = ps_node (p, A_ARRCONS, loc);
       n->a = t;
       parse_args (p, n);
-      return finish (p, n);
+      return ps_finish (p, n);
     }
-  fail_unexpected (p);
+  ps_fail_unexpected (p);
   return NULL;
 }
 
@@ -1081,13 +723,13 @@ static void
 parse_format_args (parser *p, ast *n)
 {
   if (p->tok.kind != T_STR)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   n->a = parse_primary (p);
   /* GNU poke takes the comma after the format as optional.  */
   if (p->tok.kind != T_COMMA && p->tok.kind != T_RPAREN
       && p->tok.kind != T_SEMI)
     ast_list_push (p->ar, n, parse_expr (p));
-  while (accept (p, T_COMMA))
+  while (ps_accept (p, T_COMMA))
     ast_list_push (p->ar, n, parse_expr (p));
 }
 
@@ -1097,18 +739,18 @@ parse_format_args (parser *p, ast *n)
 static ast *
 parse_named_call (parser *p, ast *f)
 {
-  ast *call = node (p, A_CALL, f->loc);
+  ast *call = ps_node (p, A_CALL, f->loc);
   call->a = f;
   call->flag = true;
-  while (p->tok.kind == T_COLON && peek (p)->kind == T_IDENT)
+  while (p->tok.kind == T_COLON && ps_peek (p)->kind == T_IDENT)
     {
-      ast *arg = node (p, A_FIELDINIT, p->tok.loc);
-      next (p);
-      name_into (p, arg);
+      ast *arg = ps_node (p, A_FIELDINIT, p->tok.loc);
+      ps_next (p);
+      ps_name_into (p, arg);
       arg->a = parse_expr (p);
-      ast_list_push (p->ar, call, finish (p, arg));
+      ast_list_push (p->ar, call, ps_finish (p, arg));
     }
-  return finish (p, call);
+  return ps_finish (p, call);
 }
 
 /* An expression, or a call with named arguments: where GNU poke takes
@@ -1134,7 +776,7 @@ parse_expr_or_named_call (parser *p)
      unless parenthesized.  */
   bool callee = (e->kind != A_OFFSET && e->kind != A_ATTR)
                 || e->sloc.pos != e->loc.pos;
-  if (callee && p->tok.kind == T_COLON && peek (p)->kind == T_IDENT)
+  if (callee && p->tok.kind == T_COLON && ps_peek (p)->kind == T_IDENT)
     return parse_named_call (p, e);
   e = parse_casts (p, e);
   return parse_expr_rest (p, parse_binary_rest (p, 1, e));
@@ -1146,73 +788,73 @@ static ast *
 parse_name (parser *p, loc_t loc)
 {
   ast *n;
-  if (peek (p)->kind == T_LBRACE && p->no_named == 0)
+  if (ps_peek (p)->kind == T_LBRACE && p->no_named == 0)
     {
       /* Not a type: the checker says the name is undefined.  */
-      ast *t = node (p, TN_NAME, loc);
-      t->name = expect_ident (p);
+      ast *t = ps_node (p, TN_NAME, loc);
+      t->name = ps_expect_ident (p);
       t->flag = true;
-      finish (p, t);
-      next (p);
-      n = node (p, A_STRUCTCONS, loc);
+      ps_finish (p, t);
+      ps_next (p);
+      n = ps_node (p, A_STRUCTCONS, loc);
       n->a = t;
       while (p->tok.kind != T_RBRACE && p->tok.kind != T_EOF)
-        next (p);
-      expect (p, T_RBRACE);
-      return finish (p, n);
+        ps_next (p);
+      ps_expect (p, T_RBRACE);
+      return ps_finish (p, n);
     }
-  if ((peek (p)->kind == T_AT || peek (p)->kind == T_ATBANG)
+  if ((ps_peek (p)->kind == T_AT || ps_peek (p)->kind == T_ATBANG)
       && !is_variable (p, p->tok.sval))
     {
       /* A name that is neither a type nor a variable before `@': a
          mistyped type, which GNU poke (resolving names as it parses)
          calls an undefined variable.  The checker says so of the map
          of an undefined type.  */
-      ast *t = node (p, TN_NAME, loc);
-      t->name = expect_ident (p);
+      ast *t = ps_node (p, TN_NAME, loc);
+      t->name = ps_expect_ident (p);
       t->flag = true;
-      return parse_map (p, finish (p, t));
+      return parse_map (p, ps_finish (p, t));
     }
-  n = node (p, A_VAR, loc);
-  n->name = expect_ident (p);
-  return finish (p, n);
+  n = ps_node (p, A_VAR, loc);
+  n->name = ps_expect_ident (p);
+  return ps_finish (p, n);
 }
 
 /* [E, ...] and [.[I] = E, ...].  */
 static ast *
 parse_array_literal (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, A_ARRAY, loc);
+  ps_next (p);
+  ast *n = ps_node (p, A_ARRAY, loc);
   if (p->tok.kind == T_RBRACK)
-    fail_unexpected (p);        /* No empty array literals.  */
+    ps_fail_unexpected (p);        /* No empty array literals.  */
   do
     {
-      ast *el = node (p, A_ELEM, p->tok.loc);
+      ast *el = ps_node (p, A_ELEM, p->tok.loc);
       if (p->tok.kind == T_DOT)
         {
-          next (p);
-          expect (p, T_LBRACK);
+          ps_next (p);
+          ps_expect (p, T_LBRACK);
           el->a = parse_expr (p);
-          expect (p, T_RBRACK);
-          expect (p, T_ASSIGN);
+          ps_expect (p, T_RBRACK);
+          ps_expect (p, T_ASSIGN);
         }
       el->b = parse_expr (p);
-      ast_list_push (p->ar, n, finish (p, el));
+      ast_list_push (p->ar, n, ps_finish (p, el));
     }
-  while (accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
-  expect (p, T_RBRACK);
-  return finish (p, n);
+  while (ps_accept (p, T_COMMA) && p->tok.kind != T_RBRACK);
+  ps_expect (p, T_RBRACK);
+  return ps_finish (p, n);
 }
 
 /* sizeof (TYPE), typeof (TYPE or E).  */
 static ast *
 parse_sizeof (parser *p, loc_t loc)
 {
-  ast *n = node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
+  ast *n = ps_node (p, p->tok.kind == K_SIZEOF ? A_SIZEOF : A_TYPEOF, loc);
   bool is_sizeof = p->tok.kind == K_SIZEOF;
-  next (p);
-  expect (p, T_LPAREN);
+  ps_next (p);
+  ps_expect (p, T_LPAREN);
   if (is_sizeof || starts_type (p))
     {
       n->a = parse_type (p);
@@ -1226,8 +868,8 @@ parse_sizeof (parser *p, loc_t loc)
     }
   else
     n->a = parse_expr (p);
-  expect (p, T_RPAREN);
-  return finish (p, n);
+  ps_expect (p, T_RPAREN);
+  return ps_finish (p, n);
 }
 
 static ast *
@@ -1241,46 +883,46 @@ parse_primary (parser *p)
     {
     case T_INT:
     case T_CHAR:
-      n = node (p, A_INT, loc);
+      n = ps_node (p, A_INT, loc);
       n->lit = val_int (type_int (p->tok.isize, p->tok.isigned),
                         p->tok.ival);
-      next (p);
-      return finish (p, n);
+      ps_next (p);
+      return ps_finish (p, n);
     case T_IOSREF:
       /* The checker makes it the id of the IO space.  */
-      n = node (p, A_INT, loc);
+      n = ps_node (p, A_INT, loc);
       n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
-      next (p);
-      return finish (p, n);
+      ps_next (p);
+      return ps_finish (p, n);
     case T_STR:
       {
-        n = node (p, A_STR, loc);
+        n = ps_node (p, A_STR, loc);
         /* Adjacent string literals are not concatenated in Poke.  */
         n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
         n->op = (int) p->tok.slen;
-        next (p);
-        return finish (p, n);
+        ps_next (p);
+        return ps_finish (p, n);
       }
     case T_HASH:
       /* #B: one unit.  */
-      next (p);
-      n = node (p, A_OFFSET, loc);
+      ps_next (p);
+      n = ps_node (p, A_OFFSET, loc);
       n->b = parse_unit (p, loc);
-      return finish (p, n);
+      return ps_finish (p, n);
     case T_LBRACE:
       {
         /* A block is an expression only as the operand of ?!.  */
         ast *b = parse_block (p);
         if (!at_exccond (p))
-          fail_at (p, loc, loc.pos + 1, "syntax error: unexpected '{'");
+          ps_fail_at (p, loc, loc.pos + 1, "syntax error: unexpected '{'");
         return parse_exccond (p, b, loc);
       }
     case T_IDENT:
       return parse_name (p, loc);
     case T_LPAREN:
-      next (p);
+      ps_next (p);
       n = parse_expr_or_named_call (p);
-      expect (p, T_RPAREN);
+      ps_expect (p, T_RPAREN);
       /* A parenthesized function name is the function, not a call.  */
       if (n->kind == A_VAR)
         n->op = AST_NOCALL;
@@ -1294,47 +936,47 @@ parse_primary (parser *p)
       return parse_sizeof (p, loc);
     case K_FORMAT:
       {
-        next (p);
-        n = node (p, A_FORMAT, loc);
-        expect (p, T_LPAREN);
+        ps_next (p);
+        n = ps_node (p, A_FORMAT, loc);
+        ps_expect (p, T_LPAREN);
         parse_format_args (p, n);
-        expect (p, T_RPAREN);
-        return finish (p, n);
+        ps_expect (p, T_RPAREN);
+        return ps_finish (p, n);
       }
     case K_LAMBDA:
       {
-        next (p);
-        n = node (p, A_LAMBDA, loc);
+        ps_next (p);
+        n = ps_node (p, A_LAMBDA, loc);
         n->a = parse_funspec (p, p->tok.loc, NULL);
-        return finish (p, n);
+        return ps_finish (p, n);
       }
     case K_UNMAP:
     case K_REMAP:
       {
-        n = node (p, p->tok.kind == K_UNMAP ? S_UNMAP : A_REMAP, loc);
-        next (p);
+        n = ps_node (p, p->tok.kind == K_UNMAP ? S_UNMAP : A_REMAP, loc);
+        ps_next (p);
         n->a = parse_unary (p);
-        return finish (p, n);
+        return ps_finish (p, n);
       }
     case K_APUSH:
     case K_APOP:
       {
         /* apush (ARRAY, VALUE), apop (ARRAY): operators of GNU poke 4.3,
            with their own syntax.  */
-        n = node (p, p->tok.kind == K_APUSH ? A_APUSH : A_APOP, loc);
-        next (p);
-        expect (p, T_LPAREN);
+        n = ps_node (p, p->tok.kind == K_APUSH ? A_APUSH : A_APOP, loc);
+        ps_next (p);
+        ps_expect (p, T_LPAREN);
         n->a = parse_expr (p);
         if (n->kind == A_APUSH)
           {
-            expect (p, T_COMMA);
+            ps_expect (p, T_COMMA);
             n->b = parse_expr (p);
           }
-        expect (p, T_RPAREN);
-        return finish (p, n);
+        ps_expect (p, T_RPAREN);
+        return ps_finish (p, n);
       }
     default:
-      fail_unexpected (p);
+      ps_fail_unexpected (p);
     }
   return NULL;
 }
@@ -1343,7 +985,7 @@ static void
 enter (parser *p)
 {
   if (++p->depth > MAX_NESTING)
-    fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
+    ps_fail_at (p, p->tok.loc, p->tok.loc.pos + (p->tok.len ? p->tok.len : 1),
              "memory exhausted");
 }
 
@@ -1377,24 +1019,24 @@ parse_unary_1 (parser *p)
     case T_INC:
     case T_DEC:
       {
-        ast *n = node (p, A_INCDEC, loc);
+        ast *n = ps_node (p, A_INCDEC, loc);
         n->op = p->tok.kind;
         n->flag = true;
-        next (p);
+        ps_next (p);
         n->a = parse_prefix_operand (p);
-        return finish (p, n);
+        return ps_finish (p, n);
       }
     case T_MINUS:
     case T_PLUS:
     case T_TILDE:
     case T_BANG:
       {
-        ast *n = node (p, A_UNOP, loc);
+        ast *n = ps_node (p, A_UNOP, loc);
         n->op = p->tok.kind;
-        next (p);
+        ps_next (p);
         n->a = parse_prefix_operand (p);
         /* The whole, a closing parenthesis included.  */
-        return finish (p, n);
+        return ps_finish (p, n);
       }
     default:
       return parse_postfix_ops (p, parse_primary (p));
@@ -1402,49 +1044,49 @@ parse_unary_1 (parser *p)
 }
 
 /* Functions: [(PARAMS)] RET_TYPE : BLOCK.  */
-static ast *
+ast *
 parse_funspec (parser *p, loc_t loc, const char *name)
 {
-  ast *f = node (p, A_FUNC, loc);
+  ast *f = ps_node (p, A_FUNC, loc);
   f->name = name;
   scope_name *saved = p->names;
-  if (p->tok.kind == T_LPAREN && !(peek (p)->kind == T_IDENT
+  if (p->tok.kind == T_LPAREN && !(ps_peek (p)->kind == T_IDENT
                                    && 0))
     {
-      next (p);
+      ps_next (p);
       if (p->tok.kind != T_RPAREN)
         do
           {
-            ast *prm = node (p, A_PARAM, p->tok.loc);
-            if (p->tok.kind == T_IDENT && peek (p)->kind == T_ELLIPSIS)
+            ast *prm = ps_node (p, A_PARAM, p->tok.loc);
+            if (p->tok.kind == T_IDENT && ps_peek (p)->kind == T_ELLIPSIS)
               {
-                name_into (p, prm);
-                next (p);
+                ps_name_into (p, prm);
+                ps_next (p);
                 prm->flag = true;
               }
             else
               {
                 prm->a = parse_type (p);
-                name_into (p, prm);
-                if (accept (p, T_ASSIGN))
+                ps_name_into (p, prm);
+                if (ps_accept (p, T_ASSIGN))
                   prm->b = parse_expr (p);
               }
-            declare (p, prm->name, false);
-            ast_list_push (p->ar, f, finish (p, prm));
+            ps_declare (p, prm->name, false);
+            ast_list_push (p->ar, f, ps_finish (p, prm));
           }
-        while (accept (p, T_COMMA));
-      expect (p, T_RPAREN);
+        while (ps_accept (p, T_COMMA));
+      ps_expect (p, T_RPAREN);
     }
   if (p->tok.kind == T_LPAREN)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   f->b = parse_type (p);
-  expect (p, T_COLON);
+  ps_expect (p, T_COLON);
   if (p->tok.kind == T_IDENT && strcmp (p->tok.sval, "extern") == 0)
     f->a = parse_extern (p, name != NULL);
   else
     f->a = parse_block (p);
   p->names = saved;
-  return finish (p, f);
+  return ps_finish (p, f);
 }
 
 /* The body of a native function: extern LIBRARY [SYMBOL], and a `;'
@@ -1453,16 +1095,16 @@ parse_funspec (parser *p, loc_t loc, const char *name)
 static ast *
 parse_extern (parser *p, bool named)
 {
-  ast *n = node (p, A_EXTERN, p->tok.loc);
-  next (p);
+  ast *n = ps_node (p, A_EXTERN, p->tok.loc);
+  ps_next (p);
   if (p->tok.kind != T_STR)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   n->a = parse_primary (p);
   if (p->tok.kind == T_STR)
     n->b = parse_primary (p);
-  finish (p, n);
+  ps_finish (p, n);
   if (named)
-    expect (p, T_SEMI);
+    ps_expect (p, T_SEMI);
   return n;
 }
 
@@ -1472,18 +1114,18 @@ static ast *
 parse_block (parser *p)
 {
   loc_t loc = p->tok.loc;
-  expect (p, T_LBRACE);
-  ast *b = node (p, S_BLOCK, loc);
+  ps_expect (p, T_LBRACE);
+  ast *b = ps_node (p, S_BLOCK, loc);
   scope_name *saved = p->names;
   while (p->tok.kind != T_RBRACE)
     {
       if (p->tok.kind == T_EOF)
-        fail_unexpected (p);
+        ps_fail_unexpected (p);
       ast_list_push (p->ar, b, parse_stmt (p));
     }
-  next (p);
+  ps_next (p);
   p->names = saved;
-  return finish (p, b);
+  return ps_finish (p, b);
 }
 
 static bool
@@ -1511,17 +1153,17 @@ parse_simple_stmt (parser *p)
     {
       /* A bit-concatenation is an l-value of `=' only.  */
       if (p->tok.kind != T_ASSIGN && e->kind == A_BINOP && e->op == T_BCONC)
-        fail_unexpected (p);
-      ast *n = node (p, S_ASSIGN, loc);
+        ps_fail_unexpected (p);
+      ast *n = ps_node (p, S_ASSIGN, loc);
       n->op = p->tok.kind;
-      next (p);
+      ps_next (p);
       n->a = e;
       n->b = parse_expr (p);
-      return finish (p, n);
+      return ps_finish (p, n);
     }
-  ast *s = node (p, S_EXPR, loc);
+  ast *s = ps_node (p, S_EXPR, loc);
   s->a = e;
-  return finish (p, s);
+  return ps_finish (p, s);
 }
 
 /* After `var', `type' or `unit' (KIND is S_VAR, S_TYPE or S_UNIT):
@@ -1534,35 +1176,35 @@ parse_decls (parser *p, loc_t loc, ast_kind kind)
   ast *first = NULL, *list = NULL;
   do
     {
-      ast *n = node (p, kind, p->tok.loc);
-      name_into (p, n);
-      expect (p, T_ASSIGN);
+      ast *n = ps_node (p, kind, p->tok.loc);
+      ps_name_into (p, n);
+      ps_expect (p, T_ASSIGN);
       /* A type is declared after its body, as in GNU poke: it cannot
          refer to itself.  */
       n->a = kind == S_TYPE ? parse_type (p) : parse_expr (p);
       if (kind != S_UNIT)
-        declare (p, n->name, kind == S_TYPE);
-      finish (p, n);
+        ps_declare (p, n->name, kind == S_TYPE);
+      ps_finish (p, n);
       if (!first)
         first = n;
       else
         {
           if (!list)
             {
-              list = node (p, S_BLOCK, loc);
+              list = ps_node (p, S_BLOCK, loc);
               list->flag = true;
               ast_list_push (p->ar, list, first);
             }
           ast_list_push (p->ar, list, n);
         }
     }
-  while (accept (p, T_COMMA));
-  return list ? finish (p, list) : first;
+  while (ps_accept (p, T_COMMA));
+  return list ? ps_finish (p, list) : first;
 }
 
 static ast *parse_stmt_1 (parser *p);
 
-static ast *
+ast *
 parse_stmt (parser *p)
 {
   enter (p);
@@ -1579,12 +1221,12 @@ parse_block_stmt (parser *p, loc_t loc)
   if (at_exccond (p))
     {
       /* { STMTS } ?! EXCEPTION is an expression.  */
-      ast *st = node (p, S_EXPR, loc);
+      ast *st = ps_node (p, S_EXPR, loc);
       st->a = parse_expr_rest (p, parse_binary_rest (p, 1,
                                                      parse_exccond (p, b,
                                                                     loc)));
-      expect (p, T_SEMI);
-      return finish (p, st);
+      ps_expect (p, T_SEMI);
+      return ps_finish (p, st);
     }
   return b;
 }
@@ -1593,48 +1235,48 @@ parse_block_stmt (parser *p, loc_t loc)
 static ast *
 parse_decl_stmt (parser *p, loc_t loc, ast_kind kind)
 {
-  next (p);
+  ps_next (p);
   ast *n = parse_decls (p, loc, kind);
-  expect (p, T_SEMI);
+  ps_expect (p, T_SEMI);
   return n;
 }
 
 static ast *
 parse_fun_decl (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_FUN, loc);
-  name_into (p, n);
-  declare (p, n->name, false);
-  expect (p, T_ASSIGN);
+  ps_next (p);
+  ast *n = ps_node (p, S_FUN, loc);
+  ps_name_into (p, n);
+  ps_declare (p, n->name, false);
+  ps_expect (p, T_ASSIGN);
   n->a = parse_funspec (p, p->tok.loc, n->name);
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 static ast *
 parse_if (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_IF, loc);
-  expect (p, T_LPAREN);
+  ps_next (p);
+  ast *n = ps_node (p, S_IF, loc);
+  ps_expect (p, T_LPAREN);
   n->a = parse_expr (p);
-  expect (p, T_RPAREN);
+  ps_expect (p, T_RPAREN);
   n->b = parse_stmt (p);
-  if (accept (p, K_ELSE))
+  if (ps_accept (p, K_ELSE))
     n->c = parse_stmt (p);
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 static ast *
 parse_while (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_WHILE, loc);
-  expect (p, T_LPAREN);
+  ps_next (p);
+  ast *n = ps_node (p, S_WHILE, loc);
+  ps_expect (p, T_LPAREN);
   n->a = parse_expr (p);
-  expect (p, T_RPAREN);
+  ps_expect (p, T_RPAREN);
   n->b = parse_stmt (p);
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 /* for (NAME in E [where C]) S, from NAME.  */
@@ -1642,98 +1284,98 @@ static ast *
 parse_for_in (parser *p, loc_t loc)
 {
   scope_name *saved = p->names;
-  ast *n = node (p, S_FORIN, loc);
-  n->name = expect_ident (p);
-  next (p);
+  ast *n = ps_node (p, S_FORIN, loc);
+  n->name = ps_expect_ident (p);
+  ps_next (p);
   n->a = parse_expr (p);
-  declare (p, n->name, false);
-  if (accept (p, K_WHERE))
+  ps_declare (p, n->name, false);
+  if (ps_accept (p, K_WHERE))
     n->b = parse_expr (p);
-  expect (p, T_RPAREN);
+  ps_expect (p, T_RPAREN);
   n->c = parse_stmt (p);
   p->names = saved;
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 static ast *
 parse_for (parser *p, loc_t loc)
 {
-  next (p);
-  expect (p, T_LPAREN);
-  if (p->tok.kind == T_IDENT && peek (p)->kind == K_IN)
+  ps_next (p);
+  ps_expect (p, T_LPAREN);
+  if (p->tok.kind == T_IDENT && ps_peek (p)->kind == K_IN)
     return parse_for_in (p, loc);
   scope_name *saved = p->names;
-  ast *n = node (p, S_FOR, loc);
+  ast *n = ps_node (p, S_FOR, loc);
   loc_t dloc = p->tok.loc;
-  if (accept (p, K_VAR))
+  if (ps_accept (p, K_VAR))
     n->a = parse_decls (p, dloc, S_VAR);
-  else if (accept (p, K_TYPE))
+  else if (ps_accept (p, K_TYPE))
     n->a = parse_decls (p, dloc, S_TYPE);
-  else if (accept (p, K_UNIT))
+  else if (ps_accept (p, K_UNIT))
     n->a = parse_decls (p, dloc, S_UNIT);
   else if (p->tok.kind != T_SEMI)
     {
       /* Only a declaration of a variable, type or unit, as in GNU
          poke; after a name, `in' was the only way on.  */
       if (p->tok.kind == T_IDENT)
-        next (p);
-      fail_unexpected (p);
+        ps_next (p);
+      ps_fail_unexpected (p);
     }
-  expect (p, T_SEMI);
+  ps_expect (p, T_SEMI);
   if (p->tok.kind != T_SEMI)
     n->b = parse_expr (p);
-  expect (p, T_SEMI);
+  ps_expect (p, T_SEMI);
   if (p->tok.kind != T_RPAREN)
     {
-      ast *steps = node (p, S_BLOCK, p->tok.loc);
+      ast *steps = ps_node (p, S_BLOCK, p->tok.loc);
       steps->flag = true;
       do
         ast_list_push (p->ar, steps, parse_simple_stmt (p));
-      while (accept (p, T_COMMA));
-      n->c = finish (p, steps);
+      while (ps_accept (p, T_COMMA));
+      n->c = ps_finish (p, steps);
     }
-  expect (p, T_RPAREN);
+  ps_expect (p, T_RPAREN);
   n->d = parse_stmt (p);
   p->names = saved;
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 /* return [E]; or raise [E]; (KIND S_RETURN or S_RAISE).  */
 static ast *
 parse_return (parser *p, loc_t loc, ast_kind kind)
 {
-  next (p);
-  ast *n = node (p, kind, loc);
+  ps_next (p);
+  ast *n = ps_node (p, kind, loc);
   if (p->tok.kind != T_SEMI)
     n->a = parse_expr (p);
-  expect (p, T_SEMI);
-  return finish (p, n);
+  ps_expect (p, T_SEMI);
+  return ps_finish (p, n);
 }
 
 /* try S catch ..., and try S until E;.  */
 static ast *
 parse_try (parser *p, loc_t loc)
 {
-  next (p);
+  ps_next (p);
   if (p->tok.kind == K_VAR || p->tok.kind == K_TYPE
       || p->tok.kind == K_UNIT || p->tok.kind == K_FUN)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   ast *body = parse_stmt (p);
   ast *n;
-  if (accept (p, K_UNTIL))
+  if (ps_accept (p, K_UNTIL))
     {
-      n = node (p, S_TRYUNTIL, loc);
+      n = ps_node (p, S_TRYUNTIL, loc);
       n->a = body;
       n->b = parse_expr (p);
-      finish (p, n);
-      expect (p, T_SEMI);
+      ps_finish (p, n);
+      ps_expect (p, T_SEMI);
       return n;
     }
-  n = node (p, S_TRY, loc);
+  n = ps_node (p, S_TRY, loc);
   n->a = body;
-  expect (p, K_CATCH);
+  ps_expect (p, K_CATCH);
   scope_name *saved = p->names;
-  if (accept (p, K_IF))
+  if (ps_accept (p, K_IF))
     {
       p->no_named++;      /* `catch if E {' is no constructor.  */
       n->c = parse_expr (p);
@@ -1741,18 +1383,18 @@ parse_try (parser *p, loc_t loc)
     }
   else if (p->tok.kind == T_LPAREN)
     {
-      next (p);
+      ps_next (p);
       n->d = parse_type (p);
-      name_into (p, n);
-      declare (p, n->name, false);
-      expect (p, T_RPAREN);
+      ps_name_into (p, n);
+      ps_declare (p, n->name, false);
+      ps_expect (p, T_RPAREN);
     }
   /* The handler is a block, whatever the body is.  */
   if (p->tok.kind != T_LBRACE)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   n->b = parse_stmt (p);
   p->names = saved;
-  return finish (p, n);
+  return ps_finish (p, n);
 }
 
 /* Where the text of N, in S, ends: the furthest end in its tree (a
@@ -1821,48 +1463,48 @@ assert_text (parser *p, const ast *e)
 static ast *
 parse_assert (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_ASSERT, loc);
-  expect (p, T_LPAREN);
+  ps_next (p);
+  ast *n = ps_node (p, S_ASSERT, loc);
+  ps_expect (p, T_LPAREN);
   n->a = parse_expr (p);
   n->name = assert_text (p, n->a);
-  if (accept (p, T_COMMA))
+  if (ps_accept (p, T_COMMA))
     n->b = parse_expr (p);
-  expect (p, T_RPAREN);
-  finish (p, n);
-  expect (p, T_SEMI);
+  ps_expect (p, T_RPAREN);
+  ps_finish (p, n);
+  ps_expect (p, T_SEMI);
   return n;
 }
 
 static ast *
 parse_print (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_PRINT, loc);
+  ps_next (p);
+  ast *n = ps_node (p, S_PRINT, loc);
   n->a = parse_expr (p);
-  finish (p, n);
-  expect (p, T_SEMI);
+  ps_finish (p, n);
+  ps_expect (p, T_SEMI);
   return n;
 }
 
 static ast *
 parse_printf (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_PRINTF, loc);
-  bool paren = accept (p, T_LPAREN);
+  ps_next (p);
+  ast *n = ps_node (p, S_PRINTF, loc);
+  bool paren = ps_accept (p, T_LPAREN);
   parse_format_args (p, n);
   /* GNU poke's printf (...) ends at the parenthesis, printf ... at the
      semicolon.  */
   if (paren)
     {
-      expect (p, T_RPAREN);
-      finish (p, n);
-      expect (p, T_SEMI);
+      ps_expect (p, T_RPAREN);
+      ps_finish (p, n);
+      ps_expect (p, T_SEMI);
       return n;
     }
-  expect (p, T_SEMI);
-  return finish (p, n);
+  ps_expect (p, T_SEMI);
+  return ps_finish (p, n);
 }
 
 /* load NAME; or load "FILE";: the module is loaded now (env->load), so
@@ -1870,27 +1512,27 @@ parse_printf (parser *p, loc_t loc)
 static ast *
 parse_load (parser *p, loc_t loc)
 {
-  next (p);
-  ast *n = node (p, S_LOAD, loc);
+  ps_next (p);
+  ast *n = ps_node (p, S_LOAD, loc);
   loc_t nloc = p->tok.loc;
   int nend = p->tok.loc.pos + p->tok.len;
   if (p->tok.kind == T_STR)
     {
       n->name = arena_strndup (p->ar, p->tok.sval, p->tok.slen);
       n->flag = true;
-      next (p);
+      ps_next (p);
     }
   else
-    n->name = expect_ident (p);
-  finish (p, n);
-  expect (p, T_SEMI);
+    n->name = ps_expect_ident (p);
+  ps_finish (p, n);
+  ps_expect (p, T_SEMI);
   const char *msg = NULL;
   if (p->env->load
       && !p->env->load (p->env->load_ctx, p->src, n->name, n->flag,
                         &msg))
     {
       if (msg)
-        fail_at (p, nloc, nend, msg);
+        ps_fail_at (p, nloc, nend, msg);
       longjmp (p->jb, 1);
     }
   return n;
@@ -1904,8 +1546,8 @@ parse_stmt_1 (parser *p)
   switch (p->tok.kind)
     {
     case T_SEMI:
-      next (p);
-      return finish (p, node (p, S_NULL, loc));
+      ps_next (p);
+      return ps_finish (p, ps_node (p, S_NULL, loc));
     case T_LBRACE:
       return parse_block_stmt (p, loc);
     case K_VAR:
@@ -1917,7 +1559,7 @@ parse_stmt_1 (parser *p)
     case K_FUN:
       return parse_fun_decl (p, loc);
     case K_IMMUTABLE:           /* At the top level only.  */
-      fail_unexpected (p);
+      ps_fail_unexpected (p);
       return NULL;
     case K_IF:
       return parse_if (p, loc);
@@ -1927,10 +1569,10 @@ parse_stmt_1 (parser *p)
       return parse_for (p, loc);
     case K_BREAK:
     case K_CONTINUE:
-      n = node (p, p->tok.kind == K_BREAK ? S_BREAK : S_CONTINUE, loc);
-      next (p);
-      expect (p, T_SEMI);
-      return finish (p, n);
+      n = ps_node (p, p->tok.kind == K_BREAK ? S_BREAK : S_CONTINUE, loc);
+      ps_next (p);
+      ps_expect (p, T_SEMI);
+      return ps_finish (p, n);
     case K_RETURN:
       return parse_return (p, loc, S_RETURN);
     case K_RAISE:
@@ -1947,7 +1589,7 @@ parse_stmt_1 (parser *p)
       return parse_load (p, loc);
     default:
       n = parse_simple_stmt (p);
-      expect (p, T_SEMI);
+      ps_expect (p, T_SEMI);
       return n;
     }
 }
@@ -1965,7 +1607,7 @@ skip_block (parser *p)
   if (end < 0)
     return false;
   p->has_peek = false;
-  next (p);
+  ps_next (p);
   p->prev_end = end;
   return true;
 }
@@ -1978,8 +1620,8 @@ skip_function (parser *p)
   if (lex_skip (p->lx, p->tok.loc, true) < 0)
     return false;
   p->has_peek = false;
-  next (p);                     /* The colon.  */
-  next (p);
+  ps_next (p);                     /* The colon.  */
+  ps_next (p);
   return skip_block (p);
 }
 
@@ -1994,23 +1636,23 @@ skip_lazy_value (parser *p, lazy_kind kind)
     case LAZY_FUN:
       return skip_function (p);
     case LAZY_VAR:
-      if (accept (p, K_LAMBDA))
+      if (ps_accept (p, K_LAMBDA))
         return skip_function (p);
-      if (!accept (p, T_LBRACK))
+      if (!ps_accept (p, T_LBRACK))
         return false;
       while (p->tok.kind == T_INT || p->tok.kind == T_COMMA)
-        next (p);
-      return accept (p, T_RBRACK);
+        ps_next (p);
+      return ps_accept (p, T_RBRACK);
     case LAZY_TYPE:
-      accept (p, K_PINNED);
-      if (!accept (p, K_STRUCT) && !accept (p, K_UNION))
+      ps_accept (p, K_PINNED);
+      if (!ps_accept (p, K_STRUCT) && !ps_accept (p, K_UNION))
         return false;
       while (p->tok.kind != T_LBRACE)
         if (p->tok.kind == T_SEMI || p->tok.kind == T_EOF
             || p->tok.kind == T_ERROR)
           return false;
         else
-          next (p);
+          ps_next (p);
       return skip_block (p);
     }
   return false;
@@ -2026,26 +1668,26 @@ parse_lazy_decl (parser *p)
   int prev_end = p->prev_end;
   lazy_kind kind = start.kind == K_FUN ? LAZY_FUN
                    : start.kind == K_TYPE ? LAZY_TYPE : LAZY_VAR;
-  next (p);
+  ps_next (p);
   if (p->tok.kind != T_IDENT)
     goto back;
   token name = p->tok;
-  next (p);
-  if (!accept (p, T_ASSIGN) || !skip_lazy_value (p, kind)
-      || (kind != LAZY_FUN && !accept (p, T_SEMI)))
+  ps_next (p);
+  if (!ps_accept (p, T_ASSIGN) || !skip_lazy_value (p, kind)
+      || (kind != LAZY_FUN && !ps_accept (p, T_SEMI)))
     goto back;
-  ast *n = node (p, S_LAZY, start.loc);
+  ast *n = ps_node (p, S_LAZY, start.loc);
   n->nloc = name.loc;
   n->nend = name.loc.pos + name.len;
   n->name = arena_strndup (p->ar, name.sval, name.slen);
   n->op = kind;
-  declare (p, n->name, kind == LAZY_TYPE);
-  return finish (p, n);
+  ps_declare (p, n->name, kind == LAZY_TYPE);
+  return ps_finish (p, n);
 
 back:
   lex_seek (p->lx, start.loc);
   p->has_peek = false;
-  next (p);
+  ps_next (p);
   p->prev_end = prev_end;
   return NULL;
 }
@@ -2056,10 +1698,10 @@ back:
 static ast *
 parse_immutable (parser *p)
 {
-  next (p);
+  ps_next (p);
   if (p->tok.kind != K_VAR && p->tok.kind != K_TYPE
       && p->tok.kind != K_UNIT && p->tok.kind != K_FUN)
-    fail_unexpected (p);
+    ps_fail_unexpected (p);
   ast *n = parse_stmt (p);
   (n->kind == S_BLOCK ? n->kids[0] : n)->op = AST_IMMUTABLE;
   return n;
@@ -2089,11 +1731,11 @@ parse_lazy (const parse_env *env, const source *src, const ast *lazy,
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
     {
-      next (p);
-      prog = node (p, A_PROGRAM, p->tok.loc);
+      ps_next (p);
+      prog = ps_node (p, A_PROGRAM, p->tok.loc);
       while (p->tok.kind != T_EOF)
         ast_list_push (p->ar, prog, parse_stmt (p));
-      finish (p, prog);
+      ps_finish (p, prog);
     }
   lex_free (p->lx);
   return prog;
@@ -2113,7 +1755,7 @@ run_before_load (parser *p, ast *prog)
 {
   if (!p->env->run_before_load)
     return;
-  ast *before = node (p, A_PROGRAM, prog->loc);
+  ast *before = ps_node (p, A_PROGRAM, prog->loc);
   before->kids = prog->kids;
   before->nkids = prog->nkids;
   before->end = p->prev_end;
@@ -2133,9 +1775,9 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
     {
-      next (p);
+      ps_next (p);
       loc_t loc = p->tok.loc;
-      prog = node (p, A_PROGRAM, loc);
+      prog = ps_node (p, A_PROGRAM, loc);
       /* A command that does not start with a declaration is a single
          statement, as at GNU poke's prompt.  */
       bool single = command && p->tok.kind != K_VAR && p->tok.kind != K_FUN
@@ -2155,12 +1797,12 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
           if (single)
             {
               while (p->tok.kind == T_SEMI)
-                next (p);
+                ps_next (p);
               if (p->tok.kind != T_EOF)
-                fail_unexpected (p);
+                ps_fail_unexpected (p);
             }
         }
-      finish (p, prog);
+      ps_finish (p, prog);
     }
   else
     prog = NULL;
@@ -2179,15 +1821,15 @@ parse_expression (const parse_env *env, const source *src, strbuf *err)
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
     {
-      next (p);
+      ps_next (p);
       loc_t loc = p->tok.loc;
-      prog = node (p, A_PROGRAM, loc);
-      ast *s = node (p, S_EXPR, loc);
+      prog = ps_node (p, A_PROGRAM, loc);
+      ast *s = ps_node (p, S_EXPR, loc);
       s->a = parse_expr (p);
       if (p->tok.kind != T_EOF)
-        fail_unexpected (p);
-      ast_list_push (p->ar, prog, finish (p, s));
-      finish (p, prog);
+        ps_fail_unexpected (p);
+      ast_list_push (p->ar, prog, ps_finish (p, s));
+      ps_finish (p, prog);
     }
   else
     prog = NULL;
