@@ -441,12 +441,6 @@ arith_offset_convert (uint64_t m, bool sign, uint64_t fu, uint64_t tu,
 }
 
 bool
-arith_offset_bits_overflow (uint64_t mag, int size, bool sign, uint64_t unit)
-{
-  return size == 64 && !sign && unit > 1 && mag > (uint64_t) INT64_MAX / unit;
-}
-
-bool
 arith_op_of_token (int tok, arith_op *op)
 {
   static const struct

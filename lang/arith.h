@@ -106,7 +106,13 @@ uint64_t arith_offset_convert (uint64_t m, bool sign, uint64_t fu,
    as GNU poke 4.3 checks it at run time: a uint<64> magnitude whose
    bits pass 2^63 - 1 does; the others wrap.  (Conversions between
    units: arith_offset_convert.)  */
-bool arith_offset_bits_overflow (uint64_t mag, int size, bool sign,
-                                 uint64_t unit);
+static inline bool
+arith_offset_bits_overflow (uint64_t mag, int size, bool sign, uint64_t unit)
+{
+  int64_t bits;
+  /* Every map asks: a multiplication, no division.  */
+  return size == 64 && !sign && unit > 1
+         && __builtin_mul_overflow ((int64_t) mag, (int64_t) unit, &bits);
+}
 
 #endif
