@@ -67,12 +67,12 @@ typedef struct pk_map
   bool lax;                     /* Mapped with @! (and unmap's copies of
                                    such values): constraints unchecked.  */
   int8_t endian;                /* A type_endian (type.h).  */
+  bool trim;                    /* A trim of a mapped array: decoded
+                                   again with its own element count.  */
   int ios;
   uint64_t offset;              /* Bits, not counting the space's bias.  */
   uint64_t bits;                /* Size when mapped (arrays by size).  */
   uint64_t gen;                 /* vm_map_gen when decoded; 0: stale.  */
-  bool trim;                    /* A trim of a mapped array: decoded
-                                   again with its own element count.  */
   struct pk_frame *env;         /* Where its type's bounds evaluate.  */
 } pk_map;
 
