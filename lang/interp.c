@@ -94,19 +94,22 @@ report_exception (bpoke *pk, val exc)
       return;
     }
   const char *name = vm_exc_name (exc);
-  char line[512];
-  snprintf (line, sizeof line, "unhandled %s exception",
-            *name ? name : "unknown");
+  /* No buffer on the stack: an exception that unwound a deep recursion
+     arrives here through a longjmp, which AddressSanitizer cannot
+     follow on the interpreter's large stack.  */
   if (pk->vm->popts.style)
     {
-      strbuf sb;
+      strbuf line, sb;
+      sb_init (&line);
       sb_init (&sb);
-      style_wrap (pk->vm->style, &sb, STYLE_ERROR, line, strlen (line));
+      sb_printf (&line, "unhandled %s exception", *name ? name : "unknown");
+      style_wrap (pk->vm->style, &sb, STYLE_ERROR, line.data, line.len);
       fputs (sb.data, stdout);
       sb_free (&sb);
+      sb_free (&line);
     }
   else
-    fputs (line, stdout);
+    printf ("unhandled %s exception", *name ? name : "unknown");
   putchar ('\n');
   const char *loc = vm_exc_location (exc);
   const char *msg = vm_exc_msg (exc);
