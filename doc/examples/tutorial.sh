@@ -17,16 +17,10 @@
 # comparison is skipped, and only the readelf checks run.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-BPOKE=${BPOKE:-$top/src/bpoke}
+. "$here/../../tests/e2e/lib.sh"
 POKE=${POKE:-poke}
 record=no
 [ "${1-}" = --record ] && record=yes
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok () { pass=$((pass + 1)); echo "ok: $1"; }
-ko () { fail=$((fail + 1)); echo "FAIL: $1"; }
 
 for tool in gcc readelf; do
   command -v $tool >/dev/null || { echo "$tool missing: skip"; exit 77; }

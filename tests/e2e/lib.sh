@@ -19,7 +19,7 @@ need_tools ()
 }
 
 # $work/prog: a C program that calls pthread_sigmask, so that it needs
-# GLIBC_2.32 (the seed article's case), and prints "still runs": the
+# GLIBC_2.32 (the tutorial's case), and prints "still runs": the
 # manual tutorial's program, doc/examples/prog.c.
 build_sigmask_prog ()
 {
