@@ -315,7 +315,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         fv = *cast_field (*bc->cast, t, i);     /* Kept as it is.  */
       else if (given)
         {
-          fv = vm_eval (v, bc->cons_frame, given);
+          fv = map_keep (v, vm_eval (v, bc->cons_frame, given));
           /* An array that does not fit the field's bound breaks the
              struct's constraints, as GNU poke 4.3 has it.  */
           vm_push_root (v, fv);
@@ -324,7 +324,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
           vm_pop_roots (v, 1);
         }
       else if (kid->c)
-        fv = vm_eval (v, sf, kid->c);
+        fv = map_keep (v, vm_eval (v, sf, kid->c));
       else
         fv = build_value (v, sf, ft, &sub, &fsize);
       *off = cur;
@@ -873,7 +873,7 @@ map_construct_array (vm *v, pk_frame *f, ast *n)
   val init;
   if (n->nkids)
     {
-      init = vm_eval (v, f, n->kids[0]);
+      init = map_keep (v, vm_eval (v, f, n->kids[0]));
       vm_push_root (v, init);
       bc.init = &init;
     }
@@ -1108,7 +1108,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         x = val_sct (s)->fr.slots[e->slot];
         if (!x.t)
           x = vm_absent_field (v, s, e->slot);
-        vm_fresh (v, x);
+        x = vm_part (v, &val_sct (s)->map, x);
         break;
       }
     case A_INDEX:
@@ -1123,8 +1123,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         uint64_t i = vm_index (v, c, e, iv);
         if (i >= val_arr (c)->len)
           vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-        x = val_arr (c)->elems[i];
-        vm_fresh (v, x);
+        x = vm_part (v, &val_arr (c)->map, val_arr (c)->elems[i]);
         break;
       }
     default:
@@ -1179,52 +1178,102 @@ keep_current (vm *v, const place *p, uint64_t g0, val x)
     }
 }
 
-/* unmap X: a copy of X that is not mapped, nor are its parts.  */
-val
-map_unmap (vm *v, val x)
+/* A copy of the mapped value X (itself when X is not a mapped struct or
+   array) whose mapped parts are copies too: with KEEP, they keep their
+   mappings; else none of them is mapped (unmap).  */
+static val
+copy_mapped (vm *v, val x, bool keep)
 {
   val r = x;
   const pk_map *m = val_map (x);
   if (!m || !m->mapped)
-    return x;                   /* Itself, as in GNU poke.  */
-  vm_fresh (v, x);
+    return x;
+  if (!keep)
+    vm_fresh (v, x);
   vm_push_root (v, x);
   if (x.t->kind == TY_ARRAY)
     {
       const pk_array *a = val_arr (x);
       pk_array *c = array_new (a->len);
       c->map.lax = a->map.lax;
+      if (keep)
+        c->map = a->map;
       r.v.o = &c->h;
       vm_push_root (v, r);
       for (size_t i = 0; i < a->len; i++)
-        array_push (c, map_unmap (v, a->elems[i]));
+        array_push (c, copy_mapped (v, a->elems[i], keep));
     }
   else
     {
       const pk_struct *s = val_sct (x);
-      pk_struct *c = struct_new_frame (s->fr.parent, s->nfields,
-                                       s->fr.nslots);
+      pk_struct *c = struct_new_mapped (s->fr.parent, s->nfields,
+                                        s->fr.nslots, keep && s->offs);
       c->map.lax = s->map.lax;
+      if (keep)
+        {
+          c->map = s->map;
+          if (s->offs)
+            memcpy (c->offs, s->offs,
+                    ((size_t) s->nfields + 1) * sizeof (uint64_t));
+        }
       r.v.o = &c->fr.h;
       vm_push_root (v, r);
       for (int i = 0; i < s->fr.nslots; i++)
         {
           val e = s->fr.slots[i];
           if (i < s->nfields)
-            e = map_unmap (v, e);
+            e = copy_mapped (v, e, keep);
           else if (e.t && e.t->kind == TY_FUNCTION
                    && val_clo (e)->env == &s->fr)
             {
               /* Methods and local functions see the copy.  */
-              pk_closure *m = closure_new (val_clo (e)->fn, &c->fr);
-              m->builtin = val_clo (e)->builtin;
-              e.v.o = &m->h;
+              pk_closure *cl = closure_new (val_clo (e)->fn, &c->fr);
+              cl->builtin = val_clo (e)->builtin;
+              e.v.o = &cl->h;
             }
           c->fr.slots[i] = e;
         }
     }
   vm_pop_roots (v, 2);
   return r;
+}
+
+/* unmap X: a copy of X that is not mapped, nor are its parts.  */
+val
+map_unmap (vm *v, val x)
+{
+  return copy_mapped (v, x, false);   /* X itself if unmapped, as in GNU
+                                         poke.  */
+}
+
+/* A mapped value held by a value that is not mapped (a field of a
+   constructed struct, an element of an array literal): GNU poke keeps
+   there the value as it was when stored, which nothing decodes again
+   nor changes; each read of it through its holder is decoded anew, as
+   a new value.  In bpoke mapped values are decoded again in place, so
+   the holder keeps a copy of its own (map_keep), and a read hands out
+   another copy (map_held), which vm_fresh then decodes if it is out of
+   date.  */
+val
+map_keep (vm *v, val x)
+{
+  return copy_mapped (v, x, true);
+}
+
+val
+map_held (vm *v, val x)
+{
+  if (!v->autoremap)
+    {
+      /* Nothing is decoded again: the holder's value is the one.  */
+      vm_fresh (v, x);
+      return x;
+    }
+  x = copy_mapped (v, x, true);
+  vm_push_root (v, x);
+  vm_fresh (v, x);
+  vm_pop_roots (v, 1);
+  return x;
 }
 
 /* Assignment.  */
@@ -1237,6 +1286,12 @@ vm_array_set (vm *v, val c, uint64_t i, val x)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   if (a->map.mapped)
     write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
+  else
+    {
+      vm_push_root (v, c);
+      x = map_keep (v, x);
+      vm_pop_roots (v, 1);
+    }
   vm_obj_written (v, &a->h);
   a->elems[i] = x;
 }
@@ -1307,6 +1362,11 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
      old value is back.  */
   type *ft = sv.t->u.s.fields[i].type;
   map_check_bound (v, &s->fr, ft, x);
+  if (!s->map.mapped)
+    {
+      x = map_keep (v, x);
+      vm_push_root (v, x);
+    }
   val old = s->fields[i];
   vm_push_root (v, old);
   vm_obj_written (v, &s->fr.h);
