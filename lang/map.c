@@ -1317,8 +1317,8 @@ map_assign_index (vm *v, pk_frame *f, ast *lv, val x)
   v->nroots = base;
 }
 
-/* Evaluate constraint C of struct S, whose field I was just given a
-   new value: what the constraint raises (E_elem for a union's
+/* Evaluate constraint (or condition) C of struct S, whose field I was
+   just given a new value: what C raises (E_elem for a union's
    alternative not taken) puts OLD back first.  */
 static bool
 recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
@@ -1334,6 +1334,53 @@ recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
   vm_handler_caught (v, &h);
   s->fields[i] = old;
   vm_raise (v, v->exc);
+}
+
+/* Field KID of struct S, of type T, is absent.  GNU poke 4.3 checks
+   the struct again as its constructor would: the field gets its
+   default (its initializer, or its type's default value, which raises
+   when a constraint inside fails on it), and when its condition holds
+   now, its constraint is checked on that.  The field stays absent;
+   what is raised puts OLD back in field I first.  */
+static void
+recheck_absent (vm *v, type *t, pk_struct *s, ast *kid, int i, val old)
+{
+  if (kid->nkids && !recheck_constraint (v, s, kid->kids[0], i, old))
+    return;
+  int j = kid->slot;
+  bool fails = false;
+  vm_handler h;
+  vm_handler_enter (v, &h);
+  if (setjmp (h.jb) == 0)
+    {
+      if (kid->c)
+        s->fields[j] = vm_eval (v, &s->fr, kid->c);
+      else
+        {
+          build_ctx bc;
+          memset (&bc, 0, sizeof bc);
+          bc.strict = true;
+          uint64_t size;
+          s->fields[j] = build_value (v, &s->fr, t->u.s.fields[j].type,
+                                      &bc, &size);
+        }
+      fails = kid->b && (!kid->d || vm_eval (v, &s->fr, kid->d).v.u)
+              && !vm_eval (v, &s->fr, kid->b).v.u;
+      v->handler = h.prev;
+    }
+  else
+    {
+      vm_handler_caught (v, &h);
+      s->fields[j].t = NULL;
+      s->fields[i] = old;
+      vm_raise (v, v->exc);
+    }
+  s->fields[j].t = NULL;
+  if (fails)
+    {
+      s->fields[i] = old;
+      constraint_failed (v, t, kid);
+    }
 }
 
 void
@@ -1376,8 +1423,14 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
   for (int k = 0; decl && k < decl->nkids; k++)
     {
       ast *kid = decl->kids[k];
-      if (kid->kind != TN_FIELD || !s->fields[kid->slot].t)
+      if (kid->kind != TN_FIELD)
         continue;
+      if (!s->fields[kid->slot].t)
+        {
+          if (strict && !sv.t->u.s.is_union)
+            recheck_absent (v, sv.t, s, kid, i, old);
+          continue;
+        }
       if (kid->slot == i)
         fkid = kid;
       if (!bound_holds (v, &s->fr, sv.t->u.s.fields[kid->slot].type,
@@ -1386,7 +1439,12 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
           s->fields[i] = old;
           vm_raise_code (v, EC_CONSTRAINT, NULL);
         }
-      if (kid->b && strict && !recheck_constraint (v, s, kid->b, i, old))
+      /* A field there whose condition no longer holds stays, but
+         its constraint is not checked.  */
+      if (kid->b && strict
+          && (!kid->nkids || recheck_constraint (v, s, kid->kids[0], i, old))
+          && (!kid->d || recheck_constraint (v, s, kid->d, i, old))
+          && !recheck_constraint (v, s, kid->b, i, old))
         {
           s->fields[i] = old;
           if (sv.t->u.s.is_union)
