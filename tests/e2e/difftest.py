@@ -99,9 +99,10 @@ class Result:
     def int64_min_broken(self):
         """Whether GNU poke 4.3 raised E_overflow halfway through
         printing the most negative int<64> (it prints "-", then the
-        handler's output).  The generator writes no such constant, but
+        handler's output), at the start of a line or inside a struct
+        or array.  The generator writes no such constant, but
         arithmetic and data can make one."""
-        return re.search(rb"(^|\n)-(!overflow|scene \d+: overflow|"
+        return re.search(rb"(^|[\n=,\[ ])-(!overflow|scene \d+: overflow|"
                          rb"unhandled overflow)", self.out) is not None
 
     def same(self, other):
