@@ -1067,6 +1067,37 @@ write_through (vm *v, pk_map *m, uint64_t off, int endian, val x)
   write_value (v, io, off + (uint64_t) ios_bias (io), x, endian);
 }
 
+/* A method, whose frame is F, assigned field I of the mapped struct S
+   (of type T, whose fields may overlap) by its bare name.  GNU poke
+   writes a struct or array field when it is assigned; then, after each
+   such assignment, every field of another type that the call assigned
+   so far, in their order of declaration, so that where they overlap
+   the one declared last wins.  F's slot SLOT records those (the first
+   64 fields; a later one is written alone).  */
+static void
+write_assigned (vm *v, pk_frame *f, int slot, const type *t, pk_struct *s,
+                int i)
+{
+  uint64_t set = f->slots[slot].t ? f->slots[slot].v.u : 0;
+  if (val_map (s->fields[i]))
+    write_through (v, &s->map, s->offs[i], field_endian (t, i, s->map.endian),
+                   s->fields[i]);
+  else if (i < 64)
+    set |= (uint64_t) 1 << i;
+  f->slots[slot] = val_int (type_int (64, false), set);
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; k < decl->nkids; k++)
+    {
+      const ast *kid = decl->kids[k];
+      int j = kid->slot;
+      if (kid->kind != TN_FIELD || !s->fields[j].t
+          || (j < 64 ? !(set >> j & 1) : j != i || val_map (s->fields[j])))
+        continue;
+      write_through (v, &s->map, s->offs[j],
+                     kid->op ? kid->op : s->map.endian, s->fields[j]);
+    }
+}
+
 /* The mapped values an assignment went through, outermost first, so
    that a write through them can keep them current (see keep_current).
    N is -1 when there were too many to keep.  */
@@ -1454,6 +1485,8 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
     }
   if (s->map.mapped && sv.t->u.s.itype)
     write_through (v, &s->map, s->map.offset, s->map.endian, sv);
+  else if (s->map.mapped && s->offs && lv->a->kind == A_SELF && lv->a->op)
+    write_assigned (v, f, lv->a->op - 1, sv.t, s, i);
   else if (s->map.mapped && s->offs)
     write_through (v, &s->map, s->offs[i],
                    fkid && fkid->op ? fkid->op : s->map.endian, x);
