@@ -251,18 +251,19 @@ type_complete (const type *t)
 }
 
 /* GNU poke's size of a struct is the end of the field that ends last,
-   except in a struct with labels and no optional field: there each
-   field without a label adds its size, and one with a label makes the
-   size reach its end.  The two differ where a label puts a field
-   before the end of those so far: struct { uint<16> a; uint<8> b @
-   0#B; uint<8> c; } is 24 bits (c, laid out after b, ends at 16).  */
+   except in a struct with labels whose type is complete (no optional
+   field, no string, constant bounds and labels): there each field
+   without a label adds its size, and one with a label makes the size
+   reach its end.  The two differ where a label puts a field before the
+   end of those so far: struct { uint<16> a; uint<8> b @ 0#B; uint<8>
+   c; } is 24 bits (c, laid out after b, ends at 16); with a field
+   uint<8>[g] x after c, it is 16.  */
 uint64_t
 type_struct_size_add (const type *t, bool labeled, uint64_t size,
                       uint64_t off, uint64_t fsize)
 {
-  bool adds = t->u.s.has_labels && !t->u.s.is_union && !t->u.s.pinned;
-  for (int i = 0; adds && i < t->u.s.nfields; i++)
-    adds = !t->u.s.fields[i].optional;
+  bool adds = t->u.s.has_labels && !t->u.s.is_union && !t->u.s.pinned
+              && type_complete (t);
   if (adds && !labeled)
     return size + fsize;
   return off + fsize > size ? off + fsize : size;
