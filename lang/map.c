@@ -1349,8 +1349,10 @@ map_assign_index (vm *v, pk_frame *f, ast *lv, val x)
 }
 
 /* Evaluate constraint (or condition) C of struct S, whose field I was
-   just given a new value: what C raises (E_elem for a union's
-   alternative not taken) puts OLD back first.  */
+   just given a new value.  What C raises (E_elem for a union's
+   alternative not taken, E_div_by_zero...) puts OLD back first in a
+   mapped struct (nothing is written); one that is not mapped keeps the
+   new value, as in GNU poke 4.3, but for E_constraint.  */
 static bool
 recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
 {
@@ -1363,7 +1365,8 @@ recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
       return holds;
     }
   vm_handler_caught (v, &h);
-  s->fields[i] = old;
+  if (s->map.mapped || vm_exc_code (v->exc) == EC_CONSTRAINT)
+    s->fields[i] = old;
   vm_raise (v, v->exc);
 }
 
