@@ -1219,6 +1219,22 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
   vm_raise (v, e);
 }
 
+/* The value of ++X or --X (N), X being X: E_overflow where the
+   type's range ends.  */
+static val
+incdec_value (vm *v, const ast *n, val x)
+{
+  const type *t = x.t->kind == TY_OFFSET ? x.t->u.o.base : x.t;
+  uint64_t r;
+  arith_err e = arith_binop (n->op == T_INC ? AR_ADD : AR_SUB, x.v.u,
+                             arith_norm (1, t->u.i.size, t->u.i.sign),
+                             t->u.i.size, t->u.i.sign, t->u.i.size,
+                             t->u.i.sign, &r);
+  if (e != ARITH_OK)
+    vm_raise_arith (v, e);
+  return val_int (x.t, r);
+}
+
 static val
 eval (vm *v, pk_frame *f, ast *n)
 {
@@ -1405,22 +1421,18 @@ eval (vm *v, pk_frame *f, ast *n)
       return eval_format (v, f, n);
     case A_INCDEC:
       {
+        /* As in GNU poke, ++L is L = L + 1 then L read again (a mapped
+           struct may have changed with the write: E_elem when a field
+           is now absent), and L++ is L read, then L = L + 1: L, its
+           indexes and its struct, is evaluated three times, side
+           effects and all.  A variable reads the same each time.  */
+        bool var = n->a->kind == A_VAR;
         val x = eval (v, f, n->a);
-        const type *t = x.t->kind == TY_OFFSET ? x.t->u.o.base : x.t;
-        uint64_t r;
-        arith_err e = arith_binop (n->op == T_INC ? AR_ADD : AR_SUB, x.v.u,
-                                   arith_norm (1, t->u.i.size, t->u.i.sign),
-                                   t->u.i.size, t->u.i.sign, t->u.i.size,
-                                   t->u.i.sign, &r);
-        if (e != ARITH_OK)
-          vm_raise_arith (v, e);
-        val nv = val_int (x.t, r);
+        val nv = incdec_value (v, n, !n->flag && !var ? eval (v, f, n->a) : x);
         assign (v, f, n->a, nv);
-        /* ++S.F is S.F read again, as in GNU poke: a mapped struct may
-           have changed with the write (E_elem when F is now absent).  */
-        if (n->flag && n->a->kind == A_MEMBER)
-          return eval (v, f, n->a);
-        return n->flag ? nv : x;
+        if (n->flag)
+          return var ? nv : eval (v, f, n->a);
+        return x;
       }
     case A_EXCCOND:
       return eval_exccond (v, f, n);
