@@ -171,6 +171,9 @@ SKIPS = {
     "bound-recheck": "no variable given a constructed value (its arrays "
                      "keep their length when a global in their bound "
                      "changes)",
+    "nested-capture": "inline types name no field of the enclosing "
+                      "struct or union (GNU poke's nested struct sees "
+                      "them as they were when it was built)",
 }
 
 KINDS = {
@@ -796,7 +799,8 @@ class Gen:
                                             else 0.3) else "struct"
             if kind == "union" and "union-eof" in self.skip:
                 kind = "struct"
-            return Ref(self.decl(None, depth - 1, kind, outer=scope), True)
+            outer = [] if "nested-capture" in self.skip else scope
+            return Ref(self.decl(None, depth - 1, kind, outer=outer), True)
         return self.array_type(depth, scope, allow_unbounded, named)
 
     def array_type(self, depth, scope, allow_unbounded, named):
