@@ -1219,8 +1219,22 @@ eval_exccond (vm *v, pk_frame *f, ast *n)
   vm_raise (v, e);
 }
 
-/* The value of ++X or --X (N), X being X: E_overflow where the
-   type's range ends.  */
+/* The l-value LV of ++ or --, read.  A method's field named bare
+   (SELF.F) is its struct's field as the method sees it, not decoded
+   again after a write to the IO space, as when it is read elsewhere in
+   the method.  */
+static val
+incdec_read (vm *v, pk_frame *f, ast *lv)
+{
+  if (lv->kind != A_MEMBER || lv->a->kind != A_SELF)
+    return eval (v, f, lv);
+  val s = eval (v, f, lv->a);
+  val x = val_sct (s)->fr.slots[lv->slot];
+  return x.t ? x : vm_absent_field (v, s, lv->slot);
+}
+
+/* The value of ++X or --X (N), from X, the value of the l-value:
+   E_overflow where the type's range ends.  */
 static val
 incdec_value (vm *v, const ast *n, val x)
 {
@@ -1427,11 +1441,12 @@ eval (vm *v, pk_frame *f, ast *n)
            indexes and its struct, is evaluated three times, side
            effects and all.  A variable reads the same each time.  */
         bool var = n->a->kind == A_VAR;
-        val x = eval (v, f, n->a);
-        val nv = incdec_value (v, n, !n->flag && !var ? eval (v, f, n->a) : x);
+        val x = incdec_read (v, f, n->a);
+        val nv = incdec_value (v, n, !n->flag && !var
+                                     ? incdec_read (v, f, n->a) : x);
         assign (v, f, n->a, nv);
         if (n->flag)
-          return var ? nv : eval (v, f, n->a);
+          return var ? nv : incdec_read (v, f, n->a);
         return x;
       }
     case A_EXCCOND:
