@@ -728,12 +728,13 @@ bpoke_new (void)
      compiled piecemeal, when first used.  */
   compiler_set_lazy (pk->comp, compile_lazy, pk);
   install_builtins (pk);
+  /* The exceptions are not lazy: vm_make_exc reads their slots.  */
   const char *prelude[] = { vm_exceptions_src, bpoke_prelude_src };
   for (size_t i = 0; i < countof (prelude); i++)
     {
       source *src = keep_source (pk, prelude[i], strlen (prelude[i]),
                                  "<prelude>");
-      if (end_transaction (pk, run (pk, src, RUN_LAZY), "prelude")
+      if (end_transaction (pk, run (pk, src, i ? RUN_LAZY : 0), "prelude")
           != BPOKE_OK)
         {
           fputs ("bpoke: internal error: the prelude does not compile\n",
