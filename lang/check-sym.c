@@ -76,6 +76,12 @@ compiler_error_on_warning (const compiler *c)
   return c->error_on_warning;
 }
 
+void
+compiler_set_tracer (compiler *c, bool on)
+{
+  c->tracer = on;
+}
+
 /* The globals seen now are order[0] to order[last_seen (c)].  */
 static int
 last_seen (const compiler *c)
@@ -284,10 +290,14 @@ materialize (compiler *c, sym *s)
   int type_level = c->type_level;
   int vis = c->vis;
   sym *fill = c->fill;
+  bool tracer = c->tracer;
 
   c->vis = s->ord;
   c->fill = s;
+  /* The prelude's types are not traced (the tracer's own among them).  */
+  c->tracer = false;
   bool ok = c->lazy_fn && c->lazy_fn (c->lazy_ctx, s->lazy);
+  c->tracer = tracer;
 
   c->top = top;
   c->err = err;

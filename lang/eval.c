@@ -1447,6 +1447,41 @@ vm_absent_field (vm *v, val s, int i)
   return r;
 }
 
+void
+vm_trace_field (vm *v, pk_frame *sf, const type_field *tf, int event,
+                val fv, uint64_t off)
+{
+  /* The action: pk_tracer_dispatch.table[EVENT], the prelude's.  */
+  int slot = compiler_global (v->comp, "pk_tracer_dispatch", NULL);
+  val d = slot >= 0 ? v->globals->slots[slot] : val_void ();
+  if (!d.t || d.t->kind != TY_STRUCT || !val_sct (d)->nfields
+      || !val_sct (d)->fields[0].t
+      || val_sct (d)->fields[0].t->kind != TY_ARRAY)
+    return;
+  const pk_array *table = val_arr (val_sct (d)->fields[0]);
+  if ((size_t) event >= table->len)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  val args[2];
+  args[0] = val_int (type_int (32, true), (uint64_t) event);
+  pk_array *a = array_new (4);
+  args[1].t = type_array (type_any, NULL, false);
+  args[1].v.o = &a->h;
+  int base = v->nroots;
+  vm_push_root (v, fv);
+  vm_push_root (v, table->elems[event]);
+  vm_push_root (v, args[1]);
+  if (fv.t)
+    {
+      array_push (a, fv);
+      array_push (a, eval_typeof (v, sf, tf->trace));
+    }
+  array_push (a, val_cstring (tf->name ? tf->name : ""));
+  if (fv.t)
+    array_push (a, val_int (type_offset (type_int (64, false), 1), off));
+  call_closure (v, v->roots[base + 1], 2, args, NULL);
+  v->nroots = base;
+}
+
 /* S.F = X, where F (the A_MEMBER LV) is a computed field: its setter
    is called.  */
 void

@@ -404,6 +404,18 @@ run (bpoke *pk, const source *src, int how)
   return check_and_run (pk, prog, how);
 }
 
+/* The prelude's pk_tracer_p, which .set tracer sets, as programs may:
+   nonzero when the tracer is on.  */
+static bool
+tracer_on (const bpoke *pk)
+{
+  int slot = compiler_global (pk->comp, "pk_tracer_p", NULL);
+  if (slot < 0 || slot >= pk->vm->globals->nslots)
+    return false;
+  val x = pk->vm->globals->slots[slot];
+  return x.t && x.t->kind == TY_INT && x.v.u != 0;
+}
+
 /* Check the parsed PROG, and run it as HOW says (see run).  */
 static bpoke_status
 check_and_run (bpoke *pk, ast *prog, int how)
@@ -411,6 +423,7 @@ check_and_run (bpoke *pk, ast *prog, int how)
   strbuf err;
   sb_init (&err);
   compiler_mark mark = compiler_get_mark (pk->comp);
+  compiler_set_tracer (pk->comp, tracer_on (pk));
   if (!check_program (pk->comp, prog, &err))
     {
       fflush (stdout);
@@ -842,11 +855,9 @@ bpoke_interrupt (bpoke *pk)
 
 /* The settings of `.set', in the order GNU poke 4.3 lists them, then
    bpoke's own; VALUES are the words a setting takes, NULL for an
-   integer.  tracer is a GNU poke feature that bpoke does not have: it
-   keeps the value that says what bpoke does (FIXED).  auto-map,
-   prompt-maps (bpoke has no maps) and doc-viewer (nor .doc) are kept
-   and change nothing.  pager is the program's: the library only keeps
-   it.  */
+   integer.  auto-map, prompt-maps (bpoke has no maps) and doc-viewer
+   (nor .doc) are kept and change nothing.  pager is the program's: the
+   library only keeps it.  tracer is the prelude's pk_tracer_p.  */
 enum
 {
   SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
@@ -857,24 +868,24 @@ enum
 
 static const struct
 {
-  const char *name, *values, *fixed;
+  const char *name, *values;
 } settings[SET_COUNT] = {
-  [SET_PRETTY] = { "pretty-print", "yes,no", NULL },
-  [SET_AUTO_MAP] = { "auto-map", "yes,no", NULL },
-  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no", NULL },
-  [SET_OMAPS] = { "omaps", "yes,no", NULL },
-  [SET_OBASE] = { "obase", "2,8,10,16", NULL },
-  [SET_OACUTOFF] = { "oacutoff", NULL, NULL },
-  [SET_ODEPTH] = { "odepth", NULL, NULL },
-  [SET_OINDENT] = { "oindent", NULL, NULL },
-  [SET_OMODE] = { "omode", "flat,tree", NULL },
-  [SET_ENDIAN] = { "endian", "little,big,host,network", NULL },
-  [SET_DOC_VIEWER] = { "doc-viewer", "info,less", NULL },
-  [SET_PAGER] = { "pager", "yes,no", NULL },
-  [SET_TRACER] = { "tracer", "yes,no", "no" },
-  [SET_AUTOREMAP] = { "autoremap", "yes,no", NULL },
-  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no", NULL },
-  [SET_FFI] = { "ffi", "yes,no", NULL },
+  [SET_PRETTY] = { "pretty-print", "yes,no" },
+  [SET_AUTO_MAP] = { "auto-map", "yes,no" },
+  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no" },
+  [SET_OMAPS] = { "omaps", "yes,no" },
+  [SET_OBASE] = { "obase", "2,8,10,16" },
+  [SET_OACUTOFF] = { "oacutoff", NULL },
+  [SET_ODEPTH] = { "odepth", NULL },
+  [SET_OINDENT] = { "oindent", NULL },
+  [SET_OMODE] = { "omode", "flat,tree" },
+  [SET_ENDIAN] = { "endian", "little,big,host,network" },
+  [SET_DOC_VIEWER] = { "doc-viewer", "info,less" },
+  [SET_PAGER] = { "pager", "yes,no" },
+  [SET_TRACER] = { "tracer", "yes,no" },
+  [SET_AUTOREMAP] = { "autoremap", "yes,no" },
+  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no" },
+  [SET_FFI] = { "ffi", "yes,no" },
 };
 
 const char *
@@ -965,8 +976,6 @@ bpoke_get (bpoke *pk, const char *name)
   int id = setting_id (name);
   if (id < 0)
     return NULL;
-  if (settings[id].fixed)
-    return settings[id].fixed;
   switch (id)
     {
     case SET_PRETTY: return o->pretty ? "yes" : "no";
@@ -979,6 +988,7 @@ bpoke_get (bpoke *pk, const char *name)
     case SET_PROMPT_MAPS: return pk->prompt_maps ? "yes" : "no";
     case SET_DOC_VIEWER: return pk->doc_less ? "less" : "info";
     case SET_AUTOREMAP: return pk->vm->autoremap ? "yes" : "no";
+    case SET_TRACER: return tracer_on (pk) ? "yes" : "no";
     case SET_ERROR_ON_WARNING:
       return compiler_error_on_warning (pk->comp) ? "yes" : "no";
     default:
@@ -1013,6 +1023,14 @@ apply_setting (bpoke *pk, int id, const char *value, const char **err)
     case SET_PROMPT_MAPS: pk->prompt_maps = yes; break;
     case SET_DOC_VIEWER: pk->doc_less = strcmp (value, "less") == 0; break;
     case SET_AUTOREMAP: pk->vm->autoremap = yes; break;
+    case SET_TRACER:
+      {
+        const char *src = yes ? "pk_tracer_p = 1" : "pk_tracer_p = 0";
+        if (bpoke_command (pk, src, strlen (src), "<set>", false)
+            != BPOKE_OK)
+          return false;
+        break;
+      }
     case SET_ERROR_ON_WARNING:
       compiler_set_error_on_warning (pk->comp, yes);
       break;
@@ -1059,13 +1077,6 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
                   settings[id].values ? "{" : "",
                   settings[id].values ? settings[id].values : "INTEGER",
                   settings[id].values ? "}" : "");
-      *err = msg;
-      return false;
-    }
-  if (settings[id].fixed && strcmp (value, settings[id].fixed) != 0)
-    {
-      snprintf (msg, sizeof msg, "error: in bpoke, %s is always %s", name,
-                settings[id].fixed);
       *err = msg;
       return false;
     }

@@ -254,6 +254,22 @@ cast_field (val x, const type *t, int i)
   return NULL;
 }
 
+/* Report field I of struct S (of type T), just built (FV, at OFF) or
+   found absent (FV absent: no type), to the tracer: see
+   type_field.trace.  A constructed field is at offset 0, as GNU poke
+   reports it.  */
+static __attribute__ ((noinline)) void
+trace_field (vm *v, type *t, pk_struct *s, int i, const build_ctx *bc,
+             val fv, uint64_t off)
+{
+  int event = !fv.t ? VM_TRACE_ABSENT
+              : bc->map ? VM_TRACE_MAPPED : VM_TRACE_CONSTRUCTED;
+  vm_trace_field (v, &s->fr, &t->u.s.fields[i], event, fv,
+                  bc->map ? off - (uint64_t) bc->bias : 0);
+}
+
+static const val absent_field = { NULL, { 0 } };
+
 static uint64_t
 build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
              uint64_t cur, uint64_t base, uint64_t *off)
@@ -264,6 +280,8 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
   if (kid->nkids && !vm_eval (v, &s->fr, kid->kids[0]).v.u)
     {
       *off = cur;
+      if (t->u.s.fields[i].trace && !bc->from_int)
+        trace_field (v, t, s, i, bc, absent_field, 0);
       return FIELD_ABSENT;
     }
   type *ft = t->u.s.fields[i].type;
@@ -337,12 +355,18 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         }
     }
   s->fields[i] = fv;
+  /* GNU poke does not trace the fields of an integral struct mapped,
+     as an integer.  */
+  if (t->u.s.fields[i].trace && !bc->from_int)
+    trace_field (v, t, s, i, bc, fv, *off);
   /* An optional field (T F if COND) is built first, then COND, which
      may name F, says whether it is there, as in GNU poke: an absent
      field takes no room, and its constraint is not checked.  */
   if (kid->d && !vm_eval (v, sf, kid->d).v.u)
     {
       s->fields[i].t = NULL;
+      if (t->u.s.fields[i].trace && !bc->from_int)
+        trace_field (v, t, s, i, bc, absent_field, 0);
       return FIELD_ABSENT;
     }
   /* A union chooses its alternative by the constraints, even when the
