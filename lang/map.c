@@ -686,6 +686,54 @@ build_integral (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   return sv;
 }
 
+/* A string: the bytes at BC's offset up to and including a NUL (a
+   constructed one is empty).  Out of line: its buffers would make
+   build_value's frame, which every mapped integer goes through,
+   larger.  */
+static __attribute__ ((noinline)) val
+build_string (vm *v, build_ctx *bc, uint64_t *size)
+{
+  if (!bc->map)
+    {
+      *size = 8;
+      return val_string ("", 0);
+    }
+  strbuf sb;
+  sb_init (&sb);
+  uint64_t at = bc->off;
+  for (bool done = false; !done;)
+    {
+      /* Bytes a chunk at a time; one at a time near the end.  */
+      unsigned char buf[64];
+      size_t n = sizeof buf;
+      ios_err e = IOS_EEOF;
+      if (at % 8 == 0)
+        e = ios_read_bytes (bc->io, at / 8, buf, n);
+      if (e != IOS_OK)
+        {
+          uint64_t ch;
+          n = 1;
+          e = ios_read_int (bc->io, at, 8, true, &ch);
+          buf[0] = (unsigned char) ch;
+        }
+      if (e != IOS_OK)
+        {
+          sb_free (&sb);
+          vm_raise_ios (v, e);
+        }
+      size_t len = 0;
+      while (len < n && buf[len])
+        len++;
+      sb_putn (&sb, (const char *) buf, len);
+      done = len < n;
+      at += n * 8;
+    }
+  *size = (sb.len + 1) * 8;
+  val r = val_string (sb.data ? sb.data : "", sb.len);
+  sb_free (&sb);
+  return r;
+}
+
 static val
 build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
@@ -707,47 +755,7 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
         return val_int (t, arith_norm (raw, bits, it->u.i.sign));
       }
     case TY_STRING:
-      {
-        if (!bc->map)
-          {
-            *size = 8;
-            return val_string ("", 0);
-          }
-        strbuf sb;
-        sb_init (&sb);
-        uint64_t at = bc->off;
-        for (bool done = false; !done;)
-          {
-            /* Bytes a chunk at a time; one at a time near the end.  */
-            unsigned char buf[64];
-            size_t n = sizeof buf;
-            ios_err e = IOS_EEOF;
-            if (at % 8 == 0)
-              e = ios_read_bytes (bc->io, at / 8, buf, n);
-            if (e != IOS_OK)
-              {
-                uint64_t ch;
-                n = 1;
-                e = ios_read_int (bc->io, at, 8, true, &ch);
-                buf[0] = (unsigned char) ch;
-              }
-            if (e != IOS_OK)
-              {
-                sb_free (&sb);
-                vm_raise_ios (v, e);
-              }
-            size_t len = 0;
-            while (len < n && buf[len])
-              len++;
-            sb_putn (&sb, (const char *) buf, len);
-            done = len < n;
-            at += n * 8;
-          }
-        *size = (sb.len + 1) * 8;
-        val r = val_string (sb.data ? sb.data : "", sb.len);
-        sb_free (&sb);
-        return r;
-      }
+      return build_string (v, bc, size);
     case TY_ARRAY:
       return build_array (v, f, t, bc, size);
     case TY_STRUCT:
