@@ -273,12 +273,18 @@ lex_advance_to (lexer *lx, size_t end)
 static void
 lex_skip_blanks (lexer *lx)
 {
+  const unsigned char *b = lx->buf;
+  const size_t n = lx->len;
   for (;;)
     {
+      /* Blanks are most of what is skipped (indentation): a tight loop
+         over them, one table look-up a byte.  */
+      size_t at = lx->pos;
+      while (at < n && (lex_cclass[b[at]] & CC_SPACE))
+        at++;
+      lx->pos = at;
       int c = lex_peek (lx, 0);
-      if (lex_is (c, CC_SPACE))
-        lx->pos++;
-      else if (c == '\n')
+      if (c == '\n')
         {
           lx->pos++;
           lx->line++;
