@@ -115,8 +115,12 @@ ck_global_add (compiler *c, const char *name, sym_kind kind, type *t)
   s->slot = kind == SYM_VAR ? c->nglobals++ : -1;
   if (c->top && c->top->src)
     {
+      /* One copy for the globals of a file: the prelude declares
+         hundreds.  */
       const char *file = c->top->src->filename;
-      s->file = arena_strndup (&c->ar, file, strlen (file));
+      if (!c->file || strcmp (c->file, file) != 0)
+        c->file = arena_strndup (&c->ar, file, strlen (file));
+      s->file = c->file;
       s->line = c->top->loc.line;
     }
   unsigned h = hash (name);
