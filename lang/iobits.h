@@ -22,55 +22,47 @@ iobits_span (int sh, int nbits)
 uint64_t iobits_get_bits (const unsigned char *buf, int sh, int nbits,
                           bool big_endian);
 
-/* The integer in the N bytes (2, 4 or 8) at BUF, in the byte order
-   asked for: one load, and a byte swap where the host's order is the
-   other one.  */
+/* The NBITS-bit value starting at bit SH of BUF, zero-extended.
+   Inline because mapped integers are nearly always words,
+   doublewords, bytes or halfwords at a byte boundary: for those the bit
+   stream (see iobits.c) is the bytes themselves, in either byte order
+   (a little-endian value of whole bytes is its bytes reversed), so one
+   load does it, with a byte swap where the host's order is the other
+   one; every map of an integer comes here.  */
 static inline uint64_t
-iobits_load (const unsigned char *buf, int n, bool big_endian)
+iobits_get (const unsigned char *buf, int sh, int nbits, bool big_endian)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   bool swap = big_endian;
 #else
   bool swap = !big_endian;
 #endif
-  uint16_t h;
-  uint32_t w;
-  uint64_t d;
-  switch (n)
-    {
-    case 2:
-      __builtin_memcpy (&h, buf, 2);
-      return swap ? __builtin_bswap16 (h) : h;
-    case 4:
-      __builtin_memcpy (&w, buf, 4);
-      return swap ? __builtin_bswap32 (w) : w;
-    default:
-      __builtin_memcpy (&d, buf, 8);
-      return swap ? __builtin_bswap64 (d) : d;
-    }
-}
-
-/* The NBITS-bit value starting at bit SH of BUF, zero-extended.
-   Inline because mapped integers are nearly always bytes, halfwords,
-   words or doublewords at a byte boundary: for those the bit stream
-   (see iobits.c) is the bytes themselves, in either byte order (a
-   little-endian value of whole bytes is its bytes reversed), so one
-   load does it; every map of an integer comes here.  */
-static inline uint64_t
-iobits_get (const unsigned char *buf, int sh, int nbits, bool big_endian)
-{
   if (sh == 0)
-    switch (nbits)
-      {
-      case 8:
+    {
+      uint16_t h;
+      uint32_t w;
+      uint64_t d;
+      if (nbits == 32)
+        {
+          __builtin_memcpy (&w, buf, 4);
+          return swap ? __builtin_bswap32 (w) : w;
+        }
+      if (nbits == 64)
+        {
+          __builtin_memcpy (&d, buf, 8);
+          return swap ? __builtin_bswap64 (d) : d;
+        }
+      if (nbits == 8)
         return buf[0];
-      case 16:
-      case 32:
-      case 64:
-        return iobits_load (buf, nbits / 8, big_endian);
-      }
+      if (nbits == 16)
+        {
+          __builtin_memcpy (&h, buf, 2);
+          return swap ? __builtin_bswap16 (h) : h;
+        }
+    }
   return iobits_get_bits (buf, sh, nbits, big_endian);
 }
+
 /* Store VAL there, keeping the bits of BUF around it.  */
 void iobits_put (unsigned char *buf, int sh, int nbits, bool big_endian,
                  uint64_t val);
