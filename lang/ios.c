@@ -815,7 +815,10 @@ ios_commit (void)
           list = xrealloc (list, sizeof *list * (cap *= 2));
         list[n++] = st;
       }
-  errmsg[0] = '\0';
+  /* Written only when it has something to clear: a write to its
+     untouched page costs a page fault at every start.  */
+  if (errmsg[0])
+    errmsg[0] = '\0';
   ios_err e = n ? commit_stores (list, n) : IOS_OK;
   free (list);
   reap ();
