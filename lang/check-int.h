@@ -95,6 +95,7 @@ struct compiler
   sym **order;                  /* Globals in declaration order.  */
   int norder, ordercap;
   int nglobals;
+  const char *file;             /* The last file name copied into AR.  */
   fmt **fmts;                   /* Parsed formats, owned.  */
   int nfmts;
 

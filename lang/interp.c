@@ -67,13 +67,18 @@ put_diagnostics (bpoke *pk, const char *text)
 
 
 
+/* Keep BUF, LEN bytes of FILENAME, for as long as PK: a copy of it,
+   unless STATIC_BUF says that it is static storage (the prelude's 30
+   KiB, which every start would copy).  */
 static source *
-keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
+add_source (bpoke *pk, const char *buf, size_t len, const char *filename,
+            bool static_buf)
 {
   source *s = xmalloc (sizeof *s);
   s->filename = xstrdup (filename);
-  s->buf = xstrndup (buf, len);
+  s->buf = static_buf ? buf : xstrndup (buf, len);
   s->len = len;
+  s->static_buf = static_buf;
   if (pk->nsources == pk->capsources)
     {
       pk->capsources = pk->capsources ? pk->capsources * 2 : 16;
@@ -81,6 +86,12 @@ keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
     }
   pk->sources[pk->nsources++] = s;
   return s;
+}
+
+static source *
+keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
+{
+  return add_source (pk, buf, len, filename, false);
 }
 
 /* Print an unhandled exception as GNU poke does.  */
@@ -716,8 +727,16 @@ install_builtins (bpoke *pk)
   strbuf sb;
   sb_init (&sb);
   int n = builtins_count ();
+  /* Put together piece by piece: sb_printf's vfprintf cost a twentieth
+     of the start-up here.  */
   for (int id = 1; id <= n; id++)
-    sb_printf (&sb, "fun %s = %s: {}\n", builtin_name (id), builtin_sig (id));
+    {
+      sb_puts (&sb, "fun ");
+      sb_puts (&sb, builtin_name (id));
+      sb_puts (&sb, " = ");
+      sb_puts (&sb, builtin_sig (id));
+      sb_puts (&sb, ": {}\n");
+    }
   pk->builtins = keep_source (pk, sb.data, sb.len, "<builtins>");
   sb_free (&sb);
   if (end_transaction (pk, run (pk, pk->builtins, RUN_LAZY), "builtins")
@@ -745,8 +764,8 @@ bpoke_new (void)
   const char *prelude[] = { vm_exceptions_src, bpoke_prelude_src };
   for (size_t i = 0; i < countof (prelude); i++)
     {
-      source *src = keep_source (pk, prelude[i], strlen (prelude[i]),
-                                 "<prelude>");
+      source *src = add_source (pk, prelude[i], strlen (prelude[i]),
+                                "<prelude>", true);
       if (end_transaction (pk, run (pk, src, i ? RUN_LAZY : 0), "prelude")
           != BPOKE_OK)
         {
@@ -776,7 +795,8 @@ bpoke_free (bpoke *pk)
   for (int i = 0; i < pk->nsources; i++)
     {
       free ((char *) pk->sources[i]->filename);
-      free ((char *) pk->sources[i]->buf);
+      if (!pk->sources[i]->static_buf)
+        free ((char *) pk->sources[i]->buf);
       free (pk->sources[i]);
     }
   free (pk->sources);
