@@ -1155,15 +1155,23 @@ eval_typeof (vm *v, pk_frame *f, ast *n)
 }
 
 /* Format (or printf, which writes the text rather than make a string:
-   it may be large) N into SB.  */
+   it may be large) N into SB.  PLAIN (format) writes no escape
+   sequences and runs no pretty-printer: GNU poke 4.3's format prints
+   a struct with a _print method as it would without one.  */
 static void
-format_into (vm *v, pk_frame *f, ast *n, strbuf *sb)
+format_into (vm *v, pk_frame *f, ast *n, strbuf *sb, bool plain)
 {
   int base = v->nroots;
   for (int i = 0; i < n->nkids; i++)
     vm_push_root (v, eval (v, f, n->kids[i]));
   sb_init (sb);
-  if (!fmt_run (sb, n->aux, v->roots + base, &v->popts))
+  print_opts o = v->popts;
+  if (plain)
+    {
+      o.style = NULL;
+      o.pretty = false;
+    }
+  if (!fmt_run (sb, n->aux, v->roots + base, &o))
     {
       /* A pretty-printer raised: printf has printed what came before.  */
       if (n->kind == S_PRINTF)
@@ -1178,12 +1186,7 @@ static val
 eval_format (vm *v, pk_frame *f, ast *n)
 {
   strbuf sb;
-  /* A string holds no escape sequences (a raise restores the style:
-     vm_handler_caught).  */
-  struct style *styled = v->popts.style;
-  v->popts.style = NULL;
-  format_into (v, f, n, &sb);
-  v->popts.style = styled;
+  format_into (v, f, n, &sb, true);
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
@@ -1820,7 +1823,7 @@ exec (vm *v, pk_frame *f, ast *n)
     case S_PRINTF:
       {
         strbuf sb;
-        format_into (v, f, n, &sb);
+        format_into (v, f, n, &sb, false);
         fwrite (sb.data, 1, sb.len, v->out);
         sb_free (&sb);
         return ST_NORMAL;
