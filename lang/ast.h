@@ -33,6 +33,7 @@ typedef struct source
   const char *filename;         /* "<stdin>" for the REPL and -c.  */
   const char *buf;
   size_t len;
+  bool static_buf;              /* BUF is static storage, not freed.  */
 } source;
 
 struct ast

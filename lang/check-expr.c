@@ -1115,6 +1115,21 @@ check_sizeof (compiler *c, ast *n)
   return n;
 }
 
+ast *
+ck_field_trace (compiler *c, const ast *at, type *t)
+{
+  sym *pt = ck_lookup (c, "Pk_Type", SYM_TYPE);
+  /* Compiled (and so run) now if it was not yet: the tracer reports to
+     it (vm_trace_field).  */
+  if (!pt || !ck_lookup (c, "pk_tracer_dispatch", SYM_VAR))
+    return NULL;
+  ast *n = ast_new (&c->ar, A_TYPEOF, at->src, at->loc);
+  n->aux = t;
+  n->type = pt->type;
+  ck_typeof_closures (c, n, t);
+  return n;
+}
+
 static ast *
 check_typeof (compiler *c, ast *n)
 {

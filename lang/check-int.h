@@ -95,6 +95,7 @@ struct compiler
   sym **order;                  /* Globals in declaration order.  */
   int norder, ordercap;
   int nglobals;
+  const char *file;             /* The last file name copied into AR.  */
   fmt **fmts;                   /* Parsed formats, owned.  */
   int nfmts;
 
@@ -123,6 +124,7 @@ struct compiler
 
   /* .set error-on-warning yes: a warning is an error.  */
   bool error_on_warning;
+  bool tracer;                  /* .set tracer (see type_field.trace).  */
 };
 
 static inline bool
@@ -197,6 +199,10 @@ type *ck_type_from_above (compiler *c, type *t, int up);
 /* Check the lambdas of the closures of typeof N's Pk_Type for type T,
    into N's kids (check-typeof.c).  */
 void ck_typeof_closures (compiler *c, ast *n, type *t);
+/* check-expr: the typeof of a struct's field of type T, written at AT,
+   that the tracer reports (see type_field.trace), or NULL when the
+   prelude's tracer is not there.  */
+ast *ck_field_trace (compiler *c, const ast *at, type *t);
 bool ck_same_repr (const type *a, const type *b);
 bool ck_array_types_equal (const type *a, const type *b);
 

@@ -76,6 +76,12 @@ compiler_error_on_warning (const compiler *c)
   return c->error_on_warning;
 }
 
+void
+compiler_set_tracer (compiler *c, bool on)
+{
+  c->tracer = on;
+}
+
 /* The globals seen now are order[0] to order[last_seen (c)].  */
 static int
 last_seen (const compiler *c)
@@ -90,6 +96,22 @@ global_lookup (const compiler *c, const char *name, bool types)
     if (strcmp (s->name, name) == 0
         && ((s->kind == SYM_TYPE) == types) && s->kind != SYM_UNIT
         && (c->vis < 0 || s->ord <= c->vis))
+      return s;
+  return NULL;
+}
+
+/* The unit NAME seen now, the last declared.  A hash chain holds the
+   latest first (ck_global_add puts them at its head, a rollback takes
+   them off), so this is what a walk of ORDER from last_seen down would
+   find, without walking the thousands of globals of a large pickle for
+   every offset type.  */
+static sym *
+unit_lookup (const compiler *c, const char *name)
+{
+  int last = last_seen (c);
+  for (sym *s = c->buckets[hash (name)]; s; s = s->next)
+    if (s->kind == SYM_UNIT && s->ord <= last
+        && strcmp (s->name, name) == 0)
       return s;
   return NULL;
 }
@@ -115,8 +137,12 @@ ck_global_add (compiler *c, const char *name, sym_kind kind, type *t)
   s->slot = kind == SYM_VAR ? c->nglobals++ : -1;
   if (c->top && c->top->src)
     {
+      /* One copy for the globals of a file: the prelude declares
+         hundreds.  */
       const char *file = c->top->src->filename;
-      s->file = arena_strndup (&c->ar, file, strlen (file));
+      if (!c->file || strcmp (c->file, file) != 0)
+        c->file = arena_strndup (&c->ar, file, strlen (file));
+      s->file = c->file;
       s->line = c->top->loc.line;
     }
   unsigned h = hash (name);
@@ -284,10 +310,14 @@ materialize (compiler *c, sym *s)
   int type_level = c->type_level;
   int vis = c->vis;
   sym *fill = c->fill;
+  bool tracer = c->tracer;
 
   c->vis = s->ord;
   c->fill = s;
+  /* The prelude's types are not traced (the tracer's own among them).  */
+  c->tracer = false;
   bool ok = c->lazy_fn && c->lazy_fn (c->lazy_ctx, s->lazy);
+  c->tracer = tracer;
 
   c->top = top;
   c->err = err;
@@ -359,13 +389,7 @@ ck_lookup (compiler *c, const char *name, sym_kind kind)
           return NULL;      /* Shadowed by the other namespace.  */
       }
   if (kind == SYM_UNIT)
-    {
-      for (int i = last_seen (c); i >= 0; i--)
-        if (c->order[i]->kind == SYM_UNIT
-            && strcmp (c->order[i]->name, name) == 0)
-          return c->order[i];
-      return NULL;
-    }
+    return unit_lookup (c, name);
   if (kind == SYM_TYPE)
     {
       sym *t = compiler_is_type_name (c, name)

@@ -46,6 +46,9 @@ void compiler_set_lazy (compiler *c, bool (*fn) (void *ctx, const ast *decl),
 /* Make warnings errors (.set error-on-warning), or not.  */
 void compiler_set_error_on_warning (compiler *c, bool on);
 bool compiler_error_on_warning (const compiler *c);
+/* Make the struct types compiled from now on report their fields to
+   the tracer (.set tracer), or not.  */
+void compiler_set_tracer (compiler *c, bool on);
 
 /* Number of global slots in use (the VM grows its global frame).  */
 int compiler_nglobals (const compiler *c);

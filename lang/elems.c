@@ -21,8 +21,14 @@ array_elem (val x, uint64_t i, elem_info *e)
   if (i >= a->len)
     return false;
   uint64_t off = a->map.mapped ? a->map.offset : 0;
-  for (uint64_t k = 0; k < i; k++)
-    off += val_size_bits (a->elems[k]);
+  /* Elements of a complete type have its size: no need to add up the
+     I before (which made a walk over all the elements quadratic).  */
+  const type *et = x.t->u.a.elem;
+  if (et && type_complete (et))
+    off += i * type_size (et);
+  else
+    for (uint64_t k = 0; k < i; k++)
+      off += val_size_bits (a->elems[k]);
   e->v = a->elems[i];
   snprintf (e->buf, sizeof e->buf, "[%llu]", (unsigned long long) i);
   e->name = e->buf;

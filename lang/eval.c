@@ -1155,15 +1155,23 @@ eval_typeof (vm *v, pk_frame *f, ast *n)
 }
 
 /* Format (or printf, which writes the text rather than make a string:
-   it may be large) N into SB.  */
+   it may be large) N into SB.  PLAIN (format) writes no escape
+   sequences and runs no pretty-printer: GNU poke 4.3's format prints
+   a struct with a _print method as it would without one.  */
 static void
-format_into (vm *v, pk_frame *f, ast *n, strbuf *sb)
+format_into (vm *v, pk_frame *f, ast *n, strbuf *sb, bool plain)
 {
   int base = v->nroots;
   for (int i = 0; i < n->nkids; i++)
     vm_push_root (v, eval (v, f, n->kids[i]));
   sb_init (sb);
-  if (!fmt_run (sb, n->aux, v->roots + base, &v->popts))
+  print_opts o = v->popts;
+  if (plain)
+    {
+      o.style = NULL;
+      o.pretty = false;
+    }
+  if (!fmt_run (sb, n->aux, v->roots + base, &o))
     {
       /* A pretty-printer raised: printf has printed what came before.  */
       if (n->kind == S_PRINTF)
@@ -1178,12 +1186,7 @@ static val
 eval_format (vm *v, pk_frame *f, ast *n)
 {
   strbuf sb;
-  /* A string holds no escape sequences (a raise restores the style:
-     vm_handler_caught).  */
-  struct style *styled = v->popts.style;
-  v->popts.style = NULL;
-  format_into (v, f, n, &sb);
-  v->popts.style = styled;
+  format_into (v, f, n, &sb, true);
   val r = val_string (sb.data ? sb.data : "", sb.len);
   sb_free (&sb);
   return r;
@@ -1472,6 +1475,41 @@ vm_absent_field (vm *v, val s, int i)
   val r = call_closure (v, val_sct (s)->fr.slots[tf->getter], 0, NULL, NULL);
   vm_pop_roots (v, 1);
   return r;
+}
+
+void
+vm_trace_field (vm *v, pk_frame *sf, const type_field *tf, int event,
+                val fv, uint64_t off)
+{
+  /* The action: pk_tracer_dispatch.table[EVENT], the prelude's.  */
+  int slot = compiler_global (v->comp, "pk_tracer_dispatch", NULL);
+  val d = slot >= 0 ? v->globals->slots[slot] : val_void ();
+  if (!d.t || d.t->kind != TY_STRUCT || !val_sct (d)->nfields
+      || !val_sct (d)->fields[0].t
+      || val_sct (d)->fields[0].t->kind != TY_ARRAY)
+    return;
+  const pk_array *table = val_arr (val_sct (d)->fields[0]);
+  if ((size_t) event >= table->len)
+    vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
+  val args[2];
+  args[0] = val_int (type_int (32, true), (uint64_t) event);
+  pk_array *a = array_new (4);
+  args[1].t = type_array (type_any, NULL, false);
+  args[1].v.o = &a->h;
+  int base = v->nroots;
+  vm_push_root (v, fv);
+  vm_push_root (v, table->elems[event]);
+  vm_push_root (v, args[1]);
+  if (fv.t)
+    {
+      array_push (a, fv);
+      array_push (a, eval_typeof (v, sf, tf->trace));
+    }
+  array_push (a, val_cstring (tf->name ? tf->name : ""));
+  if (fv.t)
+    array_push (a, val_int (type_offset (type_int (64, false), 1), off));
+  call_closure (v, v->roots[base + 1], 2, args, NULL);
+  v->nroots = base;
 }
 
 /* S.F = X, where F (the A_MEMBER LV) is a computed field: its setter
@@ -1812,7 +1850,7 @@ exec (vm *v, pk_frame *f, ast *n)
     case S_PRINTF:
       {
         strbuf sb;
-        format_into (v, f, n, &sb);
+        format_into (v, f, n, &sb, false);
         fwrite (sb.data, 1, sb.len, v->out);
         sb_free (&sb);
         return ST_NORMAL;

@@ -203,6 +203,12 @@ val vm_eval (vm *v, pk_frame *f, ast *n);
 /* Field I of struct S, which has no value there: raise E_elem, or call
    the getter of a computed field.  */
 val vm_absent_field (vm *v, val s, int i);
+/* The tracer's events (the prelude's PK_TV_*), and the report of one
+   about field TF of the struct whose frame is SF: its value FV (no type
+   when absent) and its offset OFF in bits.  */
+enum { VM_TRACE_MAPPED, VM_TRACE_ABSENT, VM_TRACE_CONSTRUCTED };
+void vm_trace_field (vm *v, pk_frame *sf, const type_field *tf, int event,
+                     val fv, uint64_t off);
 /* S.F = X, where F, the A_MEMBER LV, is a computed field: its setter is
    called.  */
 void vm_assign_computed (vm *v, pk_frame *f, ast *lv, val x);

@@ -67,13 +67,18 @@ put_diagnostics (bpoke *pk, const char *text)
 
 
 
+/* Keep BUF, LEN bytes of FILENAME, for as long as PK: a copy of it,
+   unless STATIC_BUF says that it is static storage (the prelude's 30
+   KiB, which every start would copy).  */
 static source *
-keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
+add_source (bpoke *pk, const char *buf, size_t len, const char *filename,
+            bool static_buf)
 {
   source *s = xmalloc (sizeof *s);
   s->filename = xstrdup (filename);
-  s->buf = xstrndup (buf, len);
+  s->buf = static_buf ? buf : xstrndup (buf, len);
   s->len = len;
+  s->static_buf = static_buf;
   if (pk->nsources == pk->capsources)
     {
       pk->capsources = pk->capsources ? pk->capsources * 2 : 16;
@@ -81,6 +86,12 @@ keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
     }
   pk->sources[pk->nsources++] = s;
   return s;
+}
+
+static source *
+keep_source (bpoke *pk, const char *buf, size_t len, const char *filename)
+{
+  return add_source (pk, buf, len, filename, false);
 }
 
 /* Print an unhandled exception as GNU poke does.  */
@@ -404,6 +415,18 @@ run (bpoke *pk, const source *src, int how)
   return check_and_run (pk, prog, how);
 }
 
+/* The prelude's pk_tracer_p, which .set tracer sets, as programs may:
+   nonzero when the tracer is on.  */
+static bool
+tracer_on (const bpoke *pk)
+{
+  int slot = compiler_global (pk->comp, "pk_tracer_p", NULL);
+  if (slot < 0 || slot >= pk->vm->globals->nslots)
+    return false;
+  val x = pk->vm->globals->slots[slot];
+  return x.t && x.t->kind == TY_INT && x.v.u != 0;
+}
+
 /* Check the parsed PROG, and run it as HOW says (see run).  */
 static bpoke_status
 check_and_run (bpoke *pk, ast *prog, int how)
@@ -411,6 +434,7 @@ check_and_run (bpoke *pk, ast *prog, int how)
   strbuf err;
   sb_init (&err);
   compiler_mark mark = compiler_get_mark (pk->comp);
+  compiler_set_tracer (pk->comp, tracer_on (pk));
   if (!check_program (pk->comp, prog, &err))
     {
       fflush (stdout);
@@ -703,8 +727,16 @@ install_builtins (bpoke *pk)
   strbuf sb;
   sb_init (&sb);
   int n = builtins_count ();
+  /* Put together piece by piece: sb_printf's vfprintf cost a twentieth
+     of the start-up here.  */
   for (int id = 1; id <= n; id++)
-    sb_printf (&sb, "fun %s = %s: {}\n", builtin_name (id), builtin_sig (id));
+    {
+      sb_puts (&sb, "fun ");
+      sb_puts (&sb, builtin_name (id));
+      sb_puts (&sb, " = ");
+      sb_puts (&sb, builtin_sig (id));
+      sb_puts (&sb, ": {}\n");
+    }
   pk->builtins = keep_source (pk, sb.data, sb.len, "<builtins>");
   sb_free (&sb);
   if (end_transaction (pk, run (pk, pk->builtins, RUN_LAZY), "builtins")
@@ -728,12 +760,13 @@ bpoke_new (void)
      compiled piecemeal, when first used.  */
   compiler_set_lazy (pk->comp, compile_lazy, pk);
   install_builtins (pk);
+  /* The exceptions are not lazy: vm_make_exc reads their slots.  */
   const char *prelude[] = { vm_exceptions_src, bpoke_prelude_src };
   for (size_t i = 0; i < countof (prelude); i++)
     {
-      source *src = keep_source (pk, prelude[i], strlen (prelude[i]),
-                                 "<prelude>");
-      if (end_transaction (pk, run (pk, src, RUN_LAZY), "prelude")
+      source *src = add_source (pk, prelude[i], strlen (prelude[i]),
+                                "<prelude>", true);
+      if (end_transaction (pk, run (pk, src, i ? RUN_LAZY : 0), "prelude")
           != BPOKE_OK)
         {
           fputs ("bpoke: internal error: the prelude does not compile\n",
@@ -762,7 +795,8 @@ bpoke_free (bpoke *pk)
   for (int i = 0; i < pk->nsources; i++)
     {
       free ((char *) pk->sources[i]->filename);
-      free ((char *) pk->sources[i]->buf);
+      if (!pk->sources[i]->static_buf)
+        free ((char *) pk->sources[i]->buf);
       free (pk->sources[i]);
     }
   free (pk->sources);
@@ -841,11 +875,9 @@ bpoke_interrupt (bpoke *pk)
 
 /* The settings of `.set', in the order GNU poke 4.3 lists them, then
    bpoke's own; VALUES are the words a setting takes, NULL for an
-   integer.  tracer is a GNU poke feature that bpoke does not have: it
-   keeps the value that says what bpoke does (FIXED).  auto-map,
-   prompt-maps (bpoke has no maps) and doc-viewer (nor .doc) are kept
-   and change nothing.  pager is the program's: the library only keeps
-   it.  */
+   integer.  auto-map, prompt-maps (bpoke has no maps) and doc-viewer
+   (nor .doc) are kept and change nothing.  pager is the program's: the
+   library only keeps it.  tracer is the prelude's pk_tracer_p.  */
 enum
 {
   SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
@@ -856,24 +888,24 @@ enum
 
 static const struct
 {
-  const char *name, *values, *fixed;
+  const char *name, *values;
 } settings[SET_COUNT] = {
-  [SET_PRETTY] = { "pretty-print", "yes,no", NULL },
-  [SET_AUTO_MAP] = { "auto-map", "yes,no", NULL },
-  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no", NULL },
-  [SET_OMAPS] = { "omaps", "yes,no", NULL },
-  [SET_OBASE] = { "obase", "2,8,10,16", NULL },
-  [SET_OACUTOFF] = { "oacutoff", NULL, NULL },
-  [SET_ODEPTH] = { "odepth", NULL, NULL },
-  [SET_OINDENT] = { "oindent", NULL, NULL },
-  [SET_OMODE] = { "omode", "flat,tree", NULL },
-  [SET_ENDIAN] = { "endian", "little,big,host,network", NULL },
-  [SET_DOC_VIEWER] = { "doc-viewer", "info,less", NULL },
-  [SET_PAGER] = { "pager", "yes,no", NULL },
-  [SET_TRACER] = { "tracer", "yes,no", "no" },
-  [SET_AUTOREMAP] = { "autoremap", "yes,no", NULL },
-  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no", NULL },
-  [SET_FFI] = { "ffi", "yes,no", NULL },
+  [SET_PRETTY] = { "pretty-print", "yes,no" },
+  [SET_AUTO_MAP] = { "auto-map", "yes,no" },
+  [SET_PROMPT_MAPS] = { "prompt-maps", "yes,no" },
+  [SET_OMAPS] = { "omaps", "yes,no" },
+  [SET_OBASE] = { "obase", "2,8,10,16" },
+  [SET_OACUTOFF] = { "oacutoff", NULL },
+  [SET_ODEPTH] = { "odepth", NULL },
+  [SET_OINDENT] = { "oindent", NULL },
+  [SET_OMODE] = { "omode", "flat,tree" },
+  [SET_ENDIAN] = { "endian", "little,big,host,network" },
+  [SET_DOC_VIEWER] = { "doc-viewer", "info,less" },
+  [SET_PAGER] = { "pager", "yes,no" },
+  [SET_TRACER] = { "tracer", "yes,no" },
+  [SET_AUTOREMAP] = { "autoremap", "yes,no" },
+  [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no" },
+  [SET_FFI] = { "ffi", "yes,no" },
 };
 
 const char *
@@ -964,8 +996,6 @@ bpoke_get (bpoke *pk, const char *name)
   int id = setting_id (name);
   if (id < 0)
     return NULL;
-  if (settings[id].fixed)
-    return settings[id].fixed;
   switch (id)
     {
     case SET_PRETTY: return o->pretty ? "yes" : "no";
@@ -978,6 +1008,7 @@ bpoke_get (bpoke *pk, const char *name)
     case SET_PROMPT_MAPS: return pk->prompt_maps ? "yes" : "no";
     case SET_DOC_VIEWER: return pk->doc_less ? "less" : "info";
     case SET_AUTOREMAP: return pk->vm->autoremap ? "yes" : "no";
+    case SET_TRACER: return tracer_on (pk) ? "yes" : "no";
     case SET_ERROR_ON_WARNING:
       return compiler_error_on_warning (pk->comp) ? "yes" : "no";
     default:
@@ -1012,6 +1043,14 @@ apply_setting (bpoke *pk, int id, const char *value, const char **err)
     case SET_PROMPT_MAPS: pk->prompt_maps = yes; break;
     case SET_DOC_VIEWER: pk->doc_less = strcmp (value, "less") == 0; break;
     case SET_AUTOREMAP: pk->vm->autoremap = yes; break;
+    case SET_TRACER:
+      {
+        const char *src = yes ? "pk_tracer_p = 1" : "pk_tracer_p = 0";
+        if (bpoke_command (pk, src, strlen (src), "<set>", false)
+            != BPOKE_OK)
+          return false;
+        break;
+      }
     case SET_ERROR_ON_WARNING:
       compiler_set_error_on_warning (pk->comp, yes);
       break;
@@ -1058,13 +1097,6 @@ bpoke_set (bpoke *pk, const char *name, const char *value, const char **err)
                   settings[id].values ? "{" : "",
                   settings[id].values ? settings[id].values : "INTEGER",
                   settings[id].values ? "}" : "");
-      *err = msg;
-      return false;
-    }
-  if (settings[id].fixed && strcmp (value, settings[id].fixed) != 0)
-    {
-      snprintf (msg, sizeof msg, "error: in bpoke, %s is always %s", name,
-                settings[id].fixed);
       *err = msg;
       return false;
     }

@@ -53,7 +53,8 @@ load_be (const unsigned char *buf, size_t n)
 }
 
 uint64_t
-iobits_get (const unsigned char *buf, int sh, int nbits, bool big_endian)
+iobits_get_bits (const unsigned char *buf, int sh, int nbits,
+                 bool big_endian)
 {
   size_t nbytes = iobits_span (sh, nbits);
   /* The bit stream: NBYTES bytes, the first SH bits and the last TAIL

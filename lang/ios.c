@@ -815,7 +815,10 @@ ios_commit (void)
           list = xrealloc (list, sizeof *list * (cap *= 2));
         list[n++] = st;
       }
-  errmsg[0] = '\0';
+  /* Written only when it has something to clear: a write to its
+     untouched page costs a page fault at every start.  */
+  if (errmsg[0])
+    errmsg[0] = '\0';
   ios_err e = n ? commit_stores (list, n) : IOS_OK;
   free (list);
   reap ();
@@ -995,30 +998,39 @@ ios_write_bytes (ios *io, uint64_t off, const void *buf, size_t n)
 
 /* Integers.  */
 
+/* ios_read_int through ios_read_bytes: any space, any bytes.  */
+static __attribute__ ((noinline)) ios_err
+read_int_bytes (ios *io, uint64_t bitoff, int nbits, bool big_endian,
+                uint64_t *val)
+{
+  if (nbits < 1 || nbits > 64)
+    return IOS_EIO;
+  int sh = (int) (bitoff & 7);
+  unsigned char buf[9];
+  ios_err e = ios_read_bytes (io, bitoff >> 3, buf, iobits_span (sh, nbits));
+  if (e == IOS_OK)
+    *val = iobits_get (buf, sh, nbits, big_endian);
+  return e;
+}
+
 ios_err
 ios_read_int (ios *io, uint64_t bitoff, int nbits, bool big_endian,
               uint64_t *val)
 {
-  if (nbits < 1 || nbits > 64)
-    return IOS_EIO;
+  /* The common case: a space with a store checked in this transaction,
+     all the bytes in the page used last.  The others are left to
+     read_int_bytes, called last, so that this saves no registers: every
+     mapped integer comes here.  */
   uint64_t b0 = bitoff >> 3;
   int sh = (int) (bitoff & 7);
   size_t nbytes = iobits_span (sh, nbits);
-  unsigned char buf[9];
+  const store *st = io->st;
   const unsigned char *src = NULL;
-  /* The common case: a space with a store checked in this transaction,
-     all the bytes in the page used last.  */
-  store *st = io->st;
-  if (st && st->txn == txn && (io->flags & IOS_F_READ)
-      && b0 + nbytes <= st->size)
+  if (nbits >= 1 && nbits <= 64 && st && st->txn == txn
+      && (io->flags & IOS_F_READ) && b0 + nbytes <= st->size)
     src = iocache_peek (&st->cache, b0, nbytes);
   if (!src)
-    {
-      ios_err e = ios_read_bytes (io, b0, buf, nbytes);
-      if (e != IOS_OK)
-        return e;
-      src = buf;
-    }
+    return read_int_bytes (io, bitoff, nbits, big_endian, val);
   *val = iobits_get (src, sh, nbits, big_endian);
   return IOS_OK;
 }

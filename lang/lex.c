@@ -265,57 +265,88 @@ lex_advance_to (lexer *lx, size_t end)
   lx->pos = end;
 }
 
-/* Skip white space and comments.  Besides the C and C++ forms, GNU poke
-   takes `#! ... !#' as a block comment anywhere (borrowed from Guile),
-   which is what lets a script start with a shebang line; there is no
-   special case for the first line.  An unterminated block comment
-   swallows the rest of the input without error, as in GNU poke.  */
+/* Skip blanks and newlines; return the byte after them, or -1 at the
+   end.  A tight loop, one table look-up a byte: indentation is most of
+   what is skipped.  */
+static inline int
+lex_skip_white (lexer *lx)
+{
+  const unsigned char *b = lx->buf;
+  const size_t n = lx->len;
+  size_t at = lx->pos;
+  for (; at < n; at++)
+    {
+      if (lex_cclass[b[at]] & CC_SPACE)
+        continue;
+      if (b[at] != '\n')
+        break;
+      lx->line++;
+      lx->line_start = at + 1;
+    }
+  lx->pos = at;
+  return at < n ? b[at] : -1;
+}
+
+/* Skip the comment at LX's position, if there is one, and say whether
+   there was.  Besides the C and C++ forms, GNU poke takes `#! ... !#'
+   as a block comment anywhere (borrowed from Guile), which is what
+   lets a script start with a shebang line; there is no special case
+   for the first line.  An unterminated block comment swallows the rest
+   of the input without error, as in GNU poke.  */
+static bool
+lex_skip_comment (lexer *lx)
+{
+  int c = lex_peek (lx, 0), next = lex_peek (lx, 1);
+  if ((c == '/' && next == '*') || (c == '#' && next == '!'))
+    {
+      unsigned char c1 = c == '/' ? '*' : '!';
+      unsigned char c2 = c == '/' ? '/' : '#';
+      size_t i = lx->pos + 2, end = lx->len;
+      bool closed = false;
+      const unsigned char *q;
+      while (i < lx->len
+             && (q = memchr (lx->buf + i, c1, lx->len - i)) != NULL)
+        {
+          i = (size_t) (q - lx->buf) + 1;
+          if (i < lx->len && lx->buf[i] == c2)
+            {
+              end = i + 1;
+              closed = true;
+              break;
+            }
+        }
+      if (!closed)
+        lx->incomplete = true;
+      lex_advance_to (lx, end);
+      return true;
+    }
+  if (c == '/' && next == '/')
+    {
+      const unsigned char *q = memchr (lx->buf + lx->pos, '\n',
+                                       lx->len - lx->pos);
+      lx->pos = q ? (size_t) (q - lx->buf) : lx->len;
+      return true;
+    }
+  return false;
+}
+
+/* Comments and the white space after them.  */
+static __attribute__ ((noinline)) void
+lex_skip_comments (lexer *lx)
+{
+  while (lex_skip_comment (lx))
+    lex_skip_white (lx);
+}
+
+/* Skip white space and comments.  Comments are rare between tokens:
+   they are left to lex_skip_comments, called last, so that this, run
+   before every token, saves no registers.  */
 static void
 lex_skip_blanks (lexer *lx)
 {
-  for (;;)
-    {
-      int c = lex_peek (lx, 0);
-      if (lex_is (c, CC_SPACE))
-        lx->pos++;
-      else if (c == '\n')
-        {
-          lx->pos++;
-          lx->line++;
-          lx->line_start = lx->pos;
-        }
-      else if ((c == '/' && lex_peek (lx, 1) == '*')
-               || (c == '#' && lex_peek (lx, 1) == '!'))
-        {
-          unsigned char c1 = c == '/' ? '*' : '!';
-          unsigned char c2 = c == '/' ? '/' : '#';
-          size_t i = lx->pos + 2, end = lx->len;
-          bool closed = false;
-          const unsigned char *q;
-          while (i < lx->len
-                 && (q = memchr (lx->buf + i, c1, lx->len - i)) != NULL)
-            {
-              i = (size_t) (q - lx->buf) + 1;
-              if (i < lx->len && lx->buf[i] == c2)
-                {
-                  end = i + 1;
-                  closed = true;
-                  break;
-                }
-            }
-          if (!closed)
-            lx->incomplete = true;
-          lex_advance_to (lx, end);
-        }
-      else if (c == '/' && lex_peek (lx, 1) == '/')
-        {
-          const unsigned char *q = memchr (lx->buf + lx->pos, '\n',
-                                           lx->len - lx->pos);
-          lx->pos = q ? (size_t) (q - lx->buf) : lx->len;
-        }
-      else
-        return;
-    }
+  int c = lex_skip_white (lx);
+  if (c == '/' || c == '#')
+    lex_skip_comments (lx);
 }
 
 static tok_kind

@@ -170,11 +170,34 @@ int_to_struct_into (vm *v, type *t, uint64_t bits, gcobj *into, bool check)
 
 
 
+/* Whether ENDIAN, a type_endian, is big-endian now.  */
+static bool
+endian_big (vm *v, int endian)
+{
+  return endian == TYPE_ENDIAN_BIG ? true
+         : endian == TYPE_ENDIAN_LITTLE ? false : v->big_endian;
+}
+
 static bool
 big_endian (vm *v, const build_ctx *bc)
 {
-  return bc->endian == TYPE_ENDIAN_BIG ? true
-         : bc->endian == TYPE_ENDIAN_LITTLE ? false : v->big_endian;
+  return endian_big (v, bc->endian);
+}
+
+/* The integer or offset of type T at bit OFF of IO, in *X; *SIZE: its
+   bits.  */
+static ios_err
+read_scalar (type *t, ios *io, uint64_t off, bool big, val *x,
+             uint64_t *size)
+{
+  const type *it = t->kind == TY_INT ? t : t->u.o.base;
+  int bits = it->u.i.size;
+  uint64_t raw;
+  *size = (uint64_t) bits;
+  ios_err e = ios_read_int (io, off, bits, big, &raw);
+  if (e == IOS_OK)
+    *x = val_int (t, arith_norm (raw, bits, it->u.i.sign));
+  return e;
 }
 
 /* The environment of a struct type: the frame it was declared in.  */
@@ -254,6 +277,79 @@ cast_field (val x, const type *t, int i)
   return NULL;
 }
 
+/* Report field I of struct S (of type T), just built (FV, at OFF) or
+   found absent (FV absent: no type), to the tracer: see
+   type_field.trace.  A constructed field is at offset 0, as GNU poke
+   reports it.  */
+static __attribute__ ((noinline)) void
+trace_field (vm *v, type *t, pk_struct *s, int i, const build_ctx *bc,
+             val fv, uint64_t off)
+{
+  int event = !fv.t ? VM_TRACE_ABSENT
+              : bc->map ? VM_TRACE_MAPPED : VM_TRACE_CONSTRUCTED;
+  vm_trace_field (v, &s->fr, &t->u.s.fields[i], event, fv,
+                  bc->map ? off - (uint64_t) bc->bias : 0);
+}
+
+static const val absent_field = { NULL, { 0 } };
+
+/* An end of file met while mapping field KID of the struct type T:
+   E_eof names the field, unless a struct around T is being mapped.  */
+static _Noreturn void
+field_ios_error (vm *v, type *t, const ast *kid, ios_err e)
+{
+  if (!v->map_ftype)
+    {
+      v->map_ftype = t;
+      v->map_fname = kid->name;
+    }
+  vm_raise_ios (v, e);
+}
+
+/* Field KID, of type FT, of the struct type T being mapped, in SF: at
+   CUR, or where its label says (from BASE); *FOFF: where it went,
+   *FSIZE: its bits.  */
+static val
+map_field (vm *v, type *t, pk_frame *sf, ast *kid, type *ft, build_ctx *bc,
+           uint64_t cur, uint64_t base, uint64_t *foff, uint64_t *fsize)
+{
+  int8_t endian = kid->op ? (int8_t) kid->op : bc->endian;
+  if (!kid->aux && (ft->kind == TY_INT || ft->kind == TY_OFFSET))
+    {
+      /* Most fields are integers right after the previous field: read
+         at once, without the copy of the build_ctx that build_value
+         would be given (what build_value does for them).  */
+      val x;
+      ios_err e = read_scalar (ft, bc->io, cur, endian_big (v, endian),
+                               &x, fsize);
+      if (e != IOS_OK)
+        field_ios_error (v, t, kid, e);
+      *foff = cur;
+      return x;
+    }
+  *foff = cur;
+  if (kid->aux)
+    {
+      val lab = vm_eval (v, sf, kid->aux);
+      *foff = base + lab.v.u * lab.t->u.o.unit;
+    }
+  build_ctx sub = *bc;
+  sub.off = *foff;
+  sub.cons = NULL;
+  sub.init = NULL;
+  sub.endian = endian;
+  bool outer = !v->map_ftype;
+  if (outer)
+    {
+      v->map_ftype = t;
+      v->map_fname = kid->name;
+    }
+  val fv = build_value (v, sf, ft, &sub, fsize);
+  if (outer)
+    v->map_ftype = NULL;
+  return fv;
+}
+
 static uint64_t
 build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
              uint64_t cur, uint64_t base, uint64_t *off)
@@ -264,6 +360,8 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
   if (kid->nkids && !vm_eval (v, &s->fr, kid->kids[0]).v.u)
     {
       *off = cur;
+      if (t->u.s.fields[i].trace && !bc->from_int)
+        trace_field (v, t, s, i, bc, absent_field, 0);
       return FIELD_ABSENT;
     }
   type *ft = t->u.s.fields[i].type;
@@ -271,30 +369,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
   uint64_t fsize = 0;
   val fv;
   if (bc->map)
-    {
-      uint64_t foff = cur;
-      if (kid->aux)
-        {
-          val lab = vm_eval (v, sf, kid->aux);
-          foff = base + lab.v.u * lab.t->u.o.unit;
-        }
-      build_ctx sub = *bc;
-      sub.off = foff;
-      sub.cons = NULL;
-      sub.init = NULL;
-      if (kid->op)
-        sub.endian = kid->op;
-      bool outer = !v->map_ftype;
-      if (outer)
-        {
-          v->map_ftype = t;
-          v->map_fname = kid->name;
-        }
-      fv = build_value (v, sf, ft, &sub, &fsize);
-      if (outer)
-        v->map_ftype = NULL;
-      *off = foff;
-    }
+    fv = map_field (v, t, sf, kid, ft, bc, cur, base, off, &fsize);
   else if (bc->from_int)
     {
       fv = int_field (v, sf, t, ft, bc, cur - base, &fsize);
@@ -337,12 +412,18 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         }
     }
   s->fields[i] = fv;
+  /* GNU poke does not trace the fields of an integral struct mapped,
+     as an integer.  */
+  if (t->u.s.fields[i].trace && !bc->from_int)
+    trace_field (v, t, s, i, bc, fv, *off);
   /* An optional field (T F if COND) is built first, then COND, which
      may name F, says whether it is there, as in GNU poke: an absent
      field takes no room, and its constraint is not checked.  */
   if (kid->d && !vm_eval (v, sf, kid->d).v.u)
     {
       s->fields[i].t = NULL;
+      if (t->u.s.fields[i].trace && !bc->from_int)
+        trace_field (v, t, s, i, bc, absent_field, 0);
       return FIELD_ABSENT;
     }
   /* A union chooses its alternative by the constraints, even when the
@@ -686,6 +767,54 @@ build_integral (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
   return sv;
 }
 
+/* A string: the bytes at BC's offset up to and including a NUL (a
+   constructed one is empty).  Out of line: its buffers would make
+   build_value's frame, which every mapped integer goes through,
+   larger.  */
+static __attribute__ ((noinline)) val
+build_string (vm *v, build_ctx *bc, uint64_t *size)
+{
+  if (!bc->map)
+    {
+      *size = 8;
+      return val_string ("", 0);
+    }
+  strbuf sb;
+  sb_init (&sb);
+  uint64_t at = bc->off;
+  for (bool done = false; !done;)
+    {
+      /* Bytes a chunk at a time; one at a time near the end.  */
+      unsigned char buf[64];
+      size_t n = sizeof buf;
+      ios_err e = IOS_EEOF;
+      if (at % 8 == 0)
+        e = ios_read_bytes (bc->io, at / 8, buf, n);
+      if (e != IOS_OK)
+        {
+          uint64_t ch;
+          n = 1;
+          e = ios_read_int (bc->io, at, 8, true, &ch);
+          buf[0] = (unsigned char) ch;
+        }
+      if (e != IOS_OK)
+        {
+          sb_free (&sb);
+          vm_raise_ios (v, e);
+        }
+      size_t len = 0;
+      while (len < n && buf[len])
+        len++;
+      sb_putn (&sb, (const char *) buf, len);
+      done = len < n;
+      at += n * 8;
+    }
+  *size = (sb.len + 1) * 8;
+  val r = val_string (sb.data ? sb.data : "", sb.len);
+  sb_free (&sb);
+  return r;
+}
+
 static val
 build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
 {
@@ -694,60 +823,21 @@ build_value (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
     case TY_INT:
     case TY_OFFSET:
       {
-        const type *it = t->kind == TY_INT ? t : t->u.o.base;
-        int bits = it->u.i.size;
-        *size = (uint64_t) bits;
+        val x = val_int (t, 0);
         if (!bc->map)
-          return val_int (t, 0);
-        uint64_t raw;
-        ios_err e = ios_read_int (bc->io, bc->off, bits, big_endian (v, bc),
-                                  &raw);
+          {
+            const type *it = t->kind == TY_INT ? t : t->u.o.base;
+            *size = (uint64_t) it->u.i.size;
+            return x;
+          }
+        ios_err e = read_scalar (t, bc->io, bc->off, big_endian (v, bc),
+                                 &x, size);
         if (e != IOS_OK)
           vm_raise_ios (v, e);
-        return val_int (t, arith_norm (raw, bits, it->u.i.sign));
+        return x;
       }
     case TY_STRING:
-      {
-        if (!bc->map)
-          {
-            *size = 8;
-            return val_string ("", 0);
-          }
-        strbuf sb;
-        sb_init (&sb);
-        uint64_t at = bc->off;
-        for (bool done = false; !done;)
-          {
-            /* Bytes a chunk at a time; one at a time near the end.  */
-            unsigned char buf[64];
-            size_t n = sizeof buf;
-            ios_err e = IOS_EEOF;
-            if (at % 8 == 0)
-              e = ios_read_bytes (bc->io, at / 8, buf, n);
-            if (e != IOS_OK)
-              {
-                uint64_t ch;
-                n = 1;
-                e = ios_read_int (bc->io, at, 8, true, &ch);
-                buf[0] = (unsigned char) ch;
-              }
-            if (e != IOS_OK)
-              {
-                sb_free (&sb);
-                vm_raise_ios (v, e);
-              }
-            size_t len = 0;
-            while (len < n && buf[len])
-              len++;
-            sb_putn (&sb, (const char *) buf, len);
-            done = len < n;
-            at += n * 8;
-          }
-        *size = (sb.len + 1) * 8;
-        val r = val_string (sb.data ? sb.data : "", sb.len);
-        sb_free (&sb);
-        return r;
-      }
+      return build_string (v, bc, size);
     case TY_ARRAY:
       return build_array (v, f, t, bc, size);
     case TY_STRUCT:

@@ -1626,8 +1626,9 @@ skip_function (parser *p)
 }
 
 /* Skip what follows `=' in a lazy declaration of KIND: a function; a
-   variable's array of integer literals or lambda; a struct or union
-   type (`[pinned] struct|union [INTEGRAL-TYPE] { ... }').  */
+   variable's integer literal, array of integer literals, lambda or
+   struct constructor (`TYPE { ... }'); a struct or union type
+   (`[pinned] struct|union [INTEGRAL-TYPE] { ... }').  */
 static bool
 skip_lazy_value (parser *p, lazy_kind kind)
 {
@@ -1638,6 +1639,10 @@ skip_lazy_value (parser *p, lazy_kind kind)
     case LAZY_VAR:
       if (ps_accept (p, K_LAMBDA))
         return skip_function (p);
+      if (ps_accept (p, T_INT))
+        return true;
+      if (ps_accept (p, T_IDENT))
+        return skip_block (p);
       if (!ps_accept (p, T_LBRACK))
         return false;
       while (p->tok.kind == T_INT || p->tok.kind == T_COMMA)

@@ -58,7 +58,8 @@ ast *parse_expression (const parse_env *env, const source *src,
                        strbuf *err);
 
 /* With ENV->lazy, a top-level function declaration, a variable
-   declaration whose value is an array of integer literals or a lambda,
+   declaration whose value is an integer literal, an array of integer
+   literals, a lambda or a struct constructor,
    or a type declaration of a struct or union type, is only scanned for
    its end: it becomes an S_LAZY node, which the checker declares, and
    compiles when the name is first used.  (The prelude is read this way:

@@ -44,6 +44,9 @@ static const struct
   [STYLE_PROMPT] = { "prompt", "1;32" },
   [STYLE_PAGER_MORE] = { "pager-more", "7" },
   [STYLE_TABLE_HEADER] = { "table-header", "1" },
+  [STYLE_DIFF_THUNK_HEADER] = { "diff-thunk-header", "1" },
+  [STYLE_DIFF_MINUS] = { "diff-minus", "31" },
+  [STYLE_DIFF_PLUS] = { "diff-plus", "32" },
 };
 
 /* A class the user styled that is not one of bpoke's.  */

@@ -31,6 +31,9 @@ typedef enum style_class
   STYLE_PROMPT,
   STYLE_PAGER_MORE,             /* The pager's --More--.  */
   STYLE_TABLE_HEADER,
+  STYLE_DIFF_THUNK_HEADER,      /* sdiff's @@ lines.  */
+  STYLE_DIFF_MINUS,             /* sdiff's lines of its first value.  */
+  STYLE_DIFF_PLUS,              /* And of its second.  */
   STYLE_NCLASSES
 } style_class;
 

@@ -45,6 +45,9 @@ typedef struct type_field
   int printer;                  /* Slot of its pretty-printer, the method
                                    _print_NAME, or -1.  */
   uint64_t label;               /* Bits from the start of the struct.  */
+  struct ast *trace;            /* Compiled with .set tracer yes: the
+                                   typeof of the field that the tracer
+                                   reports (an A_TYPEOF), else NULL.  */
 } type_field;
 
 struct type

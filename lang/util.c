@@ -94,11 +94,10 @@ sb_reset (strbuf *sb)
     sb->data[0] = '\0';
 }
 
-static void
-sb_reserve (strbuf *sb, size_t extra)
+/* Room for EXTRA more bytes and the NUL.  */
+static __attribute__ ((noinline)) void
+sb_grow (strbuf *sb, size_t extra)
 {
-  if (sb->len + extra + 1 <= sb->cap)
-    return;
   size_t cap = sb->cap ? sb->cap : 64;
   while (cap < sb->len + extra + 1)
     cap *= 2;
@@ -106,10 +105,46 @@ sb_reserve (strbuf *sb, size_t extra)
   sb->cap = cap;
 }
 
+static bool
+sb_room (const strbuf *sb, size_t extra)
+{
+  return sb->len + extra + 1 <= sb->cap;
+}
+
+/* Bytes S[0, N) at the end of SB, which has room for them.  */
+static void
+sb_append (strbuf *sb, const char *s, size_t n)
+{
+  memcpy (sb->data + sb->len, s, n);
+  sb->len += n;
+  sb->data[sb->len] = '\0';
+}
+
+/* The growing cases of sb_putc and sb_putn, apart and called last so
+   that the common ones (printing a large value puts millions of bytes,
+   nearly all with room to spare) save no registers.  */
+static __attribute__ ((noinline)) void
+sb_grow_putc (strbuf *sb, char c)
+{
+  sb_grow (sb, 1);
+  sb_append (sb, &c, 1);
+}
+
+static __attribute__ ((noinline)) void
+sb_grow_putn (strbuf *sb, const char *s, size_t n)
+{
+  sb_grow (sb, n);
+  sb_append (sb, s, n);
+}
+
 void
 sb_putc (strbuf *sb, char c)
 {
-  sb_reserve (sb, 1);
+  if (!sb_room (sb, 1))
+    {
+      sb_grow_putc (sb, c);
+      return;
+    }
   sb->data[sb->len++] = c;
   sb->data[sb->len] = '\0';
 }
@@ -117,10 +152,12 @@ sb_putc (strbuf *sb, char c)
 void
 sb_putn (strbuf *sb, const char *s, size_t n)
 {
-  sb_reserve (sb, n);
-  memcpy (sb->data + sb->len, s, n);
-  sb->len += n;
-  sb->data[sb->len] = '\0';
+  if (!sb_room (sb, n))
+    {
+      sb_grow_putn (sb, s, n);
+      return;
+    }
+  sb_append (sb, s, n);
 }
 
 void
@@ -141,7 +178,8 @@ sb_vprintf (strbuf *sb, const char *fmt, va_list ap)
   va_end (ap2);
   if (n < 0)
     return;
-  sb_reserve (sb, (size_t) n);
+  if (!sb_room (sb, (size_t) n))
+    sb_grow (sb, (size_t) n);
   vsnprintf (sb->data + sb->len, (size_t) n + 1, fmt, ap);
   sb->len += (size_t) n;
 }

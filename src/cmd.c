@@ -541,7 +541,7 @@ cmd_help (bpoke *pk, const cmd_args *a, bool *quit)
                   h->summary);
       printf ("\nAnything else is a Poke command: a declaration, a statement "
               "or an expression,\nwhose value is printed.  The commands dump, "
-              "copy, save and extract\ntake named arguments: "
+              "copy, save, extract\nand sdiff take named arguments: "
               "dump :from 0#B :size 64#B.\n"
               "\n`.help TOPIC' explains one of these topics:\n");
       list_topics ("settings:", "setting");

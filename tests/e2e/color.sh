@@ -114,6 +114,33 @@ same "dump's classes" out \
 "$E[4m76543210  0011 2233 4455 6677 8899 aabb ccdd eeff  0123456789ABCDEF$E[0m
 $E[34m00000000:$E[0m 6162                                     $E[33mab$E[0m"
 
+# sdiff: each @@ line, and each line of :a and of :b, in its class
+# (bold, red, green: the manual's table); the lines of a hunk are
+# padded as without colour.  A user's style file restyles them.
+printf 'ab' > "$work/two"
+printf 'aB' > "$work/three"
+bp --color=yes -c 'var x = open ("'"$work/two"'")' \
+   -c 'var y = open ("'"$work/three"'")' \
+   -c 'sdiff :a uint<8>[2] @ x : 0#B :b uint<8>[2] @ y : 0#B'
+same "sdiff's classes" out \
+"$E[1m@@ 0x01+1,0x01+1 @@$E[0m
+$E[31m-62    a[1]   98UB$E[0m
+$E[32m+42    b[1]   66UB$E[0m"
+mkdir -p "$work/cfg/bpoke"
+printf 'diff-minus = underline\ndiff-plus =\n' > "$work/cfg/bpoke/style"
+bp --color=yes -c 'var x = open ("'"$work/two"'")' \
+   -c 'var y = open ("'"$work/three"'")' \
+   -c 'sdiff :a uint<8>[2] @ x : 0#B :b uint<8>[2] @ y : 0#B :values 0'
+same "sdiff's classes restyled" out \
+"$E[1m@@ 0x01+1,0x01+1 @@$E[0m
+$E[4m-62    a[1]$E[0m
++42    b[1]"
+rm -r "$work/cfg"
+bp --color=no -c 'var x = open ("'"$work/two"'")' \
+   -c 'var y = open ("'"$work/three"'")' \
+   -c 'sdiff :a uint<8>[2] @ x : 0#B :b uint<8>[2] @ y : 0#B'
+plain "sdiff without colour" out
+
 # The header of .info ios.
 bp --color=yes "$work/two" -c '.info ios'
 if head -n 1 "$work/out" | grep -q "^$E\[1m  Id   Type.*Name$E\[0m\$"; then

@@ -20,10 +20,9 @@ got=$("$BPOKE" -q -c '.set obase 16' -c '.set omode tree' -c '.set pager yes' -c
       | grep -E '^(obase|omode|pager) ' | tr -s ' ' | tr '\n' ,)
 [ "$got" = "obase 16,omode tree,pager yes," ] && ok "the list shows changed values" \
   || ko "changed values: $got"
-# The setting bpoke does not have keeps its value.
-out=$("$BPOKE" -q -c '.set tracer yes' 2>&1); rc=$?
-[ "$out" = "error: in bpoke, tracer is always no" ] && [ $rc -eq 1 ] \
-  && ok ".set tracer yes is refused" || ko "tracer: $out [$rc]"
+out=$("$BPOKE" -q -c '.set tracer yes' -c '.set tracer' -c 'pk_tracer_p = 0' \
+      -c '.set tracer' 2>&1 | tr '\n' ,)
+[ "$out" = "yes,no," ] && ok ".set tracer is pk_tracer_p" || ko "tracer: $out"
 out=$("$BPOKE" -q -c '.set autoremap no' -c '.set autoremap' 2>&1)
 [ "$out" = no ] && ok ".set autoremap no" || ko "autoremap: $out"
 

@@ -165,7 +165,10 @@ test_settings (void **state)
   assert_string_equal (bpoke_get (pk, "oindent"), "16");
   assert_true (bpoke_set (pk, "pager", "yes", &err));
   assert_string_equal (bpoke_get (pk, "pager"), "yes");
-  assert_false (bpoke_set (pk, "tracer", "yes", &err));
+  assert_string_equal (bpoke_get (pk, "tracer"), "no");
+  assert_true (bpoke_set (pk, "tracer", "yes", &err));
+  assert_string_equal (bpoke_get (pk, "tracer"), "yes");
+  assert_true (bpoke_set (pk, "tracer", "no", &err));
   assert_string_equal (bpoke_get (pk, "tracer"), "no");
   assert_null (bpoke_get (pk, "nosuch"));
   assert_string_equal (bpoke_setting (0, &values), "pretty-print");

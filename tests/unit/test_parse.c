@@ -205,20 +205,24 @@ test_lazy (void **state)
     "var l = lambda (int a) int: { return a ? '}' : '{'; };\n"
     "fun c = /* ) : */ (string s = \":\") void: { /* } */ // }\n }\n"
     "type Q = struct { int i; }[2];\n"
-    "type R = union uint<8> { uint<8> a; };\n";
+    "type R = union uint<8> { uint<8> a; };\n"
+    "var k = P { i = 1 };\n"
+    "var y = 1 + 2;\n";
   ast *p = parse_mode (text, &err, true);
   assert_non_null (p);
   assert_null (err.data);
   static const struct { ast_kind kind; const char *name; int line, col; }
   want[] = {
     { S_LAZY, "t", 1, 1 }, { S_VAR, "u", 2, 1 }, { S_LAZY, "f", 3, 1 },
-    { S_LAZY, "g", 5, 1 }, { S_VAR, "x", 6, 1 }, { S_LAZY, "h", 7, 3 },
+    { S_LAZY, "g", 5, 1 }, { S_LAZY, "x", 6, 1 }, { S_LAZY, "h", 7, 3 },
     { S_NULL, NULL, 7, 19 }, { S_FUN, "e", 8, 1 }, { S_LAZY, "s", 9, 1 },
     { S_LAZY, "P", 10, 1 }, { S_LAZY, "l", 11, 1 }, { S_LAZY, "c", 12, 1 },
-    { S_TYPE, "Q", 14, 1 }, { S_LAZY, "R", 15, 1 },
+    { S_TYPE, "Q", 14, 1 }, { S_LAZY, "R", 15, 1 }, { S_LAZY, "k", 16, 1 },
+    { S_VAR, "y", 17, 1 },
   };
   static const lazy_kind kinds[] = { [0] = LAZY_VAR, [2] = LAZY_FUN,
-    [9] = LAZY_TYPE, [10] = LAZY_VAR, [11] = LAZY_FUN, [13] = LAZY_TYPE };
+    [4] = LAZY_VAR, [9] = LAZY_TYPE, [10] = LAZY_VAR, [11] = LAZY_FUN,
+    [13] = LAZY_TYPE, [14] = LAZY_VAR };
   assert_int_equal (p->nkids, sizeof want / sizeof want[0]);
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     {
