@@ -1719,6 +1719,15 @@ field_as_member (compiler *c, ast *n, type *owner)
   self->end = n->end;
   self->type = owner;
   self->depth = n->depth;
+  /* Where fields may overlap, which of them the method assigned
+     decides what the struct's bytes become: a slot of the method's
+     frame records them (see map_assign_member).  */
+  if (n->depth == 1 && (owner->u.s.pinned || owner->u.s.has_labels))
+    {
+      if (!c->fn->assigned_slot)
+        c->fn->assigned_slot = 1 + c->fn->nslots++;
+      self->op = c->fn->assigned_slot;
+    }
   n->kind = A_MEMBER;
   n->a = self;
   n->flag = false;

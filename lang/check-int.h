@@ -81,6 +81,9 @@ typedef struct fnctx
   bool method;                  /* The body of a struct type's method.  */
   type *owner;                  /* The struct type whose body this is
                                    (for its methods' SELF), or NULL.  */
+  int assigned_slot;            /* A method's: 1 + the slot recording
+                                   the fields assigned by their bare
+                                   names (see field_as_member), or 0.  */
 } fnctx;
 
 #define NBUCKETS 1024

@@ -216,7 +216,8 @@ check_func (compiler *c, ast *f)
 
   /* The body: a new frame, one level down.  */
   type *owner = c->next_is_method ? c->fn->owner : NULL;
-  fnctx fc = { c->fn, 0, ret, 0, c->locals, c->next_is_method, NULL };
+  fnctx fc = { c->fn, 0, ret, 0, c->locals, c->next_is_method, NULL,
+                0 };
   c->next_is_method = false;
   sym *saved = c->locals;
   int saved_level = c->level;
@@ -765,7 +766,7 @@ check_program (compiler *c, ast *prog, strbuf *err)
   int mark = c->norder, nglobals = c->nglobals;
   c->err = err;
   c->locals = NULL;
-  fnctx top = { NULL, 0, NULL, 0, NULL, false, NULL };
+  fnctx top = { NULL, 0, NULL, 0, NULL, false, NULL, 0 };
   c->fn = &top;
   c->level = -1;                /* Top-level declarations are global.  */
   c->type_level = -2;

@@ -748,7 +748,7 @@ check_struct_type (compiler *c, ast *tn)
   type *t = struct_type_new (c, tn);
   int nf = t->u.s.nfields;
   sym *saved = c->locals;
-  fnctx fc = { c->fn, nf, NULL, 0, saved, false, t };
+  fnctx fc = { c->fn, nf, NULL, 0, saved, false, t, 0 };
   int saved_level = c->level, saved_type_level = c->type_level;
   c->fn = &fc;
   c->level = saved_level < 0 ? 1 : saved_level + 1;

@@ -606,15 +606,18 @@ binop_values (vm *v, ast *n, val a, val b)
 
   if (n->op == T_PLUS && ta->kind == TY_ARRAY)
     {
-      pk_array *x = val_arr (a), *y = val_arr (b);
-      pk_array *r = array_new (x->len + y->len);
-      for (size_t i = 0; i < x->len; i++)
-        array_push (r, x->elems[i]);
-      for (size_t i = 0; i < y->len; i++)
-        array_push (r, y->elems[i]);
+      pk_array *r = array_new (val_arr (a)->len + val_arr (b)->len);
       val rv;
       rv.t = type_array (ta->u.a.elem, NULL, false);
       rv.v.o = &r->h;
+      vm_push_root (v, rv);
+      const pk_array *from[2] = { val_arr (a), val_arr (b) };
+      for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < from[k]->len; i++)
+          array_push (r, from[k]->map.mapped
+                         ? map_keep (v, from[k]->elems[i])
+                         : from[k]->elems[i]);
+      vm_pop_roots (v, 1);
       return rv;
     }
   vm_raise_code (v, EC_INVAL, "invalid operands");
@@ -698,10 +701,12 @@ call_closure (vm *v, val fnv, int nargs, val *args, ast *callsite)
       rv.t = fn->type->u.f.args[np - 1];
       rv.v.o = &rest->h;
       fr->slots[fn->kids[np - 1]->slot] = rv;
-      if (on_roots >= 0)
-        args = v->roots + on_roots;
       for (int i = nfixed; i < nargs; i++)
-        array_push (rest, args[i]);
+        {
+          if (on_roots >= 0)
+            args = v->roots + on_roots;
+          array_push (rest, map_keep (v, args[i]));
+        }
     }
   (void) callsite;
   if (fn->a->kind == A_EXTERN)
@@ -922,9 +927,11 @@ eval_index (vm *v, pk_frame *f, ast *n)
   uint64_t i = vm_index (v, c, n, iv);
   if (i >= a->len)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-  vm_fresh (v, a->elems[i]);
-  vm_note_map_read (v, a->elems[i]);
-  return elem_named (c, a->elems[i]);
+  vm_push_root (v, c);
+  val x = vm_part (v, &a->map, a->elems[i]);
+  vm_pop_roots (v, 1);
+  vm_note_map_read (v, x);
+  return elem_named (c, x);
 }
 
 static val
@@ -972,10 +979,12 @@ eval_array (vm *v, pk_frame *f, ast *n)
   for (int i = 0; i < n->nkids; i++)
     {
       ast *el = n->kids[i];
-      val x = eval (v, f, el->b);
+      val x = map_keep (v, eval (v, f, el->b));
       if (el->a)
         {
+          vm_push_root (v, x);
           uint64_t idx = eval (v, f, el->a).v.u;
+          vm_pop_roots (v, 1);
           while (a->len <= idx)
             array_push (a, x);
           a->elems[idx] = x;
@@ -997,6 +1006,8 @@ eval_apush (vm *v, pk_frame *f, ast *n)
   val x = eval (v, f, n->b);
   vm_fresh (v, c);
   pk_array *a = val_arr (c);
+  if (!a->map.mapped)
+    x = map_keep (v, x);
   vm_obj_written (v, &a->h);
   array_push (a, x);
   vm_pop_roots (v, 1);
@@ -1226,7 +1237,18 @@ eval (vm *v, pk_frame *f, ast *n)
               v->gread[n->slot] = 1;
           }
         else
-          x = vm_frame_at (v, f, n->depth)->slots[n->slot];
+          {
+            pk_frame *fr = vm_frame_at (v, f, n->depth);
+            x = fr->slots[n->slot];
+            if (n->flag && x.t)
+              {
+                /* A field, by its name in a method or in its struct
+                   type: the frame is the struct.  */
+                x = vm_part (v, &((pk_struct *) fr)->map, x);
+                vm_note_map_read (v, x);
+                return x;
+              }
+          }
         if (n->flag && !x.t)
           vm_raise_code (v, EC_ELEM, NULL);     /* An absent field.  */
         vm_fresh (v, x);
@@ -1329,7 +1351,7 @@ eval (vm *v, pk_frame *f, ast *n)
         val x = val_sct (s)->fr.slots[n->slot];
         if (!x.t)
           return vm_absent_field (v, s, n->slot);
-        vm_fresh (v, x);
+        x = vm_part (v, &val_sct (s)->map, x);
         vm_note_map_read (v, x);
         return x;
       }
@@ -1642,7 +1664,14 @@ exec (vm *v, pk_frame *f, ast *n)
               x = val_int (type_int (8, false),
                            (unsigned char) val_str (c)->data[i]);
             else
-              x = elem_named (c, val_arr (c)->elems[i]);
+              {
+                /* See map_held for the elements of an array that is
+                   not mapped.  */
+                x = val_arr (c)->elems[i];
+                if (!val_arr (c)->map.mapped)
+                  x = vm_part (v, &val_arr (c)->map, x);
+                x = elem_named (c, x);
+              }
             f->slots[n->slot] = x;
             if (n->b && !eval (v, f, n->b).v.u)
               continue;

@@ -315,7 +315,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
         fv = *cast_field (*bc->cast, t, i);     /* Kept as it is.  */
       else if (given)
         {
-          fv = vm_eval (v, bc->cons_frame, given);
+          fv = map_keep (v, vm_eval (v, bc->cons_frame, given));
           /* An array that does not fit the field's bound breaks the
              struct's constraints, as GNU poke 4.3 has it.  */
           vm_push_root (v, fv);
@@ -324,7 +324,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
           vm_pop_roots (v, 1);
         }
       else if (kid->c)
-        fv = vm_eval (v, sf, kid->c);
+        fv = map_keep (v, vm_eval (v, sf, kid->c));
       else
         fv = build_value (v, sf, ft, &sub, &fsize);
       *off = cur;
@@ -873,7 +873,7 @@ map_construct_array (vm *v, pk_frame *f, ast *n)
   val init;
   if (n->nkids)
     {
-      init = vm_eval (v, f, n->kids[0]);
+      init = map_keep (v, vm_eval (v, f, n->kids[0]));
       vm_push_root (v, init);
       bc.init = &init;
     }
@@ -1067,6 +1067,37 @@ write_through (vm *v, pk_map *m, uint64_t off, int endian, val x)
   write_value (v, io, off + (uint64_t) ios_bias (io), x, endian);
 }
 
+/* A method, whose frame is F, assigned field I of the mapped struct S
+   (of type T, whose fields may overlap) by its bare name.  GNU poke
+   writes a struct or array field when it is assigned; then, after each
+   such assignment, every field of another type that the call assigned
+   so far, in their order of declaration, so that where they overlap
+   the one declared last wins.  F's slot SLOT records those (the first
+   64 fields; a later one is written alone).  */
+static void
+write_assigned (vm *v, pk_frame *f, int slot, const type *t, pk_struct *s,
+                int i)
+{
+  uint64_t set = f->slots[slot].t ? f->slots[slot].v.u : 0;
+  if (val_map (s->fields[i]))
+    write_through (v, &s->map, s->offs[i], field_endian (t, i, s->map.endian),
+                   s->fields[i]);
+  else if (i < 64)
+    set |= (uint64_t) 1 << i;
+  f->slots[slot] = val_int (type_int (64, false), set);
+  const ast *decl = t->u.s.decl;
+  for (int k = 0; k < decl->nkids; k++)
+    {
+      const ast *kid = decl->kids[k];
+      int j = kid->slot;
+      if (kid->kind != TN_FIELD || !s->fields[j].t
+          || (j < 64 ? !(set >> j & 1) : j != i || val_map (s->fields[j])))
+        continue;
+      write_through (v, &s->map, s->offs[j],
+                     kid->op ? kid->op : s->map.endian, s->fields[j]);
+    }
+}
+
 /* The mapped values an assignment went through, outermost first, so
    that a write through them can keep them current (see keep_current).
    N is -1 when there were too many to keep.  */
@@ -1108,7 +1139,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         x = val_sct (s)->fr.slots[e->slot];
         if (!x.t)
           x = vm_absent_field (v, s, e->slot);
-        vm_fresh (v, x);
+        x = vm_part (v, &val_sct (s)->map, x);
         break;
       }
     case A_INDEX:
@@ -1123,8 +1154,7 @@ eval_place (vm *v, pk_frame *f, ast *e, place *p)
         uint64_t i = vm_index (v, c, e, iv);
         if (i >= val_arr (c)->len)
           vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
-        x = val_arr (c)->elems[i];
-        vm_fresh (v, x);
+        x = vm_part (v, &val_arr (c)->map, val_arr (c)->elems[i]);
         break;
       }
     default:
@@ -1179,52 +1209,102 @@ keep_current (vm *v, const place *p, uint64_t g0, val x)
     }
 }
 
-/* unmap X: a copy of X that is not mapped, nor are its parts.  */
-val
-map_unmap (vm *v, val x)
+/* A copy of the mapped value X (itself when X is not a mapped struct or
+   array) whose mapped parts are copies too: with KEEP, they keep their
+   mappings; else none of them is mapped (unmap).  */
+static val
+copy_mapped (vm *v, val x, bool keep)
 {
   val r = x;
   const pk_map *m = val_map (x);
   if (!m || !m->mapped)
-    return x;                   /* Itself, as in GNU poke.  */
-  vm_fresh (v, x);
+    return x;
+  if (!keep)
+    vm_fresh (v, x);
   vm_push_root (v, x);
   if (x.t->kind == TY_ARRAY)
     {
       const pk_array *a = val_arr (x);
       pk_array *c = array_new (a->len);
       c->map.lax = a->map.lax;
+      if (keep)
+        c->map = a->map;
       r.v.o = &c->h;
       vm_push_root (v, r);
       for (size_t i = 0; i < a->len; i++)
-        array_push (c, map_unmap (v, a->elems[i]));
+        array_push (c, copy_mapped (v, a->elems[i], keep));
     }
   else
     {
       const pk_struct *s = val_sct (x);
-      pk_struct *c = struct_new_frame (s->fr.parent, s->nfields,
-                                       s->fr.nslots);
+      pk_struct *c = struct_new_mapped (s->fr.parent, s->nfields,
+                                        s->fr.nslots, keep && s->offs);
       c->map.lax = s->map.lax;
+      if (keep)
+        {
+          c->map = s->map;
+          if (s->offs)
+            memcpy (c->offs, s->offs,
+                    ((size_t) s->nfields + 1) * sizeof (uint64_t));
+        }
       r.v.o = &c->fr.h;
       vm_push_root (v, r);
       for (int i = 0; i < s->fr.nslots; i++)
         {
           val e = s->fr.slots[i];
           if (i < s->nfields)
-            e = map_unmap (v, e);
+            e = copy_mapped (v, e, keep);
           else if (e.t && e.t->kind == TY_FUNCTION
                    && val_clo (e)->env == &s->fr)
             {
               /* Methods and local functions see the copy.  */
-              pk_closure *m = closure_new (val_clo (e)->fn, &c->fr);
-              m->builtin = val_clo (e)->builtin;
-              e.v.o = &m->h;
+              pk_closure *cl = closure_new (val_clo (e)->fn, &c->fr);
+              cl->builtin = val_clo (e)->builtin;
+              e.v.o = &cl->h;
             }
           c->fr.slots[i] = e;
         }
     }
   vm_pop_roots (v, 2);
   return r;
+}
+
+/* unmap X: a copy of X that is not mapped, nor are its parts.  */
+val
+map_unmap (vm *v, val x)
+{
+  return copy_mapped (v, x, false);   /* X itself if unmapped, as in GNU
+                                         poke.  */
+}
+
+/* A mapped value held by a value that is not mapped (a field of a
+   constructed struct, an element of an array literal): GNU poke keeps
+   there the value as it was when stored, which nothing decodes again
+   nor changes; each read of it through its holder is decoded anew, as
+   a new value.  In bpoke mapped values are decoded again in place, so
+   the holder keeps a copy of its own (map_keep), and a read hands out
+   another copy (map_held), which vm_fresh then decodes if it is out of
+   date.  */
+val
+map_keep (vm *v, val x)
+{
+  return copy_mapped (v, x, true);
+}
+
+val
+map_held (vm *v, val x)
+{
+  if (!v->autoremap)
+    {
+      /* Nothing is decoded again: the holder's value is the one.  */
+      vm_fresh (v, x);
+      return x;
+    }
+  x = copy_mapped (v, x, true);
+  vm_push_root (v, x);
+  vm_fresh (v, x);
+  vm_pop_roots (v, 1);
+  return x;
 }
 
 /* Assignment.  */
@@ -1237,6 +1317,12 @@ vm_array_set (vm *v, val c, uint64_t i, val x)
     vm_raise_code (v, EC_OUT_OF_BOUNDS, NULL);
   if (a->map.mapped)
     write_through (v, &a->map, elem_offset (c, i), a->map.endian, x);
+  else
+    {
+      vm_push_root (v, c);
+      x = map_keep (v, x);
+      vm_pop_roots (v, 1);
+    }
   vm_obj_written (v, &a->h);
   a->elems[i] = x;
 }
@@ -1307,6 +1393,11 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
      old value is back.  */
   type *ft = sv.t->u.s.fields[i].type;
   map_check_bound (v, &s->fr, ft, x);
+  if (!s->map.mapped)
+    {
+      x = map_keep (v, x);
+      vm_push_root (v, x);
+    }
   val old = s->fields[i];
   vm_push_root (v, old);
   vm_obj_written (v, &s->fr.h);
@@ -1336,6 +1427,8 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
     }
   if (s->map.mapped && sv.t->u.s.itype)
     write_through (v, &s->map, s->map.offset, s->map.endian, sv);
+  else if (s->map.mapped && s->offs && lv->a->kind == A_SELF && lv->a->op)
+    write_assigned (v, f, lv->a->op - 1, sv.t, s, i);
   else if (s->map.mapped && s->offs)
     write_through (v, &s->map, s->offs[i],
                    fkid && fkid->op ? fkid->op : s->map.endian, x);

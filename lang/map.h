@@ -23,6 +23,12 @@ void map_remap (vm *v, val x);
 val map_trim (vm *v, val c, uint64_t from, uint64_t to, type *t);
 /* unmap X: a copy of X that is not mapped, nor are its parts.  */
 val map_unmap (vm *v, val x);
+/* A mapped value X stored into a value that is not mapped, and read
+   out of one: copies of X, so that what holds it keeps its value as it
+   was stored (see map.c).  Both are X itself when X is not a mapped
+   struct or array.  */
+val map_keep (vm *v, val x);
+val map_held (vm *v, val x);
 
 /* LV = X, for an l-value LV that is A[I], S.F or T @ O: written through
    to the IO space when the value is mapped.  */
@@ -61,16 +67,40 @@ val_map (val x)
   return NULL;
 }
 
+/* Whether the mapped value whose mapping is M is to be decoded again:
+   its IO space, or a variable its decoding read, changed since it was
+   decoded; with .set autoremap no, only if it was made stale on purpose
+   (gen 0), as by an assignment of a mapped value into it.  */
+static inline bool
+map_stale (vm *v, const pk_map *m)
+{
+  return m->gen != vm_map_gen (v) && (m->gen == 0 || v->autoremap);
+}
+
 /* Make sure that X, if it is a mapped value, shows what its IO space
-   holds now; with .set autoremap no, only if it was made stale on
-   purpose (gen 0), as by an assignment of a mapped value into it.  */
+   holds now (see map_stale).  */
 static inline void
 vm_fresh (vm *v, val x)
 {
   const pk_map *m = val_map (x);
-  if (m && m->mapped && m->gen != vm_map_gen (v)
-      && (m->gen == 0 || v->autoremap))
+  if (m && m->mapped && map_stale (v, m))
     map_remap (v, x);
+}
+
+/* X, a part of the struct or array whose mapping is CM, made current
+   for a read: see map_held.  While a value is being decoded its parts
+   are not copied: it is not mapped yet, but nothing else holds it.  */
+static inline val
+vm_part (vm *v, const pk_map *cm, val x)
+{
+  const pk_map *m = val_map (x);
+  if (!m || !m->mapped)
+    return x;
+  if (!cm->mapped && !v->mapping)
+    return map_held (v, x);
+  if (map_stale (v, m))
+    map_remap (v, x);
+  return x;
 }
 
 #endif

@@ -250,6 +250,24 @@ type_complete (const type *t)
     }
 }
 
+/* GNU poke's size of a struct is the end of the field that ends last,
+   except in a struct with labels and no optional field: there each
+   field without a label adds its size, and one with a label makes the
+   size reach its end.  The two differ where a label puts a field
+   before the end of those so far: struct { uint<16> a; uint<8> b @
+   0#B; uint<8> c; } is 24 bits (c, laid out after b, ends at 16).  */
+uint64_t
+type_struct_size_add (const type *t, bool labeled, uint64_t size,
+                      uint64_t off, uint64_t fsize)
+{
+  bool adds = t->u.s.has_labels && !t->u.s.is_union && !t->u.s.pinned;
+  for (int i = 0; adds && i < t->u.s.nfields; i++)
+    adds = !t->u.s.fields[i].optional;
+  if (adds && !labeled)
+    return size + fsize;
+  return off + fsize > size ? off + fsize : size;
+}
+
 uint64_t
 type_size (const type *t)
 {
@@ -265,9 +283,9 @@ type_size (const type *t)
       return t->u.a.nelem * type_size (t->u.a.elem);
     case TY_STRUCT:
       {
-        /* The end of the field that ends last: labels place fields,
-           unions and pinned structs put them all at the start.  */
-        uint64_t cur = 0, end = 0;
+        /* Labels place fields, unions and pinned structs put them all
+           at the start.  */
+        uint64_t cur = 0, size = 0;
         bool overlay = t->u.s.is_union || t->u.s.pinned;
         for (int i = 0; i < t->u.s.nfields; i++)
           {
@@ -275,11 +293,11 @@ type_size (const type *t)
             if (f->computed)
               continue;
             uint64_t off = f->labeled ? f->label : overlay ? 0 : cur;
-            cur = off + type_size (f->type);
-            if (cur > end)
-              end = cur;
+            uint64_t fsize = type_size (f->type);
+            cur = off + fsize;
+            size = type_struct_size_add (t, f->labeled, size, off, fsize);
           }
-        return end;
+        return size;
       }
     default:
       return 0;

@@ -161,6 +161,11 @@ bool type_mappable (const type *t);
 bool type_complete (const type *t);
 /* The size in bits of a complete type.  */
 uint64_t type_size (const type *t);
+/* The size of a struct of type T so far, SIZE bits, once a field
+   (LABELED if it has a label) was laid out at OFF, FSIZE bits long (see
+   type.c).  */
+uint64_t type_struct_size_add (const type *t, bool labeled, uint64_t size,
+                               uint64_t off, uint64_t fsize);
 
 /* Append to SB the type as GNU poke writes it (int<32>, uint<8>,
    offset<uint<64>,B>, string, int[3], ...).  */

@@ -624,21 +624,22 @@ val_size_bits (val x)
       }
     case TY_STRUCT:
       {
-        /* The end of the field that ends last (see type_size).  */
+        /* See type_struct_size_add.  */
         pk_struct *st = val_sct (x);
         bool overlay = x.t->u.s.is_union || x.t->u.s.pinned;
-        uint64_t cur = 0, end = 0;
+        uint64_t cur = 0, size = 0;
         for (int i = 0; i < st->nfields; i++)
           {
             if (!st->fields[i].t)
               continue;
             uint64_t off = st->offs ? st->offs[i] - st->map.offset
                            : overlay ? 0 : cur;
-            cur = off + val_size_bits (st->fields[i]);
-            if (cur > end)
-              end = cur;
+            uint64_t fsize = val_size_bits (st->fields[i]);
+            cur = off + fsize;
+            size = type_struct_size_add (x.t, x.t->u.s.fields[i].labeled,
+                                         size, off, fsize);
           }
-        return end;
+        return size;
       }
     default:
       return 0;
