@@ -1282,6 +1282,8 @@ bpoke_complete_members (bpoke *pk, const char *text, size_t len,
                         void (*fn) (void *ctx, const char *name), void *ctx)
 {
   lexer *lx = lex_new (text, len, "<stdin>");
+  /* $MAP::ENTRY is its variable, here too.  */
+  lex_set_entry_resolver (lx, iomaps_entry_var, pk);
   token *toks = NULL;
   int n = 0, cap = 0;
   token tok;

@@ -5,8 +5,9 @@
 # readelf; a map file written here, as the manual's self.map, found in
 # the current directory; a write through a map entry, seen by readelf;
 # a map file with a syntax error; a file that is not ELF; the maps in
-# the prompt, typed in a terminal (tmux); and GNU poke 4.3's own
-# elf.map, loaded through map_load_path (skipped when it is absent).
+# the prompt and Tab after .map and $MAP::ENTRY., typed in a terminal
+# (tmux); and GNU poke 4.3's own elf.map, loaded through map_load_path
+# (skipped when it is absent).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -136,6 +137,16 @@ if command -v tmux >/dev/null; then
   line '.map remove mine'
   line '3 + 3'
   check "removed" "[self](bpoke) 3 + 3"
+  # Tab: .map's sub-commands, the maps, the fields of an entry.
+  clear; type '.map sh'; keys Tab
+  check "Tab completes .map's sub-commands" ".map show"
+  type 'se'; keys Tab
+  check "then the maps of the IO space" ".map show self"
+  keys C-c
+  clear; type '$self::ehdr.e_shn'; keys Tab
+  check "and the fields of an entry" '$self::ehdr.e_shnum'
+  keys Enter
+  check "which is the number of sections" "$(hdr "Number of section headers" foo.o)UH"
   line '.exit'
 else
   echo "tmux missing: the prompt checks are skipped"
