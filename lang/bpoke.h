@@ -206,6 +206,9 @@ typedef enum bpoke_map_err
 void bpoke_maps_each (bpoke *pk, void (*fn) (void *ctx, const char *name,
                                              const char *source),
                       void *ctx);
+/* The value of the variable map_load_path, as a string to free, or
+   NULL when it is not a string.  */
+char *bpoke_map_load_path (bpoke *pk);
 /* Make the empty map NAME.  */
 bpoke_map_err bpoke_map_create (bpoke *pk, const char *name);
 /* Load the map NAME from the file NAME.map in the directories of the

@@ -308,15 +308,23 @@ bpoke_map_unentry (bpoke *pk, const char *map, const char *entry)
 
 /* Map files.  */
 
+char *
+bpoke_map_load_path (bpoke *pk)
+{
+  val v;
+  if (!eval_text (pk, "map_load_path", &v) || v.t->kind != TY_STRING)
+    return NULL;
+  return xstrdup (val_str (v)->data);
+}
+
 /* The file NAME.map in the directories of map_load_path, as a string
    to free, or NULL.  */
 static char *
 find_map_file (bpoke *pk, const char *name)
 {
-  val v;
-  if (!eval_text (pk, "map_load_path", &v) || v.t->kind != TY_STRING)
+  char *dirs = bpoke_map_load_path (pk);
+  if (!dirs)
     return NULL;
-  const char *dirs = ((pk_string *) v.v.o)->data;
   char *found = NULL;
   for (const char *d = dirs; !found && *d;)
     {
@@ -334,6 +342,7 @@ find_map_file (bpoke *pk, const char *name)
       sb_free (&path);
       d += n + (d[n] == ':');
     }
+  free (dirs);
   return found;
 }
 

@@ -8,9 +8,9 @@
      .set o, .set obase 1
                        settings, then their values
      .info t           .info's topics (.info type T: type names)
-     .map s, .map entry a, .map show m
+     .map s, .map entry a, .map show m, .map load e
                        .map's sub-commands, then the maps of the
-                       current IO space
+                       current IO space, or the map files
      .help f           help topics
      .ios, .close      IO space ids
      f.ehdr.e_sh       fields and methods of the value's struct type
@@ -54,6 +54,7 @@ typedef enum
   CX_MAP,               /* .map SUB  */
   CX_MAP_ENTRY,         /* .map entry SUB  */
   CX_MAP_NAME,          /* .map show NAME, .map entry add NAME...  */
+  CX_MAP_FILE,          /* .map load NAME  */
   CX_NONE
 } context_kind;
 
@@ -91,6 +92,8 @@ map_context (int words, const char *first)
   if (words == 1 && (strncmp ("show", first, strlen (first)) == 0
                      || strncmp ("remove", first, strlen (first)) == 0))
     return CX_MAP_NAME;
+  if (words == 1 && strncmp ("load", first, strlen (first)) == 0)
+    return CX_MAP_FILE;
   return CX_NONE;
 }
 
@@ -266,29 +269,38 @@ module_name (const char *name)
 }
 
 /* Modules on the load path: NAME.bpk and NAME.pk give NAME.  */
+/* Add the NAME of each file NAME.EXT (EXT one of EXTS) in the
+   directories of PATH (colon-separated, freed here).  */
 static void
-add_modules (match_list *m)
+add_names_in_path (match_list *m, char *path, const char *const *exts)
 {
-  char *path = bpoke_load_path (the_pk);
-  for (char *d = strtok (path, ":"); d; d = strtok (NULL, ":"))
+  for (char *d = path ? strtok (path, ":") : NULL; d; d = strtok (NULL, ":"))
     {
       DIR *dir = opendir (d);
       struct dirent *e;
       while (dir && (e = readdir (dir)))
         {
           char *dot = strrchr (e->d_name, '.');
-          if (dot && dot != e->d_name
-              && (strcmp (dot, ".bpk") == 0 || strcmp (dot, ".pk") == 0))
-            {
-              *dot = '\0';
-              if (module_name (e->d_name))
-                add_match (m, e->d_name);
-            }
+          for (int i = 0; dot && dot != e->d_name && exts[i]; i++)
+            if (strcmp (dot, exts[i]) == 0)
+              {
+                *dot = '\0';
+                if (module_name (e->d_name))
+                  add_match (m, e->d_name);
+                break;
+              }
         }
       if (dir)
         closedir (dir);
     }
   free (path);
+}
+
+static void
+add_modules (match_list *m)
+{
+  static const char *const exts[] = { ".bpk", ".pk", NULL };
+  add_names_in_path (m, bpoke_load_path (the_pk), exts);
 }
 
 static void
@@ -382,6 +394,12 @@ candidates (match_list *m, const context *cx, const char *text, int start)
     case CX_MAP_NAME:
       bpoke_maps_each (the_pk, add_map, m);
       break;
+    case CX_MAP_FILE:
+      {
+        static const char *const exts[] = { ".map", NULL };
+        add_names_in_path (m, bpoke_map_load_path (the_pk), exts);
+        break;
+      }
     default:
       break;
     }

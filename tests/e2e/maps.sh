@@ -143,6 +143,9 @@ if command -v tmux >/dev/null; then
   type 'se'; keys Tab
   check "then the maps of the IO space" ".map show self"
   keys C-c
+  clear; type '.map load sel'; keys Tab
+  check "and the map files after .map load" ".map load self"
+  keys C-c
   clear; type '$self::ehdr.e_shn'; keys Tab
   check "and the fields of an entry" '$self::ehdr.e_shnum'
   keys Enter
