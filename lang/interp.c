@@ -916,9 +916,9 @@ bpoke_interrupt (bpoke *pk)
    bpoke's own; VALUES are the words a setting takes, NULL for an
    integer.  tracer is a GNU poke feature that bpoke does not have: it
    keeps the value that says what bpoke does (FIXED).  doc-viewer (bpoke
-   has no .doc) is kept and changes nothing; auto-map and prompt-maps
-   are for the program (`.file', the prompt).  pager is the program's: the library only keeps
-   it.  */
+   has no .doc) is kept and changes nothing.  auto-map, prompt-maps
+   (`.file', the prompt) and pager are the program's: the library only
+   keeps them.  */
 enum
 {
   SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,

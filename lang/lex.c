@@ -883,8 +883,9 @@ lex_punct (lexer *lx, token *tok)
         const char *var = NULL;
         if (e > mend + 2 && lx->entry_var)
           {
-            char *map = xstrndup ((const char *) lx->buf + lx->pos + 1, mend - lx->pos - 1);
-            char *entry = xstrndup ((const char *) lx->buf + mend + 2, e - mend - 2);
+            const char *b = (const char *) lx->buf;
+            char *map = xstrndup (b + lx->pos + 1, mend - lx->pos - 1);
+            char *entry = xstrndup (b + mend + 2, e - mend - 2);
             var = lx->entry_var (lx->entry_ctx, map, entry);
             free (map);
             free (entry);

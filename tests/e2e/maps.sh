@@ -4,7 +4,8 @@
 # program and, when gcc -m32 works, a 32-bit object, checked against
 # readelf; a map file written here, as the manual's self.map, found in
 # the current directory; a write through a map entry, seen by readelf;
-# a map file with a syntax error; a file that is not ELF; the maps in
+# a map file with a syntax error; a file that is not ELF; a closed IO
+# space, whose maps go with it; the maps in
 # the prompt and Tab after .map and $MAP::ENTRY., typed in a terminal
 # (tmux); and GNU poke 4.3's own elf.map, loaded through map_load_path
 # (skipped when it is absent).
@@ -62,6 +63,15 @@ out=$("$BPOKE" -q -c '.file text.bin' -c '.map load elf' -c '.map show elf' \
 IOS   Name   Source
 0     elf    $top/stdlib/maps/elf.map" ] \
   && ok "elf.map on a file that is not ELF: an empty map" || ko "not ELF: $out"
+
+# A map goes with its IO space: the next space, which gets the same id,
+# has none (GNU poke 4.3 gives it the maps of the closed one, whose
+# entries were computed on the other file).
+out=$("$BPOKE" -q -c '.file foo.o' -c '.map load elf' -c '.close' \
+      -c '.file prog' -c 'get_ios' -c '.info maps' -c '$elf::ehdr' 2>&1)
+[ "$out" = "0
+<stdin>:1:1: error: invalid map entry" ] \
+  && ok "the maps of a closed IO space are gone" || ko "closed: $out"
 
 # The manual's self.map, in the current directory.
 cat > self.map <<'EOF'
