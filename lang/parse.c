@@ -1723,6 +1723,8 @@ parser_start (parser *p, const parse_env *env, const source *src,
   p->err = err;
   p->ar = env->ar;
   p->lx = lex_new (src->buf, len, src->filename);
+  if (env->entry_var)
+    lex_set_entry_resolver (p->lx, env->entry_var, env->entry_ctx);
 }
 
 ast *
@@ -1820,9 +1822,18 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
 ast *
 parse_expression (const parse_env *env, const source *src, strbuf *err)
 {
+  loc_t start = { 1, 1, 0 };
+  return parse_expression_at (env, src, start, src->len, err);
+}
+
+ast *
+parse_expression_at (const parse_env *env, const source *src, loc_t at,
+                     size_t end, strbuf *err)
+{
   parser ps;
   parser *volatile p = &ps;
-  parser_start (p, env, src, err, src->len);
+  parser_start (p, env, src, err, end);
+  lex_seek (p->lx, at);
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
     {
