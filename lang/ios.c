@@ -462,6 +462,10 @@ open_sub (ios *io, const char *handler, uint64_t flags)
   ios *b = id < (uint64_t) nspaces ? spaces[id] : NULL;
   if (!b)
     return IOS_EIO;
+  /* The range lies within the space it is part of, as in GNU poke.  */
+  uint64_t bsize = ios_size (b);
+  if (base >= bsize || size > bsize - base)
+    return IOS_EIO;
   if (mode & ~(b->flags & IOS_M_RDWR) & IOS_M_RDWR)
     return IOS_EFLAGS;
   io->base = (int) id;
