@@ -23,6 +23,11 @@ typedef struct cmd_args
    return false.  */
 bool cmd_fail (const char *fmt, ...);
 
+/* .sub, .mmap and .proc (cmd-ios.c).  */
+bool cmd_sub (bpoke *pk, const cmd_args *a, bool *quit);
+bool cmd_mmap (bpoke *pk, const cmd_args *a, bool *quit);
+bool cmd_proc (bpoke *pk, const cmd_args *a, bool *quit);
+
 /* .map (cmd-map.c).  */
 bool cmd_map (bpoke *pk, const cmd_args *a, bool *quit);
 /* .info maps.  */

@@ -480,6 +480,9 @@ static const cmd_def cmds[] = {
   {"load", "", cmd_load},
   {"source", "", cmd_source},
   {"mem", "", cmd_mem},
+  {"sub", "", cmd_sub},
+  {"mmap", "", cmd_mmap},
+  {"proc", "", cmd_proc},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
   {"set", "", cmd_set},
@@ -491,7 +494,8 @@ static const cmd_def cmds[] = {
 };
 
 const char *const cmd_names[] = {
-  ".exit", ".quit", ".file", ".load", ".source", ".mem", ".ios", ".close",
+  ".exit", ".quit", ".file", ".load", ".source", ".mem", ".sub", ".mmap",
+  ".proc", ".ios", ".close",
   ".set", ".info", ".map", ".editor", ".version", ".help", NULL
 };
 
