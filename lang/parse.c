@@ -324,6 +324,18 @@ ps_at_offset_type (parser *p)
           && ps_peek (p)->loc.pos == p->tok.loc.pos + p->tok.len);
 }
 
+/* A type in an expression (a cast, isa, sizeof, typeof, a constructor
+   or a map): a struct or union type has to be named there, as in GNU
+   poke.  */
+static ast *
+parse_expr_type (parser *p)
+{
+  if (p->tok.kind == K_STRUCT || p->tok.kind == K_UNION
+      || p->tok.kind == K_PINNED)
+    ps_fail_unexpected (p);
+  return parse_type (p);
+}
+
 /* Does the current token start a type?  */
 static bool
 starts_type (parser *p)
@@ -642,7 +654,7 @@ parse_casts (parser *p, ast *e)
       ast *n = ps_node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, e->loc);
       ps_next (p);
       n->a = e;
-      n->b = parse_type (p);
+      n->b = parse_expr_type (p);
       e = parse_postfix_ops (p, ps_finish (p, n));
     }
   return e;
@@ -714,7 +726,7 @@ parse_type_expr_after (parser *p, ast *t)
 static ast *
 parse_type_expr (parser *p)
 {
-  return parse_type_expr_after (p, parse_type (p));
+  return parse_type_expr_after (p, parse_expr_type (p));
 }
 
 /* The format string of printf or format into N->a, and its arguments
@@ -857,7 +869,7 @@ parse_sizeof (parser *p, loc_t loc)
   ps_expect (p, T_LPAREN);
   if (is_sizeof || starts_type (p))
     {
-      n->a = parse_type (p);
+      n->a = parse_expr_type (p);
       if (!is_sizeof && p->tok.kind != T_RPAREN)
         {
           /* typeof (T {...}.f + 1): an expression that starts with a
