@@ -935,8 +935,9 @@ parse_primary (parser *p)
       ps_next (p);
       n = parse_expr_or_named_call (p);
       ps_expect (p, T_RPAREN);
-      /* A parenthesized function name is the function, not a call.  */
-      if (n->kind == A_VAR)
+      /* A parenthesized function name, or method of a struct, is the
+         function, not a call.  */
+      if (n->kind == A_VAR || n->kind == A_MEMBER)
         n->op = AST_NOCALL;
       /* An operation on it starts at the parenthesis.  */
       n->sloc = loc;
