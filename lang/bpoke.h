@@ -182,4 +182,53 @@ int bpoke_ios_next_id (bpoke *pk);
 void bpoke_ios_each (bpoke *pk, void (*fn) (void *ctx, const bpoke_ios *io),
                      void *ctx);
 
+/* Maps (lang/iomaps.c): named sets of entries, each a variable mapped
+   in an IO space, that the space carries; $MAP::ENTRY names the
+   variable of an entry of a map of the current IO space.  These act on
+   the current IO space.  */
+typedef enum bpoke_map_err
+{
+  BPOKE_MAP_OK,
+  BPOKE_MAP_NO_IOS,             /* No IO space is open.  */
+  BPOKE_MAP_NO_MAP,             /* No such map (no such map file).  */
+  BPOKE_MAP_EXISTS,             /* The map (the entry) exists already.  */
+  BPOKE_MAP_NO_VARIABLE,        /* No such variable.  */
+  BPOKE_MAP_NOT_MAPPED,         /* The variable is not mapped there.  */
+  BPOKE_MAP_NO_ENTRY,           /* No such entry.  */
+  BPOKE_MAP_INVALID,            /* The map file is not one: message
+                                   printed.  */
+  BPOKE_MAP_FAILED              /* Running the map file failed: message
+                                   printed.  */
+} bpoke_map_err;
+
+/* Call FN for each map of the current IO space, newest first, with its
+   name and source (the map file, or <stdin> for a map made empty).  */
+void bpoke_maps_each (bpoke *pk, void (*fn) (void *ctx, const char *name,
+                                             const char *source),
+                      void *ctx);
+/* The value of the variable map_load_path, as a string to free, or
+   NULL when it is not a string.  */
+char *bpoke_map_load_path (bpoke *pk);
+/* Make the empty map NAME.  */
+bpoke_map_err bpoke_map_create (bpoke *pk, const char *name);
+/* Load the map NAME from the file NAME.map in the directories of the
+   variable map_load_path.  */
+bpoke_map_err bpoke_map_load (bpoke *pk, const char *name);
+bpoke_map_err bpoke_map_remove (bpoke *pk, const char *name);
+/* Call FN for each entry of map NAME, by offset (in bits; MAPPED false
+   when the entry's value is not mapped): those with none first.  */
+bpoke_map_err bpoke_map_entries (bpoke *pk, const char *name,
+                                 void (*fn) (void *ctx, const char *entry,
+                                             bool mapped, uint64_t offset),
+                                 void *ctx);
+/* Add to MAP the entry VAR, naming the variable VAR, which must be
+   mapped in the current IO space.  */
+bpoke_map_err bpoke_map_add (bpoke *pk, const char *map, const char *var);
+bpoke_map_err bpoke_map_unentry (bpoke *pk, const char *map,
+                                 const char *entry);
+/* Load the maps that the variable auto_map, an array of [REGEXP, MAP],
+   gives for the file FILE (as typed), as `.file' does when the setting
+   auto-map is on; the messages are GNU poke 4.3's.  */
+void bpoke_maps_auto (bpoke *pk, const char *file);
+
 #endif

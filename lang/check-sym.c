@@ -255,6 +255,13 @@ compiler_global (const compiler *c, const char *name, type **t)
   return s->slot;
 }
 
+bool
+compiler_is_variable (const compiler *c, const char *name)
+{
+  sym *s = global_lookup (c, name, false);
+  return s && !s->is_fun;
+}
+
 static void materialize (compiler *c, sym *s);
 
 bool

@@ -73,7 +73,7 @@ closure (compiler *c, const char *text, type *t, type *i)
   src->buf = text;
   src->len = strlen (text);
   parse_env env = { is_placeholder, NULL, &c->ar, NULL, NULL, false, NULL,
-                    NULL };
+                    NULL, NULL, NULL };
   strbuf err;
   sb_init (&err);
   ast *prog = parse_program (&env, src, &err, NULL);

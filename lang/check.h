@@ -57,6 +57,8 @@ int compiler_nglobals (const compiler *c);
    completion and the builtins.  Returns -1 if there is none.  These
    three do not compile a lazy global: its type is then NULL.  */
 int compiler_global (const compiler *c, const char *name, type **t);
+/* Is NAME a global variable (not a function, nor a type)?  */
+bool compiler_is_variable (const compiler *c, const char *name);
 
 /* Where global NAME (a type if IS_TYPE) was declared: FILE is NULL for
    a builtin.  False if there is no such global.  */

@@ -18,6 +18,7 @@
 #include "ios.h"
 #include "parse.h"
 #include "style.h"
+#include "interp-int.h"
 
 #ifndef BPOKE_DATADIR
 #define BPOKE_DATADIR "/usr/local/share/bpoke"
@@ -28,30 +29,16 @@ int builtins_count (void);
 const char *builtin_name (int id);
 const char *builtin_sig (int id);
 
-struct bpoke
-{
-  char **loaded;                /* Modules loaded, by resolved path.  */
-  int nloaded;
-  compiler *comp;
-  vm *vm;
-  int exit_code;
-  bool exiting;
-  /* Sources stay alive as long as the ASTs that point into them.  */
-  source **sources;
-  int nsources, capsources;
-  const source *builtins;       /* The builtins' declarations.  */
-  char *datadir;                /* The standard library's directory.  */
-  bool pager;                   /* .set pager: kept for the program.  */
-  /* GNU poke's settings about its maps and manual, which bpoke does not
-     have: kept, with no effect.  */
-  bool auto_map, prompt_maps, doc_less;
-  bool color_err;               /* Messages on stderr are styled.  */
-};
 
 /* Write the error and warning messages TEXT to stderr.  */
 static void
 put_diagnostics (bpoke *pk, const char *text)
 {
+  if (pk->map_loading)
+    {
+      fputs (text, stdout);
+      return;
+    }
   if (!pk->color_err)
     {
       fputs (text, stderr);
@@ -99,6 +86,8 @@ static void
 report_exception (bpoke *pk, val exc)
 {
   fflush (stdout);
+  if (pk->map_loading)
+    return;
   if (exc.t->kind != TY_STRUCT)
     {
       printf ("unhandled exception\n");
@@ -238,11 +227,51 @@ bpoke_load_path (const bpoke *pk)
   return sb_steal (&dirs);
 }
 
+/* The variable map_load_path, where `.map load NAME' looks for
+   NAME.map (iomaps.c): as in GNU poke, the current directory, the
+   user's ~/.local/share/poke (or $XDG_DATA_HOME/poke), then the maps
+   that come with the program (DATADIR/maps).  DECLARE it (and
+   auto_map, empty), or assign it.  */
+static void
+set_map_load_path (bpoke *pk, bool declare)
+{
+  strbuf path, cmd;
+  sb_init (&path);
+  sb_init (&cmd);
+  const char *xdg = getenv ("XDG_DATA_HOME"), *home = getenv ("HOME");
+  sb_puts (&path, ".");
+  if (xdg && *xdg)
+    sb_printf (&path, ":%s/poke", xdg);
+  else if (home && *home)
+    sb_printf (&path, ":%s/.local/share/poke", home);
+  sb_printf (&path, ":%s/maps", pk->datadir ? pk->datadir : BPOKE_DATADIR);
+  sb_puts (&cmd, declare ? "var map_load_path = \"" : "map_load_path = \"");
+  for (const char *c = path.data; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        sb_putc (&cmd, '\\');
+      if (*c == '\n')
+        sb_puts (&cmd, "\\n");
+      else
+        sb_putc (&cmd, *c);
+    }
+  sb_puts (&cmd, "\";");
+  /* The [REGEXP, MAP] pairs of auto-map (iomaps.c): none at first.  */
+  if (declare)
+    sb_puts (&cmd, "var auto_map = string[][] ();");
+  if (interp_run_text (pk, cmd.data, cmd.len, "<prelude>", false)
+      != BPOKE_OK)
+    abort ();
+  sb_free (&cmd);
+  sb_free (&path);
+}
+
 void
 bpoke_set_datadir (bpoke *pk, const char *dir)
 {
   free (pk->datadir);
   pk->datadir = xstrdup (dir);
+  set_map_load_path (pk, false);
 }
 
 /* Find module NAME: in the loading file's directory, then the load
@@ -370,7 +399,8 @@ parser_env (bpoke *pk, run_ctx *rc, bool lazy)
 {
   parse_env env = { compiler_is_type_name, pk->comp,
                     compiler_arena (pk->comp), load_module, rc, lazy,
-                    is_global_variable, run_before_load };
+                    is_global_variable, run_before_load, iomaps_entry_var,
+                    pk };
   return env;
 }
 
@@ -650,6 +680,47 @@ bpoke_eval_ios (bpoke *pk, const char *expr, int *id, const char **err)
 }
 
 bpoke_status
+interp_run_text (bpoke *pk, const char *text, size_t len,
+                 const char *filename, bool script)
+{
+  if (script)
+    return bpoke_script (pk, text, len, filename);
+  source *src = keep_source (pk, text, len, filename);
+  ios_begin ();
+  return end_transaction (pk, run (pk, src, 0), "command");
+}
+
+bpoke_status
+interp_eval_at (bpoke *pk, const char *text, size_t len,
+                const char *filename, loc_t at, size_t end, val *out)
+{
+  strbuf msgs;
+  sb_init (&msgs);
+  source *src = keep_source (pk, text, len, filename);
+  run_ctx rc = { pk, 0, BPOKE_OK };
+  parse_env env = parser_env (pk, &rc, false);
+  compiler_mark mark = compiler_get_mark (pk->comp);
+  ast *prog = parse_expression_at (&env, src, at, end, &msgs);
+  if (!prog || !check_program (pk->comp, prog, &msgs))
+    {
+      compiler_forget (pk->comp, mark);
+      fflush (stdout);
+      put_diagnostics (pk, msgs.data ? msgs.data : "");
+      sb_free (&msgs);
+      return BPOKE_ERROR;
+    }
+  sb_free (&msgs);
+  val exc;
+  prog->kids[0]->flag = true;
+  ios_begin ();
+  bool ran = vm_run (pk->vm, prog, out, &exc);
+  compiler_forget (pk->comp, mark);
+  if (!ran)
+    report_exception (pk, exc);
+  return end_transaction (pk, ran ? BPOKE_OK : BPOKE_EXCEPTION, "command");
+}
+
+bpoke_status
 bpoke_script (bpoke *pk, const char *text, size_t len, const char *filename)
 {
   source *src = keep_source (pk, text, len, filename);
@@ -774,6 +845,7 @@ bpoke_new (void)
           abort ();
         }
     }
+  set_map_load_path (pk, true);
   return pk;
 }
 
@@ -804,6 +876,7 @@ bpoke_free (bpoke *pk)
     free (pk->loaded[i]);
   free (pk->loaded);
   free (pk->datadir);
+  iomaps_free (pk->maps);
   free (pk);
 }
 
@@ -875,9 +948,10 @@ bpoke_interrupt (bpoke *pk)
 
 /* The settings of `.set', in the order GNU poke 4.3 lists them, then
    bpoke's own; VALUES are the words a setting takes, NULL for an
-   integer.  auto-map, prompt-maps (bpoke has no maps) and doc-viewer
-   (nor .doc) are kept and change nothing.  pager is the program's: the
-   library only keeps it.  tracer is the prelude's pk_tracer_p.  */
+   integer.  doc-viewer (bpoke has no .doc) is kept and changes
+   nothing.  auto-map, prompt-maps (`.file', the prompt) and pager are
+   the program's: the library only keeps them.  tracer is the prelude's
+   pk_tracer_p.  */
 enum
 {
   SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
@@ -1241,6 +1315,8 @@ bpoke_complete_members (bpoke *pk, const char *text, size_t len,
                         void (*fn) (void *ctx, const char *name), void *ctx)
 {
   lexer *lx = lex_new (text, len, "<stdin>");
+  /* $MAP::ENTRY is its variable, here too.  */
+  lex_set_entry_resolver (lx, iomaps_entry_var, pk);
   token *toks = NULL;
   int n = 0, cap = 0;
   token tok;

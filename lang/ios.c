@@ -78,6 +78,8 @@ struct ios
   store *st;                    /* FILE, MEMORY, PROC.  */
   int base;                     /* SUB: the base space's id.  */
   uint64_t base_off, sub_size;  /* SUB: start and size, in bytes.  */
+  uint64_t serial;              /* Unique among all spaces ever opened:
+                                   an id is reused after a close.  */
 };
 
 uint64_t ios_generation = 1;
@@ -212,6 +214,13 @@ ios *
 ios_get (int id)
 {
   return id >= 0 && id < nspaces ? spaces[id] : NULL;
+}
+
+uint64_t
+ios_serial (int id)
+{
+  ios *io = ios_get (id);
+  return io ? io->serial : 0;
 }
 
 ios *
@@ -453,6 +462,10 @@ open_sub (ios *io, const char *handler, uint64_t flags)
   ios *b = id < (uint64_t) nspaces ? spaces[id] : NULL;
   if (!b)
     return IOS_EIO;
+  /* The range lies within the space it is part of, as in GNU poke.  */
+  uint64_t bsize = ios_size (b);
+  if (base >= bsize || size > bsize - base)
+    return IOS_EIO;
   if (mode & ~(b->flags & IOS_M_RDWR) & IOS_M_RDWR)
     return IOS_EFLAGS;
   io->base = (int) id;
@@ -517,6 +530,8 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
   io->handler = sb_steal (&name);
   io->flags = flags;
   io->id = nspaces;
+  static uint64_t serials;
+  io->serial = ++serials;
   ios_err e = IOS_OK;
   switch (kind)
     {

@@ -71,6 +71,9 @@ ios *ios_cur (void);            /* NULL if none is open.  */
 bool ios_set_cur (int id);
 
 int ios_id (const ios *io);
+/* What tells the space ID from those that had its id before it (ids are
+   reused after a close): 0 if there is no space ID.  */
+uint64_t ios_serial (int id);
 const char *ios_handler (const ios *io);
 /* "FILE", "MEMORY", "SUB" or "PROC", as .info ios shows it.  */
 const char *ios_type_name (const ios *io);

@@ -32,6 +32,8 @@ struct lexer
   struct lex_name *names;       /* Intern table, open addressing.  */
   size_t names_cap;             /* A power of two, or 0.  */
   size_t names_used;
+  lex_entry_fn entry_var;       /* Resolves $MAP::ENTRY, or NULL.  */
+  void *entry_ctx;
 };
 
 typedef struct lex_name
@@ -203,6 +205,13 @@ lex_free (lexer *lx)
   arena_free (&lx->ar);
   free (lx->names);
   free (lx);
+}
+
+void
+lex_set_entry_resolver (lexer *lx, lex_entry_fn fn, void *ctx)
+{
+  lx->entry_var = fn;
+  lx->entry_ctx = ctx;
 }
 
 void
@@ -889,13 +898,40 @@ lex_punct (lexer *lx, token *tok)
             lx->pos = e + 1;
             return T_IOSREF;
           }
-        /* GNU poke lexes $NAME (for its map files) and rejects it.  */
+        /* $MAP::ENTRY names the variable of an entry of a map loaded
+           in the current IO space (lex_set_entry_resolver); anything
+           else that starts $NAME is an invalid map entry.  */
         size_t e = lx->pos + 1;
         while (e < lx->len && lex_is (lx->buf[e], CC_IDSTART | CC_DIGIT))
           e++;
-        if (e > lx->pos + 1)
+        if (e == lx->pos + 1)
+          return lex_error (lx, tok, 1, MSG_BAD_TOKEN);
+        size_t mend = e;
+        if (e + 1 < lx->len && lx->buf[e] == ':' && lx->buf[e + 1] == ':')
+          for (e += 2;
+               e < lx->len && lex_is (lx->buf[e], CC_IDSTART | CC_DIGIT);)
+            e++;
+        const char *var = NULL;
+        if (e > mend + 2 && lx->entry_var)
+          {
+            const char *b = (const char *) lx->buf;
+            char *map = xstrndup (b + lx->pos + 1, mend - lx->pos - 1);
+            char *entry = xstrndup (b + mend + 2, e - mend - 2);
+            var = lx->entry_var (lx->entry_ctx, map, entry);
+            free (map);
+            free (entry);
+          }
+        if (!var)
           return lex_error (lx, tok, e - lx->pos, MSG_MAP_ENTRY);
-        return lex_error (lx, tok, 1, MSG_BAD_TOKEN);
+        unsigned h = 0;
+        for (const char *c = var; *c; c++)
+          h = lex_hash_step (h, (unsigned char) *c);
+        tok->kind = T_IDENT;
+        tok->len = (int) (e - lx->pos);
+        tok->slen = strlen (var);
+        tok->sval = lex_intern (lx, (const unsigned char *) var, tok->slen, h);
+        lx->pos = e;
+        return T_IDENT;
       }
     default:
       /* Includes \r, \v, NUL and every non-ASCII byte.  */

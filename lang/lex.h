@@ -90,6 +90,15 @@ bool lex_incomplete (const lexer *lx);
    larger text with the locations it has there.  */
 void lex_seek (lexer *lx, loc_t at);
 
+/* $MAP::ENTRY, a map entry (GNU poke's maps, see lang/iomaps.c), lexes
+   as the identifier FN (CTX, MAP, ENTRY) returns: the name of the
+   entry's variable, or NULL when there is no such entry, which makes
+   the token an error ("invalid map entry").  Without a resolver every
+   $NAME is one.  */
+typedef const char *(*lex_entry_fn) (void *ctx, const char *map,
+                                     const char *entry);
+void lex_set_entry_resolver (lexer *lx, lex_entry_fn fn, void *ctx);
+
 /* Skip text without making tokens (the lazy reading of the prelude
    skips function signatures and bodies so), brackets in strings,
    character literals and comments aside.  From AT, the location of a

@@ -324,6 +324,18 @@ ps_at_offset_type (parser *p)
           && ps_peek (p)->loc.pos == p->tok.loc.pos + p->tok.len);
 }
 
+/* A type in an expression (a cast, isa, sizeof, typeof, a constructor
+   or a map): a struct or union type has to be named there, as in GNU
+   poke.  */
+static ast *
+parse_expr_type (parser *p)
+{
+  if (p->tok.kind == K_STRUCT || p->tok.kind == K_UNION
+      || p->tok.kind == K_PINNED)
+    ps_fail_unexpected (p);
+  return parse_type (p);
+}
+
 /* Does the current token start a type?  */
 static bool
 starts_type (parser *p)
@@ -642,7 +654,7 @@ parse_casts (parser *p, ast *e)
       ast *n = ps_node (p, p->tok.kind == K_AS ? A_CAST : A_ISA, e->loc);
       ps_next (p);
       n->a = e;
-      n->b = parse_type (p);
+      n->b = parse_expr_type (p);
       e = parse_postfix_ops (p, ps_finish (p, n));
     }
   return e;
@@ -714,7 +726,7 @@ parse_type_expr_after (parser *p, ast *t)
 static ast *
 parse_type_expr (parser *p)
 {
-  return parse_type_expr_after (p, parse_type (p));
+  return parse_type_expr_after (p, parse_expr_type (p));
 }
 
 /* The format string of printf or format into N->a, and its arguments
@@ -857,7 +869,7 @@ parse_sizeof (parser *p, loc_t loc)
   ps_expect (p, T_LPAREN);
   if (is_sizeof || starts_type (p))
     {
-      n->a = parse_type (p);
+      n->a = parse_expr_type (p);
       if (!is_sizeof && p->tok.kind != T_RPAREN)
         {
           /* typeof (T {...}.f + 1): an expression that starts with a
@@ -923,8 +935,9 @@ parse_primary (parser *p)
       ps_next (p);
       n = parse_expr_or_named_call (p);
       ps_expect (p, T_RPAREN);
-      /* A parenthesized function name is the function, not a call.  */
-      if (n->kind == A_VAR)
+      /* A parenthesized function name, or method of a struct, is the
+         function, not a call.  */
+      if (n->kind == A_VAR || n->kind == A_MEMBER)
         n->op = AST_NOCALL;
       /* An operation on it starts at the parenthesis.  */
       n->sloc = loc;
@@ -1723,6 +1736,8 @@ parser_start (parser *p, const parse_env *env, const source *src,
   p->err = err;
   p->ar = env->ar;
   p->lx = lex_new (src->buf, len, src->filename);
+  if (env->entry_var)
+    lex_set_entry_resolver (p->lx, env->entry_var, env->entry_ctx);
 }
 
 ast *
@@ -1820,9 +1835,18 @@ parse_program_mode (const parse_env *env, const source *src, strbuf *err,
 ast *
 parse_expression (const parse_env *env, const source *src, strbuf *err)
 {
+  loc_t start = { 1, 1, 0 };
+  return parse_expression_at (env, src, start, src->len, err);
+}
+
+ast *
+parse_expression_at (const parse_env *env, const source *src, loc_t at,
+                     size_t end, strbuf *err)
+{
   parser ps;
   parser *volatile p = &ps;
-  parser_start (p, env, src, err, src->len);
+  parser_start (p, env, src, err, end);
+  lex_seek (p->lx, at);
   ast *prog = NULL;
   if (setjmp (p->jb) == 0)
     {

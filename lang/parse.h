@@ -35,6 +35,10 @@ typedef struct parse_env
      GNU poke.  The parser goes on with a program of the statements
      after.  Returns false, with a diagnostic printed, on failure.  */
   bool (*run_before_load) (void *load_ctx, ast *prog);
+  /* Optional: what $MAP::ENTRY names (lex_set_entry_resolver), given
+     ENTRY_CTX.  */
+  lex_entry_fn entry_var;
+  void *entry_ctx;
 } parse_env;
 
 /* Parse the whole SRC as a program (a list of statements).  On a syntax
@@ -56,6 +60,10 @@ ast *parse_program_mode (const parse_env *env, const source *src,
    a diagnostic in ERR, if it is not one.  */
 ast *parse_expression (const parse_env *env, const source *src,
                        strbuf *err);
+/* The same, for the bytes of SRC from AT (its line and column, for the
+   messages) to END.  */
+ast *parse_expression_at (const parse_env *env, const source *src, loc_t at,
+                          size_t end, strbuf *err);
 
 /* With ENV->lazy, a top-level function declaration, a variable
    declaration whose value is an integer literal, an array of integer

@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include "cmd.h"
+#include "cmd-int.h"
 #include "help.h"
 #include "repl.h"
 
@@ -22,16 +23,6 @@
 bool cmd_interactive;
 bool cmd_prompt;
 
-/* A command gets its words in ARGV (ARGV[0] is its name), the text
-   after the name in REST (blanks around it removed), and its /FLAGS.  */
-typedef struct cmd_args
-{
-  int argc;
-  char **argv;
-  const char *rest;
-  const char *flags;
-} cmd_args;
-
 typedef bool (*cmd_fn) (bpoke *pk, const cmd_args *a, bool *quit);
 
 typedef struct cmd_def
@@ -41,9 +32,8 @@ typedef struct cmd_def
   cmd_fn fn;
 } cmd_def;
 
-/* Print an error message (on standard output, as GNU poke does).  */
-static bool
-fail (const char *fmt, ...)
+bool
+cmd_fail (const char *fmt, ...)
 {
   va_list ap;
   fflush (stdout);
@@ -61,7 +51,7 @@ cmd_exit (bpoke *pk, const cmd_args *a, bool *quit)
 {
   int code = 0;
   if (a->argc > 2 || (a->argc == 2 && !bpoke_parse_int (a->argv[1], &code)))
-    return fail ("Usage: .%s [CODE]", a->argv[0]);
+    return cmd_fail ("Usage: .%s [CODE]", a->argv[0]);
   bpoke_set_exit_code (pk, code);
   *quit = true;
   return true;
@@ -103,7 +93,7 @@ cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
     }
   name = find_setting (a->argv[1]);
   if (!name)
-    return fail ("set %s: command not found.", a->argv[1]);
+    return cmd_fail ("set %s: command not found.", a->argv[1]);
   const char *value = a->rest + strcspn (a->rest, " \t");
   value += strspn (value, " \t");
   if (!*value)
@@ -113,7 +103,7 @@ cmd_set (bpoke *pk, const cmd_args *a, bool *quit)
     }
   const char *err;
   if (!bpoke_set (pk, name, value, &err))
-    return fail ("%s", err);
+    return cmd_fail ("%s", err);
   return true;
 }
 
@@ -123,9 +113,9 @@ cmd_load (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   if (!*a->rest)
-    return fail ("Usage: .load FILE-NAME");
+    return cmd_fail ("Usage: .load FILE-NAME");
   if (access (a->rest, R_OK) != 0)
-    return fail ("Cannot stat %s: %s", a->rest, strerror (errno));
+    return cmd_fail ("Cannot stat %s: %s", a->rest, strerror (errno));
   bpoke_status st = bpoke_script_file (pk, a->rest);
   return st != BPOKE_ERROR;
 }
@@ -138,10 +128,10 @@ cmd_source (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   if (!*a->rest)
-    return fail ("Usage: .source FILE-NAME");
+    return cmd_fail ("Usage: .source FILE-NAME");
   FILE *f = fopen (a->rest, "r");
   if (!f)
-    return fail ("Cannot stat %s: %s", a->rest, strerror (errno));
+    return cmd_fail ("Cannot stat %s: %s", a->rest, strerror (errno));
   bool ok, stop;
   do
     {
@@ -167,7 +157,7 @@ cmd_editor (bpoke *pk, const cmd_args *a, bool *quit)
   snprintf (path, sizeof path, "%s/bpoke-XXXXXX", dir && *dir ? dir : "/tmp");
   int fd = mkstemp (path);
   if (fd < 0)
-    return fail ("error: %s: %s", path, strerror (errno));
+    return cmd_fail ("error: %s: %s", path, strerror (errno));
   close (fd);
   const char *editor = getenv ("EDITOR");
   size_t n = strlen (path) + (editor && *editor ? strlen (editor) : 2) + 8;
@@ -192,7 +182,7 @@ cmd_editor (bpoke *pk, const cmd_args *a, bool *quit)
     }
   unlink (path);
   if (!text)
-    return st == 0 ? true : fail ("error: the editor failed");
+    return st == 0 ? true : cmd_fail ("error: the editor failed");
   text[len] = '\0';
   while (len > 0 && text[len - 1] == '\n')
     text[--len] = '\0';
@@ -248,15 +238,17 @@ cmd_file (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   if (!*a->rest)
-    return fail ("Usage: .file[/c] FILE-NAME");
+    return cmd_fail ("Usage: .file[/c] FILE-NAME");
   /* The name as typed is compared with the open spaces' names: a file
      opened as `foo' is named `./foo'.  */
   if (bpoke_ios_lookup (pk, a->rest) >= 0)
-    return fail ("File %s already opened.  Use `.ios IOS' to switch.",
-                 a->rest);
+    return cmd_fail ("File %s already opened.  Use `.ios IOS' to switch.",
+                     a->rest);
   uint64_t flags = strchr (a->flags, 'c') ? 1 | 2 | 16 : 0;
   if (bpoke_ios_open (pk, a->rest, flags) < 0)
-    return fail ("error: opening %s", a->rest);
+    return cmd_fail ("error: opening %s", a->rest);
+  if (strcmp (bpoke_get (pk, "auto-map"), "yes") == 0)
+    bpoke_maps_auto (pk, a->rest);
   return true;
 }
 
@@ -277,9 +269,10 @@ cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
     }
   bool ok = true;
   if (bpoke_ios_lookup (pk, name) >= 0)
-    ok = fail ("Buffer %s already opened.  Use `.ios IOS' to switch.", name);
+    ok = cmd_fail ("Buffer %s already opened.  Use `.ios IOS' to switch.",
+                   name);
   else if (bpoke_ios_open (pk, name, 0) < 0)
-    ok = fail ("error: opening %s", name);
+    ok = cmd_fail ("error: opening %s", name);
   else
     say_current (pk);
   free (name);
@@ -295,7 +288,7 @@ ios_expr (bpoke *pk, const char *expr, int *id)
   if (bpoke_eval_ios (pk, expr, id, &err))
     return true;
   if (err)
-    fail ("%s", err);
+    cmd_fail ("%s", err);
   return false;
 }
 
@@ -310,8 +303,8 @@ cmd_ios (bpoke *pk, const cmd_args *a, bool *quit)
   if (!ios_expr (pk, a->rest, &id))
     return false;
   if (!bpoke_ios_set_current (pk, id))
-    return fail ("error: no such IO space with id %llx",
-                 (unsigned long long) (long long) id);
+    return cmd_fail ("error: no such IO space with id %llx",
+                     (unsigned long long) (long long) id);
   say_current (pk);
   return true;
 }
@@ -323,18 +316,18 @@ cmd_close (bpoke *pk, const cmd_args *a, bool *quit)
   (void) quit;
   int id = bpoke_ios_current (pk);
   if (id < 0)
-    return fail ("This command requires an IO space.  "
-                 "Use the `file' command.");
+    return cmd_fail ("This command requires an IO space.  "
+                     "Use the `file' command.");
   if (*a->rest && !ios_expr (pk, a->rest, &id))
     return false;
   ios_name n = { id, NULL };
   bpoke_ios_each (pk, find_name, &n);
   if (!n.name)
-    return fail ("error: no such IO space with id %llx",
-                 (unsigned long long) (long long) id);
+    return cmd_fail ("error: no such IO space with id %llx",
+                     (unsigned long long) (long long) id);
   free (n.name);
   if (!bpoke_ios_close (pk, id))
-    return fail ("error: closing %d", id);
+    return cmd_fail ("error: closing %d", id);
   return true;
 }
 
@@ -454,31 +447,26 @@ cmd_info (bpoke *pk, const cmd_args *a, bool *quit)
 {
   (void) quit;
   if (a->argc < 2)
-    return fail ("Usage: .info (ios|maps|variables|functions|types|type)");
+    return cmd_fail ("Usage: .info "
+                     "(ios|maps|variables|functions|types|type)");
   const char *sub = info_sub (a->argv[1]);
   if (!sub)
-    return fail ("info %s: command not found.", a->argv[1]);
+    return cmd_fail ("info %s: command not found.", a->argv[1]);
   /* What follows the sub-command: a regular expression or a type.  */
   const char *arg = a->rest + strcspn (a->rest, " \t");
   arg += strspn (arg, " \t");
   if (strcmp (sub, "ios") == 0)
     {
       if (*arg)
-        return fail ("Usage: .info ios");
+        return cmd_fail ("Usage: .info ios");
       info_ios (pk);
       return true;
     }
   if (strcmp (sub, "maps") == 0)
-    {
-      /* bpoke has no maps: the list is empty.  */
-      if (bpoke_ios_current (pk) < 0)
-        return fail ("This command requires an IO space.  "
-                     "Use the `file' command.");
-      return true;
-    }
+    return cmd_info_maps (pk);
   const char *err;
   if (!bpoke_info (pk, sub, *arg ? arg : NULL, &err))
-    return err ? fail ("%s", err) : false;
+    return err ? cmd_fail ("%s", err) : false;
   return true;
 }
 
@@ -492,18 +480,23 @@ static const cmd_def cmds[] = {
   {"load", "", cmd_load},
   {"source", "", cmd_source},
   {"mem", "", cmd_mem},
+  {"sub", "", cmd_sub},
+  {"mmap", "", cmd_mmap},
+  {"proc", "", cmd_proc},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
   {"set", "", cmd_set},
   {"info", "", cmd_info},
+  {"map", "", cmd_map},
   {"editor", "", cmd_editor},
   {"version", "", cmd_version},
   {"help", "", cmd_help},
 };
 
 const char *const cmd_names[] = {
-  ".exit", ".quit", ".file", ".load", ".source", ".mem", ".ios", ".close",
-  ".set", ".info", ".editor", ".version", ".help", NULL
+  ".exit", ".quit", ".file", ".load", ".source", ".mem", ".sub", ".mmap",
+  ".proc", ".ios", ".close",
+  ".set", ".info", ".map", ".editor", ".version", ".help", NULL
 };
 
 /* Print the names of the help topics of KIND, after TITLE, filled to
@@ -551,7 +544,7 @@ cmd_help (bpoke *pk, const cmd_args *a, bool *quit)
       return true;
     }
   if (a->argc > 2)
-    return fail ("Usage: help [TOPIC]");
+    return cmd_fail ("Usage: help [TOPIC]");
   /* `.help file' and `.help .file' both find the command; `.help close'
      shows the builtin close, then the command .close.  */
   const char *topic = a->argv[1];
@@ -568,8 +561,8 @@ cmd_help (bpoke *pk, const cmd_args *a, bool *quit)
           found = true;
         }
   if (!found)
-    return fail ("No help on `%s'.  Type .help for the list of topics.",
-                 topic);
+    return cmd_fail ("No help on `%s'.  Type .help for the list of topics.",
+                     topic);
   return true;
 }
 
@@ -660,13 +653,13 @@ cmd_run (bpoke *pk, const char *line, bool *quit)
   const cmd_def *found = find_cmd (argv[0], &matches);
   if (!found)
     {
-      ok = fail ("error: invalid command .%s", argv[0]);
+      ok = cmd_fail ("error: invalid command .%s", argv[0]);
       goto out;
     }
   for (const char *f = flags; *f; f++)
     if (!strchr (found->flags, *f))
       {
-        ok = fail ("%s: invalid flag `%c'", found->name, *f);
+        ok = cmd_fail ("%s: invalid flag `%c'", found->name, *f);
         goto out;
       }
   cmd_args a = { argc, argv, rest_copy, flags };

@@ -8,6 +8,9 @@
      .set o, .set obase 1
                        settings, then their values
      .info t           .info's topics (.info type T: type names)
+     .map s, .map entry a, .map show m, .map load e
+                       .map's sub-commands, then the maps of the
+                       current IO space, or the map files
      .help f           help topics
      .ios, .close      IO space ids
      f.ehdr.e_sh       fields and methods of the value's struct type
@@ -48,6 +51,10 @@ typedef enum
   CX_INFO_TYPE,         /* .info type NAME  */
   CX_HELP,              /* .help TOPIC  */
   CX_IOS,               /* .ios ID, .close ID  */
+  CX_MAP,               /* .map SUB  */
+  CX_MAP_ENTRY,         /* .map entry SUB  */
+  CX_MAP_NAME,          /* .map show NAME, .map entry add NAME...  */
+  CX_MAP_FILE,          /* .map load NAME  */
   CX_NONE
 } context_kind;
 
@@ -72,6 +79,24 @@ static const char *const keywords[] = {
 
 /* The context of a dot-command line P (after its dot) up to its end:
    the command's name is complete when a blank follows it.  */
+/* After `.map', WORDS words before the one completed, the first
+   FIRST: a sub-command, a sub-command of entry, or a map.  */
+static context_kind
+map_context (int words, const char *first)
+{
+  bool entry = strncmp ("entry", first, strlen (first)) == 0 && *first;
+  if (words == 0)
+    return CX_MAP;
+  if (entry)
+    return words == 1 ? CX_MAP_ENTRY : words == 2 ? CX_MAP_NAME : CX_NONE;
+  if (words == 1 && (strncmp ("show", first, strlen (first)) == 0
+                     || strncmp ("remove", first, strlen (first)) == 0))
+    return CX_MAP_NAME;
+  if (words == 1 && strncmp ("load", first, strlen (first)) == 0)
+    return CX_MAP_FILE;
+  return CX_NONE;
+}
+
 static context
 command_context (const char *p)
 {
@@ -114,6 +139,8 @@ command_context (const char *p)
   else if ((strcmp (cmd, "ios") == 0 || strcmp (cmd, "close") == 0)
            && words == 0)
     cx.kind = CX_IOS;
+  else if (strcmp (cmd, "map") == 0)
+    cx.kind = map_context (words, first);
   return cx;
 }
 
@@ -242,24 +269,26 @@ module_name (const char *name)
 }
 
 /* Modules on the load path: NAME.bpk and NAME.pk give NAME.  */
+/* Add the NAME of each file NAME.EXT (EXT one of EXTS) in the
+   directories of PATH (colon-separated, freed here).  */
 static void
-add_modules (match_list *m)
+add_names_in_path (match_list *m, char *path, const char *const *exts)
 {
-  char *path = bpoke_load_path (the_pk);
-  for (char *d = strtok (path, ":"); d; d = strtok (NULL, ":"))
+  for (char *d = path ? strtok (path, ":") : NULL; d; d = strtok (NULL, ":"))
     {
       DIR *dir = opendir (d);
       struct dirent *e;
       while (dir && (e = readdir (dir)))
         {
           char *dot = strrchr (e->d_name, '.');
-          if (dot && dot != e->d_name
-              && (strcmp (dot, ".bpk") == 0 || strcmp (dot, ".pk") == 0))
-            {
-              *dot = '\0';
-              if (module_name (e->d_name))
-                add_match (m, e->d_name);
-            }
+          for (int i = 0; dot && dot != e->d_name && exts[i]; i++)
+            if (strcmp (dot, exts[i]) == 0)
+              {
+                *dot = '\0';
+                if (module_name (e->d_name))
+                  add_match (m, e->d_name);
+                break;
+              }
         }
       if (dir)
         closedir (dir);
@@ -268,11 +297,25 @@ add_modules (match_list *m)
 }
 
 static void
+add_modules (match_list *m)
+{
+  static const char *const exts[] = { ".bpk", ".pk", NULL };
+  add_names_in_path (m, bpoke_load_path (the_pk), exts);
+}
+
+static void
 add_ios (void *ctx, const bpoke_ios *io)
 {
   char id[16];
   snprintf (id, sizeof id, "%d", io->id);
   add_match (ctx, id);
+}
+
+static void
+add_map (void *ctx, const char *name, const char *source)
+{
+  (void) source;
+  add_match (ctx, name);
 }
 
 /* Fill M with the candidates for TEXT in context CX; START is where
@@ -321,7 +364,7 @@ candidates (match_list *m, const context *cx, const char *text, int start)
       }
     case CX_INFO:
       {
-        static const char *const topics[] = { "ios", "variables",
+        static const char *const topics[] = { "ios", "maps", "variables",
                                               "functions", "types", "type" };
         for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++)
           add_match (m, topics[i]);
@@ -337,6 +380,26 @@ candidates (match_list *m, const context *cx, const char *text, int start)
     case CX_IOS:
       bpoke_ios_each (the_pk, add_ios, m);
       break;
+    case CX_MAP:
+    case CX_MAP_ENTRY:
+      {
+        static const char *const subs[] = { "create", "remove", "show",
+                                            "entry", "load", "save", NULL };
+        static const char *const entry_subs[] = { "add", "remove", NULL };
+        for (const char *const *w = cx->kind == CX_MAP ? subs : entry_subs;
+             *w; w++)
+          add_match (m, *w);
+        break;
+      }
+    case CX_MAP_NAME:
+      bpoke_maps_each (the_pk, add_map, m);
+      break;
+    case CX_MAP_FILE:
+      {
+        static const char *const exts[] = { ".map", NULL };
+        add_names_in_path (m, bpoke_map_load_path (the_pk), exts);
+        break;
+      }
     default:
       break;
     }

@@ -247,6 +247,34 @@ hint (const char *entry)
     printf ("Type `.help' for help.\n");
 }
 
+static void
+add_map_name (void *ctx, const char *name, const char *source)
+{
+  (void) source;
+  char **prefix = ctx;
+  size_t n = strlen (*prefix) + strlen (name) + 2;
+  *prefix = realloc (*prefix, n);
+  strcat (*prefix, **prefix ? "," : "[");
+  strcat (*prefix, name);
+}
+
+/* The prompt: as GNU poke shows them (unless `.set prompt-maps no'),
+   the maps of the current IO space, newest first, as [NAME,...],
+   then PROMPT; a string to free.  */
+static char *
+prompt_now (bpoke *pk)
+{
+  char *prefix = calloc (1, 1);
+  const char *show = bpoke_get (pk, "prompt-maps");
+  if (show && strcmp (show, "yes") == 0)
+    bpoke_maps_each (pk, add_map_name, &prefix);
+  size_t n = strlen (prefix) + strlen (styled_prompt) + 2;
+  char *prompt = malloc (n);
+  snprintf (prompt, n, "%s%s%s", prefix, *prefix ? "]" : "", styled_prompt);
+  free (prefix);
+  return prompt;
+}
+
 /* Read one entry, continuing on further lines while it is unfinished
    (an open parenthesis, bracket, brace, string or comment), and run
    it.  A multi-line entry is one history item.  */
@@ -254,7 +282,9 @@ static void
 read_and_run (bpoke *pk, bool *quit)
 {
   bool interrupted;
-  char *entry = read_line (styled_prompt, &interrupted);
+  char *prompt = prompt_now (pk);
+  char *entry = read_line (prompt, &interrupted);
+  free (prompt);
   if (!entry)
     {
       *quit = true;

@@ -1,12 +1,12 @@
 #!/bin/sh
 # installed.sh -- run by `make installcheck' (and so by `make
 # distcheck'): the installed bpoke, $BPOKE, loads the standard library
-# installed in $BPOKE_PKGDATADIR, not the source tree's.  With DESTDIR,
+# installed in $BPOKE_PKGDATADIR, not the source tree's, and its maps.  With DESTDIR,
 # the program looks where it will be, not where it is: then only the
 # files are checked.
 set -u
 : "${BPOKE:?}" "${BPOKE_PKGDATADIR:?}"
-for f in elf.bpk std.bpk time.bpk; do
+for f in elf.bpk std.bpk time.bpk maps/elf.map; do
   [ -f "$BPOKE_PKGDATADIR/$f" ] || { echo "FAIL: $BPOKE_PKGDATADIR/$f is not installed"; exit 1; }
 done
 if [ -n "${DESTDIR-}" ]; then
@@ -23,5 +23,13 @@ if echo "$got" | grep -Eq '^elf_patch_version_need +elf-64\.bpk:'; then
   echo "ok: the installed bpoke loads the installed elf.bpk"
 else
   echo "FAIL: the installed bpoke does not load its elf.bpk: $got"
+  exit 1
+fi
+got=$(cd "$work" && printf '%s\n' '.file /proc/self/exe' '.map load elf' '.info maps' \
+  | env HOME="$work" "$BPOKE" -q 2>&1)
+if echo "$got" | grep -Fq "elf    $BPOKE_PKGDATADIR/maps/elf.map"; then
+  echo "ok: the installed bpoke loads the installed elf.map"
+else
+  echo "FAIL: the installed bpoke does not load its elf.map: $got"
   exit 1
 fi

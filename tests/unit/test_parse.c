@@ -28,7 +28,7 @@ parse_mode (const char *text, strbuf *err, bool lazy)
   src.filename = "<test>";
   src.buf = text;
   src.len = strlen (text);
-  parse_env env = { no_types, NULL, &ar, NULL, NULL, lazy, NULL, NULL };
+  parse_env env = { no_types, NULL, &ar, NULL, NULL, lazy, NULL, NULL, NULL, NULL };
   return parse_program (&env, &src, err, NULL);
 }
 
@@ -247,7 +247,8 @@ test_lazy (void **state)
   /* A native function is not lazy: the parser went back and read it as
      usual.  */
 
-  parse_env env = { no_types, NULL, &ar, NULL, NULL, false, NULL, NULL };
+  parse_env env = { no_types, NULL, &ar, NULL, NULL, false, NULL, NULL, NULL,
+                    NULL };
   ast *f = parse_lazy (&env, &src, p->kids[2], &err);
   assert_non_null (f);
   assert_int_equal (f->nkids, 1);

@@ -1,0 +1,155 @@
+/* cmd-ios.c -- the dot-commands that open IO spaces onto others: .sub
+   (a range of an open space), .mmap (a range of a file mapped into
+   memory) and .proc (a process's memory).  Each builds the handler
+   that open () takes (sub://, mmap://, pid://), as GNU poke 4.3 does,
+   and says what GNU poke says when it fails.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd-int.h"
+
+/* Split TEXT at its commas into at most MAX trimmed parts, in PART (a
+   copy of TEXT is modified).  Returns the number of parts, MAX + 1 if
+   there are more.  */
+static int
+split_args (char *text, char **part, int max)
+{
+  int n = 0;
+  for (char *p = text;; n++)
+    {
+      char *comma = strchr (p, ',');
+      if (n == max)
+        return max + 1;
+      if (comma)
+        *comma = '\0';
+      p += strspn (p, " \t");
+      size_t len = strlen (p);
+      while (len > 0 && strchr (" \t", p[len - 1]))
+        p[--len] = '\0';
+      part[n] = p;
+      if (!comma)
+        return n + 1;
+      p = comma + 1;
+    }
+}
+
+/* An integer written as C writes them (0x, a leading 0 for octal), with
+   a sign: a negative one is its 64-bit two's complement.  */
+static bool
+parse_u64 (const char *s, uint64_t *out)
+{
+  if (!*s)
+    return false;
+  char *end;
+  errno = 0;
+  *out = *s == '-' ? (uint64_t) strtoll (s, &end, 0)
+                   : (uint64_t) strtoull (s, &end, 0);
+  return !*end && errno == 0;
+}
+
+static void
+note_id (void *ctx, const bpoke_ios *io)
+{
+  int *id = ctx;
+  if (io->id == *id)
+    *id = -1;
+}
+
+/* Is there an IO space of id ID?  */
+static bool
+ios_exists (bpoke *pk, int id)
+{
+  bpoke_ios_each (pk, note_id, &id);
+  return id == -1;
+}
+
+/* Open HANDLER, the new current IO space, or say that the KIND IOS
+   could not be created.  */
+static bool
+open_handler (bpoke *pk, const char *kind, const char *handler)
+{
+  if (bpoke_ios_open (pk, handler, 0) >= 0)
+    return true;
+  return cmd_fail ("Error creating %s IOS %s", kind, handler);
+}
+
+/* .sub IOS, BASE, SIZE [, NAME]: BASE and SIZE in bytes.  */
+bool
+cmd_sub (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  char *text = strdup (a->rest);
+  char *part[4];
+  int n = split_args (text, part, 4);
+  uint64_t id, base, size;
+  bool ok;
+  if (n < 3 || n > 4 || !parse_u64 (part[0], &id)
+      || !parse_u64 (part[1], &base) || !parse_u64 (part[2], &size))
+    ok = cmd_fail ("Usage: .sub IOS, BASE, SIZE, [NAME]");
+  else if (!ios_exists (pk, (int) id))
+    ok = cmd_fail ("error: no such IO space with id %d", (int) id);
+  else
+    {
+      const char *name = n == 4 ? part[3] : "";
+      size_t len = strlen (name) + 64;
+      char *handler = malloc (len);
+      snprintf (handler, len, "sub://%d/0x%" PRIx64 "/0x%" PRIx64 "/%s",
+                (int) id, base, size, name);
+      ok = open_handler (pk, "sub", handler);
+      free (handler);
+    }
+  free (text);
+  return ok;
+}
+
+/* .mmap FILE, BASE, SIZE: BASE and SIZE in bytes.  */
+bool
+cmd_mmap (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  char *text = strdup (a->rest);
+  char *part[3];
+  uint64_t base, size;
+  bool ok;
+  if (split_args (text, part, 3) != 3 || !*part[0]
+      || !parse_u64 (part[1], &base) || !parse_u64 (part[2], &size))
+    ok = cmd_fail ("Usage: .mmap FILE-NAME, BASE, SIZE");
+  else
+    {
+      /* GNU poke says first why the file does not open.  */
+      int fd = open (part[0], O_RDONLY);
+      if (fd < 0)
+        printf ("Error in open of %s err: %s\n", part[0], strerror (errno));
+      else
+        close (fd);
+      size_t len = strlen (part[0]) + 64;
+      char *handler = malloc (len);
+      snprintf (handler, len, "mmap://0x%" PRIx64 "/0x%" PRIx64 "/%s",
+                base, size, part[0]);
+      ok = open_handler (pk, "mmap", handler);
+      free (handler);
+    }
+  free (text);
+  return ok;
+}
+
+/* .proc PID.  */
+bool
+cmd_proc (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  uint64_t pid;
+  if (a->argc != 2 || !parse_u64 (a->argv[1], &pid))
+    return cmd_fail ("Usage: .proc[/mM] PID");
+  char handler[32];
+  snprintf (handler, sizeof handler, "pid://%" PRIu64, pid);
+  return open_handler (pk, "proc", handler);
+}
