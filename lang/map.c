@@ -293,6 +293,32 @@ trace_field (vm *v, type *t, pk_struct *s, int i, const build_ctx *bc,
 
 static const val absent_field = { NULL, { 0 } };
 
+/* The value of a field of type FT of the struct S (of type T) being
+   built, in S's frame SF.  A struct type written in another one sees
+   the enclosing struct's fields as they are when it is built, as in GNU
+   poke: its frame's parent is a copy of SF taken then, which later
+   assignments to the enclosing struct do not change.  */
+static val
+build_nested (vm *v, type *t, pk_frame *sf, type *ft, build_ctx *sub,
+              uint64_t *fsize)
+{
+  const type *et = ft;
+  while (et->kind == TY_ARRAY)
+    et = et->u.a.elem;
+  if (et->kind != TY_STRUCT || et->u.s.env_slot >= 0)
+    return build_value (v, sf, ft, sub, fsize);
+  const pk_struct *s = (const pk_struct *) sf;
+  pk_struct *c = struct_new_frame (sf->parent, s->nfields, sf->nslots);
+  memcpy (c->fr.slots, sf->slots, sizeof (val) * (size_t) sf->nslots);
+  val cv;
+  cv.t = t;
+  cv.v.o = &c->fr.h;
+  vm_push_root (v, cv);
+  val r = build_value (v, &c->fr, ft, sub, fsize);
+  vm_pop_roots (v, 1);
+  return r;
+}
+
 /* An end of file met while mapping field KID of the struct type T:
    E_eof names the field, unless a struct around T is being mapped.  */
 static _Noreturn void
@@ -344,7 +370,7 @@ map_field (vm *v, type *t, pk_frame *sf, ast *kid, type *ft, build_ctx *bc,
       v->map_ftype = t;
       v->map_fname = kid->name;
     }
-  val fv = build_value (v, sf, ft, &sub, fsize);
+  val fv = build_nested (v, t, sf, ft, &sub, fsize);
   if (outer)
     v->map_ftype = NULL;
   return fv;
@@ -401,7 +427,7 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       else if (kid->c)
         fv = map_keep (v, vm_eval (v, sf, kid->c));
       else
-        fv = build_value (v, sf, ft, &sub, &fsize);
+        fv = build_nested (v, t, sf, ft, &sub, &fsize);
       *off = cur;
       if (kid->aux)
         {
