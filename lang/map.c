@@ -293,20 +293,26 @@ trace_field (vm *v, type *t, pk_struct *s, int i, const build_ctx *bc,
 
 static const val absent_field = { NULL, { 0 } };
 
-/* The value of a field of type FT of the struct S (of type T) being
-   built, in S's frame SF.  A struct type written in another one sees
-   the enclosing struct's fields as they are when it is built, as in GNU
-   poke: its frame's parent is a copy of SF taken then, which later
-   assignments to the enclosing struct do not change.  */
-static val
+/* Whether a field of type FT is (or is an array of) a struct type
+   written in the struct that has the field, whose frame is then its
+   environment (see build_nested).  */
+static inline bool
+nested_type (const type *ft)
+{
+  while (ft->kind == TY_ARRAY)
+    ft = ft->u.a.elem;
+  return ft->kind == TY_STRUCT && ft->u.s.env_slot < 0;
+}
+
+/* The value of a field of type FT (a nested_type) of the struct S (of
+   type T) being built, in S's frame SF.  A struct type written in
+   another one sees the enclosing struct's fields as they are when it is
+   built, as in GNU poke: its frame's parent is a copy of SF taken then,
+   which later assignments to the enclosing struct do not change.  */
+static __attribute__ ((noinline)) val
 build_nested (vm *v, type *t, pk_frame *sf, type *ft, build_ctx *sub,
               uint64_t *fsize)
 {
-  const type *et = ft;
-  while (et->kind == TY_ARRAY)
-    et = et->u.a.elem;
-  if (et->kind != TY_STRUCT || et->u.s.env_slot >= 0)
-    return build_value (v, sf, ft, sub, fsize);
   const pk_struct *s = (const pk_struct *) sf;
   pk_struct *c = struct_new_frame (sf->parent, s->nfields, sf->nslots);
   memcpy (c->fr.slots, sf->slots, sizeof (val) * (size_t) sf->nslots);
@@ -370,7 +376,8 @@ map_field (vm *v, type *t, pk_frame *sf, ast *kid, type *ft, build_ctx *bc,
       v->map_ftype = t;
       v->map_fname = kid->name;
     }
-  val fv = build_nested (v, t, sf, ft, &sub, fsize);
+  val fv = nested_type (ft) ? build_nested (v, t, sf, ft, &sub, fsize)
+                            : build_value (v, sf, ft, &sub, fsize);
   if (outer)
     v->map_ftype = NULL;
   return fv;
@@ -427,7 +434,8 @@ build_field (vm *v, type *t, pk_struct *s, ast *kid, build_ctx *bc,
       else if (kid->c)
         fv = map_keep (v, vm_eval (v, sf, kid->c));
       else
-        fv = build_nested (v, t, sf, ft, &sub, &fsize);
+        fv = nested_type (ft) ? build_nested (v, t, sf, ft, &sub, &fsize)
+                              : build_value (v, sf, ft, &sub, &fsize);
       *off = cur;
       if (kid->aux)
         {
