@@ -81,6 +81,21 @@ open_handler (bpoke *pk, const char *kind, const char *handler)
   return cmd_fail ("Error creating %s IOS %s", kind, handler);
 }
 
+/* Open the range of SIZE bytes from BASE that the handler
+   HEAD0xBASE/0xSIZE/TAIL names.  */
+static bool
+open_range (bpoke *pk, const char *kind, const char *head, uint64_t base,
+            uint64_t size, const char *tail)
+{
+  size_t len = strlen (head) + strlen (tail) + 48;
+  char *handler = malloc (len);
+  snprintf (handler, len, "%s0x%" PRIx64 "/0x%" PRIx64 "/%s", head, base,
+            size, tail);
+  bool ok = open_handler (pk, kind, handler);
+  free (handler);
+  return ok;
+}
+
 /* .sub IOS, BASE, SIZE [, NAME]: BASE and SIZE in bytes.  */
 bool
 cmd_sub (bpoke *pk, const cmd_args *a, bool *quit)
@@ -98,13 +113,9 @@ cmd_sub (bpoke *pk, const cmd_args *a, bool *quit)
     ok = cmd_fail ("error: no such IO space with id %d", (int) id);
   else
     {
-      const char *name = n == 4 ? part[3] : "";
-      size_t len = strlen (name) + 64;
-      char *handler = malloc (len);
-      snprintf (handler, len, "sub://%d/0x%" PRIx64 "/0x%" PRIx64 "/%s",
-                (int) id, base, size, name);
-      ok = open_handler (pk, "sub", handler);
-      free (handler);
+      char head[32];
+      snprintf (head, sizeof head, "sub://%d/", (int) id);
+      ok = open_range (pk, "sub", head, base, size, n == 4 ? part[3] : "");
     }
   free (text);
   return ok;
@@ -130,12 +141,7 @@ cmd_mmap (bpoke *pk, const cmd_args *a, bool *quit)
         printf ("Error in open of %s err: %s\n", part[0], strerror (errno));
       else
         close (fd);
-      size_t len = strlen (part[0]) + 64;
-      char *handler = malloc (len);
-      snprintf (handler, len, "mmap://0x%" PRIx64 "/0x%" PRIx64 "/%s",
-                base, size, part[0]);
-      ok = open_handler (pk, "mmap", handler);
-      free (handler);
+      ok = open_range (pk, "mmap", "mmap://", base, size, part[0]);
     }
   free (text);
   return ok;
