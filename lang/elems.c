@@ -25,15 +25,15 @@ array_elem (val x, uint64_t i, elem_info *e)
      I before (which made a walk over all the elements quadratic).  */
   const type *et = x.t->u.a.elem;
   if (et && type_complete (et))
-    off += i * type_size (et);
+    off += i * type_span (et);
   else
     for (uint64_t k = 0; k < i; k++)
-      off += val_size_bits (a->elems[k]);
+      off += val_span_bits (a->elems[k]);
   e->v = a->elems[i];
   snprintf (e->buf, sizeof e->buf, "[%llu]", (unsigned long long) i);
   e->name = e->buf;
   e->off = off;
-  e->size = val_size_bits (e->v);
+  e->size = val_span_bits (e->v);
   return true;
 }
 
@@ -46,7 +46,7 @@ field_elem (val x, int k, uint64_t pos, elem_info *e)
   e->name = e->v.t && x.t->u.s.fields[k].name ? x.t->u.s.fields[k].name
                                              : "";
   e->off = pos;
-  e->size = val_size_bits (e->v);
+  e->size = val_span_bits (e->v);
 }
 
 static bool
@@ -84,7 +84,7 @@ struct_elem (val x, uint64_t i, elem_info *e)
           return true;
         }
       if (f.t)
-        cur = pos + val_size_bits (f);
+        cur = pos + val_span_bits (f);
     }
   return false;
 }

@@ -269,8 +269,10 @@ type_struct_size_add (const type *t, bool labeled, uint64_t size,
   return off + fsize > size ? off + fsize : size;
 }
 
-uint64_t
-type_size (const type *t)
+/* The size of the complete type T; with SPAN, the bits its values
+   span (see val_span_bits).  */
+static uint64_t
+size_of_type (const type *t, bool span)
 {
   switch (t->kind)
     {
@@ -281,7 +283,7 @@ type_size (const type *t)
     case TY_ARRAY:
       if (t->u.a.bound_is_size)
         return t->u.a.nelem;
-      return t->u.a.nelem * type_size (t->u.a.elem);
+      return t->u.a.nelem * size_of_type (t->u.a.elem, span);
     case TY_STRUCT:
       {
         /* Labels place fields, unions and pinned structs put them all
@@ -294,15 +296,29 @@ type_size (const type *t)
             if (f->computed)
               continue;
             uint64_t off = f->labeled ? f->label : overlay ? 0 : cur;
-            uint64_t fsize = type_size (f->type);
+            uint64_t fsize = size_of_type (f->type, span);
             cur = off + fsize;
-            size = type_struct_size_add (t, f->labeled, size, off, fsize);
+            size = span ? (cur > size ? cur : size)
+                        : type_struct_size_add (t, f->labeled, size, off,
+                                                fsize);
           }
         return size;
       }
     default:
       return 0;
     }
+}
+
+uint64_t
+type_size (const type *t)
+{
+  return size_of_type (t, false);
+}
+
+uint64_t
+type_span (const type *t)
+{
+  return size_of_type (t, true);
 }
 
 void

@@ -162,8 +162,10 @@ bool type_assignable (const type *to, const type *from);
 bool type_mappable (const type *t);
 /* Is the size of values of T known without a value (sizeof works)?  */
 bool type_complete (const type *t);
-/* The size in bits of a complete type.  */
+/* The size in bits of a complete type, as sizeof gives it; and the
+   bits its values span (see val_span_bits).  */
 uint64_t type_size (const type *t);
+uint64_t type_span (const type *t);
 /* The size of a struct of type T so far, SIZE bits, once a field
    (LABELED if it has a label) was laid out at OFF, FSIZE bits long (see
    type.c).  */

@@ -599,10 +599,14 @@ val_equal (val a, val b)
     }
 }
 
-/* The size of a value in bits: for a struct, the end of the field that
-   ends last (see type_size); an absent optional field has none.  */
-uint64_t
-val_size_bits (val x)
+/* The size of X in bits; an absent optional field has none.  A struct's
+   is the end of the field that ends last, but a struct of complete type
+   with labels adds up its fields (type_struct_size_add).  GNU poke
+   counts the parts of a struct of a type that is not complete by their
+   ends, those too (BY_ENDS), and whatever their types: a struct with
+   labels is smaller there than alone.  */
+static uint64_t
+size_bits (val x, bool by_ends)
 {
   if (!x.t)
     return 0;                   /* An absent optional field.  */
@@ -619,29 +623,50 @@ val_size_bits (val x)
         uint64_t s = 0;
         pk_array *a = val_arr (x);
         for (size_t i = 0; i < a->len; i++)
-          s += val_size_bits (a->elems[i]);
+          s += size_bits (a->elems[i], by_ends);
         return s;
       }
     case TY_STRUCT:
       {
-        /* See type_struct_size_add.  */
         pk_struct *st = val_sct (x);
         bool overlay = x.t->u.s.is_union || x.t->u.s.pinned;
+        /* Whether the parts count by their ends: known at the first
+           part that is a struct or an array.  */
+        int parts_by_ends = by_ends ? 1 : -1;
         uint64_t cur = 0, size = 0;
         for (int i = 0; i < st->nfields; i++)
           {
-            if (!st->fields[i].t)
+            val f = st->fields[i];
+            if (!f.t)
               continue;
+            if (parts_by_ends < 0
+                && (f.t->kind == TY_STRUCT || f.t->kind == TY_ARRAY))
+              parts_by_ends = !type_complete (x.t);
             uint64_t off = st->offs ? st->offs[i] - st->map.offset
                            : overlay ? 0 : cur;
-            uint64_t fsize = val_size_bits (st->fields[i]);
+            uint64_t fsize = size_bits (f, parts_by_ends > 0);
             cur = off + fsize;
-            size = type_struct_size_add (x.t, x.t->u.s.fields[i].labeled,
-                                         size, off, fsize);
+            if (by_ends)
+              size = cur > size ? cur : size;
+            else
+              size = type_struct_size_add (x.t, x.t->u.s.fields[i].labeled,
+                                           size, off, fsize);
           }
         return size;
       }
     default:
       return 0;
     }
+}
+
+uint64_t
+val_size_bits (val x)
+{
+  return size_bits (x, false);
+}
+
+uint64_t
+val_span_bits (val x)
+{
+  return size_bits (x, true);
 }

@@ -186,8 +186,11 @@ pk_struct *struct_new_frame (pk_frame *parent, int nfields, int nslots);
 pk_struct *struct_new_mapped (pk_frame *parent, int nfields, int nslots,
                               bool offs);
 
-/* The size of X in bits, as 'size gives it.  */
+/* The size of X in bits, as 'size gives it (see value.c).  */
 uint64_t val_size_bits (val x);
+/* The bits X spans: the end of its part that ends last, its parts
+   counted so too; what 'esize gives.  */
+uint64_t val_span_bits (val x);
 
 /* Structural equality of two values, as == compares them; values of
    type any may be of different types (integers and offsets are then
