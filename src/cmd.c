@@ -493,11 +493,12 @@ static const cmd_def cmds[] = {
   {"help", "", cmd_help},
 };
 
-const char *const cmd_names[] = {
-  ".exit", ".quit", ".file", ".load", ".source", ".mem", ".sub", ".mmap",
-  ".proc", ".ios", ".close",
-  ".set", ".info", ".map", ".editor", ".version", ".help", NULL
-};
+const char *
+cmd_name (int i)
+{
+  return i >= 0 && (size_t) i < sizeof cmds / sizeof cmds[0]
+         ? cmds[i].name : NULL;
+}
 
 /* Print the names of the help topics of KIND, after TITLE, filled to
    72 columns.  */

@@ -26,7 +26,8 @@ extern bool cmd_interactive;
 /* Commands are typed at the prompt (what .editor needs).  */
 extern bool cmd_prompt;
 
-/* Names of the dot-commands, NULL-terminated, for completion.  */
-extern const char *const cmd_names[];
+/* The name of dot-command I (without its dot), or NULL past the last
+   one: for completion.  */
+const char *cmd_name (int i);
 
 #endif

@@ -342,8 +342,12 @@ candidates (match_list *m, const context *cx, const char *text, int start)
       add_modules (m);
       break;
     case CX_COMMAND:
-      for (int i = 0; cmd_names[i]; i++)
-        add_match (m, cmd_names[i] + (text[0] != '.'));
+      for (int i = 0; (s = cmd_name (i)); i++)
+        {
+          char name[32];
+          snprintf (name, sizeof name, "%s%s", text[0] == '.' ? "." : "", s);
+          add_match (m, name);
+        }
       break;
     case CX_SETTING:
       for (int i = 0; (s = bpoke_setting (i, NULL)); i++)

@@ -60,6 +60,12 @@ done_line
 complete '.set '
 check ".set lists the settings" "error-on-warning"
 done_line
+complete '.ver'
+check "a dot-command's name" ".version"
+done_line
+complete '.mm'
+check "a dot-command added to the table" ".mmap"
+done_line
 complete '.set obase '
 check_re ".set obase lists its values" '^10 +16 +2 +8 *$'
 done_line
