@@ -1393,12 +1393,45 @@ copy_mapped (vm *v, val x, bool keep)
   return r;
 }
 
-/* unmap X: a copy of X that is not mapped, nor are its parts.  */
+/* The parts of X, a struct or array that is not mapped: those that are
+   mapped are replaced by copies that are not.  */
+static void
+unmap_parts (vm *v, val x)
+{
+  bool arr = x.t->kind == TY_ARRAY;
+  size_t n = arr ? val_arr (x)->len : (size_t) val_sct (x)->nfields;
+  vm_push_root (v, x);
+  for (size_t i = 0; i < n; i++)
+    {
+      val *p = arr ? &val_arr (x)->elems[i] : &val_sct (x)->fields[i];
+      const pk_map *m = val_map (*p);
+      if (!m)
+        continue;
+      if (!m->mapped)
+        unmap_parts (v, *p);
+      else
+        {
+          val c = copy_mapped (v, *p, false);
+          /* P may have moved: the array may have grown meanwhile.  */
+          *(arr ? &val_arr (x)->elems[i] : &val_sct (x)->fields[i]) = c;
+        }
+    }
+  vm_pop_roots (v, 1);
+}
+
+/* unmap X: a copy of X that is not mapped, nor are its parts.  X itself
+   when it is not mapped, as in GNU poke, which then unmaps its parts in
+   place: writes through it no longer reach an IO space.  */
 val
 map_unmap (vm *v, val x)
 {
-  return copy_mapped (v, x, false);   /* X itself if unmapped, as in GNU
-                                         poke.  */
+  const pk_map *m = val_map (x);
+  if (m && !m->mapped)
+    {
+      unmap_parts (v, x);
+      return x;
+    }
+  return copy_mapped (v, x, false);
 }
 
 /* A mapped value held by a value that is not mapped (a field of a
