@@ -1535,21 +1535,27 @@ class Gen:
         u = r.choice(units[:3] if ac else units)
         return "(%s as offset<%s,%s>)" % (a, t.text(), u), ac
 
-    def arith_scene(self, n):
-        """A scene of integral and offset arithmetic on local variables
-        of every width, globals and fields of mapped values."""
-        r = self.r
+    def scene_locals(self, most):
+        """Start a scene: its number, statements declaring 2 to MOST
+        local integers of random widths, and the names in scope (the
+        globals and those locals, with their types)."""
         self.nscene += 1
-        num = self.nscene
         stmts = []
         scope = list(self.globals)
-        for _ in range(r.randint(2, 5)):
+        for _ in range(self.r.randint(2, most)):
             self.nvar += 1
             v = "i%d" % self.nvar
             t = self.rint()
             stmts.append("var %s = %s as %s;" % (v, lit(self.const(t)),
                                                  t.text()))
             scope.append((v, t))
+        return self.nscene, stmts, scope
+
+    def arith_scene(self, n):
+        """A scene of integral and offset arithmetic on local variables
+        of every width, globals and fields of mapped values."""
+        r = self.r
+        num, stmts, scope = self.scene_locals(5)
         if self.decls and r.random() < 0.5:
             t = self.map_type()
             me, strict = self.map_expr(t, n) if t else (None, None)
@@ -1650,17 +1656,7 @@ class Gen:
         """A scene printing integers of every width, offsets, strings,
         arrays, structs and mapped values with printf's tags."""
         r = self.r
-        self.nscene += 1
-        num = self.nscene
-        stmts = []
-        scope = list(self.globals)
-        for _ in range(r.randint(2, 4)):
-            self.nvar += 1
-            v = "i%d" % self.nvar
-            t = self.rint()
-            stmts.append("var %s = %s as %s;" % (v, lit(self.const(t)),
-                                                 t.text()))
-            scope.append((v, t))
+        num, stmts, scope = self.scene_locals(4)
         vals = []
         if self.decls and r.random() < 0.6:
             t = self.map_type()
