@@ -514,6 +514,37 @@ check_bconc (compiler *c, ast *n)
   ck_invalid_operand (c, n->b, "integral");
 }
 
+/* A comparison of two constants, integers, offsets or strings, is a
+   constant, as GNU poke folds it: x / (1 == 2) divides by zero at
+   compile time.  Both operands have the same type here.  */
+static void
+fold_compare (ast *n)
+{
+  const ast *a = n->a, *b = n->b;
+  arith_op op;
+  uint64_t r;
+  if (!a->is_const || !b->is_const || !arith_op_of_token (n->op, &op))
+    return;
+  if (a->kind == A_STR && b->kind == A_STR)
+    {
+      size_t la = (size_t) a->op, lb = (size_t) b->op;
+      int cmp = memcmp (a->name, b->name, la < lb ? la : lb);
+      if (cmp == 0)
+        cmp = la < lb ? -1 : la > lb;
+      arith_fold (op, (uint64_t) (int64_t) cmp, 0, 32, true, 32, true, &r);
+    }
+  else if (is_int (a->type) || is_off (a->type))
+    {
+      const type *t = is_off (a->type) ? a->type->u.o.base : a->type;
+      arith_fold (op, a->lit.v.u, b->lit.v.u, t->u.i.size, t->u.i.sign,
+                  t->u.i.size, t->u.i.sign, &r);
+    }
+  else
+    return;
+  n->is_const = true;
+  n->lit = val_int (n->type, r);
+}
+
 /* == != < > <= >=.  */
 static ast *
 check_compare (compiler *c, ast *n)
@@ -525,22 +556,20 @@ check_compare (compiler *c, ast *n)
   if ((n->op == T_EQ || n->op == T_NE)
       && (ta->kind == TY_ANY || tb->kind == TY_ANY))
     return n;
-  if (is_int (ta) && is_int (tb))
+  if ((is_int (ta) && is_int (tb)) || (is_off (ta) && is_off (tb)))
     {
-      type *common = promote_ints (ta, tb);
+      type *common = is_int (ta) ? promote_ints (ta, tb)
+                                 : offsets_in_bits (ta, tb);
       ck_coerce (c, &n->a, common);
       ck_coerce (c, &n->b, common);
-      return n;
-    }
-  if (is_off (ta) && is_off (tb))
-    {
-      type *common = offsets_in_bits (ta, tb);
-      ck_coerce (c, &n->a, common);
-      ck_coerce (c, &n->b, common);
+      fold_compare (n);
       return n;
     }
   if (ta->kind == TY_STRING && tb->kind == TY_STRING)
-    return n;
+    {
+      fold_compare (n);
+      return n;
+    }
   /* Values of type any are compared with values of every type.  */
   if ((n->op == T_EQ || n->op == T_NE)
       && (ta->kind == TY_ANY || tb->kind == TY_ANY))
@@ -914,7 +943,8 @@ check_var (compiler *c, ast *n)
   return maybe_autocall (c, n);
 }
 
-/* &&, || and =>.  */
+/* &&, || and =>.  GNU poke folds && and || of two constants, not =>
+   and not one whose other operand is not constant.  */
 static ast *
 check_logical (compiler *c, ast *n)
 {
@@ -927,6 +957,12 @@ check_logical (compiler *c, ast *n)
   if (!is_int (n->b->type))
     ck_invalid_operand (c, n->b, "integral");
   n->type = type_bool;
+  if (n->kind != A_IMPLIES && n->a->is_const && n->b->is_const)
+    {
+      bool a = n->a->lit.v.u != 0, b = n->b->lit.v.u != 0;
+      n->is_const = true;
+      n->lit = val_int (n->type, n->kind == A_AND ? a && b : a || b);
+    }
   return n;
 }
 
@@ -947,6 +983,11 @@ check_unop (compiler *c, ast *n)
         ck_invalid_operand (c, n->a, "integral");
       truth32 (c, &n->a);
       n->type = type_bool;
+      if (n->a->is_const)
+        {
+          n->is_const = true;
+          n->lit = val_int (n->type, n->a->lit.v.u == 0);
+        }
       return n;
     case T_TILDE:
       if (!is_int (n->a->type) && !is_off (n->a->type))

@@ -338,61 +338,6 @@ union_field (compiler *c, ast *f)
     field_error (c, f, "optional fields are not allowed in unions");
 }
 
-/* Whether the checked condition E is known true (1) or false (0) at
-   compile time, as GNU poke knows it: constants, comparisons of
-   constant integers or strings, !, && and || of those (the constant
-   folding of conditions is GNU poke's, not the checker's); -1
-   otherwise.  */
-static int
-const_truth (const ast *e)
-{
-  if (e->is_const && is_int (e->type))
-    return e->lit.v.u != 0;
-  if (e->kind == A_UNOP && e->op == T_BANG)
-    {
-      int a = const_truth (e->a);
-      return a < 0 ? -1 : !a;
-    }
-  if (e->kind == A_AND || e->kind == A_OR)
-    {
-      /* Both operands must be known: GNU poke does not look at one.  */
-      int a = const_truth (e->a), b = const_truth (e->b);
-      if (a < 0 || b < 0)
-        return -1;
-      return e->kind == A_AND ? a && b : a || b;
-    }
-  if (e->kind != A_BINOP)
-    return -1;
-  int cmp;
-  const ast *a = e->a, *b = e->b;
-  if (a->kind == A_STR && b->kind == A_STR)
-    {
-      size_t la = (size_t) a->op, lb = (size_t) b->op;
-      cmp = memcmp (a->name, b->name, la < lb ? la : lb);
-      if (cmp == 0)
-        cmp = la < lb ? -1 : la > lb;
-    }
-  else if (a->is_const && b->is_const && is_int (a->type) && is_int (b->type))
-    {
-      if (a->type->u.i.sign)
-        cmp = a->lit.v.i < b->lit.v.i ? -1 : a->lit.v.i > b->lit.v.i;
-      else
-        cmp = a->lit.v.u < b->lit.v.u ? -1 : a->lit.v.u > b->lit.v.u;
-    }
-  else
-    return -1;
-  switch (e->op)
-    {
-    case T_EQ: return cmp == 0;
-    case T_NE: return cmp != 0;
-    case T_LT: return cmp < 0;
-    case T_GT: return cmp > 0;
-    case T_LE: return cmp <= 0;
-    case T_GE: return cmp >= 0;
-    default: return -1;
-    }
-}
-
 /* Field F, of type FT, of a union, its constraint checked: GNU poke
    warns, once a union, of an alternative never taken, after one always
    taken (no constraint, or a constant true one; a struct without one
@@ -401,7 +346,9 @@ const_truth (const ast *e)
 static void
 union_reach (compiler *c, ast *f, type *ft, bool *unreachable, bool *warned)
 {
-  int truth = f->b ? const_truth (f->b) : 1;
+  /* The checker folds constant conditions as GNU poke does.  */
+  int truth = !f->b ? 1 : f->b->is_const && is_int (f->b->type)
+                          ? f->b->lit.v.u != 0 : -1;
   bool never = truth == 0;
   if (!*warned && (*unreachable || never))
     {

@@ -478,6 +478,7 @@ compile_expr (vm *v, ast *n)
   /* The nodes the tree walker answers with their literal.  */
   if (n->kind == A_INT || n->kind == A_STR || n->kind == A_SIZEOF
       || (n->is_const && (n->kind == A_BINOP || n->kind == A_UNOP
+                          || n->kind == A_AND || n->kind == A_OR
                           || n->kind == A_CAST || n->kind == A_OFFSET)))
     {
       c->ev = ev_const;
