@@ -36,9 +36,9 @@ expect ()
 # load path, does not have it.
 expect elf.bpk '^elf_patch_version_need +elf-64\.bpk:' \
   'load elf' '.info functions ^elf_patch_version_need$'
-# .set elf-api poke-elf: poke-elf's Elf_Ident (seven bytes of padding),
+# .set elf-api poke-elf: poke-elf's Elf_Ident (seven uint<8> of padding),
 # of the installed poke-elf/elf-layout.bpk.
-expect poke-elf/elf-layout.bpk '^ +ei_pad +byte\[7\]$' \
+expect poke-elf/elf-layout.bpk '^ +ei_pad +uint<8>\[7\]$' \
   '.set elf-api poke-elf' 'load elf' '.info type Elf_Ident'
 expect elf.map " elf +$BPOKE_PKGDATADIR/maps/elf\.map$" \
   '.file /proc/self/exe' '.map load elf' '.info maps'
