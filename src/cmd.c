@@ -501,7 +501,7 @@ static const cmd_def cmds[] = {
   {"mem", "", cmd_mem},
   {"sub", "", cmd_sub},
   {"mmap", "", cmd_mmap},
-  {"proc", "", cmd_proc},
+  {"proc", "mM", cmd_proc},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
   {"set", "", cmd_set},
