@@ -662,7 +662,7 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
          the tracer each time; bpoke does so for the values whose
          fields report to it, and decodes the others again only when
          out of date (map_stale).  */
-      if (t->u.s.traced)
+      if (t->u.s.traced && v->autoremap)
         s->map.gen = 0;
     }
   *size = end - base;
