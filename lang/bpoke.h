@@ -145,6 +145,11 @@ void bpoke_set_argv (bpoke *pk, int argc, char **argv);
 bool bpoke_info (bpoke *pk, const char *what, const char *arg,
                  const char **err);
 
+/* `.compiler ast EXPR`: compile EXPR (without running it); return the
+   tree the checker made of it (ast-dump.c), with *OK true, or the
+   compiler's messages, with *OK false.  The caller frees the text.  */
+char *bpoke_compiler_ast (bpoke *pk, const char *expr, bool *ok);
+
 /* Compile and run EXPR, the IO space argument of `.ios' and `.close':
    true with its value in *ID when it is an int<32>.  Else false, with
    *ERR the message to say when it is not, or NULL when it did not

@@ -587,7 +587,10 @@ struct_field (compiler *c, ast *tn, type *t, int i, int k,
     field_label (c, t, k, f);
   t->u.s.fields[k].optional = f->d || f->nkids;
   if (c->tracer)
-    t->u.s.fields[k].trace = ck_field_trace (c, f, ft);
+    {
+      t->u.s.fields[k].trace = ck_field_trace (c, f, ft);
+      t->u.s.traced |= t->u.s.fields[k].trace != NULL;
+    }
   if (f->c)
     field_init (c, t, k, f, ft);
   /* The field is visible from here on, in its own constraint too.  */

@@ -6,7 +6,9 @@
    goes out as it is made, as GNU poke's does: a zero group or cluster
    size raises E_div_by_zero after part of it.  When the output is
    styled, the ruler, addresses, ASCII column and unknown bytes are in
-   their classes (the names of dump :val are not styled).  */
+   their classes; so are, for dump :val, the bytes and the name of each
+   element, in the classes dump-val1 to dump-val4 in turn, so that the
+   eye can tell which bytes each name stands for.  */
 
 #include <config.h>
 
@@ -37,8 +39,17 @@ ios_arg (vm *v, val x)
   return io;
 }
 
+/* The bits of element IDX of the value dump :val shows, for styling.  */
+typedef struct dump_span
+{
+  uint64_t off, size;
+  int idx;
+} dump_span;
+
 /* How to lay the rows out, and where the output is.  COL counts the
-   characters of the current line, for the names of dump :val.  */
+   characters of the current line, for the names of dump :val.  SPANS,
+   sorted by offset, are the elements whose bytes are styled (none but
+   for a styled dump :val).  */
 typedef struct dump_ctx
 {
   vm *v;
@@ -49,6 +60,8 @@ typedef struct dump_ctx
   char nonprint;
   const char *unknown;
   size_t col;
+  dump_span *spans;
+  int nspans;
 } dump_ctx;
 
 /* Open class C, or end the innermost with C -1, when the output is
@@ -67,6 +80,38 @@ dstyle (dump_ctx *d, int c)
   if (sb.len)
     fwrite (sb.data, 1, sb.len, d->out);
   sb_free (&sb);
+}
+
+/* The class of element IDX: dump-val1 to dump-val4 in turn.  */
+static int
+val_class (int idx)
+{
+  return STYLE_DUMP_VAL1 + idx % 4;
+}
+
+/* The class of the byte at BYTE, that of the first element holding its
+   first bit, or -1.  The elements before the last one that starts at
+   or before it are looked at in turn, a few of them (overlaps are
+   rare: unions, labels).  */
+static int
+byte_class (const dump_ctx *d, uint64_t byte)
+{
+  uint64_t bit = byte * 8;
+  int lo = 0, hi = d->nspans;
+  while (lo < hi)
+    {
+      int mid = lo + (hi - lo) / 2;
+      if (d->spans[mid].off <= bit)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  int found = -1;
+  for (int i = lo - 1; i >= 0 && i >= lo - 64; i--)
+    if (bit < d->spans[i].off + d->spans[i].size
+        && (found < 0 || d->spans[i].idx < d->spans[found].idx))
+      found = i;
+  return found < 0 ? -1 : val_class (d->spans[found].idx);
 }
 
 static void
@@ -151,6 +196,7 @@ dump_row (dump_ctx *d, uint64_t line, uint64_t end, bool names)
 {
   char buf[32];
   char chars[16];
+  int cls[16];
   bool eof = false;
   int n = 0;
   d->col = 0;
@@ -172,10 +218,15 @@ dump_row (dump_ctx *d, uint64_t line, uint64_t end, bool names)
         }
       if (dump_mod (d, n, d->group, false) == 0)
         emit_char (d, ' ');
+      cls[n] = d->nspans ? byte_class (d, line + (uint64_t) n) : -1;
       if (e == IOS_OK)
         {
           snprintf (buf, sizeof buf, "%02x", (unsigned) b);
+          if (cls[n] >= 0)
+            dstyle (d, cls[n]);
           emit (d, buf);
+          if (cls[n] >= 0)
+            dstyle (d, -1);
         }
       else
         {
@@ -195,7 +246,11 @@ dump_row (dump_ctx *d, uint64_t line, uint64_t end, bool names)
       dstyle (d, STYLE_DUMP_ASCII);
       for (int i = 0; i < n; i++)
         {
+          if (cls[i] >= 0)
+            dstyle (d, cls[i]);
           emit_char (d, chars[i]);
+          if (cls[i] >= 0)
+            dstyle (d, -1);
           if ((i + 1) % (d->cluster * d->group) == 0 && i + 1 < 16)
             emit_char (d, ' ');
         }
@@ -219,6 +274,8 @@ dump_ctx_init (dump_ctx *d, vm *v, ios *io, val *args)
   d->nonprint = (char) args[4].v.u;
   d->unknown = val_str (args[5])->data;
   d->col = 0;
+  d->spans = NULL;
+  d->nspans = 0;
 }
 
 /* _pk_dump (IOS, FROM, SIZE, GROUP_BY, CLUSTER_BY, RULER, ASCII,
@@ -372,6 +429,23 @@ name_cmp (const void *a, const void *b)
 }
 
 static void
+add_span (void *ctx, int idx, val x, const char *name, uint64_t off)
+{
+  (void) name;
+  dump_ctx *d = ctx;
+  d->spans[d->nspans++] = (dump_span) { off, val_size_bits (x), idx };
+}
+
+static int
+span_cmp (const void *a, const void *b)
+{
+  const dump_span *x = a, *y = b;
+  if (x->off != y->off)
+    return x->off < y->off ? -1 : 1;
+  return x->idx - y->idx;
+}
+
+static void
 count_elem (void *ctx, int idx, val x, const char *name, uint64_t off)
 {
   (void) idx, (void) x, (void) name, (void) off;
@@ -398,7 +472,11 @@ dump_row_names (dump_ctx *d, const name_list *l, int *i, uint64_t line,
         }
       else
         fputc (' ', d->out);
+      if (d->nspans)
+        dstyle (d, val_class (l->names[*i].idx));
       fputs (text, d->out);
+      if (d->nspans)
+        dstyle (d, -1);
       used += len;
     }
 }
@@ -448,6 +526,12 @@ dump_val (vm *v, int nargs, val *args)
         else
           free (l.names[i].text);
       l.n = k;
+      if (v->popts.style)
+        {
+          d.spans = xmalloc (sizeof *d.spans * (size_t) (count + 1));
+          dump_each (v, x, add_span, &d);
+          qsort (d.spans, (size_t) d.nspans, sizeof *d.spans, span_cmp);
+        }
     }
   if (d.ruler)
     dump_ruler (&d, start);
@@ -461,6 +545,7 @@ dump_val (vm *v, int nargs, val *args)
         break;
     }
   free_names (&l);
+  free (d.spans);
   fflush (d.out);
   return val_void ();
 }

@@ -1380,7 +1380,12 @@ eval (vm *v, pk_frame *f, ast *n)
     case A_MEMBER:
       {
         val s = eval (v, f, n->a);
-        vm_fresh (v, s);
+        /* A variable, an element or a field is made current when it
+           is read: not twice, since each decoding of a value that
+           reports to the tracer is an event.  */
+        if (n->a->kind != A_VAR && n->a->kind != A_INDEX
+            && n->a->kind != A_MEMBER)
+          vm_fresh (v, s);
         val x = val_sct (s)->fr.slots[n->slot];
         if (!x.t)
           return vm_absent_field (v, s, n->slot);

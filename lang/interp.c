@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ast-dump.h"
 #include "check.h"
 #include "eval.h"
 #include "pkffi.h"
@@ -1535,6 +1536,41 @@ info_type (const char *name, const type *t)
     }
 }
 
+/* Compile TEXT, named "<unknown>" in messages, a program or, with
+   EXPR, a single expression (parse_expression), without running it;
+   call FN with the checked program and DATA; then forget it.  False,
+   with the compiler's messages in ERR, if it does not compile.  What
+   `.info type' and `.compiler ast' look at.  */
+static bool
+compile_forget (bpoke *pk, const char *text, size_t len, bool expr,
+                void (*fn) (const ast *prog, void *data), void *data,
+                strbuf *err)
+{
+  source *src = keep_source (pk, text, len, "<unknown>");
+  run_ctx rc = { pk, 0, BPOKE_OK };
+  parse_env env = parser_env (pk, &rc, false);
+  compiler_mark mark = compiler_get_mark (pk->comp);
+  ast *prog = expr ? parse_expression (&env, src, err)
+                   : parse_program_mode (&env, src, err, NULL, false);
+  bool ok = prog && check_program (pk->comp, prog, err);
+  if (ok)
+    fn (prog, data);
+  compiler_forget (pk->comp, mark);
+  return ok;
+}
+
+static void
+info_typeof_stmt (const ast *prog, void *data)
+{
+  (void) data;
+  for (int i = 0; i < prog->nkids; i++)
+    if (prog->kids[i]->kind == S_EXPR && prog->kids[i]->a->kind == A_TYPEOF)
+      {
+        const type *t = prog->kids[i]->a->aux;
+        info_type (t->name, t);
+      }
+}
+
 /* .info type ARG: ARG is a type or an expression, whose type is
    described.  It is compiled (not run) as `typeof (ARG)', then
    forgotten.  As in GNU poke 4.3, a failure is said on standard output
@@ -1546,22 +1582,9 @@ info_type_of (bpoke *pk, const char *arg)
   sb_init (&sb);
   sb_init (&err);
   sb_printf (&sb, "typeof (%s);", arg);
-  source *src = keep_source (pk, sb.data, sb.len, "<unknown>");
+  bool ok = compile_forget (pk, sb.data, sb.len, false, info_typeof_stmt,
+                            NULL, &err);
   sb_free (&sb);
-  run_ctx rc = { pk, 0, BPOKE_OK };
-  parse_env env = parser_env (pk, &rc, false);
-  compiler_mark mark = compiler_get_mark (pk->comp);
-  ast *prog = parse_program_mode (&env, src, &err, NULL, false);
-  bool ok = prog && check_program (pk->comp, prog, &err);
-  if (ok)
-    for (int i = 0; i < prog->nkids; i++)
-      if (prog->kids[i]->kind == S_EXPR
-          && prog->kids[i]->a->kind == A_TYPEOF)
-        {
-          const type *t = prog->kids[i]->a->aux;
-          info_type (t->name, t);
-        }
-  compiler_forget (pk->comp, mark);
   if (!ok)
     {
       /* FILE:LINE:COL: error: MESSAGE, then the source line and a
@@ -1576,6 +1599,27 @@ info_type_of (bpoke *pk, const char *arg)
     }
   sb_free (&err);
   return ok;
+}
+
+static void
+dump_prog (const ast *prog, void *data)
+{
+  ast_dump (data, prog);
+}
+
+char *
+bpoke_compiler_ast (bpoke *pk, const char *expr, bool *ok)
+{
+  strbuf err, out;
+  sb_init (&err);
+  sb_init (&out);
+  *ok = compile_forget (pk, expr, strlen (expr), true, dump_prog, &out,
+                        &err);
+  strbuf *r = *ok ? &out : &err;
+  sb_free (*ok ? &err : &out);
+  if (!r->data)
+    sb_puts (r, "");
+  return sb_steal (r);
 }
 
 bool

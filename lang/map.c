@@ -656,7 +656,15 @@ build_struct (vm *v, pk_frame *f, type *t, build_ctx *bc, uint64_t *size)
       if (i != chosen_field)
         s->fields[i].t = NULL;
   if (bc->map)
-    set_map (&s->map, bc, base, end - base, f);
+    {
+      set_map (&s->map, bc, base, end - base, f);
+      /* GNU poke maps a value again at every use, and its fields tell
+         the tracer each time; bpoke does so for the values whose
+         fields report to it, and decodes the others again only when
+         out of date (map_stale).  */
+      if (t->u.s.traced && v->autoremap)
+        s->map.gen = 0;
+    }
   *size = end - base;
   vm_pop_roots (v, 2);
   return sv;
@@ -1527,6 +1535,18 @@ recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
   vm_raise (v, v->exc);
 }
 
+/* Report field J of struct S, of type T, to the tracer as checking S
+   again after an assignment finds it: built with the value FV, or
+   absent (FV with no type).  That check is a construction in GNU poke,
+   so the event is field_constructed, at offset 0.  */
+static void
+trace_recheck (vm *v, type *t, pk_struct *s, int j, val fv)
+{
+  if (t->u.s.fields[j].trace)
+    vm_trace_field (v, &s->fr, &t->u.s.fields[j],
+                    fv.t ? VM_TRACE_CONSTRUCTED : VM_TRACE_ABSENT, fv, 0);
+}
+
 /* Field KID of struct S, of type T, is absent.  GNU poke 4.3 checks
    the struct again as its constructor would: the field gets its
    default (its initializer, or its type's default value, which raises
@@ -1536,9 +1556,12 @@ recheck_constraint (vm *v, pk_struct *s, ast *c, int i, val old)
 static void
 recheck_absent (vm *v, type *t, pk_struct *s, ast *kid, int i, val old)
 {
-  if (kid->nkids && !recheck_constraint (v, s, kid->kids[0], i, old))
-    return;
   int j = kid->slot;
+  if (kid->nkids && !recheck_constraint (v, s, kid->kids[0], i, old))
+    {
+      trace_recheck (v, t, s, j, absent_field);
+      return;
+    }
   bool fails = false;
   vm_handler h;
   vm_handler_enter (v, &h);
@@ -1555,6 +1578,8 @@ recheck_absent (vm *v, type *t, pk_struct *s, ast *kid, int i, val old)
           s->fields[j] = build_value (v, &s->fr, t->u.s.fields[j].type,
                                       &bc, &size);
         }
+      trace_recheck (v, t, s, j, s->fields[j]);
+      trace_recheck (v, t, s, j, absent_field);
       fails = kid->b && (!kid->d || vm_eval (v, &s->fr, kid->d).v.u)
               && !vm_eval (v, &s->fr, kid->b).v.u;
       v->handler = h.prev;
@@ -1622,6 +1647,7 @@ map_assign_member (vm *v, pk_frame *f, ast *lv, val x)
             recheck_absent (v, sv.t, s, kid, i, old);
           continue;
         }
+      trace_recheck (v, sv.t, s, kid->slot, s->fields[kid->slot]);
       if (kid->slot == i)
         fkid = kid;
       if (!bound_holds (v, &s->fr, sv.t->u.s.fields[kid->slot].type,

@@ -28,6 +28,10 @@ typedef enum style_class
   STYLE_DUMP_ADDRESS,
   STYLE_DUMP_ASCII,
   STYLE_DUMP_UNKNOWN,
+  STYLE_DUMP_VAL1,              /* dump :val: the bytes and the name of */
+  STYLE_DUMP_VAL2,              /* each element, in turn.  */
+  STYLE_DUMP_VAL3,
+  STYLE_DUMP_VAL4,
   STYLE_PROMPT,
   STYLE_PAGER_MORE,             /* The pager's --More--.  */
   STYLE_TABLE_HEADER,

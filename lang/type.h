@@ -88,6 +88,8 @@ struct type
       int nslots;               /* Fields, then local declarations.  */
       int ndecls;               /* Declarations (var, fun, method...).  */
       bool has_labels;
+      bool traced;              /* A field reports to the tracer (see
+                                   type_field.trace).  */
       int nmethods;
       type_field *methods;      /* Name and function type.  */
       int *method_slots;

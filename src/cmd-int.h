@@ -28,6 +28,9 @@ bool cmd_sub (bpoke *pk, const cmd_args *a, bool *quit);
 bool cmd_mmap (bpoke *pk, const cmd_args *a, bool *quit);
 bool cmd_proc (bpoke *pk, const cmd_args *a, bool *quit);
 
+/* .doc (cmd-doc.c).  */
+bool cmd_doc (bpoke *pk, const cmd_args *a, bool *quit);
+
 /* .map (cmd-map.c).  */
 bool cmd_map (bpoke *pk, const cmd_args *a, bool *quit);
 /* .info maps.  */

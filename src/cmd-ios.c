@@ -1,6 +1,6 @@
 /* cmd-ios.c -- the dot-commands that open IO spaces onto others: .sub
    (a range of an open space), .mmap (a range of a file mapped into
-   memory) and .proc (a process's memory).  Each builds the handler
+   memory) and .proc (a process's memory, and its mappings).  Each builds the handler
    that open () takes (sub://, mmap://, pid://), as GNU poke 4.3 does,
    and says what GNU poke says when it fails.  */
 
@@ -147,7 +147,58 @@ cmd_mmap (bpoke *pk, const cmd_args *a, bool *quit)
   return ok;
 }
 
-/* .proc PID.  */
+/* One line of /proc/PID/maps: START-END PERMS OFFSET DEV INODE PATH.
+   False for a line that is not one.  */
+static bool
+parse_mapping (const char *line, uint64_t *start, uint64_t *end,
+               char perms[5], const char **path)
+{
+  int n = 0;
+  if (sscanf (line, "%" SCNx64 "-%" SCNx64 " %4s %*s %*s %*s%n", start, end,
+              perms, &n) != 3 || n == 0 || *end < *start)
+    return false;
+  *path = line + n + strspn (line + n, " \t");
+  return true;
+}
+
+/* The mappings of process PID as sub-spaces of IO space ID, in the order
+   of their addresses, named as GNU poke 4.3 names them
+   (sub://ID/0xSTART/0xSIZE/PATH); ALL of them, or only those that no
+   file backs.  A mapping that can be read but not written opens
+   read-only.  The process's space stays the current one.  */
+static void
+open_mappings (bpoke *pk, int id, uint64_t pid, bool all)
+{
+  char name[64];
+  snprintf (name, sizeof name, "/proc/%" PRIu64 "/maps", pid);
+  FILE *f = fopen (name, "r");
+  if (!f)
+    return;
+  char line[4096 + 128];
+  while (fgets (line, sizeof line, f))
+    {
+      line[strcspn (line, "\n")] = '\0';
+      uint64_t start, end;
+      char perms[5];
+      const char *path;
+      if (!parse_mapping (line, &start, &end, perms, &path)
+          || (!all && path[0] == '/'))
+        continue;
+      size_t len = strlen (path) + 80;
+      char *handler = malloc (len);
+      snprintf (handler, len, "sub://%d/0x%" PRIx64 "/0x%" PRIx64 "/%s", id,
+                start, end - start, path);
+      bool ro = perms[0] == 'r' && perms[1] != 'w';
+      if (bpoke_ios_open (pk, handler, ro ? 1 : 1 | 2) < 0)
+        cmd_fail ("Error creating sub IOS %s", handler);
+      free (handler);
+    }
+  fclose (f);
+  bpoke_ios_set_current (pk, id);
+}
+
+/* .proc[/mM] PID: with /m, also the mappings that no file backs, each
+   as an IO space; with /M, all the mappings.  */
 bool
 cmd_proc (bpoke *pk, const cmd_args *a, bool *quit)
 {
@@ -157,5 +208,10 @@ cmd_proc (bpoke *pk, const cmd_args *a, bool *quit)
     return cmd_fail ("Usage: .proc[/mM] PID");
   char handler[32];
   snprintf (handler, sizeof handler, "pid://%" PRIu64, pid);
-  return open_handler (pk, "proc", handler);
+  if (!open_handler (pk, "proc", handler))
+    return false;
+  bool all = strchr (a->flags, 'M') != NULL;
+  if (all || strchr (a->flags, 'm'))
+    open_mappings (pk, bpoke_ios_current (pk), pid, all);
+  return true;
 }

@@ -203,6 +203,25 @@ cmd_version (bpoke *pk, const cmd_args *a, bool *quit)
   return true;
 }
 
+/* .compiler ast EXPR: the tree the compiler makes of EXPR.  As in GNU
+   poke, a compile error is said on standard output and the command
+   still succeeds.  */
+static bool
+cmd_compiler (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  if (a->argc < 2)
+    return cmd_fail ("Usage: .compiler (ast)");
+  if (strncmp ("ast", a->argv[1], strlen (a->argv[1])) != 0)
+    return cmd_fail ("compiler %s: command not found.", a->argv[1]);
+  const char *expr = a->rest + strcspn (a->rest, " \t");
+  bool ok;
+  char *text = bpoke_compiler_ast (pk, expr + strspn (expr, " \t"), &ok);
+  fputs (text, stdout);
+  free (text);
+  return true;
+}
+
 /* IO spaces.  */
 
 typedef struct ios_name
@@ -482,7 +501,7 @@ static const cmd_def cmds[] = {
   {"mem", "", cmd_mem},
   {"sub", "", cmd_sub},
   {"mmap", "", cmd_mmap},
-  {"proc", "", cmd_proc},
+  {"proc", "mM", cmd_proc},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
   {"set", "", cmd_set},
@@ -490,6 +509,8 @@ static const cmd_def cmds[] = {
   {"map", "", cmd_map},
   {"editor", "", cmd_editor},
   {"version", "", cmd_version},
+  {"doc", "", cmd_doc},
+  {"compiler", "", cmd_compiler},
   {"help", "", cmd_help},
 };
 

@@ -23,8 +23,12 @@ bool cmd_is_exit (const char *line);
 /* Set for an interactive session: .mem and .ios then say which IO
    space is current, as GNU poke does.  */
 extern bool cmd_interactive;
-/* Commands are typed at the prompt (what .editor needs).  */
+/* Commands are typed at the prompt (what .editor and .doc need).  */
 extern bool cmd_prompt;
+
+/* The info file of bpoke's manual, which .doc shows: the installed one
+   unless main points it elsewhere.  */
+extern const char *cmd_manual;
 
 /* The name of dot-command I (without its dot), or NULL past the last
    one: for completion.  */

@@ -95,7 +95,8 @@ load_init_file (bpoke *pk)
   fclose (f);
 }
 
-/* An uninstalled bpoke loads the standard library of its source tree:
+/* An uninstalled bpoke loads the standard library of its source tree,
+   and `.doc' shows its manual:
    the program is then BUILD_DIR/src/bpoke, as configure recorded the
    build directory (symbolic links resolved, as the kernel names the
    running program).  Installed, it keeps the installed library.  One
@@ -107,7 +108,10 @@ use_source_stdlib (bpoke *pk)
   char exe[sizeof built + 1];
   ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe);
   if (n == (ssize_t) sizeof built - 1 && memcmp (exe, built, (size_t) n) == 0)
-    bpoke_set_datadir (pk, BPOKE_SRC_DIR "/stdlib");
+    {
+      bpoke_set_datadir (pk, BPOKE_SRC_DIR "/stdlib");
+      cmd_manual = BPOKE_SRC_DIR "/doc/bpoke.info";
+    }
 }
 
 static int real_main (int argc, char **argv);

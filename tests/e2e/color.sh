@@ -114,6 +114,36 @@ same "dump's classes" out \
 "$E[4m76543210  0011 2233 4455 6677 8899 aabb ccdd eeff  0123456789ABCDEF$E[0m
 $E[34m00000000:$E[0m 6162                                     $E[33mab$E[0m"
 
+# dump :val: the bytes (hexadecimal and ASCII) and the name of each
+# element in dump-val1, dump-val2, dump-val3, dump-val4 in turn (green,
+# red, bright yellow, yellow), the fifth in dump-val1 again.
+printf 'abcdef' > "$work/six"
+has ()
+{
+  if grep -qF -- "$3" "$work/$2"; then ok "$1"
+  else ko "$1"; echo "want: $3" | cat -v; cat -v "$work/$2"; fi
+}
+bp --color=yes "$work/six" -c 'type P = struct { uint<8> a; uint<16> b; }' \
+   -c 'dump :val P @ 0#B'
+has "dump :val: the first field's byte in dump-val1" out " $E[32m61$E[0m"
+has "dump :val: the second field's bytes in dump-val2" out \
+  "$E[31m62$E[0m $E[31m63$E[0m"
+has "dump :val: ASCII in the element's class, within dump-ascii" out \
+  "$E[33m$E[32ma$E[0m$E[33m$E[31mb$E[0m"
+has "dump :val: the names in their elements' classes" out \
+  " $E[32ma$E[0m $E[31mb$E[0m"
+bp --color=yes "$work/six" -c 'dump :val uint<8>[5] @ 1#B'
+has "dump :val: the classes go round after four elements" out \
+  "$E[93m64$E[0m $E[33m65$E[0m$E[32m66$E[0m"
+has "dump :val: a byte of no element is plain" out ":$E[0m 61$E[32m62"
+mkdir -p "$work/cfg/bpoke"
+printf 'dump-val2 = underline\n' > "$work/cfg/bpoke/style"
+bp --color=yes "$work/six" -c 'dump :val uint<8>[2] @ 0#B'
+has "a style file restyles dump-val2" out "$E[32m61$E[0m$E[4m62$E[0m"
+rm -r "$work/cfg"
+bp --color=no "$work/six" -c 'dump :val uint<8>[2] @ 0#B'
+plain "dump :val without colour" out
+
 # sdiff: each @@ line, and each line of :a and of :b, in its class
 # (bold, red, green: the manual's table); the lines of a hunk are
 # padded as without colour.  A user's style file restyles them.

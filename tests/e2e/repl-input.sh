@@ -5,7 +5,8 @@
 # is one history item, also after a restart; `.exit N' exits with N;
 # `exit', `quit' and `help' without their dot get a hint; bad settings
 # and a mistyped type before `@' get GNU poke's messages (golden tests
-# check these in batch too); .editor runs what $EDITOR wrote.
+# check these in batch too); .editor runs what $EDITOR wrote; .doc
+# shows the manual in info or less.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -80,6 +81,36 @@ line '.editor'
 check ".editor shows the command written" "(bpoke) 6 *  7"
 check ".editor runs it" "42"
 unset EDITOR
+
+# .doc: the manual in the viewer doc-viewer names.  info (a stand-in
+# that shows its arguments) gets the manual and the node; less finds
+# the node's entry in the table of contents; without info, less.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\necho "info $*"\n' > "$work/bin/info"
+chmod +x "$work/bin/info"
+tmux_env="PATH='$work/bin:$PATH'"
+start
+line '.doc Dot-commands'
+check_re ".doc runs info on the manual, at the node" \
+  '^info -f /.*/bpoke\.info -n Dot-commands$'
+line '.set doc-viewer less'
+line '.doc Dot-commands'
+check ".doc runs less" "The prompt, and commands of the session."
+case $(tmux -S "$sock" capture-pane -p | head -n 1) in
+  "* Dot-commands::"*) ok "less shows the node's entry first";;
+  *) ko "less shows the node's entry first"; tmux -S "$sock" capture-pane -p | head -n 5;;
+esac
+keys q
+line '6 * 7'
+check "the prompt is back after less" "42"
+rm "$work/bin/info"
+start
+line '.doc'
+check "without info, .doc runs less" "This manual is for bpoke"
+keys q
+tmux_env=
+if [ -z "$("$BPOKE" -q -c '.doc')" ]; then ok ".doc does nothing in batch"
+else ko ".doc does nothing in batch"; fi
 
 start
 line '.quit 3'

@@ -1,8 +1,8 @@
 /* test_interp.c -- unit tests for what lang/interp.c gives the prompt:
    completion (global names, attributes, the members of a value found
    from declarations), unfinished commands, settings and the integers
-   of dot-commands, and that a command that does not compile declares
-   nothing.  The prompt itself is tested in a terminal
+   of dot-commands, that a command that does not compile declares
+   nothing, and `.compiler ast'.  The prompt itself is tested in a terminal
    (tests/e2e/repl-*.sh).  */
 
 #include <setjmp.h>
@@ -243,6 +243,50 @@ test_failed_forgotten (void **state)
                                    false), BPOKE_ERROR);
 }
 
+/* `.compiler ast': the checked tree of an expression, each node with
+   its kind, location, operator, type and folded value, children one
+   "| " deeper; or the compiler's message.  Nothing is run or kept.  */
+static void
+test_compiler_ast (void **state)
+{
+  bpoke *pk = *state;
+  bool ok;
+  char *t = bpoke_compiler_ast (pk, "1 + 2", &ok);
+  assert_true (ok);
+  assert_string_equal (t,
+                       "A_PROGRAM::\n"
+                       "location: 1,1\n"
+                       "| S_EXPR::\n"
+                       "| location: 1,1\n"
+                       "| | A_BINOP::\n"
+                       "| | location: 1,1\n"
+                       "| | operator: +\n"
+                       "| | type: int<32>\n"
+                       "| | value: 3\n"
+                       "| | | A_INT::\n"
+                       "| | | location: 1,1\n"
+                       "| | | type: int<32>\n"
+                       "| | | value: 1\n"
+                       "| | | A_INT::\n"
+                       "| | | location: 1,5\n"
+                       "| | | type: int<32>\n"
+                       "| | | value: 2\n");
+  free (t);
+  t = bpoke_compiler_ast (pk, "o.head", &ok);
+  assert_true (ok);
+  assert_non_null (strstr (t, "| | A_MEMBER::\n| | location: 1,1\n"
+                           "| | name: head\n| | type: Inner\n"));
+  free (t);
+  t = bpoke_compiler_ast (pk, "1 +", &ok);
+  assert_false (ok);
+  assert_non_null (strstr (t, "<unknown>:1:3: error: "));
+  free (t);
+  t = bpoke_compiler_ast (pk, "zzundefined", &ok);
+  assert_false (ok);
+  assert_non_null (strstr (t, "undefined variable 'zzundefined'"));
+  free (t);
+}
+
 int
 main (void)
 {
@@ -255,6 +299,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_settings, setup, teardown),
     cmocka_unit_test (test_parse_int),
     cmocka_unit_test_setup_teardown (test_failed_forgotten, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_compiler_ast, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
