@@ -46,6 +46,10 @@ out=$("$BPOKE" -q -c '.set elf-api poke-elf' -c 'load elf' \
       -c 'printf ("%v %v\n", Elf_Ident {ei_class = 2}.ei_pad, Elf64_Shdr {}.sh_flags)' 2>&1)
 [ "$out" = "[0UB,0UB,0UB,0UB,0UB,0UB,0UB] 0UL" ] && ok "elf-api poke-elf: poke-elf's layouts" \
   || ko "elf-api poke-elf, layouts: $out"
+out=$("$BPOKE" -q -c 'load elf' -c 'elf_api' 2>&1)
+[ "$out" = '"poke-2.4"' ] && ok "elf_api after load elf" || ko "elf_api: $out"
+out=$("$BPOKE" -q -c '.set elf-api poke-elf' -c 'load elf' -c 'elf_api' 2>&1)
+[ "$out" = '"poke-elf"' ] && ok "elf_api after .set elf-api poke-elf" || ko "elf_api, poke-elf: $out"
 out=$("$BPOKE" -q -c 'load elf' \
       -c 'printf ("%v %v\n", Elf_Ident {}.ei_pad, Elf64_Shdr {}.sh_flags)' 2>&1)
 [ "$out" = "[0UB,0UB,0UB,0UB,0UB,0UB] Elf64_SectionFlags {flags=0UL}" ] \
