@@ -394,7 +394,7 @@ dump_elems (vm *v, int nargs, val *args)
    counts to fill lines.  */
 typedef struct dump_name
 {
-  uint64_t off;
+  uint64_t off, size;
   int idx;
   size_t len;
   char *text;
@@ -416,30 +416,14 @@ add_name (void *ctx, int idx, val x, const char *name, uint64_t off)
     snprintf (text, len, "%d=%s", idx, name);
   else
     snprintf (text, len, "%s", name);
-  l->names[l->n++] = (dump_name) { off, idx, strlen (name), text };
+  l->names[l->n++] = (dump_name) { off, val_size_bits (x), idx,
+                                   strlen (name), text };
 }
 
 static int
 name_cmp (const void *a, const void *b)
 {
   const dump_name *x = a, *y = b;
-  if (x->off != y->off)
-    return x->off < y->off ? -1 : 1;
-  return x->idx - y->idx;
-}
-
-static void
-add_span (void *ctx, int idx, val x, const char *name, uint64_t off)
-{
-  (void) name;
-  dump_ctx *d = ctx;
-  d->spans[d->nspans++] = (dump_span) { off, val_size_bits (x), idx };
-}
-
-static int
-span_cmp (const void *a, const void *b)
-{
-  const dump_span *x = a, *y = b;
   if (x->off != y->off)
     return x->off < y->off ? -1 : 1;
   return x->idx - y->idx;
@@ -517,6 +501,15 @@ dump_val (vm *v, int nargs, val *args)
       l.names = xmalloc (sizeof *l.names * (size_t) (count + 1));
       dump_each (v, x, add_name, &l);
       qsort (l.names, (size_t) l.n, sizeof *l.names, name_cmp);
+      /* Every element's bytes are styled, named or not.  */
+      if (v->popts.style)
+        {
+          d.spans = xmalloc (sizeof *d.spans * (size_t) (l.n + 1));
+          for (int i = 0; i < l.n; i++)
+            d.spans[d.nspans++] = (dump_span) { l.names[i].off,
+                                                l.names[i].size,
+                                                l.names[i].idx };
+        }
       int k = 0;
       for (int i = 0; i < l.n; i++)
         if (l.names[i].off % 4 == 0 && l.names[i].off >= start * 8
@@ -526,12 +519,6 @@ dump_val (vm *v, int nargs, val *args)
         else
           free (l.names[i].text);
       l.n = k;
-      if (v->popts.style)
-        {
-          d.spans = xmalloc (sizeof *d.spans * (size_t) (count + 1));
-          dump_each (v, x, add_span, &d);
-          qsort (d.spans, (size_t) d.nspans, sizeof *d.spans, span_cmp);
-        }
     }
   if (d.ruler)
     dump_ruler (&d, start);
