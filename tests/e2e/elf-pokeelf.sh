@@ -37,6 +37,13 @@
 #   pretty     poke-elf's field pretty-printers (_print_FIELD methods) of
 #              notes' descriptors and of MIPS library entries.
 #
+# Then, when GNU poke 4.3 runs ($POKE43, default tests/oracle/gnu-poke-4.3
+# where ./bootstrap set it up; skipped, saying so, without it), a live
+# comparison: elf-pokeelf-alter.py changes a few bytes of the files' headers,
+# symbols, relocations, dynamic entries and notes, 40 times a file (the
+# same changes on every run), and every structure must map, print or be
+# refused as GNU poke 4.3 does.
+#
 # Usage: elf-pokeelf.sh [--record]
 #   --record   run GNU poke 4.3 ($POKE, which must say "GNU poke 4.3")
 #              and write the .out and .bytes files.
@@ -104,5 +111,16 @@ for cmds in "$dir"/*.cmds; do
   fi
 done
 [ $record = yes ] && exit 0
+
+poke43=${POKE43:-$top/tests/oracle/gnu-poke-4.3}
+if "$poke43" --version 2>/dev/null | head -n 1 | grep -q 'GNU poke 4.3'; then
+  fresh
+  if python3 "$here/elf-pokeelf-alter.py" "$work/data" "$poke43" "$BPOKE" 40 \
+       > "$work/alter" 2>&1
+  then ok "altered files: $(tail -n 1 "$work/alter")"
+  else ko "altered files"; grep -v '^ok: ' "$work/alter" | head -n 30; fi
+else
+  echo "skip: altered files (GNU poke 4.3 is not set up: tests/oracle/gnu-poke-4.3 --setup)"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
