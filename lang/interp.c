@@ -1446,6 +1446,16 @@ info_collect (void *cv, const char *name, char kind, type *t)
 }
 
 /* .info type: T, named NAME (NULL for an anonymous type).  */
+/* Whether `.info type' lists the field or method F: as in GNU poke
+   4.3, not an anonymous field, nor a pretty-printer (_print,
+   _print_FIELD).  */
+static bool
+info_shown (const type_field *f)
+{
+  return f->name && strcmp (f->name, "_print") != 0
+         && strncmp (f->name, "_print_", 7) != 0;
+}
+
 static void
 info_type (const char *name, const type *t)
 {
@@ -1514,22 +1524,29 @@ info_type (const char *name, const type *t)
     return;
   for (int m = 0; m < 2; m++)
     {
-      int count = m ? t->u.s.nmethods : t->u.s.nfields;
+      int count = m ? t->u.s.nmethods : t->u.s.nfields, shown = 0;
       const type_field *fs = m ? t->u.s.methods : t->u.s.fields;
-      if (count == 0)
-        continue;
       size_t fw = 4;
       for (int i = 0; i < count; i++)
-        if (fs[i].name && strlen (fs[i].name) > fw)
-          fw = strlen (fs[i].name);
+        if (info_shown (&fs[i]))
+          {
+            shown++;
+            if (strlen (fs[i].name) > fw)
+              fw = strlen (fs[i].name);
+          }
+      /* GNU poke heads the fields even when none is shown.  */
+      if (m ? shown == 0 : count == 0)
+        continue;
       printf ("%s\n  %-*sType\n", m ? "Methods:" : "Fields:", (int) fw + 5,
               "Name");
       for (int i = 0; i < count; i++)
         {
+          if (!info_shown (&fs[i]))
+            continue;
           strbuf sb;
           sb_init (&sb);
           type_print_signature (&sb, fs[i].type);
-          printf ("  %-*s%s\n", (int) fw + 5, fs[i].name ? fs[i].name : "",
+          printf ("  %-*s%s\n", (int) fw + 5, fs[i].name,
                   sb.data ? sb.data : "");
           sb_free (&sb);
         }
