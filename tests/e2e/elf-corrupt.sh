@@ -179,8 +179,11 @@ case_ shstrndx-bad 1 'unhandled out of bounds exception' - \
 # ELF32 bytes as ELF64 (here without error).
 case_ class32 1 "$cv" "in field Elf64_File.ehdr" \
   'walked [0]'
-# ELFDATA2MSB: every field is read big-endian, e_shoff is huge.
-case_ big-endian 1 "$eof" "$wm Elf64_File.shdr" "$eof / $wm Elf64_File.shdr [1]"
+# ELFDATA2MSB: every field is read big-endian, e_shoff is huge: in
+# bits, past 2^63, so the label of shdr raises E_overflow, as GNU poke
+# 4.3 raises it for such a label; GNU poke 2.4 maps at the offset
+# wrapped around, past the end of the file.
+case_ big-endian 1 'unhandled overflow exception' - "$eof / $wm Elf64_File.shdr [1]"
 # A section header of .dynsym or a section name pointing past the end.
 case_ dynsym-size 1 "$eof" - "$eof [1]"
 case_ dynsym-offset 1 "$eof" - "$eof [1]"
