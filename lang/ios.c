@@ -532,7 +532,9 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
     kind = SP_NBD;
   else
     kind = SP_FILE;
-  if (kind != SP_MEM
+  /* GNU poke opens an NBD export whatever the flags, with no mode
+     when they have neither IOS_F_READ nor IOS_F_WRITE.  */
+  if (kind != SP_MEM && kind != SP_NBD
       && ((mode & ~(uint64_t) (IOS_F_READ | IOS_F_WRITE | IOS_F_CREATE))
           || mode == IOS_F_CREATE))
     {

@@ -485,6 +485,21 @@ option_reply (nbd_conn *c, uint32_t opt, uint32_t *type,
   return IOS_OK;
 }
 
+/* The information D of LEN bytes of an NBD_REP_INFO reply: the
+   export's size and flags (*SIZED then) or something else, ignored.  */
+static ios_err
+take_info (nbd_conn *c, const unsigned char *d, uint32_t len, bool *sized)
+{
+  if (len < 2 || get_be (d, 2) != NBD_INFO_EXPORT)
+    return IOS_OK;
+  if (len != 12)
+    return die (c, "the NBD server sent a malformed export size");
+  c->size = get_be (d + 2, 8);
+  c->tflags = (uint16_t) get_be (d + 10, 2);
+  *sized = true;
+  return IOS_OK;
+}
+
 /* Ask for EXPORT with NBD_OPT_GO; *UNSUP if the server does not know
    that option.  */
 static ios_err
@@ -507,15 +522,8 @@ opt_go (nbd_conn *c, const char *export, bool *unsup)
                     "NBD_OPT_GO");
       if ((e = option_reply (c, NBD_OPT_GO, &type, &d, &len)) != IOS_OK)
         break;
-      if (type == NBD_REP_INFO && len >= 2
-          && get_be (d, 2) == NBD_INFO_EXPORT)
-        {
-          if (len != 12)
-            e = die (c, "the NBD server sent a malformed export size");
-          c->size = get_be (d + 2, 8);
-          c->tflags = (uint16_t) get_be (d + 10, 2);
-          sized = true;
-        }
+      if (type == NBD_REP_INFO)
+        e = take_info (c, d, len, &sized);
       else if (type == NBD_REP_ERR_UNSUP)
         *unsup = true;
       else if (type & 0x80000000u)

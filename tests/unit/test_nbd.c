@@ -118,7 +118,8 @@ be (uint64_t x, int n)
 static void
 bytes (const void *p, size_t n)
 {
-  memcpy (script + slen, p, n);
+  if (n)
+    memcpy (script + slen, p, n);
   slen += n;
 }
 
