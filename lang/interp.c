@@ -950,6 +950,7 @@ void
 bpoke_interrupt (bpoke *pk)
 {
   pk->vm->interrupted = 1;
+  iodev_interrupted = 1;
 }
 
 /* The settings of `.set', in the order GNU poke 4.3 lists them, then

@@ -10,6 +10,7 @@
 #ifndef BPOKE_IODEV_H
 #define BPOKE_IODEV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -87,6 +88,10 @@ void iodev_after_commit (iodev *d);
 const char *iodev_why (void);
 ios_err iodev_fail (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
+
+/* Set by bpoke_interrupt (Ctrl-C): a device that waits on another
+   program (an NBD server) stops waiting, and clears it.  */
+extern volatile sig_atomic_t iodev_interrupted;
 
 /* Called before every step of a commit or a recovery that changes a
    file or a directory: the crash simulator of the tests.  */

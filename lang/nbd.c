@@ -236,14 +236,18 @@ die (nbd_conn *c, const char *why)
   return iodev_fail ("%s", why);
 }
 
-/* Wait until C's socket is ready for EVENTS.  */
+/* Wait until C's socket is ready for EVENTS, or Ctrl-C.  */
 static ios_err
 await (nbd_conn *c, short events)
 {
   struct pollfd p = { c->fd, events, 0 };
   int r;
   while ((r = poll (&p, 1, c->timeout_ms)) < 0 && errno == EINTR)
-    ;
+    if (iodev_interrupted)
+      {
+        iodev_interrupted = 0;
+        return die (c, "interrupted while waiting for the NBD server");
+      }
   if (r < 0)
     return die (c, strerror (errno));
   if (r == 0)

@@ -5,7 +5,9 @@
 # on an export, assigns a field, and the bytes are checked in the file
 # nbdkit's file plugin serves and through a second connection.  A
 # read-only export refuses writes, bad URIs and dead servers are
-# errors, a server that does not answer times out, and a commit that
+# errors, a server that does not answer times out (or Ctrl-C stops the
+# wait, at the prompt, where .nbd also says which IO space is current
+# now), and a commit that
 # fails on an export leaves a file written in the same command as it
 # was.  The expected outputs are GNU poke 4.3's (built with libnbd),
 # the socket paths and port put in their place; where GNU poke says
@@ -122,32 +124,6 @@ else
   ko "no free TCP port for nbdkit among 10899 ... 50899"
 fi
 
-# At the prompt, .nbd says which IO space is now the current one.
-if command -v tmux >/dev/null; then
-  tmux -S "$work/tmux.sock" new-session -d -x 150 -y 20 \
-    "HOME='$work' '$BPOKE' -q; sleep 30"
-  want="The current IOS is now \`$M'."
-  for i in $(seq 50); do
-    tmux -S "$work/tmux.sock" capture-pane -p | grep -q '(bpoke)' && break
-    sleep 0.1
-  done
-  tmux -S "$work/tmux.sock" send-keys -l ".nbd $M"
-  tmux -S "$work/tmux.sock" send-keys Enter
-  for i in $(seq 50); do
-    tmux -S "$work/tmux.sock" capture-pane -p | grep -qF "$want" && break
-    sleep 0.1
-  done
-  if tmux -S "$work/tmux.sock" capture-pane -p | grep -qF "$want"; then
-    ok ".nbd at the prompt says the export is the current IO space"
-  else
-    ko ".nbd at the prompt says the export is the current IO space"
-    tmux -S "$work/tmux.sock" capture-pane -p
-  fi
-  tmux -S "$work/tmux.sock" kill-server
-else
-  echo "tmux missing: .nbd at the prompt not tested"
-fi
-
 # Read-only exports.
 check "a read-only export opens read-only and refuses writes (E_perm)" \
 "  Id   Type   Mode   Bias           Size           Name
@@ -211,6 +187,45 @@ case $out in
       || ko "a mute server times out, but in $took s" ;;
   *) ko "a mute server times out"; printf '%s\n' "$out" ;;
 esac
+
+# At the prompt, .nbd says which IO space is now the current one, and
+# Ctrl-C stops a wait on a server that says nothing.
+# screen_has TEXT: the terminal comes to show TEXT (in 5 s).
+screen_has ()
+{
+  for i in $(seq 50); do
+    tmux -S "$work/tmux.sock" capture-pane -p | grep -qF "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+if command -v tmux >/dev/null; then
+  tmux -S "$work/tmux.sock" new-session -d -x 150 -y 20 \
+    "HOME='$work' '$BPOKE' -q; sleep 30"
+  screen_has '(bpoke)'
+  tmux -S "$work/tmux.sock" send-keys -l ".nbd $M"
+  tmux -S "$work/tmux.sock" send-keys Enter
+  if screen_has "The current IOS is now \`$M'."; then
+    ok ".nbd at the prompt says the export is the current IO space"
+  else
+    ko ".nbd at the prompt says the export is the current IO space"
+    tmux -S "$work/tmux.sock" capture-pane -p
+  fi
+  tmux -S "$work/tmux.sock" send-keys -l \
+    ".nbd nbd+unix:///?socket=$work/mute.sock"
+  tmux -S "$work/tmux.sock" send-keys Enter
+  sleep 0.5
+  tmux -S "$work/tmux.sock" send-keys C-c
+  if screen_has "(interrupted while waiting for the NBD server)"; then
+    ok "Ctrl-C stops a wait on a mute server"
+  else
+    ko "Ctrl-C stops a wait on a mute server"
+    tmux -S "$work/tmux.sock" capture-pane -p
+  fi
+  tmux -S "$work/tmux.sock" kill-server
+else
+  echo "tmux missing: .nbd at the prompt not tested"
+fi
 
 # Errors the server reports: E_io (GNU poke says E_eof).
 serve eread --filter=error memory 1M error=EIO error-pread-rate=100%
