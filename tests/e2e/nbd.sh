@@ -227,6 +227,50 @@ else
   echo "tmux missing: .nbd at the prompt not tested"
 fi
 
+# A server that hangs up after the handshake, and one that claims an
+# export of 2^64 - 1 bytes: E_io, and a message, not a crash.  (GNU
+# poke's libnbd asks such a server for more options than it knows, and
+# opens neither.)
+# fake SOCK SIZE: a server on SOCK that answers one NBD_OPT_GO with an
+# export of SIZE bytes, then hangs up.
+fake ()
+{
+  python3 -c '
+import socket, struct, sys
+s = socket.socket (socket.AF_UNIX)
+s.bind (sys.argv[1])
+s.listen (1)
+open (sys.argv[1] + ".ready", "w").write ("ready")
+c, _ = s.accept ()
+def get (n):
+    b = b""
+    while len (b) < n:
+        b += c.recv (n - len (b))
+    return b
+c.sendall (b"NBDMAGICIHAVEOPT" + struct.pack (">H", 3))
+get (4)
+magic, opt, n = struct.unpack (">QII", get (16))
+get (n)
+info = struct.pack (">HQH", 0, int (sys.argv[2]), 1)
+rep = struct.pack (">QII", 0x3e889045565a9, 7, 3) + struct.pack (">I", 12)
+c.sendall (rep + info + struct.pack (">QIII", 0x3e889045565a9, 7, 1, 0))
+c.close ()' "$1" "$2" &
+  pids="$pids $!"
+  wait_for "$1.ready"
+}
+fake "$work/hangup.sock" 4096
+check "a server that hangs up after the handshake: reads are E_io" \
+"unhandled generic IO exception
+unhandled generic IO exception" \
+  -c ".nbd nbd+unix:///?socket=$work/hangup.sock" -c 'byte @ 0#B' \
+  -c 'byte @ 0#B'
+fake "$work/huge.sock" 18446744073709551615
+out=$("$BPOKE" -q -c ".nbd nbd+unix:///?socket=$work/huge.sock" 2>&1)
+case $out in
+  *"more than bpoke can address"*) ok "an export too large to address is refused" ;;
+  *) ko "an export too large to address is refused"; printf '%s\n' "$out" ;;
+esac
+
 # Errors the server reports: E_io (GNU poke says E_eof).
 serve eread --filter=error memory 1M error=EIO error-pread-rate=100%
 check "a read the server fails is E_io" "unhandled generic IO exception" \
