@@ -90,7 +90,8 @@ ios_err iodev_fail (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 
 /* Set by bpoke_interrupt (Ctrl-C): a device that waits on another
-   program (an NBD server) stops waiting, and clears it.  */
+   program (an NBD server) stops waiting, and clears it; so does the
+   start of each transaction (ios_begin).  */
 extern volatile sig_atomic_t iodev_interrupted;
 
 /* Called before every step of a commit or a recovery that changes a

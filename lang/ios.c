@@ -666,6 +666,7 @@ void
 ios_begin (void)
 {
   txn++;
+  iodev_interrupted = 0;        /* A Ctrl-C before the command.  */
   for (store *st = stores; st; st = st->next)
     store_check (st);
 }

@@ -236,27 +236,33 @@ die (nbd_conn *c, const char *why)
   return iodev_fail ("%s", why);
 }
 
-/* Wait until C's socket is ready for EVENTS, or Ctrl-C.  */
+/* Wait until C's socket is ready for EVENTS, or Ctrl-C.  The wait is
+   cut in slices, since the signal may be taken by another thread than
+   the one waiting here, whose poll it does not interrupt.  */
 static ios_err
 await (nbd_conn *c, short events)
 {
   struct pollfd p = { c->fd, events, 0 };
-  int r;
-  while ((r = poll (&p, 1, c->timeout_ms)) < 0 && errno == EINTR)
-    if (iodev_interrupted)
-      {
-        iodev_interrupted = 0;
-        return die (c, "interrupted while waiting for the NBD server");
-      }
-  if (r < 0)
-    return die (c, strerror (errno));
-  if (r == 0)
+  int left = c->timeout_ms;
+  for (;;)
     {
-      c->dead = true;
-      return iodev_fail ("the NBD server did not answer within %d s",
-                         (c->timeout_ms + 999) / 1000);
+      int slice = left < 100 ? left : 100;
+      int r = poll (&p, 1, slice);
+      if (iodev_interrupted)
+        {
+          iodev_interrupted = 0;
+          return die (c, "interrupted while waiting for the NBD server");
+        }
+      if (r > 0)
+        return IOS_OK;
+      if (r < 0 && errno != EINTR)
+        return die (c, strerror (errno));
+      if (r == 0 && (left -= slice) <= 0)
+        break;
     }
-  return IOS_OK;
+  c->dead = true;
+  return iodev_fail ("the NBD server did not answer within %d s",
+                     (c->timeout_ms + 999) / 1000);
 }
 
 /* Receive exactly N bytes.  */
