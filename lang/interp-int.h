@@ -28,6 +28,10 @@ struct bpoke
   /* The settings about maps (used by the program) and the manual
      viewer (which bpoke does not have: kept, with no effect).  */
   bool auto_map, prompt_maps, doc_less;
+  /* .set elf-api poke-elf: modules are looked for in DATADIR/poke-elf
+     first (find_module), which holds poke-elf's versions of the ELF
+     module's files that differ from GNU poke 2.4's.  */
+  bool elf_api_pokeelf;
   iomaps *maps;                 /* The maps of the IO spaces.  */
   int nmap_loads;               /* Map files loaded so far.  */
   /* While a map file loads, its messages go to standard output and its

@@ -276,14 +276,34 @@ bpoke_set_datadir (bpoke *pk, const char *dir)
   set_map_load_path (pk, false);
 }
 
-/* Find module NAME: in the loading file's directory, then the load
-   path (bpoke_load_path); `.bpk' before `.pk'.  */
+/* The directory of the standard library that `.set elf-api poke-elf'
+   puts before all others, or NULL.  */
+static char *
+elf_api_dir (const bpoke *pk)
+{
+  if (!pk->elf_api_pokeelf)
+    return NULL;
+  strbuf dir;
+  sb_init (&dir);
+  sb_printf (&dir, "%s/poke-elf", pk->datadir ? pk->datadir : BPOKE_DATADIR);
+  return sb_steal (&dir);
+}
+
+/* Find module NAME: in the ELF API's directory (elf_api_dir), in the
+   loading file's directory, then the load path (bpoke_load_path);
+   `.bpk' before `.pk'.  The ELF API's directory comes before the
+   loading file's, so that the ELF module's own loads find the files
+   that it replaces.  */
 static char *
 find_module (bpoke *pk, const source *from, const char *name, bool is_path)
 {
   static const char *const exts[] = { ".bpk", ".pk" };
   strbuf dirs;
   sb_init (&dirs);
+  char *api = elf_api_dir (pk);
+  if (api)
+    sb_printf (&dirs, "%s:", api);
+  free (api);
   const char *slash = strrchr (from->filename, '/');
   if (from->filename[0] != '<' && slash)
     sb_putn (&dirs, from->filename, (size_t) (slash - from->filename));
@@ -964,7 +984,7 @@ enum
   SET_PRETTY, SET_AUTO_MAP, SET_PROMPT_MAPS, SET_OMAPS, SET_OBASE,
   SET_OACUTOFF, SET_ODEPTH, SET_OINDENT, SET_OMODE, SET_ENDIAN,
   SET_DOC_VIEWER, SET_PAGER, SET_TRACER, SET_AUTOREMAP, SET_ERROR_ON_WARNING,
-  SET_FFI, SET_COUNT
+  SET_FFI, SET_ELF_API, SET_COUNT
 };
 
 static const struct
@@ -987,6 +1007,7 @@ static const struct
   [SET_AUTOREMAP] = { "autoremap", "yes,no" },
   [SET_ERROR_ON_WARNING] = { "error-on-warning", "yes,no" },
   [SET_FFI] = { "ffi", "yes,no" },
+  [SET_ELF_API] = { "elf-api", "poke-2.4,poke-elf" },
 };
 
 const char *
@@ -1085,6 +1106,7 @@ bpoke_get (bpoke *pk, const char *name)
     case SET_ENDIAN: return pk->vm->big_endian ? "big" : "little";
     case SET_PAGER: return pk->pager ? "yes" : "no";
     case SET_FFI: return pk->vm->ffi_off ? "no" : "yes";
+    case SET_ELF_API: return pk->elf_api_pokeelf ? "poke-elf" : "poke-2.4";
     case SET_AUTO_MAP: return pk->auto_map ? "yes" : "no";
     case SET_PROMPT_MAPS: return pk->prompt_maps ? "yes" : "no";
     case SET_DOC_VIEWER: return pk->doc_less ? "less" : "info";
@@ -1099,6 +1121,27 @@ bpoke_get (bpoke *pk, const char *name)
           : id == SET_ODEPTH ? o->odepth : o->oindent;
   snprintf (buf, sizeof buf, "%d", v);
   return buf;
+}
+
+/* Has a file of the ELF module been loaded: a module named elf*.bpk in
+   the standard library's directory or in its poke-elf directory?  */
+static bool
+elf_module_loaded (const bpoke *pk)
+{
+  const char *data = pk->datadir ? pk->datadir : BPOKE_DATADIR;
+  size_t n = strlen (data);
+  for (int i = 0; i < pk->nloaded; i++)
+    {
+      const char *p = pk->loaded[i];
+      if (strncmp (p, data, n) != 0 || p[n] != '/')
+        continue;
+      p += n + 1;
+      if (strncmp (p, "poke-elf/", 9) == 0)
+        p += 9;
+      if (strncmp (p, "elf", 3) == 0 && !strchr (p, '/'))
+        return true;
+    }
+  return false;
 }
 
 /* Change setting ID to VALUE, which is valid for it.  */
@@ -1150,6 +1193,20 @@ apply_setting (bpoke *pk, int id, const char *value, const char **err)
         }
       pk->vm->ffi_off = !yes;
       break;
+    case SET_ELF_API:
+      {
+        /* A module loads once: the ELF module already loaded keeps
+           its definitions, which the setting would then misreport.  */
+        bool pokeelf = strcmp (value, "poke-elf") == 0;
+        if (pokeelf != pk->elf_api_pokeelf && elf_module_loaded (pk))
+          {
+            *err = "error: elf-api: the ELF module is loaded already; "
+                   "set elf-api before `load elf'";
+            return false;
+          }
+        pk->elf_api_pokeelf = pokeelf;
+        break;
+      }
     }
   return true;
 }
@@ -1395,6 +1452,16 @@ info_collect (void *cv, const char *name, char kind, type *t)
 }
 
 /* .info type: T, named NAME (NULL for an anonymous type).  */
+/* Whether `.info type' lists the field or method F: as in GNU poke
+   4.3, not an anonymous field, nor a pretty-printer (_print,
+   _print_FIELD).  */
+static bool
+info_shown (const type_field *f)
+{
+  return f->name && strcmp (f->name, "_print") != 0
+         && strncmp (f->name, "_print_", 7) != 0;
+}
+
 static void
 info_type (const char *name, const type *t)
 {
@@ -1463,22 +1530,29 @@ info_type (const char *name, const type *t)
     return;
   for (int m = 0; m < 2; m++)
     {
-      int count = m ? t->u.s.nmethods : t->u.s.nfields;
+      int count = m ? t->u.s.nmethods : t->u.s.nfields, shown = 0;
       const type_field *fs = m ? t->u.s.methods : t->u.s.fields;
-      if (count == 0)
-        continue;
       size_t fw = 4;
       for (int i = 0; i < count; i++)
-        if (fs[i].name && strlen (fs[i].name) > fw)
-          fw = strlen (fs[i].name);
+        if (info_shown (&fs[i]))
+          {
+            shown++;
+            if (strlen (fs[i].name) > fw)
+              fw = strlen (fs[i].name);
+          }
+      /* GNU poke heads the fields even when none is shown.  */
+      if (m ? shown == 0 : count == 0)
+        continue;
       printf ("%s\n  %-*sType\n", m ? "Methods:" : "Fields:", (int) fw + 5,
               "Name");
       for (int i = 0; i < count; i++)
         {
+          if (!info_shown (&fs[i]))
+            continue;
           strbuf sb;
           sb_init (&sb);
           type_print_signature (&sb, fs[i].type);
-          printf ("  %-*s%s\n", (int) fw + 5, fs[i].name ? fs[i].name : "",
+          printf ("  %-*s%s\n", (int) fw + 5, fs[i].name,
                   sb.data ? sb.data : "");
           sb_free (&sb);
         }

@@ -293,6 +293,8 @@ trace_field (vm *v, type *t, pk_struct *s, int i, const build_ctx *bc,
 
 static const val absent_field = { NULL, { 0 } };
 
+static uint64_t map_offset_bits (vm *v, val off);
+
 /* Whether a field of type FT is (or is an array of) a struct type
    written in the struct that has the field, whose frame is then its
    environment (see build_nested).  */
@@ -363,7 +365,7 @@ map_field (vm *v, type *t, pk_frame *sf, ast *kid, type *ft, build_ctx *bc,
   if (kid->aux)
     {
       val lab = vm_eval (v, sf, kid->aux);
-      *foff = base + lab.v.u * lab.t->u.o.unit;
+      *foff = base + map_offset_bits (v, lab);
     }
   build_ctx sub = *bc;
   sub.off = *foff;

@@ -14,12 +14,21 @@
 #   - against GNU poke 2.4 and its own ELF pickle (POKE, default poke;
 #     skipped, saying so, when it is absent): the printed values of the
 #     names the two share, plain and pretty-printed;
-#   - against GNU poke 4.3 with poke-elf, when POKE43 names it: poke-elf's
-#     names on the same objects (registry names, vaddr_to_sec, ...).
+#   - against GNU poke 4.3 with poke-elf (POKE43, default
+#     tests/oracle/gnu-poke-4.3 where ./bootstrap set it up; skipped,
+#     saying so, without it): poke-elf's names on the same objects
+#     (registry names, vaddr_to_sec, ...), and, with bpoke run after
+#     `.set elf-api poke-elf', the printed headers, symbols, relocations,
+#     dynamic entries and notes of the ELF64 objects, plain, pretty and
+#     as trees, in poke-elf's layouts.
 # Compilers' output changes with their versions, so GNU poke runs at
 # test time on the same files.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 need_tools python3 gcc readelf
+if [ -z "${POKE43-}" ] && "$top/tests/oracle/gnu-poke-4.3" --version > /dev/null 2>&1; then
+  POKE43=$top/tests/oracle/gnu-poke-4.3
+  export POKE43
+fi
 python3 "$here/elf-objects.py"

@@ -176,7 +176,14 @@ test_settings (void **state)
   int i = 0;
   while (bpoke_setting (i, NULL))
     i++;
-  assert_string_equal (bpoke_setting (i - 1, &values), "ffi");
+  assert_string_equal (bpoke_setting (i - 2, &values), "ffi");
+  assert_string_equal (bpoke_setting (i - 1, &values), "elf-api");
+  assert_string_equal (values, "poke-2.4,poke-elf");
+  assert_string_equal (bpoke_get (pk, "elf-api"), "poke-2.4");
+  assert_false (bpoke_set (pk, "elf-api", "poke-4.3", &err));
+  assert_string_equal (err, "Usage: .set elf-api {poke-2.4,poke-elf}");
+  assert_true (bpoke_set (pk, "elf-api", "poke-elf", &err));
+  assert_string_equal (bpoke_get (pk, "elf-api"), "poke-elf");
   assert_true (bpoke_setting (5, &values) && values == NULL);
 }
 
