@@ -162,8 +162,9 @@ typedef struct bpoke_ios
 {
   int id;
   bool current;
-  const char *type;             /* FILE, MEMORY, SUB or PROC.  */
-  const char *name;             /* ./FILE, *NAME*, sub://..., pid://N.  */
+  const char *type;             /* FILE, MEMORY, SUB, PROC, MMAP, NBD.  */
+  const char *name;             /* ./FILE, *NAME*, sub://..., pid://N,
+                                   mmap://..., nbd://..., nbd+unix://.  */
   uint64_t flags;               /* IOS_F_READ 1, IOS_F_WRITE 2, ...  */
   int64_t bias;                 /* Bits.  */
   uint64_t size;                /* Bytes.  */
@@ -173,6 +174,9 @@ typedef struct bpoke_ios
    permitted) and make it the current IO space.  Returns its id, or -1
    if it cannot be opened.  */
 int bpoke_ios_open (bpoke *pk, const char *handler, uint64_t flags);
+/* Why the device of the last bpoke_ios_open that failed could not be
+   opened, in words.  */
+const char *bpoke_ios_why (bpoke *pk);
 /* Close ID, writing its pending data.  False if there is no such IO
    space or the writing failed.  */
 bool bpoke_ios_close (bpoke *pk, int id);

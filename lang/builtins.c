@@ -443,7 +443,7 @@ io_arg (vm *v, int nargs, val *args, int i)
   return io;
 }
 
-/* GNU poke 4.3 raises these two as exceptions with no name and an
+/* GNU poke 4.3 raises these three as exceptions with no name and an
    exit status of 0, unlike the standard ones of their codes.  */
 _Noreturn static void
 open_raise (vm *v, int code, const char *msg)
@@ -473,6 +473,8 @@ bi_open (vm *v, int nargs, val *args)
                 "insufficient permissions or device doesn't exist");
   if (id < 0 && e == IOS_EOPEN)
     open_raise (v, EC_IO, "IO space already opened");
+  if (id < 0 && e == IOS_EINVAL)
+    open_raise (v, EC_INVAL, "invalid arguments passed to `open'");
   if (id < 0)
     io_raise (v, IOS_EIO);
   return val_int (type_int (32, true), (uint64_t) id);

@@ -154,6 +154,8 @@ vm_raise_ios (vm *v, int e)
       vm_raise_code (v, EC_PERM, NULL);
     case IOS_EFLAGS:
       vm_raise_code (v, EC_IOFLAGS, NULL);
+    case IOS_EINVAL:
+      vm_raise_code (v, EC_INVAL, NULL);
     case IOS_ENOIOS:
       vm_raise_code (v, EC_NO_IOS, NULL);
     default:

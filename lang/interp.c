@@ -17,6 +17,7 @@
 #include "eval.h"
 #include "pkffi.h"
 #include "ios.h"
+#include "iodev.h"
 #include "parse.h"
 #include "style.h"
 #include "interp-int.h"
@@ -556,9 +557,13 @@ end_transaction (bpoke *pk, bpoke_status st, const char *what)
   if (ios_commit () != IOS_OK)
     {
       fflush (stdout);
-      fprintf (stderr, "error: the %s's writes could not be made: %s\n"
-               "(none of them were: the IO spaces are as they were before "
-               "the %s)\n", what, ios_error (), what);
+      if (ios_error_undone ())
+        fprintf (stderr, "error: the %s's writes could not be made: %s\n"
+                 "(none of them were: the IO spaces are as they were "
+                 "before the %s)\n", what, ios_error (), what);
+      else
+        fprintf (stderr, "error: the %s's writes could not all be made, "
+                 "nor undone: %s\n", what, ios_error ());
       pk->exit_code = 1;
       return BPOKE_ERROR;
     }
@@ -965,6 +970,7 @@ void
 bpoke_interrupt (bpoke *pk)
 {
   pk->vm->interrupted = 1;
+  iodev_interrupted = 1;
 }
 
 /* The settings of `.set', in the order GNU poke 4.3 lists them, then
@@ -1696,6 +1702,13 @@ bpoke_ios_open (bpoke *pk, const char *handler, uint64_t flags)
   if (id >= 0)
     ios_set_cur (id);
   return id;
+}
+
+const char *
+bpoke_ios_why (bpoke *pk)
+{
+  (void) pk;
+  return iodev_why ();
 }
 
 bool

@@ -25,6 +25,7 @@
 #include "util.h"
 
 int ios_crash_at_step = -1;
+volatile sig_atomic_t iodev_interrupted;
 static int nsteps;
 
 void

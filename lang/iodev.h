@@ -1,7 +1,7 @@
 /* iodev.h -- the devices under IO spaces: files (and block or character
-   devices opened as files), memory buffers, processes' memory and
-   ranges of files mapped into memory, each behind one table of
-   operations.
+   devices opened as files), memory buffers, processes' memory, ranges
+   of files mapped into memory and exports of NBD servers (nbd.c), each
+   behind one table of operations.
 
    A device says what went wrong in words (iodev_why), for the messages
    of a failed commit: the operation, the offset and the system's
@@ -10,6 +10,7 @@
 #ifndef BPOKE_IODEV_H
 #define BPOKE_IODEV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,7 +32,8 @@ typedef enum iodev_change
 
 typedef struct iodev_ops
 {
-  const char *type_name;        /* "FILE", "MEMORY", "PROC", "MMAP".  */
+  const char *type_name;        /* "FILE", "MEMORY", "PROC", "MMAP",
+                                   "NBD".  */
   ios_err (*read) (iodev *d, uint64_t off, void *buf, size_t n);
   ios_err (*write) (iodev *d, uint64_t off, const void *buf, size_t n);
   /* Make the device SIZE bytes long.  */
@@ -52,6 +54,7 @@ struct iodev
   struct timespec checked;      /* FILE: when that was.  */
   unsigned char *mem;           /* MEMORY, MMAP.  */
   uint64_t mem_size;
+  struct nbd_conn *nbd;         /* NBD (nbd.h).  */
 };
 
 /* Open PATH for MODE (IOS_F_* bits; 0 is read-write when permitted,
@@ -85,6 +88,11 @@ void iodev_after_commit (iodev *d);
 const char *iodev_why (void);
 ios_err iodev_fail (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
+
+/* Set by bpoke_interrupt (Ctrl-C): a device that waits on another
+   program (an NBD server) stops waiting, and clears it; so does the
+   start of each transaction (ios_begin).  */
+extern volatile sig_atomic_t iodev_interrupted;
 
 /* Called before every step of a commit or a recovery that changes a
    file or a directory: the crash simulator of the tests.  */

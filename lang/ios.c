@@ -18,9 +18,12 @@
    overwritten into an undo journal, and for a file put that journal on
    disk (journal.c), so that a crash from then on is undone when the
    file is next opened.  Apply: write each device, files first, memory
-   buffers and mapped files last (they cannot fail).  If a write fails, the devices
-   already written are put back from their journals, in reverse order.
-   Finish: remove the journals.  Only the bytes assigned are written.
+   buffers and mapped files last (they cannot fail).  If a write fails,
+   the devices already written are put back from their journals, in
+   reverse order.  Finish: remove the journals.  Only the bytes assigned
+   are written.  An NBD export's journal stays in memory: a commit that
+   fails on one is put back only while its server still answers, and a
+   crash during it leaves the export half-written.
 
    Closing a space with pending writes keeps its store until the
    transaction ends, so that a command which closes a space and then
@@ -39,13 +42,14 @@
 #include "iocache.h"
 #include "iodev.h"
 #include "journal.h"
+#include "nbd.h"
 #include "util.h"
 
 #define MEM_STEP 4096           /* Memory buffers grow by this much.  */
 
 typedef enum space_kind
 {
-  SP_FILE, SP_MEM, SP_SUB, SP_PROC, SP_MMAP
+  SP_FILE, SP_MEM, SP_SUB, SP_PROC, SP_MMAP, SP_NBD
 } space_kind;
 
 typedef struct store
@@ -90,6 +94,7 @@ static int cur_id = -1;
 static store *stores;           /* Every store, open or closing.  */
 static uint64_t txn = 1;        /* The current transaction.  */
 static char errmsg[2048];       /* Why the last commit failed.  */
+static bool unput;              /* And something could not be put back.  */
 
 /* Say something about the files on stderr, after what is on stdout.  */
 static void
@@ -108,6 +113,12 @@ const char *
 ios_error (void)
 {
   return errmsg;
+}
+
+bool
+ios_error_undone (void)
+{
+  return !unput;
 }
 
 /* Stores.  */
@@ -416,6 +427,17 @@ parse_u64 (const char **s, uint64_t *out)
   return true;
 }
 
+/* Give space IO a store of its own on device D, opened in MODE; FLAGS
+   were asked for.  */
+static ios_err
+own_store (ios *io, iodev *d, uint64_t flags, uint64_t mode)
+{
+  io->flags = (flags & ~(uint64_t) 0xff) | mode;
+  io->st = store_new (d, io->id, io->handler);
+  io->st->nrefs++;
+  return IOS_OK;
+}
+
 static ios_err
 open_proc (ios *io, const char *handler, uint64_t flags)
 {
@@ -425,10 +447,7 @@ open_proc (ios *io, const char *handler, uint64_t flags)
   if (!parse_u64 (&s, &pid) || *s
       || iodev_open_proc (pid, !mode || (mode & IOS_F_WRITE), &d) != IOS_OK)
     return IOS_EIO;
-  io->flags = (flags & ~(uint64_t) 0xff) | (mode ? mode : IOS_M_RDWR);
-  io->st = store_new (d, io->id, io->handler);
-  io->st->nrefs++;
-  return IOS_OK;
+  return own_store (io, d, flags, mode ? mode : IOS_M_RDWR);
 }
 
 /* mmap://BASE/SIZE/PATH.  */
@@ -442,12 +461,18 @@ open_mmap (ios *io, const char *handler, uint64_t flags)
       || *s++ != '/')
     return IOS_EIO;
   ios_err e = iodev_open_mmap (s, base, size, mode, &got, &d);
-  if (e != IOS_OK)
-    return e;
-  io->flags = (flags & ~(uint64_t) 0xff) | got;
-  io->st = store_new (d, io->id, io->handler);
-  io->st->nrefs++;
-  return IOS_OK;
+  return e == IOS_OK ? own_store (io, d, flags, got) : e;
+}
+
+/* nbd://... or nbd+unix://...: IOS_EINVAL when FLAGS ask to write a
+   read-only export, as in GNU poke.  */
+static ios_err
+open_nbd (ios *io, const char *handler, uint64_t flags)
+{
+  uint64_t got;
+  iodev *d;
+  ios_err e = iodev_open_nbd (handler, flags & 0xff, &got, &d);
+  return e == IOS_OK ? own_store (io, d, flags, got) : e;
 }
 
 /* sub://IOS/BASE/SIZE/NAME.  */
@@ -503,9 +528,13 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
     kind = SP_PROC;
   else if (strncmp (handler, "mmap://", 7) == 0)
     kind = SP_MMAP;
+  else if (nbd_is_uri (handler))
+    kind = SP_NBD;
   else
     kind = SP_FILE;
-  if (kind != SP_MEM
+  /* GNU poke opens an NBD export whatever the flags, with no mode
+     when they have neither IOS_F_READ nor IOS_F_WRITE.  */
+  if (kind != SP_MEM && kind != SP_NBD
       && ((mode & ~(uint64_t) (IOS_F_READ | IOS_F_WRITE | IOS_F_CREATE))
           || mode == IOS_F_CREATE))
     {
@@ -551,6 +580,9 @@ ios_open (const char *handler, uint64_t flags, ios_err *err)
       break;
     case SP_MMAP:
       e = open_mmap (io, handler, flags);
+      break;
+    case SP_NBD:
+      e = open_nbd (io, handler, flags);
       break;
     }
   if (e != IOS_OK)
@@ -634,6 +666,7 @@ void
 ios_begin (void)
 {
   txn++;
+  iodev_interrupted = 0;        /* A Ctrl-C before the command.  */
   for (store *st = stores; st; st = st->next)
     store_check (st);
 }
@@ -667,7 +700,8 @@ prepare (store *st)
   st->runs = iocache_runs (&st->cache, st->size, &st->nruns);
   bool file = iodev_is_storage (d), proc = strcmp (d->ops->type_name,
                                                    "PROC") == 0;
-  if (!d->can_read || !(file || proc))
+  bool nbd = strcmp (d->ops->type_name, "NBD") == 0;
+  if (!d->can_read || !(file || proc || nbd))
     return IOS_OK;      /* Nothing to read the old bytes from.  */
   st->jnl = journal_new (file ? d->path : NULL, &d->seen, st->osize,
                          st->nsize);
@@ -725,7 +759,7 @@ static void
 undo (store *st)
 {
   ios_err e = !st->touched ? IOS_OK
-              : st->jnl ? journal_undo (st->jnl, st->dev->fd, st->upto)
+              : st->jnl ? journal_undo (st->jnl, st->dev, st->upto)
               : iodev_fail ("bpoke has no copy of its old bytes");
   st->touched = false;
   if (e == IOS_OK)
@@ -735,6 +769,7 @@ undo (store *st)
     }
   size_t n = strlen (errmsg);
   bool kept = st->jnl && journal_on_disk (st->jnl);
+  unput = true;
   snprintf (errmsg + n, sizeof errmsg - n, "; putting %s back failed too "
             "(%s)%s%s%s", st->label, iodev_why (),
             kept ? ": its journal " : "", kept ? st->dev->path : "",
@@ -743,13 +778,16 @@ undo (store *st)
   finish (st, true);
 }
 
-/* Files first, since their journals can undo them; processes; memory
-   last, since it cannot fail.  Then in the order they were opened.  */
+/* Files first, since their journals can undo them; processes; NBD
+   exports, whose journals are in memory only (a server that hung up
+   cannot be put back); memory last, since it cannot fail.  Then in the
+   order they were opened.  */
 static int
 rank (const store *st)
 {
   const char *t = st->dev->ops->type_name;
-  return strcmp (t, "FILE") == 0 ? 0 : strcmp (t, "PROC") == 0 ? 1 : 2;
+  return strcmp (t, "FILE") == 0 ? 0 : strcmp (t, "PROC") == 0 ? 1
+         : strcmp (t, "NBD") == 0 ? 2 : 3;
 }
 
 static int
@@ -834,6 +872,7 @@ ios_commit (void)
      untouched page costs a page fault at every start.  */
   if (errmsg[0])
     errmsg[0] = '\0';
+  unput = false;
   ios_err e = n ? commit_stores (list, n) : IOS_OK;
   free (list);
   reap ();
@@ -868,6 +907,7 @@ ios_flush (int id)
   if (io->kind == SP_SUB || !store_pending (io->st))
     return IOS_OK;
   errmsg[0] = '\0';
+  unput = false;
   store *one = io->st;
   return commit_stores (&one, 1);
 }

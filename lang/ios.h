@@ -41,7 +41,8 @@ typedef enum ios_err
   IOS_EFLAGS,           /* E_io_flags.  */
   IOS_EPERM,            /* E_perm: writing a read-only space.  */
   IOS_ENOIOS,           /* E_no_ios.  */
-  IOS_EOPEN             /* A space with that handler is open already.  */
+  IOS_EOPEN,            /* A space with that handler is open already.  */
+  IOS_EINVAL            /* E_inval: flags the device cannot honour.  */
 } ios_err;
 
 /* Bumped by every change of what a map would read: writes, bias
@@ -54,7 +55,8 @@ void ios_fini (void);           /* Rolls back and closes everything.  */
 
 /* Open HANDLER: "*NAME*" is a memory buffer, "sub://IOS/BASE/SIZE/NAME"
    a sub-range, "pid://N" a process, "mmap://BASE/SIZE/PATH" a range
-   of a file mapped into memory, anything else a file.  FLAGS 0
+   of a file mapped into memory, "nbd://..." and "nbd+unix://..." an
+   NBD server's export (nbd.h), anything else a file.  FLAGS 0
    means read-write when permitted, read-only otherwise.  Returns the new
    id, or -1 with *ERR set.  The first space opened becomes current.
    Opening a file replays the journal of an interrupted commit left
@@ -75,7 +77,8 @@ int ios_id (const ios *io);
    reused after a close): 0 if there is no space ID.  */
 uint64_t ios_serial (int id);
 const char *ios_handler (const ios *io);
-/* "FILE", "MEMORY", "SUB" or "PROC", as .info ios shows it.  */
+/* "FILE", "MEMORY", "SUB", "PROC", "MMAP" or "NBD", as .info ios shows
+   it.  */
 const char *ios_type_name (const ios *io);
 /* The space whose handler (as ios_handler shows it) is HANDLER.  */
 ios *ios_find (const char *handler);
@@ -109,6 +112,8 @@ ios_err ios_write_bytes (ios *io, uint64_t off, const void *buf, size_t n);
 void ios_begin (void);
 ios_err ios_commit (void);
 const char *ios_error (void);
+/* After a failed commit: whether every byte it wrote was put back.  */
+bool ios_error_undone (void);
 /* Returns true if there were pending writes (now discarded).  */
 bool ios_rollback (void);
 /* Write ID's pending data to its device now (the flush builtin).  */

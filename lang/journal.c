@@ -166,6 +166,20 @@ view_next (jview *v, jrange *r)
   return has_old ? r->off + r->len <= v->osize : r->off >= v->osize;
 }
 
+/* The next range of V with old bytes below UPTO, cut at UPTO.  */
+static bool
+next_old (jview *v, uint64_t upto, jrange *r)
+{
+  while (view_next (v, r))
+    if (r->old && r->off < upto)
+      {
+        if (upto - r->off < r->len)
+          r->len = upto - r->off;
+        return true;
+      }
+  return false;
+}
+
 /* Put the old bytes of V below UPTO back on FD, and its old size if
    SHRINK.  */
 static ios_err
@@ -179,11 +193,8 @@ undo (jview v, int fd, bool shrink, uint64_t upto)
                            (unsigned long long) v.osize, strerror (errno));
     }
   jrange r;
-  while (view_next (&v, &r))
-    if (r.old && r.off < upto
-        && iodev_pwrite (fd, r.old, upto - r.off < r.len ? upto - r.off
-                                                         : r.len,
-                         r.off) != IOS_OK)
+  while (next_old (&v, upto, &r))
+    if (iodev_pwrite (fd, r.old, r.len, r.off) != IOS_OK)
       return IOS_EIO;
   iodev_step ();
   if (fsync (fd) < 0 && errno != EINVAL)
@@ -192,11 +203,19 @@ undo (jview v, int fd, bool shrink, uint64_t upto)
 }
 
 ios_err
-journal_undo (journal *j, int fd, uint64_t upto)
+journal_undo (journal *j, iodev *d, uint64_t upto)
 {
   jview v;
   view_init (&v, (const unsigned char *) j->buf.data, j->buf.len);
-  return undo (v, fd, j->nsize != j->osize, upto);
+  if (d->fd >= 0)
+    return undo (v, d->fd, j->nsize != j->osize, upto);
+  /* A device without a descriptor (NBD) has a fixed size: through its
+     operations.  */
+  jrange r;
+  while (next_old (&v, upto, &r))
+    if (d->ops->write (d, r.off, r.old, r.len) != IOS_OK)
+      return IOS_EIO;
+  return d->ops->sync (d);
 }
 
 /* Give the complete journal in FD its name; errno set on failure.  */

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "ios.h"
+#include "iodev.h"
 
 typedef struct journal journal;
 
@@ -41,9 +41,10 @@ void journal_add (journal *j, uint64_t off, size_t n,
 ios_err journal_write (journal *j);
 /* Whether journal_write put a file on disk.  */
 bool journal_on_disk (const journal *j);
-/* Put the old bytes below UPTO back on FD, from memory, and the old
-   size (a commit failed, having written nothing from UPTO on).  */
-ios_err journal_undo (journal *j, int fd, uint64_t upto);
+/* Put the old bytes below UPTO back on the device D, from memory, and
+   the old size (a commit failed, having written nothing from UPTO
+   on).  */
+ios_err journal_undo (journal *j, iodev *d, uint64_t upto);
 /* Remove the journal file (the commit is done, or undone) and free J.
    KEEP_FILE leaves the file on disk for the next open to replay.  */
 void journal_end (journal *j, bool keep_file);

@@ -23,10 +23,15 @@ typedef struct cmd_args
    return false.  */
 bool cmd_fail (const char *fmt, ...);
 
-/* .sub, .mmap and .proc (cmd-ios.c).  */
+/* In an interactive session, say which IO space is now the current
+   one, as GNU poke does after .mem, .nbd and .ios.  */
+void cmd_say_current (bpoke *pk);
+
+/* .sub, .mmap, .proc and .nbd (cmd-ios.c).  */
 bool cmd_sub (bpoke *pk, const cmd_args *a, bool *quit);
 bool cmd_mmap (bpoke *pk, const cmd_args *a, bool *quit);
 bool cmd_proc (bpoke *pk, const cmd_args *a, bool *quit);
+bool cmd_nbd (bpoke *pk, const cmd_args *a, bool *quit);
 
 /* .doc (cmd-doc.c).  */
 bool cmd_doc (bpoke *pk, const cmd_args *a, bool *quit);

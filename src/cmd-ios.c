@@ -1,8 +1,9 @@
 /* cmd-ios.c -- the dot-commands that open IO spaces onto others: .sub
    (a range of an open space), .mmap (a range of a file mapped into
-   memory) and .proc (a process's memory, and its mappings).  Each builds the handler
-   that open () takes (sub://, mmap://, pid://), as GNU poke 4.3 does,
-   and says what GNU poke says when it fails.  */
+   memory), .proc (a process's memory, and its mappings) and .nbd (an
+   NBD server's export).  Each builds or checks the handler that open ()
+   takes (sub://, mmap://, pid://, nbd:// and nbd+unix://), as GNU poke
+   4.3 does, and says what GNU poke says when it fails.  */
 
 #include <config.h>
 
@@ -79,6 +80,31 @@ open_handler (bpoke *pk, const char *kind, const char *handler)
   if (bpoke_ios_open (pk, handler, 0) >= 0)
     return true;
   return cmd_fail ("Error creating %s IOS %s", kind, handler);
+}
+
+/* .nbd URI: the URI is the handler, so it must be an NBD one (GNU poke
+   opens nothing else with it).  Why it failed goes to stderr, after
+   GNU poke's message.  */
+bool
+cmd_nbd (bpoke *pk, const cmd_args *a, bool *quit)
+{
+  (void) quit;
+  const char *uri = a->rest;
+  if (bpoke_ios_lookup (pk, uri) >= 0)
+    return cmd_fail ("Buffer %s already opened.  Use `.ios IOS' to switch.",
+                     uri);
+  bool nbd = strncmp (uri, "nbd://", 6) == 0
+             || strncmp (uri, "nbd+unix://", 11) == 0;
+  if (nbd && bpoke_ios_open (pk, uri, 0) >= 0)
+    {
+      cmd_say_current (pk);
+      return true;
+    }
+  cmd_fail ("Error creating NBD IOS %s", uri);
+  fflush (stdout);
+  fprintf (stderr, "(%s)\n", nbd ? bpoke_ios_why (pk)
+                   : "not an nbd:// or nbd+unix:// URI");
+  return false;
 }
 
 /* Open the range of SIZE bytes from BASE that the handler

@@ -238,10 +238,10 @@ find_name (void *ctx, const bpoke_ios *io)
     n->name = strdup (io->name);
 }
 
-/* In an interactive session, GNU poke says which IO space a .mem or
-   .ios made current.  */
-static void
-say_current (bpoke *pk)
+/* In an interactive session, GNU poke says which IO space a .mem, .nbd
+   or .ios made current.  */
+void
+cmd_say_current (bpoke *pk)
 {
   if (!cmd_interactive)
     return;
@@ -293,7 +293,7 @@ cmd_mem (bpoke *pk, const cmd_args *a, bool *quit)
   else if (bpoke_ios_open (pk, name, 0) < 0)
     ok = cmd_fail ("error: opening %s", name);
   else
-    say_current (pk);
+    cmd_say_current (pk);
   free (name);
   return ok;
 }
@@ -324,7 +324,7 @@ cmd_ios (bpoke *pk, const cmd_args *a, bool *quit)
   if (!bpoke_ios_set_current (pk, id))
     return cmd_fail ("error: no such IO space with id %llx",
                      (unsigned long long) (long long) id);
-  say_current (pk);
+  cmd_say_current (pk);
   return true;
 }
 
@@ -501,6 +501,7 @@ static const cmd_def cmds[] = {
   {"mem", "", cmd_mem},
   {"sub", "", cmd_sub},
   {"mmap", "", cmd_mmap},
+  {"nbd", "", cmd_nbd},
   {"proc", "mM", cmd_proc},
   {"ios", "", cmd_ios},
   {"close", "", cmd_close},
