@@ -11,6 +11,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/tmux.sh"
+need_tools less
 
 start
 line '(1 +'
