@@ -293,7 +293,17 @@ trace_field (vm *v, type *t, pk_struct *s, int i, const build_ctx *bc,
 
 static const val absent_field = { NULL, { 0 } };
 
-static uint64_t map_offset_bits (vm *v, val off);
+/* The offset OFF in bits, as a map takes it (E_overflow: see
+   arith_offset_bits_overflow).  */
+static uint64_t
+map_offset_bits (vm *v, val off)
+{
+  const type *b = off.t->u.o.base;
+  if (arith_offset_bits_overflow (off.v.u, b->u.i.size, b->u.i.sign,
+                                  off.t->u.o.unit))
+    vm_raise_code (v, EC_OVERFLOW, NULL);
+  return off.v.u * off.t->u.o.unit;
+}
 
 /* Whether a field of type FT is (or is an array of) a struct type
    written in the struct that has the field, whose frame is then its
@@ -937,18 +947,6 @@ map_struct_to_union (vm *v, type *t, val x)
   val r = build_struct (v, NULL, t, &bc, &size);
   vm_pop_roots (v, 1);
   return r;
-}
-
-/* The offset OFF in bits, as a map takes it (E_overflow: see
-   arith_offset_bits_overflow).  */
-static uint64_t
-map_offset_bits (vm *v, val off)
-{
-  const type *b = off.t->u.o.base;
-  if (arith_offset_bits_overflow (off.v.u, b->u.i.size, b->u.i.sign,
-                                  off.t->u.o.unit))
-    vm_raise_code (v, EC_OVERFLOW, NULL);
-  return off.v.u * off.t->u.o.unit;
 }
 
 /* T @ [IOS :] OFFSET.  */
